@@ -1,0 +1,120 @@
+"""The contract every layer shares: canonical document columns and the findings table.
+
+A corpus inside corpuskit is a polars frame with the canonical columns below plus any
+extra columns the user had, carried through untouched. Original ``text`` and ``title``
+are never modified: cleaning adds ``text_clean`` (and ``title_clean``), and every
+removal is recorded as a finding.
+
+Validators attach their findings to each document as a list-of-struct column
+(``findings``), so a validation stage stays ``frame -> frame`` and can run over any
+batch independently. :func:`findings_table` turns that column into the one long table
+(``doc_id, field, code, action, start, end, excerpt``) that the CLI, the CI output and
+the report all read.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from corpuskit.errors import SchemaError
+
+# Canonical document columns, in output order.
+ID, TITLE, TEXT, SOURCE, URL, DATE, LANG = "id", "title", "text", "source", "url", "date", "lang"
+CANONICAL_COLUMNS: tuple[str, ...] = (ID, TITLE, TEXT, SOURCE, URL, DATE, LANG)
+
+# Where each document came from, for messages and CI findings ("file.jsonl:17").
+ORIGIN_FILE, ORIGIN_LINE = "origin_file", "origin_line"
+ORIGIN_COLUMNS: tuple[str, ...] = (ORIGIN_FILE, ORIGIN_LINE)
+
+# Columns added by the stages.
+TEXT_CLEAN, TITLE_CLEAN = "text_clean", "title_clean"
+FINDINGS = "findings"
+DROP_REASON = "drop_reason"  # code of the first rule whose action is "drop", else null
+CLUSTER_ID, DUP_KIND, DUP_OF, SIMILARITY, KEEP = (
+    "cluster_id",
+    "dup_kind",
+    "dup_of",
+    "similarity",
+    "keep",
+)
+DEDUP_COLUMNS: tuple[str, ...] = (CLUSTER_ID, DUP_KIND, DUP_OF, SIMILARITY)
+REJECT_REASON = "reject_reason"
+
+CANONICAL_SCHEMA: dict[str, pl.DataType] = {name: pl.String() for name in CANONICAL_COLUMNS}
+ORIGIN_SCHEMA: dict[str, pl.DataType] = {ORIGIN_FILE: pl.String(), ORIGIN_LINE: pl.Int64()}
+
+# One finding: which field of which document, which rule, what it did, where.
+# start/end are character offsets (Python str indices) into the ORIGINAL field text.
+FINDING_STRUCT = pl.Struct(
+    {
+        "field": pl.String(),
+        "code": pl.String(),
+        "action": pl.String(),
+        "start": pl.Int64(),
+        "end": pl.Int64(),
+        "excerpt": pl.String(),
+    }
+)
+FINDINGS_DTYPE = pl.List(FINDING_STRUCT)
+FINDINGS_TABLE_SCHEMA: dict[str, pl.DataType] = {
+    "doc_id": pl.String(),
+    "field": pl.String(),
+    "code": pl.String(),
+    "action": pl.String(),
+    "start": pl.Int64(),
+    "end": pl.Int64(),
+    "excerpt": pl.String(),
+}
+ACTIONS = ("flag", "strip", "drop")
+FIELDS = ("text", "title")
+
+DEDUP_SCHEMA: dict[str, pl.DataType] = {
+    CLUSTER_ID: pl.String(),
+    DUP_KIND: pl.String(),
+    DUP_OF: pl.String(),
+    SIMILARITY: pl.Float64(),
+    KEEP: pl.Boolean(),
+}
+
+
+def finding(
+    field: str, code: str, action: str, start: int, end: int, excerpt: str
+) -> dict[str, object]:
+    """One finding as the dict that goes into a document's ``findings`` list."""
+    return {
+        "field": field,
+        "code": code,
+        "action": action,
+        "start": start,
+        "end": end,
+        "excerpt": excerpt,
+    }
+
+
+def require_columns(frame: pl.DataFrame | pl.LazyFrame, columns: tuple[str, ...], stage: str) -> None:
+    """Raise :class:`SchemaError` naming the stage when ``frame`` lacks any of ``columns``."""
+    names = frame.collect_schema().names() if isinstance(frame, pl.LazyFrame) else frame.columns
+    missing = [c for c in columns if c not in names]
+    if missing:
+        raise SchemaError(
+            f"{stage} needs column(s) {', '.join(missing)}; the frame has {', '.join(names)}"
+        )
+
+
+def empty_findings_table() -> pl.DataFrame:
+    return pl.DataFrame(schema=FINDINGS_TABLE_SCHEMA)
+
+
+def findings_table(frame: pl.DataFrame) -> pl.DataFrame:
+    """Explode the per-document ``findings`` column into the long findings table."""
+    if FINDINGS not in frame.columns or frame.height == 0:
+        return empty_findings_table()
+    table = (
+        frame.select(pl.col(ID).alias("doc_id"), pl.col(FINDINGS))
+        .explode(FINDINGS)
+        .drop_nulls(FINDINGS)
+        .unnest(FINDINGS)
+    )
+    if table.height == 0:
+        return empty_findings_table()
+    return table.select(list(FINDINGS_TABLE_SCHEMA)).cast(FINDINGS_TABLE_SCHEMA)
