@@ -1,0 +1,39 @@
+"""What every command shares: turning user mistakes into messages and exit codes.
+
+Exit codes: 0 success, 1 a check found problems at or above ``--fail-on``, 2 a usage,
+configuration or input problem (a :class:`~corpuskit.errors.CorpuskitError`).
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from corpuskit.errors import CorpuskitError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> None:
+    """Print ``message`` to stderr as an error and exit with ``code``."""
+    click.secho(f"error: {message}", fg="red", err=True)
+    sys.exit(code)
+
+
+def user_errors_exit(func: F) -> F:
+    """Decorator: a CorpuskitError becomes a one-paragraph message and exit code 2."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except CorpuskitError as exc:
+            fail(str(exc), exc.exit_code)
+
+    return wrapper  # type: ignore[return-value]
