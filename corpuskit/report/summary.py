@@ -1,0 +1,418 @@
+"""The numbers of a cleaning run, as one JSON-able dict (``summary.json``).
+
+Everything here is a query over the three tables a run produces: the kept documents
+(``clean``), the rejected ones (``rejected``, with ``reject_reason``) and the long findings
+table (``doc_id, field, code, action, start, end, excerpt``). Nothing is counted on the
+side, so the summary can always be recomputed from an output folder.
+
+Two details matter for honest numbers:
+
+* Strip spans of different rules may overlap. Per-rule character counts are each rule's
+  own spans (merged within the rule); totals merge the spans of all rules, so a character
+  removed by two rules is counted once.
+* ``lines`` of a strip span are the non-empty lines of the original text it touches.
+
+The schema is documented in ``docs/summary-schema.md`` and checked by
+:data:`SUMMARY_JSON_SCHEMA`.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+import corpuskit
+from corpuskit import schema
+
+SUMMARY_SCHEMA_VERSION = 1
+NO_SOURCE = "(no source)"
+DUPLICATE_REASON = "duplicate"
+TOP_RULES_PER_SOURCE = 5
+LARGEST_CLUSTERS = 20
+
+_DOC_SCHEMA: dict[str, pl.DataType] = {
+    schema.ID: pl.String(),
+    schema.SOURCE: pl.String(),
+    "kept": pl.Boolean(),
+    "reason": pl.String(),
+    "chars_before": pl.Int64(),
+    "chars_after": pl.Int64(),
+    schema.TEXT: pl.String(),
+    schema.CLUSTER_ID: pl.String(),
+    schema.DUP_KIND: pl.String(),
+    schema.SIMILARITY: pl.Float64(),
+}
+
+
+def build_summary(
+    *,
+    clean: pl.DataFrame,
+    rejected: pl.DataFrame,
+    findings: pl.DataFrame,
+    run: Mapping[str, Any],
+) -> dict[str, Any]:
+    """Summarise a run: totals, rejections, strips, flags, duplicates, per-source rates.
+
+    ``clean`` and ``rejected`` are the frames written to ``clean.parquet`` and
+    ``rejected.parquet``; ``findings`` is the long findings table; ``run`` describes the
+    run (``inputs``, ``parameters``, ``started_at``...) and is copied in, with the corpuskit
+    version and the generation time added where absent.
+    """
+    docs = _documents(clean, rejected)
+    table = _findings_with_docs(findings, docs)
+    return {
+        "schema_version": SUMMARY_SCHEMA_VERSION,
+        "run": _run_block(run),
+        "documents": _document_counts(docs),
+        "rejected_by_reason": _rejected_by_reason(docs),
+        "characters": _characters(docs, table),
+        "lines": _lines(table),
+        "stripped_by_rule": _stripped_by_rule(table),
+        "flagged_by_rule": _counts_by_rule(table, "flag"),
+        "dropped_by_rule": _counts_by_rule(table, "drop"),
+        "duplicates": _duplicates(docs),
+        "sources": _sources(docs, table),
+    }
+
+
+# --- the document table -------------------------------------------------------------
+
+
+def _documents(clean: pl.DataFrame, rejected: pl.DataFrame) -> pl.DataFrame:
+    """One row per document: id, source, state, reason, lengths, cluster fields."""
+
+    def part(frame: pl.DataFrame, kept: bool) -> pl.DataFrame:
+        if frame.height == 0:
+            return pl.DataFrame(schema=_DOC_SCHEMA)
+        text = _string_col(frame, schema.TEXT)
+        clean_text = (
+            _string_col(frame, schema.TEXT_CLEAN) if schema.TEXT_CLEAN in frame.columns else text
+        )
+        if kept:
+            reason = pl.lit(None, pl.String())
+        elif schema.REJECT_REASON in frame.columns:
+            reason = pl.col(schema.REJECT_REASON).cast(pl.String())
+        else:  # older folders: infer the reason from the dedup and validate columns
+            reason = (
+                pl.when(_string_col(frame, schema.DUP_OF).is_not_null())
+                .then(pl.lit(DUPLICATE_REASON))
+                .otherwise(_string_col(frame, schema.DROP_REASON))
+            )
+        return frame.select(
+            _string_col(frame, schema.ID).alias(schema.ID),
+            _string_col(frame, schema.SOURCE).fill_null(NO_SOURCE).alias(schema.SOURCE),
+            pl.lit(kept).alias("kept"),
+            reason.alias("reason"),
+            text.fill_null("").str.len_chars().cast(pl.Int64).alias("chars_before"),
+            clean_text.fill_null("").str.len_chars().cast(pl.Int64).alias("chars_after"),
+            text.fill_null("").alias(schema.TEXT),
+            _string_col(frame, schema.CLUSTER_ID).alias(schema.CLUSTER_ID),
+            _string_col(frame, schema.DUP_KIND).alias(schema.DUP_KIND),
+            _float_col(frame, schema.SIMILARITY).alias(schema.SIMILARITY),
+        ).cast(_DOC_SCHEMA)
+
+    return pl.concat([part(clean, True), part(rejected, False)], how="vertical")
+
+
+def _string_col(frame: pl.DataFrame, column: str) -> pl.Expr:
+    if column in frame.columns:
+        return pl.col(column).cast(pl.String())
+    return pl.lit(None, pl.String()).alias(column)
+
+
+def _float_col(frame: pl.DataFrame, column: str) -> pl.Expr:
+    if column in frame.columns:
+        return pl.col(column).cast(pl.Float64())
+    return pl.lit(None, pl.Float64()).alias(column)
+
+
+def _findings_with_docs(findings: pl.DataFrame, docs: pl.DataFrame) -> pl.DataFrame:
+    """The findings table joined to each document's source and state, with span sizes.
+
+    Adds ``chars`` (span length) and ``lines`` (non-empty lines of the original field the
+    span touches; only computed for the text field, titles count one line).
+    """
+    present = set(findings.columns)
+    table = findings.select(
+        [
+            pl.col(name).cast(dtype) if name in present else pl.lit(None, dtype).alias(name)
+            for name, dtype in schema.FINDINGS_TABLE_SCHEMA.items()
+        ]
+    )
+    # Ids should be unique; if an input repeats one, attribute findings to its first row.
+    doc_info = docs.select(schema.ID, schema.SOURCE, "kept", schema.TEXT).unique(
+        subset=schema.ID, keep="first", maintain_order=True
+    )
+    joined = table.join(
+        doc_info, left_on="doc_id", right_on=schema.ID, how="left", maintain_order="left"
+    )
+    start = pl.col("start").fill_null(0).clip(lower_bound=0)
+    end = pl.max_horizontal(pl.col("end").fill_null(0), start)
+    span = pl.col(schema.TEXT).str.slice(start, end - start)
+    lines = (
+        pl.when(pl.col("field") == "text")
+        .then(
+            span.str.split("\n")
+            .list.eval(pl.element().filter(pl.element().str.strip_chars() != ""))
+            .list.len()
+        )
+        .otherwise(pl.when(end > start).then(1).otherwise(0))
+        .cast(pl.Int64)
+    )
+    return joined.with_columns(
+        start.alias("start"),
+        end.alias("end"),
+        (end - start).cast(pl.Int64).alias("chars"),
+        lines.alias("lines"),
+        pl.col(schema.SOURCE).fill_null(NO_SOURCE),
+        pl.col("kept").fill_null(False),
+    ).drop(schema.TEXT)
+
+
+def _merged_span_chars(strips: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
+    """Characters covered by the union of spans, per group of ``keys``.
+
+    Spans are sorted by start within ``keys``; each span only contributes the part past
+    the furthest end seen so far, so overlaps count once.
+    """
+    if strips.height == 0:
+        return pl.DataFrame(schema={**{k: strips.schema[k] for k in keys}, "chars": pl.Int64})
+    ordered = strips.sort([*keys, "start", "end"])
+    reach = pl.col("end").cum_max().shift(1).over(keys)
+    effective_start = pl.max_horizontal(pl.col("start"), reach.fill_null(0))
+    contribution = (pl.col("end") - effective_start).clip(lower_bound=0)
+    return (
+        ordered.with_columns(contribution.alias("chars"))
+        .group_by(keys)
+        .agg(pl.col("chars").sum().cast(pl.Int64))
+    )
+
+
+# --- the blocks -----------------------------------------------------------------------
+
+
+def _run_block(run: Mapping[str, Any]) -> dict[str, Any]:
+    block = {str(k): _jsonable(v) for k, v in run.items()}
+    block.setdefault("corpuskit_version", corpuskit.__version__)
+    block.setdefault("generated_at", _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat())
+    block.setdefault("inputs", [])
+    block.setdefault("parameters", {})
+    return block
+
+
+def _jsonable(value: Any) -> Any:
+    """Turn paths, tuples, sets, dates and dataclass-like values into JSON values."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, _dt.date | _dt.datetime):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        items = sorted(value, key=str) if isinstance(value, set | frozenset) else value
+        return [_jsonable(v) for v in items]
+    if hasattr(value, "__dataclass_fields__"):
+        return {name: _jsonable(getattr(value, name)) for name in value.__dataclass_fields__}
+    return str(value)
+
+
+def _document_counts(docs: pl.DataFrame) -> dict[str, int]:
+    rejected = docs.filter(~pl.col("kept"))
+    duplicates = rejected.filter(pl.col("reason") == DUPLICATE_REASON).height
+    return {
+        "in": docs.height,
+        "kept": docs.height - rejected.height,
+        "rejected": rejected.height,
+        "rejected_by_rule": rejected.height - duplicates,
+        "rejected_as_duplicate": duplicates,
+    }
+
+
+def _rejected_by_reason(docs: pl.DataFrame) -> dict[str, int]:
+    counts = (
+        docs.filter(~pl.col("kept"))
+        .group_by(pl.col("reason").fill_null("(unknown)"))
+        .len()
+        .sort(["len", "reason"], descending=[True, False])
+    )
+    return {row["reason"]: row["len"] for row in counts.iter_rows(named=True)}
+
+
+def _characters(docs: pl.DataFrame, table: pl.DataFrame) -> dict[str, int]:
+    kept = docs.filter(pl.col("kept"))
+    strips = table.filter((pl.col("action") == "strip") & (pl.col("field") == "text"))
+    merged = _merged_span_chars(strips, ["doc_id"])
+    stripped_kept = merged.join(
+        strips.filter(pl.col("kept")).select("doc_id").unique(), on="doc_id", how="semi"
+    )
+    return {
+        "in": int(docs["chars_before"].sum()),
+        "rejected": int(docs.filter(~pl.col("kept"))["chars_before"].sum()),
+        "kept_before_strip": int(kept["chars_before"].sum()),
+        "kept_after_strip": int(kept["chars_after"].sum()),
+        "stripped": int(merged["chars"].sum()),
+        "stripped_from_kept": int(stripped_kept["chars"].sum()),
+    }
+
+
+def _lines(table: pl.DataFrame) -> dict[str, int]:
+    strips = table.filter((pl.col("action") == "strip") & (pl.col("field") == "text"))
+    return {
+        "stripped": int(strips["lines"].sum()),
+        "stripped_from_kept": int(strips.filter(pl.col("kept"))["lines"].sum()),
+    }
+
+
+def _stripped_by_rule(table: pl.DataFrame) -> dict[str, dict[str, int]]:
+    strips = table.filter(pl.col("action") == "strip")
+    if strips.height == 0:
+        return {}
+    chars = (
+        _merged_span_chars(strips, ["code", "doc_id", "field"])
+        .group_by("code")
+        .agg(pl.col("chars").sum())
+    )
+    counts = strips.group_by("code").agg(
+        pl.col("doc_id").n_unique().alias("documents"),
+        pl.len().alias("findings"),
+        pl.col("lines").sum().alias("lines"),
+    )
+    rows = counts.join(chars, on="code", how="left").sort(
+        ["documents", "code"], descending=[True, False]
+    )
+    return {
+        row["code"]: {
+            "documents": int(row["documents"]),
+            "findings": int(row["findings"]),
+            "characters": int(row["chars"] or 0),
+            "lines": int(row["lines"] or 0),
+        }
+        for row in rows.iter_rows(named=True)
+    }
+
+
+def _counts_by_rule(table: pl.DataFrame, action: str) -> dict[str, dict[str, int]]:
+    rows = (
+        table.filter(pl.col("action") == action)
+        .group_by("code")
+        .agg(pl.col("doc_id").n_unique().alias("documents"), pl.len().alias("findings"))
+        .sort(["documents", "code"], descending=[True, False])
+    )
+    return {
+        row["code"]: {"documents": int(row["documents"]), "findings": int(row["findings"])}
+        for row in rows.iter_rows(named=True)
+    }
+
+
+def _duplicates(docs: pl.DataFrame) -> dict[str, Any]:
+    clustered = docs.filter(pl.col(schema.CLUSTER_ID).is_not_null())
+    sizes = clustered.group_by(schema.CLUSTER_ID).agg(
+        pl.len().alias("size"),
+        pl.col(schema.DUP_KIND).drop_nulls().unique().sort().alias("kinds"),
+        pl.col(schema.SIMILARITY).min().alias("min_similarity"),
+    )
+    dropped = docs.filter(~pl.col("kept") & (pl.col("reason") == DUPLICATE_REASON))
+    by_kind = (
+        docs.filter(pl.col(schema.DUP_KIND).is_not_null())
+        .group_by(schema.DUP_KIND)
+        .len()
+        .sort(["len", schema.DUP_KIND], descending=[True, False])
+    )
+    histogram = sizes.group_by("size").len().sort("size")
+    largest = sizes.sort(["size", schema.CLUSTER_ID], descending=[True, False]).head(
+        LARGEST_CLUSTERS
+    )
+    return {
+        "clusters": sizes.height,
+        "documents_in_clusters": clustered.height,
+        "dropped": dropped.height,
+        "by_kind": {row[schema.DUP_KIND]: row["len"] for row in by_kind.iter_rows(named=True)},
+        "cluster_sizes": {str(row["size"]): row["len"] for row in histogram.iter_rows(named=True)},
+        "largest": [
+            {
+                "cluster_id": row[schema.CLUSTER_ID],
+                "size": int(row["size"]),
+                "kinds": list(row["kinds"]),
+                "min_similarity": _round(row["min_similarity"]),
+            }
+            for row in largest.iter_rows(named=True)
+        ],
+    }
+
+
+def _sources(docs: pl.DataFrame, table: pl.DataFrame) -> dict[str, dict[str, Any]]:
+    per_doc = docs.group_by(schema.SOURCE).agg(
+        pl.len().alias("documents"),
+        pl.col("kept").sum().alias("kept"),
+        (~pl.col("kept")).sum().alias("rejected"),
+        (pl.col("reason") == DUPLICATE_REASON).sum().alias("duplicates"),
+        pl.col("chars_before").sum().alias("chars"),
+    )
+    strips = table.filter((pl.col("action") == "strip") & (pl.col("field") == "text"))
+    stripped_docs = strips.group_by(schema.SOURCE).agg(
+        pl.col("doc_id").n_unique().alias("stripped_documents")
+    )
+    stripped_chars = (
+        _merged_span_chars(strips, ["doc_id"])
+        .join(strips.select("doc_id", schema.SOURCE).unique("doc_id"), on="doc_id")
+        .group_by(schema.SOURCE)
+        .agg(pl.col("chars").sum().alias("stripped_chars"))
+    )
+    rule_hits = (
+        table.group_by(schema.SOURCE, "code")
+        .agg(pl.col("doc_id").n_unique().alias("documents"))
+        .sort([schema.SOURCE, "documents", "code"], descending=[False, True, False])
+    )
+    top_rules: dict[str, list[dict[str, Any]]] = {}
+    for row in rule_hits.iter_rows(named=True):
+        ranked = top_rules.setdefault(row[schema.SOURCE], [])
+        if len(ranked) < TOP_RULES_PER_SOURCE:
+            ranked.append({"code": row["code"], "documents": int(row["documents"])})
+    reasons = (
+        docs.filter(~pl.col("kept"))
+        .group_by(schema.SOURCE, pl.col("reason").fill_null("(unknown)"))
+        .len()
+        .sort([schema.SOURCE, "len", "reason"], descending=[False, True, False])
+    )
+    by_reason: dict[str, dict[str, int]] = {}
+    for row in reasons.iter_rows(named=True):
+        by_reason.setdefault(row[schema.SOURCE], {})[row["reason"]] = int(row["len"])
+
+    rows = (
+        per_doc.join(stripped_docs, on=schema.SOURCE, how="left")
+        .join(stripped_chars, on=schema.SOURCE, how="left")
+        .sort(["documents", schema.SOURCE], descending=[True, False])
+    )
+    result: dict[str, dict[str, Any]] = {}
+    for row in rows.iter_rows(named=True):
+        n = int(row["documents"])
+        stripped_n = int(row["stripped_documents"] or 0)
+        result[row[schema.SOURCE]] = {
+            "documents": n,
+            "kept": int(row["kept"]),
+            "rejected": int(row["rejected"]),
+            "rejected_by_reason": by_reason.get(row[schema.SOURCE], {}),
+            "rejection_rate": _rate(row["rejected"], n),
+            "strip_rate": _rate(stripped_n, n),
+            "stripped_character_share": _rate(row["stripped_chars"] or 0, row["chars"]),
+            "duplicate_rate": _rate(row["duplicates"], n),
+            "top_rules": top_rules.get(row[schema.SOURCE], []),
+        }
+    return result
+
+
+def _rate(part: int | float, whole: int | float) -> float:
+    return round(float(part) / float(whole), 4) if whole else 0.0
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(float(value), 4)

@@ -1,0 +1,143 @@
+"""build_summary: the numbers of a run, queried from the clean/rejected/findings tables."""
+
+from __future__ import annotations
+
+import json
+
+import jsonschema
+import polars as pl
+import pytest
+from test_report_fixtures import sample_documents, sample_run
+
+from corpuskit import schema
+from corpuskit.report.summary import NO_SOURCE, build_summary
+from corpuskit.report.summary_schema import SUMMARY_JSON_SCHEMA
+
+
+@pytest.fixture(scope="module")
+def summary() -> dict:
+    clean, rejected, findings, run = sample_run()
+    return build_summary(clean=clean, rejected=rejected, findings=findings, run=run)
+
+
+def _findings(rows: list[tuple[str, str, str, int, int]]) -> pl.DataFrame:
+    keys = ("doc_id", "code", "action", "start", "end")
+    return pl.DataFrame(
+        [{**dict(zip(keys, row, strict=True)), "field": "text", "excerpt": ""} for row in rows],
+        schema=schema.FINDINGS_TABLE_SCHEMA,
+    )
+
+
+def _docs(rows: list[tuple[str, str, str]]) -> pl.DataFrame:
+    return pl.DataFrame(
+        {"id": [r[0] for r in rows], "source": [r[1] for r in rows], "text": [r[2] for r in rows]}
+    )
+
+
+def test_summary_is_valid_json_matching_its_schema(summary):
+    jsonschema.validate(json.loads(json.dumps(summary)), SUMMARY_JSON_SCHEMA)
+
+
+def test_every_document_is_counted_once(summary):
+    docs = summary["documents"]
+    assert docs["in"] == len(sample_documents())
+    assert docs["kept"] + docs["rejected"] == docs["in"]
+    assert sum(summary["rejected_by_reason"].values()) == docs["rejected"]
+    assert docs["rejected_as_duplicate"] == summary["rejected_by_reason"]["duplicate"]
+    assert sum(s["documents"] for s in summary["sources"].values()) == docs["in"]
+
+
+def test_characters_after_strip_match_the_clean_text(summary):
+    clean, _rejected, _findings, _run = sample_run()
+    chars = summary["characters"]
+    assert chars["kept_after_strip"] == sum(len(t) for t in clean["text_clean"])
+    assert chars["kept_before_strip"] - chars["kept_after_strip"] == chars["stripped_from_kept"]
+
+
+def test_strip_counts_by_rule_come_from_the_span_offsets(summary):
+    by_rule = summary["stripped_by_rule"]
+    doc = next(d for d in sample_documents() if d["id"] == "ar-4")
+    end_marker = next(f for f in doc["findings"] if f["code"] == "BP202")
+    assert by_rule["BP202"]["characters"] == end_marker["end"] - end_marker["start"]
+    # "\n// انتهى //\n20:26 ت م" touches two non-empty lines.
+    assert by_rule["BP202"]["lines"] == 2
+    assert by_rule["BP210"] == {"documents": 1, "findings": 1, "characters": 6, "lines": 1}
+
+
+def test_overlapping_strips_count_each_character_once():
+    clean = _docs([("a", "s1", "0123456789")]).with_columns(pl.lit("89").alias("text_clean"))
+    findings = _findings([("a", "R1", "strip", 0, 5), ("a", "R2", "strip", 3, 8)])
+    result = build_summary(clean=clean, rejected=clean.clear(), findings=findings, run={})
+    assert result["characters"]["stripped"] == 8
+    assert result["stripped_by_rule"]["R1"]["characters"] == 5
+    assert result["stripped_by_rule"]["R2"]["characters"] == 5
+
+
+def test_rejections_and_flags_by_rule(summary):
+    assert summary["rejected_by_reason"] == {"duplicate": 3, "Q001": 1}
+    assert summary["flagged_by_rule"] == {"DUP003": {"documents": 1, "findings": 1}}
+    assert summary["dropped_by_rule"]["DUP002"]["documents"] == 2
+
+
+def test_duplicate_clusters(summary):
+    dup = summary["duplicates"]
+    assert dup["clusters"] == 3
+    assert dup["documents_in_clusters"] == 7
+    assert dup["dropped"] == 3
+    assert dup["by_kind"] == {"near": 2, "exact": 1, "headline": 1}
+    assert dup["cluster_sizes"] == {"2": 2, "3": 1}
+    assert dup["largest"][0]["cluster_id"] == "c1"
+    assert dup["largest"][0]["size"] == 3
+
+
+def test_per_source_rates(summary):
+    sources = summary["sources"]
+    assert sources["alriyadh"]["rejection_rate"] == 1.0
+    assert sources["alriyadh"]["duplicate_rate"] == 1.0
+    assert sources["was"]["rejected_by_reason"] == {"Q001": 1}
+    assert sources["was"]["strip_rate"] == 0.5
+    assert sources["alweeam"]["top_rules"] == [{"code": "BP101", "documents": 1}]
+    assert sources[NO_SOURCE]["documents"] == 1
+
+
+def test_top_rules_are_ranked_by_documents_and_capped():
+    rows = [(f"d{i}", "s", "x" * 20) for i in range(8)]
+    hits = [(f"d{i}", f"R{j}", "flag", 0, 1) for j in range(7) for i in range(j + 1)]
+    result = build_summary(
+        clean=_docs(rows), rejected=_docs([]).clear(), findings=_findings(hits), run={}
+    )
+    top = result["sources"]["s"]["top_rules"]
+    assert [r["code"] for r in top] == ["R6", "R5", "R4", "R3", "R2"]
+    assert top[0]["documents"] == 7
+
+
+def test_run_block_is_json_and_keeps_given_fields(summary):
+    run = summary["run"]
+    assert run["inputs"] == ["seeds/ant_sample.jsonl"]
+    assert run["parameters"]["select"] == ["BP", "Q"]
+    assert run["started_at"] == "2026-01-01T10:00:00+00:00"
+    assert run["corpuskit_version"]
+
+
+def test_empty_run_gives_zeros():
+    empty = _docs([]).clear()
+    result = build_summary(
+        clean=empty, rejected=empty, findings=schema.empty_findings_table(), run={}
+    )
+    jsonschema.validate(result, SUMMARY_JSON_SCHEMA)
+    assert result["documents"]["in"] == 0
+    assert result["sources"] == {}
+    assert result["duplicates"]["clusters"] == 0
+
+
+def test_rejected_without_reason_column_infers_duplicates_and_drops():
+    rejected = _docs([("a", "s", "x"), ("b", "s", "y")]).with_columns(
+        pl.Series("dup_of", ["z", None]), pl.Series("drop_reason", [None, "Q001"])
+    )
+    result = build_summary(
+        clean=_docs([]).clear(),
+        rejected=rejected,
+        findings=schema.empty_findings_table(),
+        run={},
+    )
+    assert result["rejected_by_reason"] == {"Q001": 1, "duplicate": 1}
