@@ -1,0 +1,129 @@
+"""The Arabic boilerplate gold labels are well-formed and still join to the corpora.
+
+The format checks run everywhere. The join checks need the real corpora in the ``shared``
+folder beside the repository and skip with a reason where it is absent.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+LABELS_DIR = REPO / "tests" / "data" / "boilerplate_labels"
+ALLOWED_KEYS = {"id", "line", "sha1", "label", "bp_start", "bp_end", "note"}
+
+
+def _load_helper():
+    spec = importlib.util.spec_from_file_location("_labels", REPO / "benchmarks" / "_labels.py")
+    module = importlib.util.module_from_spec(spec)
+    assert spec.loader is not None
+    sys.modules.setdefault("_labels", module)
+    spec.loader.exec_module(module)
+    return module
+
+
+labels_helper = _load_helper()
+CORPORA = {corpus.name: corpus for corpus in labels_helper.CORPORA}
+
+
+def _rows(name: str) -> list[dict]:
+    path = CORPORA[name].labels
+    return [json.loads(raw) for raw in path.read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.mark.parametrize("name", sorted(CORPORA))
+def test_label_rows_are_well_formed(name):
+    rows = _rows(name)
+    assert rows, f"{name}: no labels"
+    seen: set[tuple[str, int]] = set()
+    for row in rows:
+        assert set(row) <= ALLOWED_KEYS, f"unexpected keys {set(row) - ALLOWED_KEYS} in {row}"
+        assert isinstance(row["id"], str) and row["id"]
+        assert isinstance(row["line"], int) and row["line"] >= 1
+        assert isinstance(row["sha1"], str) and len(row["sha1"]) == 12
+        int(row["sha1"], 16)
+        assert row["label"] in labels_helper.LABELS
+        key = (row["id"], row["line"])
+        assert key not in seen, f"line labelled twice: {key}"
+        seen.add(key)
+        if row["label"] == "mixed":
+            assert 0 <= row["bp_start"] < row["bp_end"], row
+        else:
+            assert "bp_start" not in row and "bp_end" not in row, row
+        # notes explain a judgement call; they must not carry article text
+        assert len(row.get("note", "")) <= 160, row
+
+
+def test_sample_size_meets_the_issue():
+    articles = {row["id"] for name in CORPORA for row in _rows(name)}
+    assert len(articles) >= 150
+    counts = Counter(row["label"] for name in CORPORA for row in _rows(name))
+    assert counts["boilerplate"] >= 50 and counts["mixed"] >= 20 and counts["body"] >= 500
+
+
+def test_guide_documents_the_format():
+    guide = (LABELS_DIR / "GUIDE.md").read_text(encoding="utf-8")
+    for term in ("body", "boilerplate", "mixed", "bp_start", "sha1", "split"):
+        assert term in guide
+
+
+needs_shared = pytest.mark.skipif(
+    not (SHARED / "corpora").is_dir(),
+    reason="the shared corpora folder (../shared/corpora beside the repo) is absent",
+)
+
+
+@pytest.fixture(scope="module")
+def corpora_frames() -> dict[str, pl.DataFrame]:
+    frames = {}
+    for name, corpus in CORPORA.items():
+        columns = ["id", "text", corpus.source_column]
+        frames[name] = pl.read_parquet(corpus.parquet, columns=columns)
+    return frames
+
+
+@needs_shared
+@pytest.mark.parametrize("name", sorted(CORPORA))
+def test_labels_join_to_the_corpus_and_cover_every_line(name, corpora_frames):
+    frame = corpora_frames[name]
+    labelled = pl.DataFrame(_rows(name)).select("id").unique()
+    texts = dict(frame.join(labelled, on="id", how="semi").select("id", "text").iter_rows())
+    by_article: dict[str, dict[int, dict]] = {}
+    for row in _rows(name):
+        by_article.setdefault(row["id"], {})[row["line"]] = row
+    assert set(by_article) <= set(texts), "labelled ids missing from the corpus"
+    for doc_id, rows in by_article.items():
+        lines = labels_helper.split_lines(texts[doc_id])
+        non_blank = {n for n, line in enumerate(lines, 1) if line.strip()}
+        assert set(rows) == non_blank, f"{doc_id}: labelled lines differ from non-blank lines"
+        for n, row in rows.items():
+            line = lines[n - 1]
+            assert labels_helper.line_sha1(line) == row["sha1"], f"{doc_id}:{n} changed"
+            if row["label"] == "mixed":
+                assert row["bp_end"] <= len(line)
+                assert line[row["bp_start"] : row["bp_end"]].strip(), f"{doc_id}:{n} empty span"
+                outside = line[: row["bp_start"]] + line[row["bp_end"] :]
+                assert outside.strip(), f"{doc_id}:{n} mixed line has no body part"
+
+
+@needs_shared
+@pytest.mark.parametrize("name", sorted(CORPORA))
+def test_every_source_is_covered_and_the_sample_is_reproducible(name, corpora_frames):
+    corpus = CORPORA[name]
+    frame = corpora_frames[name]
+    labelled = {row["id"] for row in _rows(name)}
+    assert set(labels_helper.sample_ids(corpus, frame)) == labelled
+    per_source = Counter(
+        frame.filter(pl.col("id").is_in(sorted(labelled)))[corpus.source_column].to_list()
+    )
+    sources = frame[corpus.source_column].drop_nulls().unique().to_list()
+    for source in sources:
+        assert per_source[source] >= 5, f"{name}: only {per_source[source]} from {source}"
