@@ -1,0 +1,363 @@
+"""Turn validated documents (and index matches) into the check's findings.
+
+``corpuskit check`` is a linter for incoming documents. By the time it gets here each
+document has been read (``origin_file``/``origin_line`` say where it came from) and
+validated (its ``findings`` list holds what the rules found). This module flattens those
+findings into one row per problem with everything a CI reader needs: file and location,
+document id, rule code and name, severity, a message that says what to do, an excerpt,
+and for duplicates of an indexed corpus the id it copies and how similar it is.
+
+Nothing here reads files or prints; the CLI does that, and the formatters in
+:mod:`corpuskit.check.formats` turn a :class:`CheckReport` into text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+from corpuskit import schema
+from corpuskit.check.rules_info import (
+    BUILTIN_CODES,
+    IDX_DUPLICATE,
+    SEVERITY_RANK,
+    RuleInfo,
+    check_fail_on,
+    check_severity_overrides,
+    fails,
+    fallback_info,
+    info_from_rule,
+    override_for,
+)
+from corpuskit.check.suppress import ALLOW_COLUMN, allowed_codes, suppressed_mask
+from corpuskit.errors import SchemaError
+
+# One row per finding. ``location`` says whether ``line`` is a line (JSONL, text files)
+# or a 1-based row (Parquet, CSV).
+CHECK_FINDINGS_SCHEMA: dict[str, pl.DataType] = {
+    "file": pl.String(),
+    "line": pl.Int64(),
+    "location": pl.String(),
+    "doc_id": pl.String(),
+    "field": pl.String(),
+    "code": pl.String(),
+    "name": pl.String(),
+    "severity": pl.String(),
+    "action": pl.String(),
+    "message": pl.String(),
+    "excerpt": pl.String(),
+    "start": pl.Int64(),
+    "end": pl.Int64(),
+    "match_id": pl.String(),
+    "similarity": pl.Float64(),
+    "match_kind": pl.String(),
+    "suppressed": pl.Boolean(),
+}
+
+# One row per checked document (JUnit reports a test case for each, failing or not).
+CHECK_DOCUMENTS_SCHEMA: dict[str, pl.DataType] = {
+    "file": pl.String(),
+    "line": pl.Int64(),
+    "location": pl.String(),
+    "doc_id": pl.String(),
+}
+
+MATCHES_COLUMNS = ("id", "match_id", "similarity", "match_kind")
+UNKNOWN_FILE = "<input>"
+ROW_BASED_SUFFIXES = (".parquet", ".csv", ".csv.gz", ".csv.zst", ".tsv")
+EXCERPT_CHARS = 80
+
+
+def location_kind(path: str) -> str:
+    """``"row"`` for table files (Parquet, CSV), ``"line"`` for everything else."""
+    return "row" if path.lower().endswith(ROW_BASED_SUFFIXES) else "line"
+
+
+def _documents(frame: pl.DataFrame) -> pl.DataFrame:
+    """file, line, location, doc_id for every document, in input order."""
+    file_col = (
+        pl.col(schema.ORIGIN_FILE).cast(pl.String()).fill_null(UNKNOWN_FILE)
+        if schema.ORIGIN_FILE in frame.columns
+        else pl.lit(UNKNOWN_FILE)
+    )
+    line_col = (
+        pl.col(schema.ORIGIN_LINE).cast(pl.Int64())
+        if schema.ORIGIN_LINE in frame.columns
+        else pl.int_range(1, pl.len() + 1, dtype=pl.Int64())
+    )
+    documents = frame.select(
+        file_col.alias("file"),
+        line_col.alias("line"),
+        pl.col(schema.ID).cast(pl.String()).alias("doc_id"),
+    )
+    kinds = [location_kind(f) for f in documents.get_column("file").to_list()]
+    return documents.with_columns(pl.Series("location", kinds, dtype=pl.String())).select(
+        list(CHECK_DOCUMENTS_SCHEMA)
+    )
+
+
+def _short(text: str | None, limit: int = EXCERPT_CHARS) -> str:
+    flat = " ".join((text or "").split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def _rule_findings(frame: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:
+    """The validators' findings, one row each, with the document's location."""
+    if schema.FINDINGS not in frame.columns:
+        return pl.DataFrame()
+    return (
+        documents.with_columns(frame.get_column(schema.FINDINGS).alias("_f"))
+        .with_row_index("_doc")
+        .explode("_f")
+        .drop_nulls("_f")
+        .unnest("_f")
+    )
+
+
+def _index_findings(
+    frame: pl.DataFrame, documents: pl.DataFrame, matches: pl.DataFrame | None
+) -> pl.DataFrame:
+    """One IDX001 finding per incoming document that matches the index (best match)."""
+    if matches is None or matches.height == 0:
+        return pl.DataFrame()
+    missing = [c for c in ("id", "match_id", "similarity") if c not in matches.columns]
+    if missing:
+        raise SchemaError(
+            f"index matches need column(s) {', '.join(missing)}; found {', '.join(matches.columns)}"
+        )
+    best = (
+        matches.with_columns(
+            pl.col("id").cast(pl.String()),
+            pl.col("match_id").cast(pl.String()),
+            pl.col("similarity").cast(pl.Float64()),
+            (pl.col("match_kind") if "match_kind" in matches.columns else pl.lit(None))
+            .cast(pl.String())
+            .alias("match_kind"),
+        )
+        .sort(["id", "similarity", "match_id"], descending=[False, True, False])
+        .unique("id", keep="first", maintain_order=True)
+        .select(*MATCHES_COLUMNS)
+    )
+    texts = frame.select(
+        (pl.col(schema.TITLE) if schema.TITLE in frame.columns else pl.lit(None))
+        .cast(pl.String())
+        .alias("_title"),
+        pl.col(schema.TEXT).cast(pl.String()).alias("_text")
+        if schema.TEXT in frame.columns
+        else pl.lit(None, pl.String()).alias("_text"),
+    )
+    located = pl.concat([documents, texts], how="horizontal").with_row_index("_doc")
+    joined = located.join(best, left_on="doc_id", right_on="id", how="inner")
+    excerpts = [
+        _short(title or text)
+        for title, text in zip(joined["_title"].to_list(), joined["_text"].to_list(), strict=True)
+    ]
+    return joined.with_columns(
+        pl.lit("text").alias("field"),
+        pl.lit(IDX_DUPLICATE).alias("code"),
+        pl.lit("drop").alias("action"),
+        pl.lit(None, pl.Int64()).alias("start"),
+        pl.lit(None, pl.Int64()).alias("end"),
+        pl.Series("excerpt", excerpts, dtype=pl.String()),
+    ).drop("_title", "_text")
+
+
+def run_check(
+    validated: pl.DataFrame,
+    *,
+    matches: pl.DataFrame | None = None,
+    ruleset: Any = None,
+    severity: Mapping[str, str] | None = None,
+    ignore: Sequence[str] = (),
+    known_codes: Mapping[str, RuleInfo] | None = None,
+    allow_column: str = ALLOW_COLUMN,
+) -> pl.DataFrame:
+    """The check findings frame (:data:`CHECK_FINDINGS_SCHEMA`) for ``validated``.
+
+    Args:
+        validated: documents after ``corpuskit.validate.validate``: ``id``, the origin
+            columns and the ``findings`` list column (``text``/``title`` give the
+            excerpt of index matches; ``corpuskit_allow`` carries allow-lists).
+        matches: ``DedupIndex.query`` output (``id, match_id, similarity, match_kind``);
+            each matching document gets one ``IDX001`` finding for its best match.
+        ruleset: a ``corpuskit.rules.RuleSet`` (anything with ``get(code)``) that names
+            the rules and gives their severity and message.
+        severity: per-code (or code-prefix) severity overrides, from the config.
+        ignore: codes or code prefixes whose findings are left out entirely (for codes
+            the rule set does not cover, such as ``IO…`` and ``IDX…``).
+        known_codes: metadata for codes outside the rule set, added to the built-ins.
+        allow_column: the metadata column holding each document's allow-list.
+
+    Suppressed findings stay in the frame with ``suppressed = True``.
+    """
+    schema.require_columns(validated, (schema.ID,), "check")
+    overrides = check_severity_overrides(severity or {})
+    documents = _documents(validated)
+    parts = [
+        p
+        for p in (
+            _rule_findings(validated, documents),
+            _index_findings(validated, documents, matches),
+        )
+        if p.height > 0
+    ]
+    if not parts:
+        return pl.DataFrame(schema=CHECK_FINDINGS_SCHEMA)
+    found = pl.concat(parts, how="diagonal_relaxed")
+    ignored = tuple(code.strip().upper() for code in ignore if code.strip())
+    if ignored:
+        keep = [not code.upper().startswith(ignored) for code in found["code"].to_list()]
+        found = found.filter(pl.Series(keep, dtype=pl.Boolean()))
+    found = found.sort("_doc", maintain_order=True)
+
+    infos = _describe_codes(found, ruleset, known_codes)
+    codes = found.get_column("code").to_list()
+    severities = [override_for(c, overrides) or infos[c].severity for c in codes]
+    for column in ("match_id", "similarity", "match_kind"):
+        if column not in found.columns:
+            found = found.with_columns(pl.lit(None, CHECK_FINDINGS_SCHEMA[column]).alias(column))
+    messages = [
+        _message(infos[c], match_id, sim)
+        for c, match_id, sim in zip(
+            codes, found["match_id"].to_list(), found["similarity"].to_list(), strict=True
+        )
+    ]
+    allow = allowed_codes(validated, allow_column).gather(found.get_column("_doc"))
+    found = found.with_columns(
+        pl.Series("name", [infos[c].name for c in codes], dtype=pl.String()),
+        pl.Series("severity", severities, dtype=pl.String()),
+        pl.Series("message", messages, dtype=pl.String()),
+        suppressed_mask(found.get_column("code"), allow),
+    )
+    for column, dtype in CHECK_FINDINGS_SCHEMA.items():
+        if column not in found.columns:
+            found = found.with_columns(pl.lit(None, dtype).alias(column))
+    return found.select(list(CHECK_FINDINGS_SCHEMA)).cast(CHECK_FINDINGS_SCHEMA)
+
+
+def _describe_codes(
+    found: pl.DataFrame, ruleset: Any, known_codes: Mapping[str, RuleInfo] | None
+) -> dict[str, RuleInfo]:
+    """Metadata for every code in ``found``: the rule set, then known codes, then a fallback."""
+    known = {**BUILTIN_CODES, **(known_codes or {})}
+    pairs = found.select("code", "action").unique(maintain_order=True).iter_rows()
+    infos: dict[str, RuleInfo] = {}
+    for code, action in pairs:
+        if code in infos:
+            continue
+        rule = ruleset.get(code) if ruleset is not None else None
+        if rule is not None:
+            infos[code] = info_from_rule(rule)
+        elif code in known:
+            infos[code] = known[code]
+        else:
+            infos[code] = fallback_info(code, action)
+    return infos
+
+
+def _message(info: RuleInfo, match_id: str | None, similarity: float | None) -> str:
+    if info.code == IDX_DUPLICATE and match_id is not None:
+        sim = f"similarity {similarity:.2f}" if similarity is not None else "similarity unknown"
+        return f"this document copies {match_id} of the existing corpus ({sim}); {info.message}"
+    return info.message
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """Everything a formatter needs: findings, the checked documents, rule metadata."""
+
+    findings: pl.DataFrame
+    documents: pl.DataFrame
+    fail_on: str = "error"
+    rules: dict[str, RuleInfo] = field(default_factory=dict)
+    tool_version: str = ""
+
+    def active(self) -> pl.DataFrame:
+        """Findings that count (not suppressed by a document's allow-list)."""
+        return self.findings.filter(~pl.col("suppressed"))
+
+    def failing(self) -> pl.DataFrame:
+        """Active findings at or above the ``fail_on`` severity."""
+        active = self.active()
+        mask = [fails(s, self.fail_on) for s in active.get_column("severity").to_list()]
+        return active.filter(pl.Series(mask, dtype=pl.Boolean()))
+
+    @property
+    def exit_code(self) -> int:
+        """0 when nothing at or above ``fail_on`` was found, else 1."""
+        return 1 if self.failing().height > 0 else 0
+
+    def summary(self) -> dict[str, Any]:
+        """Counts for machines and for the last line of the human output."""
+        active = self.active()
+        suppressed = self.findings.filter(pl.col("suppressed"))
+        by_severity = {s: 0 for s in sorted(SEVERITY_RANK, key=SEVERITY_RANK.get, reverse=True)}
+        for severity, n in active.group_by("severity").len().iter_rows():
+            by_severity[severity] = n
+        return {
+            "documents": self.documents.height,
+            "files": self.documents.get_column("file").n_unique(),
+            "documents_with_findings": active.get_column("doc_id").n_unique(),
+            "findings": active.height,
+            "by_severity": by_severity,
+            "by_code": _counts(active, "code"),
+            "suppressed": suppressed.height,
+            "suppressed_by_code": _counts(suppressed, "code"),
+            "fail_on": self.fail_on,
+            "failing": self.failing().height,
+            "exit_code": self.exit_code,
+        }
+
+
+def _counts(frame: pl.DataFrame, column: str) -> dict[str, int]:
+    counted = frame.group_by(column).len().sort(["len", column], descending=[True, False])
+    return {key: n for key, n in counted.iter_rows()}
+
+
+def build_report(
+    validated: pl.DataFrame,
+    *,
+    matches: pl.DataFrame | None = None,
+    ruleset: Any = None,
+    severity: Mapping[str, str] | None = None,
+    ignore: Sequence[str] = (),
+    known_codes: Mapping[str, RuleInfo] | None = None,
+    fail_on: str = "error",
+    allow_column: str = ALLOW_COLUMN,
+    tool_version: str = "",
+) -> CheckReport:
+    """Run :func:`run_check` and bundle the result for the formatters."""
+    level = check_fail_on(fail_on)
+    findings = run_check(
+        validated,
+        matches=matches,
+        ruleset=ruleset,
+        severity=severity,
+        ignore=ignore,
+        known_codes=known_codes,
+        allow_column=allow_column,
+    )
+    rules = _describe_codes(findings, ruleset, known_codes) if findings.height else {}
+    # the report's rule metadata carries the effective (overridden) severity
+    overrides = check_severity_overrides(severity or {})
+    rules = {
+        code: RuleInfo(
+            code=info.code,
+            name=info.name,
+            severity=override_for(code, overrides) or info.severity,
+            message=info.message,
+            rationale=info.rationale,
+            category=info.category,
+        )
+        for code, info in rules.items()
+    }
+    return CheckReport(
+        findings=findings,
+        documents=_documents(validated),
+        fail_on=level,
+        rules=rules,
+        tool_version=tool_version,
+    )
