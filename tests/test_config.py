@@ -81,7 +81,7 @@ def test_wrong_types_are_errors(tmp_path, text):
 
 def test_invalid_toml_names_the_file(tmp_path):
     path = write(tmp_path / "broken.toml", "[dedup\nthreshold = 0.5\n")
-    with pytest.raises(ConfigError, match="broken.toml"):
+    with pytest.raises(ConfigError, match=r"broken\.toml"):
         load_config(path)
 
 
