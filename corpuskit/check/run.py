@@ -76,6 +76,13 @@ def location_kind(path: str) -> str:
     return "row" if path.lower().endswith(ROW_BASED_SUFFIXES) else "line"
 
 
+def describe_location(file: str, line: int | None, location: str) -> str:
+    """``"new.jsonl:17"`` for a line, ``"new.parquet row 17"`` for a table row."""
+    if line is None:
+        return file
+    return f"{file}:{line}" if location == "line" else f"{file} row {line}"
+
+
 def _documents(frame: pl.DataFrame) -> pl.DataFrame:
     """file, line, location, doc_id for every document, in input order."""
     file_col = (

@@ -1,0 +1,96 @@
+"""The default output: findings grouped by file, one block per finding, a summary line.
+
+Styling goes through a ``style`` callable (``click.style`` from the CLI) so this module
+stays free of terminal handling; the CLI prints with ``color=None`` so colour appears
+only on a terminal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import polars as pl
+
+from corpuskit.check.run import CheckReport
+
+Style = Callable[..., str]
+
+_SEVERITY_COLOUR = {"error": "red", "warning": "yellow", "info": "blue"}
+EXCERPT_CHARS = 100
+
+
+def plain(text: str, **_styles: Any) -> str:
+    """A ``style`` that adds nothing (the default, and what tests compare against)."""
+    return text
+
+
+def _one_line(text: str | None, limit: int = EXCERPT_CHARS) -> str:
+    flat = " ".join((text or "").split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def render(report: CheckReport, *, style: Style = plain, show_suppressed: bool = False) -> str:
+    """Human-readable findings, grouped by file in input order."""
+    lines: list[str] = []
+    shown = report.findings if show_suppressed else report.active()
+    for (file,), group in shown.group_by("file", maintain_order=True):
+        lines.append(style(str(file), bold=True, underline=True))
+        for row in group.iter_rows(named=True):
+            lines.extend(_finding_lines(row, style))
+        lines.append("")
+    lines.append(_summary_line(report, style))
+    return "\n".join(lines) + "\n"
+
+
+def _finding_lines(row: dict[str, Any], style: Style) -> list[str]:
+    where = f"{row['location']} {row['line']}" if row["line"] is not None else "?"
+    severity = row["severity"]
+    head = (
+        f"  {where:<10} {style(f'{severity:<7}', fg=_SEVERITY_COLOUR.get(severity))} "
+        f"{style(row['code'], bold=True)} {row['name']}  "
+        f"{style('doc ' + str(row['doc_id']), dim=True)}"
+    )
+    if row["suppressed"]:
+        head += style("  (suppressed by the document's allow-list)", dim=True)
+    out = [head, f"{'':13}{row['message']}"]
+    if row["excerpt"]:
+        out.append(f"{'':13}{style('> ' + _one_line(row['excerpt']), dim=True)}")
+    return out
+
+
+def _summary_line(report: CheckReport, style: Style) -> str:
+    summary = report.summary()
+    counts = ", ".join(
+        f"{n} info" if sev == "info" else _plural(n, sev)
+        for sev, n in summary["by_severity"].items()
+    )
+    checked = (
+        f"Checked {_plural(summary['documents'], 'document')} in "
+        f"{_plural(summary['files'], 'file')}: {counts}"
+    )
+    if summary["suppressed"]:
+        codes = ", ".join(f"{c} {n}" for c, n in summary["suppressed_by_code"].items())
+        checked += f"; {summary['suppressed']} suppressed by allow-lists ({codes})"
+    if report.fail_on == "never":
+        verdict = style("not failing (--fail-on never)", fg="green")
+    elif summary["failing"]:
+        verdict = style(
+            f"FAILED: {_plural(summary['failing'], 'finding')} at or above {report.fail_on}",
+            fg="red",
+            bold=True,
+        )
+    else:
+        verdict = style(f"passed: nothing at or above {report.fail_on}", fg="green")
+    return f"{checked}. {verdict}"
+
+
+def findings_by_file(report: CheckReport) -> dict[str, pl.DataFrame]:
+    """Active findings per file, in input order (used by tests and other formats)."""
+    return {
+        str(file): group for (file,), group in report.active().group_by("file", maintain_order=True)
+    }
