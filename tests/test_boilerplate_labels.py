@@ -21,16 +21,18 @@ LABELS_DIR = REPO / "tests" / "data" / "boilerplate_labels"
 ALLOWED_KEYS = {"id", "line", "sha1", "label", "bp_start", "bp_end", "note"}
 
 
-def _load_helper():
-    spec = importlib.util.spec_from_file_location("_labels", REPO / "benchmarks" / "_labels.py")
+def _load_helper(name: str):
+    """Import a helper module of ``benchmarks/`` (a folder of scripts, not a package)."""
+    spec = importlib.util.spec_from_file_location(name, REPO / "benchmarks" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     assert spec.loader is not None
-    sys.modules.setdefault("_labels", module)
+    sys.modules.setdefault(name, module)
     spec.loader.exec_module(module)
     return module
 
 
-labels_helper = _load_helper()
+labels_helper = _load_helper("_labels")
+scoring = _load_helper("_scoring")
 CORPORA = {corpus.name: corpus for corpus in labels_helper.CORPORA}
 
 
@@ -127,3 +129,86 @@ def test_every_source_is_covered_and_the_sample_is_reproducible(name, corpora_fr
     sources = frame[corpus.source_column].drop_nulls().unique().to_list()
     for source in sources:
         assert per_source[source] >= 5, f"{name}: only {per_source[source]} from {source}"
+
+
+def test_line_scoring_judges_non_whitespace_characters_only():
+    text = "\nسبق- جدة: أقامت الهيئة حفلا.\nاقرأ أيضاً:\nجملة أخرى من المتن. "
+    lines = text.split("\n")
+    dateline = "سبق- جدة:"
+    labels = [
+        {"line": 2, "label": "mixed", "bp_start": 0, "bp_end": len(dateline)},
+        {"line": 3, "label": "boilerplate"},
+        {"line": 4, "label": "body"},
+    ]
+    line3 = text.index(lines[2])
+    line4 = text.index(lines[3])
+    spans = [
+        (1, 1 + len(dateline) + 1, "BP1"),  # the dateline and the space after it
+        (line3, line3 + len(lines[2]) + 1, "BP2"),  # header line with its newline
+        (line4 + len(lines[3]) - 1, line4 + len(lines[3]), "Q9"),  # only the trailing space
+    ]
+    outcomes = scoring.score_document(
+        corpus="c", source="s", doc_id="d", text=text, labels=labels, spans=spans
+    )
+    mixed, header, body = outcomes
+    assert mixed.mixed_correct and not mixed.removed
+    assert header.removed and header.codes == ["BP2"]
+    assert not body.removed and not body.partly
+    tally = scoring.Tally()
+    for outcome in outcomes:
+        tally.add(outcome)
+    assert (tally.precision, tally.recall, tally.false_removal_rate) == (1.0, 1.0, 0.0)
+
+    too_much = [(1, len(text), "BAD")]
+    outcomes = scoring.score_document(
+        corpus="c", source="s", doc_id="d", text=text, labels=labels, spans=too_much
+    )
+    mixed, header, body = outcomes
+    assert not mixed.mixed_correct and not mixed.mixed_body_intact
+    assert body.removed and body.codes == ["BAD"]
+
+
+@needs_shared
+@pytest.mark.parametrize("name", sorted(CORPORA))
+def test_an_oracle_that_strips_exactly_the_labels_scores_perfectly(name, corpora_frames):
+    frame = corpora_frames[name]
+    rows = _rows(name)
+    wanted = sorted({row["id"] for row in rows})
+    texts = dict(frame.filter(pl.col("id").is_in(wanted)).select("id", "text").iter_rows())
+    by_doc: dict[str, list[dict]] = {}
+    for row in rows:
+        by_doc.setdefault(row["id"], []).append(row)
+    perfect, nothing = scoring.Tally(), scoring.Tally()
+    for doc_id, labels in by_doc.items():
+        text = texts[doc_id]
+        starts = [0]
+        for line in text.split("\n"):
+            starts.append(starts[-1] + len(line) + 1)
+        spans = []
+        for row in labels:
+            start = starts[row["line"] - 1]
+            if row["label"] == "boilerplate":
+                spans.append((start, starts[row["line"]] - 1, "ORACLE"))
+            elif row["label"] == "mixed":
+                spans.append((start + row["bp_start"], start + row["bp_end"], "ORACLE"))
+        for spans_used, tally in ((spans, perfect), ([], nothing)):
+            for outcome in scoring.score_document(
+                corpus=name, source="s", doc_id=doc_id, text=text, labels=labels, spans=spans_used
+            ):
+                tally.add(outcome)
+    assert (perfect.precision, perfect.recall, perfect.false_removal_rate) == (1.0, 1.0, 0.0)
+    assert perfect.mixed_correct == perfect.mixed > 0
+    assert nothing.removed == 0 and nothing.recall == 0.0 and nothing.mixed_correct == 0
+
+
+def test_extraction_score_rewards_the_gold_and_punishes_leftovers():
+    english = _load_helper("_english")
+    gold = "The minister said the plan would start in May. Critics disagreed."
+    page = "Home | News | Sign in\n" + gold + "\nRelated: Ten tips for May"
+    exact = english.prf([(gold, gold)], 1)
+    assert exact == {"precision": 1.0, "recall": 1.0, "f1": 1.0}
+    noisy = english.prf([(gold, page)], 1)
+    assert noisy["recall"] == 1.0 and noisy["precision"] < 0.8
+    truncated = english.prf([(gold, "The minister said the plan would")], 4)
+    assert truncated["precision"] == 1.0 and truncated["recall"] < 0.5
+    assert english.prf([(gold, "")], 1)["recall"] == 0.0
