@@ -52,7 +52,10 @@ def _recall(tp: float, fp: float, fn: float) -> float:
 def prf(pairs: Iterable[tuple[str | None, str | None]], n: int) -> dict[str, float]:
     """Mean precision, mean recall and their F1 over (gold, predicted) pages."""
     counts = [page_counts(gold, predicted, n) for gold, predicted in pairs]
-    precision = statistics.mean(_precision(*c) for c in counts if c[0] + c[1] > 0)
-    recall = statistics.mean(_recall(*c) for c in counts if c[0] + c[2] > 0)
+    precisions = [_precision(*c) for c in counts if c[0] + c[1] > 0]
+    recalls = [_recall(*c) for c in counts if c[0] + c[2] > 0]
+    # pages with no predicted (or no gold) n-gram do not enter that average, as upstream
+    precision = statistics.mean(precisions) if precisions else 0.0
+    recall = statistics.mean(recalls) if recalls else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return {"precision": precision, "recall": recall, "f1": f1}
