@@ -1,0 +1,14 @@
+"""Reading corpora into the canonical frame and writing outputs atomically.
+
+- :func:`read_corpus` reads JSON Lines (also gzip/zstd), JSON, Parquet (a file or a
+  folder of parts), CSV and folders of ``.txt`` files into the canonical frame of
+  :mod:`corpuskit.schema`, with per-record input problems as ``IO`` findings.
+- :func:`write_parquet_atomic`, :func:`write_json_atomic`, :func:`write_text_atomic`
+  write one file so that a crash never leaves half of it, and :func:`output_dir`
+  makes a whole output folder appear at once or not at all.
+"""
+
+from corpuskit.io.codes import IO_CODES, IOCode, io_code
+from corpuskit.io.read import read_corpus
+
+__all__ = ["IO_CODES", "IOCode", "io_code", "read_corpus"]

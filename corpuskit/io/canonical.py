@@ -1,0 +1,127 @@
+"""From a reader's records to the canonical frame, and control characters in text.
+
+Mapped input columns are renamed to their canonical names and cast to string; canonical
+columns the input lacks are null. The input's other columns are carried through
+untouched after the canonical and origin columns. An extra column whose name corpuskit
+itself uses (say a ``title`` column when ``--title-col headline`` is given, or an input
+column named ``findings`` or ``text_clean``) keeps its values under its name plus the
+suffix ``_input`` (``title_input``), so nothing is overwritten.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from corpuskit import schema
+from corpuskit.config import InputOptions
+from corpuskit.io.codes import CONTROL_CHARACTERS
+from corpuskit.io.decode import CONTROL_PATTERN, CONTROL_RUN
+from corpuskit.io.detect import resolve_columns
+from corpuskit.io.discover import InputFile
+from corpuskit.io.ids import derived_ids
+from corpuskit.io.rawpart import FINDINGS, LINE, RAW, RawPart, append_findings
+
+# Names corpuskit's own stages and outputs use; an input column with one of these names
+# is renamed rather than overwritten.
+RESERVED: frozenset[str] = frozenset(
+    (
+        *schema.CANONICAL_COLUMNS,
+        *schema.ORIGIN_COLUMNS,
+        schema.FINDINGS,
+        schema.TEXT_CLEAN,
+        schema.TITLE_CLEAN,
+        schema.DROP_REASON,
+        *schema.DEDUP_SCHEMA,
+        schema.REJECT_REASON,
+    )
+)
+EXTRA_SUFFIX = "_input"
+_TXT_MAPPING = {
+    c: (c if c in (schema.TITLE, schema.TEXT) else None) for c in schema.CANONICAL_COLUMNS
+}
+
+
+def extra_name(name: str, taken: set[str]) -> str:
+    """``name``, or ``name_input`` (``name_input2``, ...) when corpuskit uses ``name``."""
+    if name not in RESERVED and name not in taken:
+        return name
+    candidate, n = f"{name}{EXTRA_SUFFIX}", 2
+    while candidate in RESERVED or candidate in taken:
+        candidate, n = f"{name}{EXTRA_SUFFIX}{n}", n + 1
+    return candidate
+
+
+def to_canonical(part: RawPart, source: InputFile, options: InputOptions) -> pl.DataFrame:
+    """The canonical frame of one file: canonical, origin, extra, findings columns."""
+    columns = part.input_columns
+    if source.kind == "txt":
+        mapping: dict[str, str | None] = dict(_TXT_MAPPING)
+    elif columns:
+        mapping = resolve_columns(columns, options, source.path)
+    else:  # every record was malformed: nothing to map
+        mapping = dict.fromkeys(schema.CANONICAL_COLUMNS)
+    malformed = pl.col(RAW).is_not_null()
+    exprs: list[pl.Expr] = [
+        pl.lit(str(source.path), dtype=pl.String).alias(schema.ORIGIN_FILE),
+        pl.col(LINE).alias(schema.ORIGIN_LINE),
+    ]
+    frame = part.frame.with_columns(exprs)
+    canonical: list[pl.Expr] = []
+    for name in schema.CANONICAL_COLUMNS:
+        src = mapping[name]
+        value = pl.col(src).cast(pl.String) if src else pl.lit(None, dtype=pl.String)
+        if name == schema.TEXT:
+            value = pl.when(malformed).then(pl.col(RAW)).otherwise(value)
+        elif name == schema.ID:
+            value = (
+                pl.when(malformed | value.is_null())
+                .then(derived_ids(source.label, source.kind))
+                .otherwise(value)
+            )
+        canonical.append(value.alias(name))
+    mapped = {src for src in mapping.values() if src}
+    taken: set[str] = set()
+    extras: list[pl.Expr] = []
+    for name in columns:
+        if name in mapped:
+            continue
+        new = extra_name(name, taken)
+        taken.add(new)
+        extras.append(pl.col(name).alias(new))
+    return frame.select(
+        *canonical,
+        pl.col(schema.ORIGIN_FILE),
+        pl.col(schema.ORIGIN_LINE),
+        *extras,
+        pl.col(FINDINGS).alias(schema.FINDINGS),
+    )
+
+
+def control_character_findings(frame: pl.DataFrame) -> pl.DataFrame:
+    """Add one IO201 "strip" finding per run of C0 control characters in text or title.
+
+    The text itself is kept as it is; the finding's offsets (characters into the original
+    field) let cleaning remove exactly those runs.
+    """
+    fields = [f for f in (schema.TEXT, schema.TITLE) if f in frame.columns]
+    hit = pl.any_horizontal(
+        [pl.col(f).str.contains(CONTROL_PATTERN).fill_null(False) for f in fields]
+    )
+    rows = frame.with_row_index("__row").filter(hit)
+    if rows.height == 0:
+        return frame
+    added: dict[int, list[dict[str, object]]] = {}
+    for record in rows.select("__row", *fields).iter_rows(named=True):
+        added[record["__row"]] = [
+            schema.finding(
+                field,
+                CONTROL_CHARACTERS.code,
+                CONTROL_CHARACTERS.action,
+                match.start(),
+                match.end(),
+                match.group().encode("unicode_escape").decode("ascii"),
+            )
+            for field in fields
+            for match in CONTROL_RUN.finditer(record[field] or "")
+        ]
+    return append_findings(frame, added, schema.FINDINGS)

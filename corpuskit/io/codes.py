@@ -1,0 +1,83 @@
+"""Finding codes for problems found while reading input (the ``IO`` namespace).
+
+Each code names one kind of input problem, the action the pipeline takes on the
+affected document, and why. The reader attaches these findings to the document itself,
+so one bad record lands in ``rejected.parquet`` with its reason instead of stopping a
+million good ones (use ``InputOptions.strict`` to stop instead).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class IOCode:
+    """One input-problem code: stable identifier, kebab-case name, action, why."""
+
+    code: str
+    name: str
+    action: str
+    severity: str
+    rationale: str
+
+
+MALFORMED_JSON = IOCode(
+    "IO001",
+    "malformed-json-record",
+    "drop",
+    "error",
+    "The line is not valid JSON; it is kept as the document text so nothing is lost silently.",
+)
+NOT_AN_OBJECT = IOCode(
+    "IO002",
+    "json-record-not-an-object",
+    "drop",
+    "error",
+    "A JSON Lines record must be an object with named fields; arrays and scalars have no text.",
+)
+TEXT_NOT_A_STRING = IOCode(
+    "IO003",
+    "text-field-not-a-string",
+    "drop",
+    "error",
+    "The text field is missing, null, a number, an object or a list; only a string is a body.",
+)
+LEGACY_ENCODING = IOCode(
+    "IO101",
+    "legacy-encoding-decoded",
+    "flag",
+    "warning",
+    "The bytes were not UTF-8; a legacy encoding (e.g. Windows-1256) was detected "
+    "confidently and used. Check the text reads correctly.",
+)
+UNDECODABLE_BYTES = IOCode(
+    "IO102",
+    "undecodable-bytes-replaced",
+    "flag",
+    "warning",
+    "The bytes were not UTF-8 and no encoding could be detected confidently; "
+    "invalid bytes were replaced with U+FFFD, so some characters are lost.",
+)
+CONTROL_CHARACTERS = IOCode(
+    "IO201",
+    "control-characters",
+    "strip",
+    "warning",
+    "NUL and other C0 control characters (other than tab, newline and carriage return) "
+    "are residue of broken extraction or encoding; cleaning removes each run.",
+)
+
+IO_CODES: tuple[IOCode, ...] = (
+    MALFORMED_JSON,
+    NOT_AN_OBJECT,
+    TEXT_NOT_A_STRING,
+    LEGACY_ENCODING,
+    UNDECODABLE_BYTES,
+    CONTROL_CHARACTERS,
+)
+
+
+def io_code(code: str) -> IOCode | None:
+    """The :class:`IOCode` with this code, or None."""
+    return next((c for c in IO_CODES if c.code == code), None)

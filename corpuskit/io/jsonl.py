@@ -1,0 +1,247 @@
+"""JSON Lines (``.jsonl``, ``.ndjson``, also ``.gz``/``.zst``) and ``.json`` readers.
+
+The fast path hands the whole file to polars. Only when polars rejects it does the
+reader go line by line with the standard library, to find the bad lines and keep going
+past them: a line that is not JSON (IO001) or not an object (IO002) becomes a document
+whose text is the raw line and whose finding says why it is dropped. polars turns a
+number or an object in the text field into a string without complaint, so values that
+could have been such non-strings are re-read with :func:`json.loads` to be sure (IO003).
+Blank lines are not records; line numbers count every physical line.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from corpuskit import schema
+from corpuskit.config import InputOptions
+from corpuskit.errors import InputError
+from corpuskit.io import codes
+from corpuskit.io.decode import Decoded, decode_bytes, encoding_excerpt, read_bytes
+from corpuskit.io.detect import resolve_columns
+from corpuskit.io.rawpart import (
+    FINDINGS,
+    LINE,
+    RAW,
+    RawPart,
+    add_whole_text_findings,
+    append_findings,
+    bookkeeping,
+    io_finding,
+    text_column,
+)
+
+# A text value polars may have produced from a JSON number, boolean, object or list.
+_MAYBE_NOT_STRING = r"(?s)^(?:-?[0-9][0-9.eE+\-]*|true|false|\{.*\}|\[.*\])$"
+
+Record = tuple[int, str]  # (1-based line number, raw line)
+
+
+def read_jsonl(path: Path, options: InputOptions) -> RawPart:
+    """Read a JSON Lines file; malformed lines become documents with an IO finding."""
+    decoded = decode_bytes(read_bytes(path))
+    records = [
+        (number, line.rstrip("\r"))
+        for number, line in enumerate(decoded.text.split("\n"), start=1)
+        if line.strip()
+    ]
+    frame = _fast_path(records)
+    if frame is None:
+        parsed = [(number, line, _parse_line(line)) for number, line in records]
+        frame = _records_frame(parsed, path, options)
+    else:
+        frame = _recheck_text_values(frame, records, path, options)
+    return RawPart(path, "jsonl", _encoding_findings(frame, decoded, path, options))
+
+
+def read_json(path: Path, options: InputOptions) -> RawPart:
+    """Read a ``.json`` file holding an array of objects, one object, or JSON Lines."""
+    decoded = decode_bytes(read_bytes(path))
+    head = decoded.text.lstrip()[:1]
+    if head not in ("[", "{"):
+        if not decoded.text.strip():
+            return RawPart(path, "json", bookkeeping(pl.DataFrame(), []))
+        raise InputError(
+            f"{path}: not a JSON array or object (starts with {head!r})",
+            hint="a .json input holds an array of objects or one object per line",
+        )
+    try:
+        whole = json.loads(decoded.text, strict=False)
+    except json.JSONDecodeError as exc:
+        if head == "[":
+            raise InputError(
+                f"{path}: not valid JSON at line {exc.lineno}, column {exc.colno} ({exc.msg})",
+                hint="fix the file, or write one object per line (JSON Lines) so a bad "
+                "record can be reported on its own",
+            ) from None
+        return RawPart(path, "json", read_jsonl(path, options).frame)
+    items = whole if isinstance(whole, list) else [whole]
+    parsed = [(i, json.dumps(item, ensure_ascii=False), item) for i, item in enumerate(items, 1)]
+    frame = _records_frame(parsed, path, options)
+    return RawPart(path, "json", _encoding_findings(frame, decoded, path, options, whole_file=True))
+
+
+def _fast_path(records: list[Record]) -> pl.DataFrame | None:
+    """All records parsed by polars, or None when some line needs a closer look."""
+    if not records:
+        return bookkeeping(pl.DataFrame(), [])
+    payload = "\n".join(line for _, line in records).encode("utf-8")
+    try:
+        frame = pl.read_ndjson(io.BytesIO(payload), infer_schema_length=None)
+    except Exception:  # polars raises several error types for malformed JSON
+        return None
+    if frame.height != len(records):
+        return None
+    return bookkeeping(frame, [number for number, _ in records])
+
+
+def _parse_line(line: str) -> Any:
+    try:
+        return json.loads(line, strict=False)
+    except json.JSONDecodeError as exc:
+        return exc
+
+
+def _problem(value: Any, text_col: str | None) -> tuple[codes.IOCode, str] | None:
+    """Why a parsed record cannot be a document, or None when it can."""
+    if isinstance(value, json.JSONDecodeError):
+        return codes.MALFORMED_JSON, f"not valid JSON: {value.msg} at column {value.colno}"
+    if not isinstance(value, dict):
+        return codes.NOT_AN_OBJECT, f"the record is {_json_type(value)}, not an object"
+    if text_col is not None and not isinstance(value.get(text_col), str):
+        found = "missing" if text_col not in value else _json_type(value[text_col])
+        return codes.TEXT_NOT_A_STRING, f"text field {text_col!r} is {found}, not a string"
+    return None
+
+
+def _json_type(value: Any) -> str:
+    """How JSON calls the type of a parsed value: "null", "a number", "an object", ..."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    return "an object" if isinstance(value, dict) else "a list"
+
+
+def _strict_error(path: Path, number: int, why: str) -> InputError:
+    return InputError(
+        f"{path}:{number}: {why}",
+        hint="fix or remove that record, or run without strict mode to report it as a "
+        "rejected document and go on",
+    )
+
+
+def _records_frame(
+    parsed: list[tuple[int, str, Any]], path: Path, options: InputOptions
+) -> pl.DataFrame:
+    """A frame from parsed records; unusable ones become raw-text rows with a finding."""
+    objects = [value for _, _, value in parsed if isinstance(value, dict)]
+    columns = list(dict.fromkeys(key for obj in objects for key in obj))
+    text_col = resolve_columns(columns, options, path)[schema.TEXT] if objects else None
+    good: list[tuple[int, dict[str, Any]]] = []
+    bad_lines: list[int] = []
+    bad_findings: list[list[dict[str, object]]] = []
+    bad_raw: list[str | None] = []
+    for number, line, value in parsed:
+        problem = _problem(value, text_col)
+        if problem is None:
+            good.append((number, value))
+            continue
+        code, why = problem
+        if options.strict:
+            raise _strict_error(path, number, why)
+        bad_lines.append(number)
+        bad_findings.append([io_finding(code, line, f"line {number}: {why}")])
+        bad_raw.append(line)
+    frames = [bookkeeping(_objects_frame([obj for _, obj in good]), [n for n, _ in good])]
+    if bad_lines:
+        frames.append(bookkeeping(pl.DataFrame(), bad_lines, bad_findings, bad_raw))
+    frame = pl.concat(frames, how="diagonal") if len(frames) > 1 else frames[0]
+    return frame.sort(LINE)
+
+
+def _objects_frame(objects: list[dict[str, Any]]) -> pl.DataFrame:
+    """Objects as a frame, typed as polars would type the same JSON Lines."""
+    if not objects:
+        return pl.DataFrame()
+    payload = "\n".join(json.dumps(obj, ensure_ascii=False) for obj in objects)
+    try:
+        return pl.read_ndjson(io.BytesIO(payload.encode("utf-8")), infer_schema_length=None)
+    except Exception:
+        # Columns whose values have incompatible JSON types (e.g. an object in one record and
+        # a list in another) are carried as their JSON text.
+        rows = [
+            {
+                k: v if v is None or isinstance(v, str) else json.dumps(v, ensure_ascii=False)
+                for k, v in obj.items()
+            }
+            for obj in objects
+        ]
+        return pl.from_dicts(rows, infer_schema_length=None)
+
+
+def _recheck_text_values(
+    frame: pl.DataFrame, records: list[Record], path: Path, options: InputOptions
+) -> pl.DataFrame:
+    """Re-read with json.loads the records whose text polars may have stringified."""
+    columns = [c for c in frame.columns if c not in (LINE, FINDINGS, RAW)]
+    if frame.height == 0:
+        return frame
+    text_col = resolve_columns(columns, options, path)[schema.TEXT]
+    assert text_col is not None
+    suspects = (
+        frame.with_row_index("__i")
+        .filter(
+            pl.col(text_col).is_null()
+            | pl.col(text_col).cast(pl.String).str.contains(_MAYBE_NOT_STRING)
+        )["__i"]
+        .to_list()
+    )
+    bad: dict[int, tuple[codes.IOCode, str]] = {}
+    for i in suspects:
+        number, line = records[i]
+        problem = _problem(_parse_line(line), text_col)
+        if problem is not None:
+            if options.strict:
+                raise _strict_error(path, number, problem[1])
+            bad[i] = problem
+    if not bad:
+        return frame
+    keep = pl.Series([i not in bad for i in range(frame.height)])
+    raw = frame[RAW].to_list()
+    added = {}
+    for i, (code, why) in bad.items():
+        number, line = records[i]
+        added[i] = [io_finding(code, line, f"line {number}: {why}")]
+        raw[i] = line
+    frame = frame.with_columns(
+        [pl.when(keep).then(pl.col(c)).otherwise(None).alias(c) for c in columns]
+        + [pl.Series(RAW, raw, dtype=pl.String)]
+    )
+    return append_findings(frame, added)
+
+
+def _encoding_findings(
+    frame: pl.DataFrame,
+    decoded: Decoded,
+    path: Path,
+    options: InputOptions,
+    *,
+    whole_file: bool = False,
+) -> pl.DataFrame:
+    """Flag the records whose lines were not UTF-8 (every record, for a whole-file format)."""
+    if decoded.is_utf8 or frame.height == 0:
+        return frame
+    code = codes.LEGACY_ENCODING if decoded.encoding else codes.UNDECODABLE_BYTES
+    excerpt = encoding_excerpt(decoded)
+    affected = [whole_file or n in decoded.legacy_lines for n in frame[LINE].to_list()]
+    return add_whole_text_findings(
+        frame, affected, code, excerpt, text_column(frame, path, options)
+    )

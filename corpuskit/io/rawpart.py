@@ -1,0 +1,120 @@
+"""What every reader returns: the file's own columns plus three bookkeeping columns.
+
+Readers know formats, not the canonical schema. They return the records of one file
+with the input's column names untouched, plus the 1-based line or row of each record,
+the per-record input findings, and, for a record that could not be parsed, its raw
+text (all its own columns are then null). :mod:`corpuskit.io.canonical` maps that onto
+the canonical frame.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from corpuskit import schema
+from corpuskit.config import InputOptions
+from corpuskit.io.codes import IOCode
+from corpuskit.io.detect import resolve_columns
+
+LINE = "__corpuskit_line"
+FINDINGS = "__corpuskit_findings"
+RAW = "__corpuskit_raw"
+INTERNAL = (LINE, FINDINGS, RAW)
+
+
+@dataclass
+class RawPart:
+    """The records of one input file, before column mapping."""
+
+    path: Path
+    kind: str
+    frame: pl.DataFrame  # input columns + LINE (Int64) + FINDINGS + RAW (String)
+
+    @property
+    def input_columns(self) -> list[str]:
+        return [c for c in self.frame.columns if c not in INTERNAL]
+
+
+def io_finding(code: IOCode, text: str | None, excerpt: str) -> dict[str, object]:
+    """A finding of ``code`` covering the whole text field of a document."""
+    return schema.finding("text", code.code, code.action, 0, len(text or ""), excerpt)
+
+
+def bookkeeping(
+    frame: pl.DataFrame,
+    lines: list[int],
+    findings: list[list[dict[str, object]]] | None = None,
+    raw: list[str | None] | None = None,
+) -> pl.DataFrame:
+    """``frame`` with the LINE, FINDINGS and RAW columns added (empty findings, null raw)."""
+    n = len(lines)
+    columns = [
+        pl.Series(LINE, lines, dtype=pl.Int64),
+        pl.Series(FINDINGS, findings, dtype=schema.FINDINGS_DTYPE)
+        if findings is not None
+        else empty_findings(n, FINDINGS),
+        pl.Series(RAW, raw, dtype=pl.String)
+        if raw is not None
+        else pl.Series(RAW, [None], dtype=pl.String).new_from_index(0, n),
+    ]
+    if frame.width == 0:  # no input columns (e.g. every record malformed)
+        return pl.DataFrame(columns)
+    return frame.with_columns(columns)
+
+
+def empty_findings(n: int, name: str = schema.FINDINGS) -> pl.Series:
+    """A findings column of ``n`` empty lists (built without a Python loop)."""
+    return pl.Series(name, [[]], dtype=schema.FINDINGS_DTYPE).new_from_index(0, n)
+
+
+def append_findings(
+    frame: pl.DataFrame,
+    added: dict[int, list[dict[str, object]]],
+    column: str = FINDINGS,
+) -> pl.DataFrame:
+    """Append findings to a few rows (by 0-based position) of the ``column`` lists."""
+    added = {row: items for row, items in added.items() if items}
+    if not added:
+        return frame
+    update = pl.DataFrame(
+        {"__row": list(added), "__added": list(added.values())},
+        schema={"__row": pl.UInt32, "__added": schema.FINDINGS_DTYPE},
+    )
+    return (
+        frame.with_row_index("__row")
+        .join(update, on="__row", how="left", maintain_order="left")
+        .with_columns(
+            pl.when(pl.col("__added").is_not_null())
+            .then(pl.concat_list(column, "__added"))
+            .otherwise(pl.col(column))
+            .alias(column)
+        )
+        .drop("__row", "__added")
+    )
+
+
+def text_column(frame: pl.DataFrame, path: Path, options: InputOptions) -> str | None:
+    """The input column that holds the text, or None when the frame has no columns yet."""
+    columns = [c for c in frame.columns if c not in INTERNAL]
+    return resolve_columns(columns, options, path)[schema.TEXT] if columns else None
+
+
+def add_whole_text_findings(
+    frame: pl.DataFrame,
+    affected: list[bool],
+    code: IOCode,
+    excerpt: str,
+    text_col: str | None,
+) -> pl.DataFrame:
+    """Append a finding of ``code`` covering the whole text to each affected record."""
+    texts = frame[text_col].cast(pl.String).to_list() if text_col else [None] * frame.height
+    raw = frame[RAW].to_list()
+    added = {
+        i: [io_finding(code, raw[i] if raw[i] is not None else texts[i], excerpt)]
+        for i, hit in enumerate(affected)
+        if hit
+    }
+    return append_findings(frame, added)

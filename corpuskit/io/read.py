@@ -1,0 +1,73 @@
+"""``read_corpus``: any mix of supported inputs in, one canonical frame out."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import polars as pl
+
+from corpuskit import schema
+from corpuskit.config import InputOptions
+from corpuskit.errors import InputError
+from corpuskit.io.canonical import control_character_findings, to_canonical
+from corpuskit.io.discover import discover_inputs
+from corpuskit.io.ids import check_unique_ids
+from corpuskit.io.jsonl import read_json, read_jsonl
+from corpuskit.io.rawpart import RawPart
+from corpuskit.io.tabular import read_csv, read_parquet, read_txt
+from corpuskit.progress import ProgressCallback, no_progress
+
+READERS: dict[str, Callable[[Path, InputOptions], RawPart]] = {
+    "jsonl": read_jsonl,
+    "json": read_json,
+    "parquet": read_parquet,
+    "csv": read_csv,
+    "txt": read_txt,
+}
+
+
+def read_corpus(
+    paths: Sequence[Path],
+    *,
+    options: InputOptions = InputOptions(),  # noqa: B008 - frozen dataclass
+    progress: ProgressCallback | None = None,
+) -> pl.DataFrame:
+    """Read files and folders into the canonical frame, in input order.
+
+    Columns: ``id, title, text, source, url, date, lang`` (strings, null where the input
+    has none), ``origin_file`` (the file path as given; for a folder, the folder joined
+    with the file's path inside it) and ``origin_line`` (1-based line of a JSON Lines or
+    text file, 1-based row of a Parquet or CSV file), then the input's other columns
+    untouched, then ``findings`` with the input problems of each record (``IO`` codes).
+
+    Raises :class:`~corpuskit.errors.InputError` for a missing file, an unknown format, an
+    unreadable file, a missing text column, duplicate ids, the same file given twice, an
+    input with no documents at all, and (with ``options.strict``) the first malformed
+    record.
+    """
+    report = progress or no_progress
+    frames = []
+    for source in discover_inputs(paths):
+        part = READERS[source.kind](source.path, options)
+        if part.frame.height:
+            frames.append(to_canonical(part, source, options))
+        report(part.frame.height)
+    if not frames:
+        names = ", ".join(str(p) for p in paths)
+        raise InputError(
+            f"no documents found in {names}: the input is empty",
+            hint="check that you passed the right files and that they are not empty",
+        )
+    frame = frames[0] if len(frames) == 1 else _concat(frames)
+    frame = control_character_findings(frame)
+    check_unique_ids(frame)
+    return frame
+
+
+def _concat(frames: list[pl.DataFrame]) -> pl.DataFrame:
+    """Stack files with different extra columns; the findings column stays last."""
+    stacked = pl.concat(frames, how="diagonal_relaxed")
+    front = [*schema.CANONICAL_COLUMNS, *schema.ORIGIN_COLUMNS]
+    extras = [c for c in stacked.columns if c not in front and c != schema.FINDINGS]
+    return stacked.select(*front, *extras, schema.FINDINGS)

@@ -1,0 +1,90 @@
+"""Parquet, CSV and plain-text readers.
+
+Parquet is read with polars as it is typed; the text column is cast to string later.
+CSV is read with every column as a string (a text that looks like a number stays the
+text it is). A ``.txt`` file is one document: the first line is the title and
+everything after the first newline is the body, exactly.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import polars as pl
+
+from corpuskit.config import InputOptions
+from corpuskit.errors import InputError
+from corpuskit.io import codes
+from corpuskit.io.decode import Decoded, decode_bytes, encoding_excerpt, read_bytes
+from corpuskit.io.rawpart import RawPart, add_whole_text_findings, bookkeeping, text_column
+
+
+def read_parquet(path: Path, options: InputOptions) -> RawPart:
+    """Read one Parquet file (a dataset folder is expanded into its parts beforehand)."""
+    try:
+        frame = pl.read_parquet(path)
+    except Exception as exc:  # polars and the OS raise many kinds here
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise InputError(
+            f"{path}: not a readable Parquet file ({first})",
+            hint="check that the file is complete and really is Parquet "
+            "(re-export it, or pass it with its real extension)",
+        ) from None
+    return RawPart(path, "parquet", bookkeeping(frame, list(range(1, frame.height + 1))))
+
+
+def read_csv(path: Path, options: InputOptions) -> RawPart:
+    """Read a CSV file with a header row; every column is a string."""
+    decoded = decode_bytes(read_bytes(path))
+    if not decoded.text.strip():
+        return RawPart(path, "csv", bookkeeping(pl.DataFrame(), []))
+    try:
+        frame = pl.read_csv(io.BytesIO(decoded.text.encode("utf-8")), infer_schema=False)
+    except Exception as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise InputError(
+            f"{path}: not a readable CSV file ({first})",
+            hint="the file needs a header row and the same number of fields on every row; "
+            "quote fields that contain commas or newlines",
+        ) from None
+    frame = bookkeeping(frame, list(range(1, frame.height + 1)))
+    if not decoded.is_utf8:
+        affected = _csv_rows_touching(decoded, frame.height)
+        code = codes.LEGACY_ENCODING if decoded.encoding else codes.UNDECODABLE_BYTES
+        frame = add_whole_text_findings(
+            frame, affected, code, encoding_excerpt(decoded), text_column(frame, path, options)
+        )
+    return RawPart(path, "csv", frame)
+
+
+def _csv_rows_touching(decoded: Decoded, height: int) -> list[bool]:
+    """Which data rows span a line that was not UTF-8 (all rows if that cannot be told)."""
+    reader = csv.reader(io.StringIO(decoded.text, newline=""))
+    spans: list[tuple[int, int]] = []
+    previous = 0
+    for _ in reader:
+        spans.append((previous + 1, reader.line_num))
+        previous = reader.line_num
+    spans = spans[1:]  # the header
+    if len(spans) != height:
+        return [True] * height
+    return [any(a <= n <= b for n in decoded.legacy_lines) for a, b in spans]
+
+
+def split_title_body(text: str) -> tuple[str, str]:
+    """First line (without its line ending) and everything after the first newline."""
+    title, newline, body = text.partition("\n")
+    return title.removesuffix("\r"), body if newline else ""
+
+
+def read_txt(path: Path, options: InputOptions) -> RawPart:
+    """Read one text file as one document: title line, then the body exactly."""
+    decoded = decode_bytes(read_bytes(path))
+    title, body = split_title_body(decoded.text)
+    frame = bookkeeping(pl.DataFrame({"title": [title], "text": [body]}), [1])
+    if not decoded.is_utf8:
+        code = codes.LEGACY_ENCODING if decoded.encoding else codes.UNDECODABLE_BYTES
+        frame = add_whole_text_findings(frame, [True], code, encoding_excerpt(decoded), "text")
+    return RawPart(path, "txt", frame)
