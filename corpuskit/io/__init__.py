@@ -8,7 +8,24 @@
   makes a whole output folder appear at once or not at all.
 """
 
+from corpuskit.io.atomic import (
+    output_dir,
+    write_atomic,
+    write_json_atomic,
+    write_parquet_atomic,
+    write_text_atomic,
+)
 from corpuskit.io.codes import IO_CODES, IOCode, io_code
 from corpuskit.io.read import read_corpus
 
-__all__ = ["IO_CODES", "IOCode", "io_code", "read_corpus"]
+__all__ = [
+    "IO_CODES",
+    "IOCode",
+    "io_code",
+    "output_dir",
+    "read_corpus",
+    "write_atomic",
+    "write_json_atomic",
+    "write_parquet_atomic",
+    "write_text_atomic",
+]
