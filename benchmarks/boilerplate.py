@@ -32,7 +32,10 @@ from urllib.parse import urlparse
 
 import polars as pl
 
+# Run from a checkout: this folder's helpers, and the corpuskit next to it (not whatever
+# an older install of the package points at).
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(1, str(Path(__file__).resolve().parents[1]))
 
 from _english import prf
 from _labels import CORPORA, SHARED, LabelledCorpus, line_sha1, read_labels
