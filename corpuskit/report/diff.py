@@ -1,0 +1,109 @@
+"""Text pieces the report marks up: word differences and highlighted spans.
+
+Both functions return plain ``(text, tag)`` segments; the template escapes the text and
+turns the tag into a ``<mark>``/``<del>``/``<ins>``. Keeping markup out of here means no
+corpus string is ever concatenated into HTML by hand.
+
+Word differences (:func:`word_diff`) compare two documents token by token (words and the
+whitespace between them), which is how an editor reads a rewrite: "3" for "ثلاثة", "أمس"
+for "اليوم". Tokens are compared exactly: the diff shows what a reader sees, not what the
+normalized matcher saw.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+_TOKEN = re.compile(r"\s+|[^\s]+")
+
+# Longest text (in tokens) compared word by word; beyond this the diff would be slow
+# (difflib is quadratic in the worst case) and no one reads it in a report anyway.
+MAX_DIFF_TOKENS = 2500
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A run of text and what it is: ``None`` (unchanged) or a tag such as a rule code."""
+
+    text: str
+    tag: str | None = None
+
+
+def word_diff(
+    kept: str, copy: str, *, max_tokens: int = MAX_DIFF_TOKENS
+) -> tuple[list[Segment], list[Segment], bool]:
+    """Differences between two texts as segments for each side.
+
+    Returns ``(kept_segments, copy_segments, truncated)``: text only in ``kept`` is tagged
+    ``"del"``, text only in ``copy`` is tagged ``"ins"``, shared text is untagged. Texts
+    longer than ``max_tokens`` tokens are cut first (``truncated`` is then True).
+    """
+    a, b = _TOKEN.findall(kept), _TOKEN.findall(copy)
+    truncated = len(a) > max_tokens or len(b) > max_tokens
+    a, b = a[:max_tokens], b[:max_tokens]
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    left: list[Segment] = []
+    right: list[Segment] = []
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            _append(left, "".join(a[i1:i2]), None)
+            _append(right, "".join(b[j1:j2]), None)
+        else:
+            _append(left, "".join(a[i1:i2]), "del")
+            _append(right, "".join(b[j1:j2]), "ins")
+    return left, right, truncated
+
+
+def highlight_spans(
+    text: str, spans: Iterable[tuple[int, int, str]], *, window: tuple[int, int] | None = None
+) -> list[Segment]:
+    """Cut ``text`` into segments, tagging each ``(start, end, tag)`` span.
+
+    Overlapping spans are merged: the merged run carries the tags joined by " ", in start
+    order. Offsets are clipped to the text. With ``window=(lo, hi)`` only that part of the
+    text is returned (spans are clipped to it), for showing a removal in its context.
+    """
+    lo, hi = window if window is not None else (0, len(text))
+    lo, hi = max(lo, 0), min(hi, len(text))
+    merged: list[list] = []
+    for start, end, tag in sorted(spans, key=lambda s: (s[0], s[1])):
+        start, end = max(start, lo), min(end, hi)
+        if end <= start:
+            continue
+        if merged and start <= merged[-1][1]:
+            last = merged[-1]
+            last[1] = max(last[1], end)
+            if tag not in last[2]:
+                last[2].append(tag)
+        else:
+            merged.append([start, end, [tag]])
+    segments: list[Segment] = []
+    pos = lo
+    for start, end, tags in merged:
+        _append(segments, text[pos:start], None)
+        _append(segments, text[start:end], " ".join(tags))
+        pos = end
+    _append(segments, text[pos:hi], None)
+    return segments
+
+
+def context_window(text: str, start: int, end: int, *, radius: int = 160) -> tuple[int, int]:
+    """The window ``radius`` characters around a span, widened to whole words."""
+    lo, hi = max(start - radius, 0), min(end + radius, len(text))
+    while lo > 0 and not text[lo - 1].isspace() and start - lo < radius + 20:
+        lo -= 1
+    while hi < len(text) and not text[hi].isspace() and hi - end < radius + 20:
+        hi += 1
+    return lo, hi
+
+
+def _append(segments: list[Segment], text: str, tag: str | None) -> None:
+    if not text:
+        return
+    if segments and segments[-1].tag == tag:
+        segments[-1] = Segment(segments[-1].text + text, tag)
+    else:
+        segments.append(Segment(text, tag))

@@ -1,0 +1,115 @@
+"""Regenerate ``report.html`` from an output folder of ``corpuskit clean``.
+
+The folder holds ``clean.parquet``, ``rejected.parquet``, ``findings.parquet`` and
+``summary.json``. The parquet files are scanned lazily: only lengths and the sampled
+documents are read into memory, so a report of a large run needs little RAM.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from corpuskit.errors import InputError, OutputError
+from corpuskit.report.render import render_report
+from corpuskit.report.summary import build_summary
+
+REPORT_FILE = "report.html"
+REQUIRED_FILES = ("clean.parquet", "rejected.parquet", "findings.parquet")
+
+
+def write_report_from_dir(out_dir: Path, out_file: Path | None = None) -> Path:
+    """Render the report of the run in ``out_dir`` to ``out_file`` (default: its report.html).
+
+    A missing ``summary.json`` is rebuilt from the parquet files. Returns the path written.
+    """
+    out_dir = Path(out_dir)
+    if not out_dir.is_dir():
+        raise InputError(
+            f"expected an output folder of `corpuskit clean`, but {out_dir} is not a folder",
+            hint="pass the folder given to `corpuskit clean --out`",
+        )
+    missing = [name for name in REQUIRED_FILES if not (out_dir / name).is_file()]
+    if missing:
+        raise InputError(
+            f"{out_dir} is not a complete output folder: {', '.join(missing)} missing",
+            hint="run `corpuskit clean --out DIR` again, or pass the right folder",
+        )
+    frames = {}
+    for name in REQUIRED_FILES:
+        try:
+            frames[name] = pl.scan_parquet(out_dir / name)
+            frames[name].collect_schema()
+        except (OSError, pl.exceptions.PolarsError) as exc:
+            raise InputError(
+                f"cannot read {out_dir / name}: {exc}",
+                hint="the file is damaged; run `corpuskit clean` again",
+            ) from exc
+    clean, rejected, findings = (frames[n] for n in REQUIRED_FILES)
+    summary = _load_summary(out_dir, clean, rejected, findings)
+    html = render_report(
+        clean=clean, rejected=rejected, findings=findings, summary=summary, ruleset=_ruleset()
+    )
+    target = Path(out_file) if out_file is not None else out_dir / REPORT_FILE
+    _write_text_atomic(html, target)
+    return target
+
+
+def _load_summary(
+    out_dir: Path, clean: pl.LazyFrame, rejected: pl.LazyFrame, findings: pl.LazyFrame
+) -> dict[str, Any]:
+    path = out_dir / "summary.json"
+    if not path.is_file():
+        return build_summary(
+            clean=clean.collect(),
+            rejected=rejected.collect(),
+            findings=findings.collect(),
+            run={},
+        )
+    try:
+        summary = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(
+            f"cannot read {path}: {exc}",
+            hint="delete summary.json to have it rebuilt from the parquet files",
+        ) from exc
+    if not isinstance(summary, dict) or "documents" not in summary:
+        raise InputError(
+            f"{path} is not a corpuskit summary (no 'documents' key)",
+            hint="delete summary.json to have it rebuilt from the parquet files",
+        )
+    return summary
+
+
+def _ruleset() -> Any:
+    """The built-in rules, for names and rationales; None when they cannot be loaded."""
+    try:
+        from corpuskit.rules import load_ruleset
+    except ImportError:
+        return None
+    try:
+        return load_ruleset()
+    except Exception:  # a broken rule file must not stop a report from being written
+        return None
+
+
+def _write_text_atomic(text: str, path: Path) -> None:
+    """Write next to ``path`` then rename, so a crash never leaves half a report."""
+    if not path.parent.is_dir():
+        raise OutputError(
+            f"cannot write {path}: folder {path.parent} does not exist",
+            hint="create the folder or choose another --out",
+        )
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,288 @@
+"""Render ``report.html``: one self-contained, escaped, right-to-left aware HTML file.
+
+Safety: corpus text is hostile input. The template engine escapes every value
+(autoescape on; only our own SVG charts are marked safe, and they escape their labels),
+and a Content-Security-Policy meta tag forbids every network fetch and every script or
+style except the report's own, pinned by their SHA-256 hashes. An escaping bug would
+still not run an injected script.
+
+The report works without JavaScript; the small script only adds a filter box.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import jinja2
+import polars as pl
+
+from corpuskit import schema
+from corpuskit.report import sections
+from corpuskit.report.charts import bar_chart_svg, histogram_svg
+from corpuskit.report.sections import ReportLimits, lazy
+
+TEMPLATE = "report.html.j2"
+
+
+def render_report(
+    *,
+    clean: pl.DataFrame | pl.LazyFrame,
+    rejected: pl.DataFrame | pl.LazyFrame,
+    findings: pl.DataFrame | pl.LazyFrame,
+    summary: dict[str, Any],
+    ruleset: Any = None,
+    limits: ReportLimits | None = None,
+) -> str:
+    """The HTML report of a run (frames as written to the output folder, eager or lazy).
+
+    ``summary`` is :func:`~corpuskit.report.build_summary`'s result; ``ruleset`` (a
+    :class:`corpuskit.rules.RuleSet`) adds each rule's name, severity and rationale.
+    """
+    limits = limits or ReportLimits()
+    findings_lazy = _findings(findings)
+    docs = sections.all_documents(clean, rejected)
+    sample_ids = sections.sample_document_ids(clean, findings_lazy, limits)
+    doc_anchors = {doc_id: sections.anchor("doc", doc_id) for doc_id in sample_ids}
+    documents = sections.sample_documents(sample_ids, docs, findings_lazy, limits)
+    rules = sections.rule_rows(summary, ruleset)
+    examples = sections.rule_examples(
+        findings_lazy, docs, [r["code"] for r in rules], limits, doc_anchors
+    )
+    largest, borderline = sections.duplicate_pairs(docs, summary, limits)
+    clusters = _clusters(docs, summary, largest, limits)
+    css, script = _asset("report.css"), _asset("report.js")
+    context = {
+        "summary": summary,
+        "run": summary.get("run", {}),
+        "parameters_json": json.dumps(
+            summary.get("run", {}).get("parameters", {}), ensure_ascii=False, indent=2
+        ),
+        "rules": rules,
+        "rule_anchors": {r["code"]: r["anchor"] for r in rules},
+        "examples": examples,
+        "sources": _source_rows(summary, limits),
+        "charts": _charts(clean, docs, findings_lazy, summary),
+        "clusters": clusters,
+        "largest_pairs": largest,
+        "borderline_pairs": borderline,
+        "threshold": sections.dedup_threshold(summary),
+        "documents": documents,
+        "limits": limits,
+        "css": css,
+        "script": script,
+        "csp": _content_security_policy(css, script),
+    }
+    return _environment().get_template(TEMPLATE).render(**context)
+
+
+def _findings(findings: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
+    frame = lazy(findings)
+    names = set(frame.collect_schema().names())
+    return frame.select(
+        [
+            pl.col(c).cast(t) if c in names else pl.lit(None, t).alias(c)
+            for c, t in schema.FINDINGS_TABLE_SCHEMA.items()
+        ]
+    )
+
+
+def _content_security_policy(css: str, script: str) -> str:
+    """No network at all; only this report's own style and script (pinned by hash)."""
+    return "; ".join(
+        [
+            "default-src 'none'",
+            f"style-src '{_sha256(css)}'",
+            f"script-src '{_sha256(script)}'",
+            "img-src data:",
+            "base-uri 'none'",
+            "form-action 'none'",
+        ]
+    )
+
+
+def _sha256(text: str) -> str:
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return "sha256-" + base64.b64encode(digest).decode("ascii")
+
+
+@cache
+def _asset(name: str) -> str:
+    return resources.files("corpuskit").joinpath("templates", name).read_text(encoding="utf-8")
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("corpuskit", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["pct"] = lambda v: f"{100 * (v or 0):.1f}%"
+    env.filters["num"] = lambda v: f"{v or 0:,}"
+    env.filters["sim"] = lambda v: "—" if v is None else f"{v:.2f}"
+    return env
+
+
+def _source_rows(summary: dict[str, Any], limits: ReportLimits) -> dict[str, Any]:
+    """Per-source rows, with rates far above the corpus-wide rate marked for attention."""
+    sources = summary.get("sources", {})
+    docs = summary.get("documents", {})
+    total = docs.get("in", 0) or 1
+    overall = {
+        "rejection_rate": docs.get("rejected", 0) / total,
+        "duplicate_rate": docs.get("rejected_as_duplicate", 0) / total,
+        "strip_rate": sum(s["strip_rate"] * s["documents"] for s in sources.values()) / total,
+    }
+    rows = []
+    for name, s in list(sources.items())[: limits.max_sources]:
+        alerts = {
+            key
+            for key, base in overall.items()
+            if s["documents"] >= 5 and s[key] >= max(2 * base, base + 0.1)
+        }
+        rows.append({"name": name, **s, "alerts": alerts})
+    return {"rows": rows, "overall": overall, "hidden": max(len(sources) - limits.max_sources, 0)}
+
+
+def _charts(
+    clean: Any, docs: pl.LazyFrame, findings: pl.LazyFrame, summary: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """Every chart of the report as ``{"id", "caption", "svg"}``."""
+    clean_lazy = lazy(clean)
+    clean_names = clean_lazy.collect_schema().names()
+    before = docs.select(pl.col(schema.TEXT).fill_null("").str.len_chars()).collect()
+    after_col = schema.TEXT_CLEAN if schema.TEXT_CLEAN in clean_names else schema.TEXT
+    after = clean_lazy.select(pl.col(after_col).cast(pl.String()).fill_null("").str.len_chars())
+    after = after.collect()
+    charts = [
+        {
+            "id": "chart-lengths",
+            "caption": "Body length in characters (log scale): every input document before "
+            "cleaning, kept documents after.",
+            "svg": histogram_svg(
+                {
+                    "before": before.to_series().to_list(),
+                    "after (kept)": after.to_series().to_list(),
+                },
+                title="Body length",
+                x_label="characters",
+                log=True,
+                bins=24,
+            ),
+        }
+    ]
+    strip_share = (
+        clean_lazy.select(
+            (
+                1
+                - pl.col(after_col).cast(pl.String()).fill_null("").str.len_chars()
+                / pl.col(schema.TEXT).cast(pl.String()).fill_null("").str.len_chars()
+            ).alias("share")
+        )
+        .filter(pl.col("share") > 0)
+        .collect()
+    )
+    charts.append(
+        {
+            "id": "chart-strip-share",
+            "caption": "Share of the body removed, for kept documents that had something "
+            "stripped. A bump near 1.0 means a rule is eating whole articles.",
+            "svg": histogram_svg(
+                {"documents": strip_share["share"].to_list()},
+                title="Share of body stripped",
+                x_label="fraction removed",
+                bins=20,
+                domain=(0.0, 1.0),
+            ),
+        }
+    )
+    for name, dtype in lazy(clean).collect_schema().items():
+        if name.endswith("score") and dtype.is_numeric():
+            values = clean_lazy.select(pl.col(name).cast(pl.Float64)).collect().to_series()
+            charts.append(
+                {
+                    "id": f"chart-{sections.anchor('score', name)}",
+                    "caption": f"Distribution of {name} over kept documents.",
+                    "svg": histogram_svg(
+                        {name: values.to_list()}, title=name, x_label=name, bins=20
+                    ),
+                }
+            )
+    similarity = (
+        docs.filter(pl.col(schema.DUP_OF).is_not_null())
+        .select(schema.SIMILARITY)
+        .drop_nulls()
+        .collect()
+    )
+    charts.append(
+        {
+            "id": "chart-similarity",
+            "caption": "Similarity of each copy to the document it duplicates.",
+            "svg": histogram_svg(
+                {"copies": similarity[schema.SIMILARITY].to_list()},
+                title="Duplicate similarity",
+                x_label="similarity",
+                bins=20,
+                domain=(0.0, 1.0),
+            ),
+        }
+    )
+    sizes = summary.get("duplicates", {}).get("cluster_sizes", {})
+    charts.append(
+        {
+            "id": "chart-cluster-sizes",
+            "caption": "Number of duplicate clusters by size (documents per cluster).",
+            "svg": bar_chart_svg(
+                {f"{size} documents": n for size, n in sizes.items()},
+                title="Cluster sizes",
+                keep_order=True,
+            ),
+        }
+    )
+    charts.append(
+        {
+            "id": "chart-reasons",
+            "caption": "Rejected documents by reason.",
+            "svg": bar_chart_svg(summary.get("rejected_by_reason", {}), title="Rejected by reason"),
+        }
+    )
+    rates = {name: s["rejection_rate"] for name, s in summary.get("sources", {}).items()}
+    charts.append(
+        {
+            "id": "chart-source-rejection",
+            "caption": "Rejection rate by source: an outlet far above the others usually "
+            "has a scraper problem or needs a rule exception.",
+            "svg": bar_chart_svg(
+                rates, title="Rejection rate by source", value_format="{:.1%}", max_bars=20
+            ),
+        }
+    )
+    return charts
+
+
+def _clusters(
+    docs: pl.LazyFrame,
+    summary: dict[str, Any],
+    largest: list[sections.Pair],
+    limits: ReportLimits,
+) -> list[dict[str, Any]]:
+    """The largest clusters with their members, linking to their side-by-side pair."""
+    pair_by_cluster = {p.cluster_id: p.anchor for p in largest}
+    top = summary.get("duplicates", {}).get("largest", [])[: limits.largest_clusters]
+    members = sections.cluster_members(docs, [c["cluster_id"] for c in top], limits)
+    return [
+        {
+            **c,
+            "anchor": sections.anchor("cluster", c["cluster_id"]),
+            "pair_anchor": pair_by_cluster.get(c["cluster_id"]),
+            "members": members.get(c["cluster_id"], []),
+        }
+        for c in top
+    ]
