@@ -1,0 +1,125 @@
+"""``corpuskit check``: lint incoming documents in CI; exit 0, 1 or 2."""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from pathlib import Path
+
+import click
+
+from corpuskit.check.formats import FORMATS, human, render
+from corpuskit.check.gate import check_paths, with_selection
+from corpuskit.check.rules_info import FAIL_ON_LEVELS
+from corpuskit.cli.common import EXIT_USAGE, fail, user_errors_exit
+from corpuskit.config import load_config
+from corpuskit.io import write_text_atomic
+
+
+def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
+    """Repeatable, comma-separable flag values: ``--ignore Q101,BP --ignore IDX``."""
+    return tuple(code.strip() for value in values for code in value.split(",") if code.strip())
+
+
+@click.command()
+@click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--against",
+    type=click.Path(path_type=Path),
+    help="Duplicate index of the existing corpus (from `corpuskit index build`).",
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="TOML config file (default: corpuskit.toml or [tool.corpuskit] in pyproject.toml).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(list(FORMATS)),
+    default="human",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(list(FAIL_ON_LEVELS)),
+    default="error",
+    show_default=True,
+    help="Lowest severity that makes the check fail (exit 1); `never` always exits 0.",
+)
+@click.option("--select", multiple=True, help="Only these rule codes, prefixes or categories.")
+@click.option("--ignore", multiple=True, help="Leave out these codes or prefixes (adds to config).")
+@click.option(
+    "--batch-dedup", is_flag=True, help="Also report duplicates among the incoming documents."
+)
+@click.option("--show-suppressed", is_flag=True, help="List allow-listed findings (human format).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the report to this file instead of standard output.",
+)
+@click.option("--text-col", help="Column holding the article body (default: detected).")
+@click.option("--title-col", help="Column holding the headline (default: detected).")
+@click.option("--id-col", help="Column holding the document id (default: detected or derived).")
+@click.option("--workers", type=int, default=1, show_default=True, help="Processes (0 = all).")
+@user_errors_exit
+def check(
+    inputs: tuple[Path, ...],
+    against: Path | None,
+    config_file: Path | None,
+    fmt: str,
+    fail_on: str,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    batch_dedup: bool,
+    show_suppressed: bool,
+    output: Path | None,
+    text_col: str | None,
+    title_col: str | None,
+    id_col: str | None,
+    workers: int,
+) -> None:
+    """Check incoming documents in INPUTS before they join the corpus.
+
+    Runs the boilerplate and quality rules and, with --against, looks every document up
+    in a duplicate index of the existing corpus. Writes nothing into the corpus.
+
+    Exit codes: 0 nothing at or above --fail-on was found; 1 something was; 2 a usage,
+    configuration or unreadable-input problem.
+
+    A document can carry known exceptions in a `corpuskit_allow` field (a list of codes
+    or a comma-separated string); those findings are suppressed and counted.
+    """
+    if not inputs:
+        fail("no INPUT given; name the files or folders of incoming documents to check")
+    config = load_config(config_file)
+    column_flags = {"text_col": text_col, "title_col": title_col, "id_col": id_col}
+    column_flags = {k: v for k, v in column_flags.items() if v is not None}
+    if column_flags:
+        config = config.replace(input=dataclasses.replace(config.input, **column_flags))
+    config = with_selection(config, select=_codes(select), ignore=_codes(ignore))
+    report = check_paths(
+        list(inputs),
+        config=config,
+        against=against,
+        fail_on=fail_on,
+        batch_dedup=batch_dedup,
+        workers=workers,
+    )
+    if fmt == "human":
+        text = human.render(report, style=click.style, show_suppressed=show_suppressed)
+    else:
+        text = render(report, fmt)
+    if output is not None:
+        try:
+            write_text_atomic(click.unstyle(text), output)
+        except OSError as exc:
+            fail(f"cannot write the report to {output}: {exc.strerror}", EXIT_USAGE)
+        if fmt != "human":
+            click.echo(human.render(report).splitlines()[-1], err=True)
+    else:
+        click.echo(text, nl=False, color=None)
+    sys.exit(report.exit_code)
