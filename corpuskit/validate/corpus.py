@@ -1,0 +1,194 @@
+"""Corpus-level evidence that no single document can show.
+
+One pass over the whole frame, before the per-document pass, collects:
+
+* how many documents of each source contain each short line (folded), and each
+  "fixed prefix: variable tail" line by its prefix ("رابط الخبر بصحيفة الوئام: <title>"
+  counts as one line however the title varies). A line that repeats across many
+  documents of one outlet is that outlet's furniture (``repeated-line``);
+* every document's folded title and opening line. A body line that is the title or the
+  opening of ANOTHER document of the same source is a link or a teaser to it, even
+  when it ends with a full stop (``other-document-headline``).
+
+The statistics are plain dicts computed once and shared (read-only) by the workers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from corpuskit.normalize import fold
+from corpuskit.rules import Rule
+from corpuskit.validate.document import Doc, Hit
+from corpuskit.validate.headlines import is_headline_like
+from corpuskit.validate.spans import split_lines
+
+# Lines longer than this many words are prose; never counted as repeated furniture.
+MAX_REPEATED_WORDS = 40
+# "prefix: tail" or "prefix | tail" with a short prefix.
+_PREFIXED = re.compile(r"^\s*([^:|\n]{3,60}?)\s*[:|]\s*(\S.*)$")
+_MIN_PREFIX_WORDS = 3
+# Opening lines shorter than this are too generic to identify another document.
+MIN_LEAD_WORDS = 8
+_SENTENCE = re.compile(r"^(.+?[.!?؟])(?:\s|$)")
+
+
+def line_keys(text: str) -> list[str]:
+    """Keys a line is counted under: its folded form, and its folded prefix if any."""
+    if len(text.split()) > MAX_REPEATED_WORDS:
+        return []
+    folded = fold(text)
+    if not folded:
+        return []
+    keys = ["=" + folded]
+    m = _PREFIXED.match(text)
+    if m and is_headline_like(m.group(2), min_words=1, max_words=30, max_chars=300):
+        prefix = fold(m.group(1))
+        if len(prefix.split()) >= _MIN_PREFIX_WORDS:
+            keys.append("^" + prefix)
+    return keys
+
+
+def _lead_keys(text: str) -> list[str]:
+    """Folded opening line and opening sentence of a document (long enough to be specific)."""
+    for line in split_lines(text):
+        if line.blank:
+            continue
+        keys = []
+        first = fold(line.text)
+        if len(first.split()) >= MIN_LEAD_WORDS:
+            keys.append(first)
+        m = _SENTENCE.match(line.stripped)
+        if m:
+            sentence = fold(m.group(1))
+            if len(sentence.split()) >= MIN_LEAD_WORDS and sentence != first:
+                keys.append(sentence)
+        return keys
+    return []
+
+
+@dataclass
+class CorpusStats:
+    """What the corpus-level pass learnt; read by the corpus detectors."""
+
+    source_docs: Counter[str] = field(default_factory=Counter)
+    line_docs: dict[tuple[str, str], int] = field(default_factory=dict)
+    # folded title -> ids (a few), folded opening -> ids (a few)
+    titles: dict[str, list[str]] = field(default_factory=dict)
+    leads: dict[str, list[str]] = field(default_factory=dict)
+    doc_source: dict[str, str] = field(default_factory=dict)
+    doc_title: dict[str, str] = field(default_factory=dict)
+    doc_leads: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+def _source_key(source: str | None) -> str:
+    return source or ""
+
+
+def count_lines(rows: Iterable[tuple[str | None, str | None]]) -> tuple[Counter, Counter]:
+    """Per-source document counts and per-(source, line key) document counts."""
+    sources: Counter[str] = Counter()
+    lines: Counter[tuple[str, str]] = Counter()
+    for source, text in rows:
+        src = _source_key(source)
+        sources[src] += 1
+        keys: set[str] = set()
+        for line in (text or "").split("\n"):
+            if line.strip():
+                keys.update(line_keys(line))
+        lines.update((src, k) for k in keys)
+    return sources, lines
+
+
+def build_corpus_stats(
+    ids: list[str],
+    titles: list[str | None],
+    texts: list[str | None],
+    sources: list[str | None],
+    *,
+    repeated_lines: bool,
+    other_headlines: bool,
+    line_counts: tuple[Counter, Counter] | None = None,
+) -> CorpusStats:
+    """Collect the statistics the active corpus-level rules need (nothing else)."""
+    stats = CorpusStats()
+    if repeated_lines:
+        source_docs, line_docs = line_counts or count_lines(zip(sources, texts, strict=True))
+        stats.source_docs = source_docs
+        stats.line_docs = {k: n for k, n in line_docs.items() if n >= 2}
+    if other_headlines:
+        for doc_id, title, text, source in zip(ids, titles, texts, sources, strict=True):
+            src = _source_key(source)
+            stats.doc_source[doc_id] = src
+            folded_title = fold(title or "")
+            stats.doc_title[doc_id] = folded_title
+            if len(folded_title.split()) >= 3:
+                bucket = stats.titles.setdefault(folded_title, [])
+                if len(bucket) < 4:
+                    bucket.append(doc_id)
+            leads = tuple(_lead_keys(text or ""))
+            stats.doc_leads[doc_id] = leads
+            for key in leads:
+                bucket = stats.leads.setdefault(key, [])
+                if len(bucket) < 4:
+                    bucket.append(doc_id)
+    return stats
+
+
+def repeated_line(doc: Doc, rule: Rule, corpus: CorpusStats | None) -> list[Hit]:
+    """Lines that occur in at least ``min_docs`` and ``min_share`` of their source's docs."""
+    if corpus is None or not corpus.line_docs:
+        return []
+    p = rule.params
+    src = _source_key(doc.source)
+    n_source = corpus.source_docs.get(src, 0)
+    if n_source < int(p.get("min_source_docs", 50)):
+        return []
+    full_needed = max(int(p.get("min_docs", 10)), float(p.get("min_share", 0.02)) * n_source)
+    prefix_needed = max(
+        int(p.get("min_docs", 10)), float(p.get("min_prefix_share", 0.1)) * n_source
+    )
+    hits = []
+    for line in doc.lines:
+        if line.blank:
+            continue
+        for key in line_keys(line.text):
+            needed = full_needed if key.startswith("=") else prefix_needed
+            if corpus.line_docs.get((src, key), 0) >= needed:
+                hits.append(doc.line_hit(line))
+                break
+    return hits
+
+
+def other_document_headline(doc: Doc, rule: Rule, corpus: CorpusStats | None) -> list[Hit]:
+    """Body lines equal (after folding) to another document's title or opening."""
+    if corpus is None or not corpus.doc_title:
+        return []
+    same_source = bool(rule.params.get("same_source", True))
+    skip_lines = int(rule.params.get("skip_opening_lines", 1))
+    src = _source_key(doc.source)
+    own_title = corpus.doc_title.get(doc.id, fold(doc.title))
+    own_leads = set(corpus.doc_leads.get(doc.id, ()))
+    hits = []
+    for position, line in enumerate(doc.content_lines()):
+        if position < skip_lines or len(line.text.split()) > 80:
+            continue
+        folded = fold(line.text)
+        if len(folded.split()) < 3 or folded == own_title or folded in own_leads:
+            continue
+        candidates = corpus.titles.get(folded, []) + corpus.leads.get(folded, [])
+        for other in candidates:
+            if other == doc.id:
+                continue
+            if same_source and corpus.doc_source.get(other) != src:
+                continue
+            if corpus.doc_title.get(other) == own_title:
+                continue
+            if own_leads & set(corpus.doc_leads.get(other, ())):
+                continue  # a copy of the same story shares its lines; not a link
+            hits.append(doc.line_hit(line))
+            break
+    return hits

@@ -1,0 +1,125 @@
+"""Link blocks: lines that are headlines of other articles, not prose.
+
+News pages append (and often insert mid-article) lists of links to other stories. Once
+the page is flattened to text those links are short lines that read like headlines:
+a handful of words, no sentence punctuation, nothing continuing from the line before.
+
+Two detectors use :func:`is_headline_like`:
+
+* ``link-block``: a standalone header ("مواضيع ذات صلة", "اقرأ أيضاً:", "Related") followed by
+  headline-like lines, anywhere in the article. The items after the header go; the
+  header itself is a marker rule of its own.
+* ``trailing-headline-run``: a run of headline-like lines at the very end of the article
+  with no header at all (the seed document's ending). Guarded so a list that the body
+  introduces ("... as follows:") or an article written in short lines survives.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from corpuskit.rules import Rule
+from corpuskit.validate.document import Doc, Hit
+from corpuskit.validate.spans import Line
+
+# Sentence punctuation: Latin and Arabic (، ؛ ؟ are U+060C, U+061B, U+061F; ۔ U+06D4).
+SENTENCE_END = frozenset(".،؛,;:…۔")
+_CLOSERS = "\"'”’»)]}>›“«"
+# Punctuation that, inside a line, shows two clauses or sentences: a headline has none.
+_INTERNAL_BREAK = re.compile(r"[.!?؟؛;][\s\"”»]+\S|؛")
+_BULLET = re.compile(r"^\s*(?:[-*•·▪►]|\d{1,2}[.)-])\s")
+_WORD = re.compile(r"\w+")
+
+
+def is_headline_like(
+    text: str,
+    *,
+    min_words: int = 2,
+    max_words: int = 22,
+    max_chars: int = 180,
+    max_commas: int = 1,
+) -> bool:
+    """Whether a line reads like a headline: short, no sentence punctuation, no bullet."""
+    s = text.strip()
+    if not s or len(s) > max_chars or _BULLET.match(s):
+        return False
+    n_words = len(_WORD.findall(s))
+    if n_words < min_words or n_words > max_words:
+        return False
+    tail = s.rstrip(_CLOSERS + " ")
+    if not tail or tail[-1] in SENTENCE_END:
+        return False
+    if _INTERNAL_BREAK.search(s):
+        return False
+    return s.count("،") + s.count(",") <= max_commas
+
+
+def _headline_options(params: dict[str, Any]) -> dict[str, int]:
+    keys = ("min_words", "max_words", "max_chars", "max_commas")
+    return {k: int(params[k]) for k in keys if k in params}
+
+
+def _introduces_list(line: Line) -> bool:
+    """A body line ending with a colon announces what follows (a list, a quote)."""
+    tail = line.text.rstrip(_CLOSERS + " \t\r")
+    return tail.endswith((":", "："))
+
+
+def link_block(doc: Doc, rule: Rule, _corpus: object) -> list[Hit]:
+    """Headline-like lines right after a standalone related-links header."""
+    params = rule.params
+    header = re.compile(str(params["header"]))
+    max_items = int(params.get("max_items", 12))
+    min_items = int(params.get("min_items", 1))
+    options = _headline_options(params)
+    lines = doc.lines
+    hits: list[Hit] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if line.blank or not header.search(doc.folded(i)):
+            i += 1
+            continue
+        items: list[Line] = []
+        j = i + 1
+        while j < len(lines) and len(items) < max_items:
+            nxt = lines[j]
+            if nxt.blank:
+                j += 1
+                continue
+            if not is_headline_like(nxt.text, **options) or header.search(doc.folded(j)):
+                break
+            items.append(nxt)
+            j += 1
+        if len(items) >= min_items:
+            hits.extend(doc.line_hit(item) for item in items)
+        i = j if items else i + 1
+    return hits
+
+
+def trailing_headline_run(doc: Doc, rule: Rule, _corpus: object) -> list[Hit]:
+    """The run of headline-like lines that ends the article, when it looks like links."""
+    params = rule.params
+    min_lines = int(params.get("min_lines", 3))
+    max_body_share = float(params.get("max_body_headline_share", 0.34))
+    min_body_lines = int(params.get("min_body_lines", 1))
+    options = _headline_options(params)
+    content = doc.content_lines()
+    run: list[Line] = []
+    for line in reversed(content):
+        if not is_headline_like(line.text, **options):
+            break
+        run.append(line)
+    if len(run) < min_lines:
+        return []
+    body = content[: len(content) - len(run)]
+    if len(body) < min_body_lines:
+        return []
+    if body and _introduces_list(body[-1]):
+        return []
+    # An article written in short lines (a poem, a line-up, a list) is not a link list.
+    body_headline_like = sum(is_headline_like(b.text, **options) for b in body)
+    if body and body_headline_like / len(body) > max_body_share:
+        return []
+    return [doc.line_hit(line) for line in reversed(run)]

@@ -1,0 +1,123 @@
+"""Lines with their offsets, and the span bookkeeping that turns strip findings into text.
+
+Offsets are Python ``str`` indices into the ORIGINAL field text. ``text_clean`` is the
+original with the union of all "strip" spans removed and nothing else changed.
+
+How a removed line takes its line breaks with it (so a cleaned article is exactly its
+paragraphs, with the separators it had between them):
+
+* a removed line that has kept text after it takes its own line break and the blank
+  lines that follow it: removing X from ``"A\nX\n\nB"`` cuts ``"X\n\n"`` and gives
+  ``"A\nB"``; from ``"A\n\nX\nB"`` it cuts ``"X\n"`` and gives ``"A\n\nB"``;
+* a removed line with no kept text after it (the end of the article) takes the line
+  break, the blank lines and trailing spaces BEFORE it, back to the end of the last
+  non-blank line, and the last removed line also takes all trailing whitespace:
+  removing X and Y from ``"A\nB \n\nX\nY\n"`` gives ``"A\nB"``.
+
+Spans of different findings may overlap (two rules on one line); :func:`merge_spans`
+unions them before the text is cut.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One line of a field: ``text[start:end]`` without its line break."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+
+    @property
+    def stripped(self) -> str:
+        return self.text.strip()
+
+    @property
+    def blank(self) -> bool:
+        return not self.text.strip()
+
+
+def split_lines(text: str) -> list[Line]:
+    """Split on ``\\n`` keeping offsets; a ``\\r`` before ``\\n`` stays in the line's text."""
+    lines: list[Line] = []
+    start = 0
+    index = 0
+    length = len(text)
+    while True:
+        newline = text.find("\n", start)
+        end = length if newline < 0 else newline
+        lines.append(Line(index, start, end, text[start:end]))
+        if newline < 0:
+            break
+        start = newline + 1
+        index += 1
+    return lines
+
+
+def content_bounds(line: Line) -> tuple[int, int]:
+    """Offsets of the line's text without surrounding whitespace."""
+    left = len(line.text) - len(line.text.lstrip())
+    right = len(line.text.rstrip())
+    return line.start + left, line.start + right
+
+
+def removed_line_spans(
+    text: str, lines: Sequence[Line], removed: Iterable[int]
+) -> dict[int, tuple[int, int]]:
+    """The span each removed line takes out of ``text`` (see the module docstring)."""
+    removed_set = set(removed)
+    if not removed_set:
+        return {}
+    kept_after = [False] * (len(lines) + 1)
+    for i in range(len(lines) - 1, -1, -1):
+        kept_after[i] = kept_after[i + 1] or (not lines[i].blank and i not in removed_set)
+    spans: dict[int, tuple[int, int]] = {}
+    # End offset of the previous non-blank line (kept or removed); 0 at the start.
+    previous_end = 0
+    last_removed = max(removed_set)
+    for line in lines:
+        if line.index in removed_set:
+            if kept_after[line.index + 1]:
+                nxt = line.index + 1
+                while nxt < len(lines) and lines[nxt].blank:
+                    nxt += 1
+                end = lines[nxt].start if nxt < len(lines) else len(text)
+                spans[line.index] = (line.start, end)
+            else:
+                start = previous_end if line.index > 0 else line.start
+                _, content_end = content_bounds(line)
+                end = len(text) if line.index == last_removed else content_end
+                spans[line.index] = (min(start, line.start), end)
+        if not line.blank:
+            previous_end = content_bounds(line)[1]
+    return spans
+
+
+def merge_spans(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted, non-overlapping union of ``spans`` (empty spans dropped)."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(s for s in spans if s[1] > s[0]):
+        if merged and start <= merged[-1][1]:
+            if end > merged[-1][1]:
+                merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def cut_spans(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    """``text`` with the union of ``spans`` removed."""
+    pieces: list[str] = []
+    position = 0
+    for start, end in merge_spans(spans):
+        start, end = max(start, 0), min(end, len(text))
+        if start > position:
+            pieces.append(text[position:start])
+        position = max(position, end)
+    pieces.append(text[position:])
+    return "".join(pieces)

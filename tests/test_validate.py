@@ -1,0 +1,247 @@
+"""validate(): the seed document, span bookkeeping, options, prior findings, workers."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from corpuskit.config import SourceOverride, ValidateOptions
+from corpuskit.rules import load_ruleset
+from corpuskit.schema import FINDINGS_DTYPE, finding
+from corpuskit.validate import apply_findings, validate
+from corpuskit.validate.spans import cut_spans, merge_spans, removed_line_spans, split_lines
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+SEED_NAME = "000_cb30d6f76c2cbe33.txt"
+
+
+def _seed_path() -> Path:
+    candidates = (
+        REPO / "seeds" / SEED_NAME,
+        REPO / "seeds" / "articles" / SEED_NAME,
+        SHARED / "seed" / SEED_NAME,
+    )
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate
+    pytest.skip(f"seed document {SEED_NAME} is neither in seeds/ nor in ../shared/seed/")
+
+
+def _frame(*texts: str, titles=None, sources=None, langs=None) -> pl.DataFrame:
+    n = len(texts)
+    return pl.DataFrame(
+        {
+            "id": [f"d{i}" for i in range(n)],
+            "title": titles or [None] * n,
+            "text": list(texts),
+            "source": sources or [None] * n,
+            "lang": langs or ["ar"] * n,
+        },
+        schema={k: pl.String for k in ("id", "title", "text", "source", "lang")},
+    )
+
+
+def test_seed_document_is_cleaned_to_its_nine_paragraphs():
+    raw = _seed_path().read_text(encoding="utf-8")
+    title, body = raw.split("\n", 1)
+    out = validate(pl.DataFrame({"id": ["seed"], "title": [title], "text": [body]}))
+    row = out.row(0, named=True)
+
+    lines = body.split("\n")
+    marker_index = next(i for i, s in enumerate(lines) if s.strip() == "مواضيع ذات صلة")
+    content = [s for s in lines[marker_index + 1 :] if s.strip()]
+    paragraphs, headlines = content[:9], content[9:]
+    assert len(headlines) == 12
+    assert all(p.rstrip(' ”"').endswith(".") for p in paragraphs)  # the body really is prose
+    assert row["text_clean"] == "\n".join(paragraphs)
+    assert row["title_clean"] == title
+    assert row["drop_reason"] is None
+    assert row["lang"] == "ar"
+
+    findings = row["findings"]
+    marker = [f for f in findings if f["code"] == "BP101"]
+    assert len(marker) == 1
+    start = body.index("مواضيع ذات صلة")
+    assert (marker[0]["start"], marker[0]["end"]) == (start, start + len("مواضيع ذات صلة\n"))
+    trailing = [f for f in findings if f["code"] == "BP120"]
+    assert [f["excerpt"] for f in trailing] == [h.strip() for h in headlines]
+    for f, headline in zip(trailing, headlines, strict=True):
+        # each finding's span contains its headline at the headline's own offset
+        assert headline in body[f["start"] : f["end"]]
+    assert trailing[-1]["end"] == len(body)
+    assert {f["action"] for f in findings} == {"strip"}
+
+
+def test_related_phrase_inside_a_sentence_survives():
+    text = "قال الوزير إن المواضيع ذات صلة بالاقتصاد نوقشت أمس في الرياض مع الوفد الزائر."
+    row = validate(_frame(text)).row(0, named=True)
+    assert row["text_clean"] == text
+    assert not [f for f in row["findings"] if f["code"].startswith("BP")]
+
+
+def test_mid_article_related_block_is_removed():
+    text = (
+        "قال المحامي إن موكله بريء من التهم الموجهة إليه.\n"
+        "اقرأ أيضاً:\n"
+        "التفاصيل الكاملة لحكاية الرئيس مع الممثلة\n"
+        "ترامب يصف تفتيش مكتب محاميه بأنه اعتداء على الوطن\n"
+        "وأضاف المحامي أن القضية ستنتهي قريبا بعد تقديم الأدلة."
+    )
+    row = validate(_frame(text)).row(0, named=True)
+    assert row["text_clean"] == (
+        "قال المحامي إن موكله بريء من التهم الموجهة إليه.\n"
+        "وأضاف المحامي أن القضية ستنتهي قريبا بعد تقديم الأدلة."
+    )
+    assert [f["code"] for f in row["findings"]] == ["BP101", "BP110", "BP110"]
+
+
+@pytest.mark.parametrize(
+    ("text", "removed", "expected"),
+    [
+        ("A\nX\n\nB", {1}, "A\nB"),
+        ("A\n\nX\nB", {2}, "A\n\nB"),
+        ("X\nA", {0}, "A"),
+        ("A\nB \n\nX\nY\n", {3, 4}, "A\nB"),
+        ("A\nX\nB\nY", {1, 3}, "A\nB"),
+        ("X\nY", {0, 1}, ""),
+    ],
+)
+def test_removed_lines_take_their_line_breaks(text, removed, expected):
+    lines = split_lines(text)
+    spans = removed_line_spans(text, lines, removed)
+    assert cut_spans(text, spans.values()) == expected
+
+
+_ALPHABET = st.sampled_from(list("ابتثجحخد هوزيىةأإآـًٌ") + list("ab .،؛:؟\n\n\u00a0"))
+_TEXT = st.text(_ALPHABET, max_size=300)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_TEXT.map(lambda s: s.replace("\n", " ")), min_size=0, max_size=12), st.data())
+def test_text_clean_is_original_minus_strip_spans(lines, data):
+    # headers and headline runs appear at random places among arbitrary lines
+    pool = ["مواضيع ذات صلة", "اقرأ أيضاً:", "بحث قضايا رقمنة الخدمات في دبي", ""]
+    mixed = []
+    for line in lines:
+        mixed.append(line)
+        if data.draw(st.booleans()):
+            mixed.append(data.draw(st.sampled_from(pool)))
+    text = "\n".join(mixed)
+    row = validate(_frame(text), workers=1).row(0, named=True)
+    spans = [(f["start"], f["end"]) for f in row["findings"] if f["action"] == "strip"]
+    for start, end in spans:
+        assert 0 <= start <= end <= len(text)
+    merged = merge_spans(spans)
+    assert all(a[1] < b[0] for a, b in itertools.pairwise(merged))
+    assert row["text_clean"] == cut_spans(text, spans)
+    kept = "".join(text[i] for i in range(len(text)) if not any(s <= i < e for s, e in merged))
+    assert row["text_clean"] == kept
+
+
+def test_prior_io_findings_are_kept_and_their_strips_honoured():
+    text = "BROKEN\nقال مسؤول إن الاجتماع انتهى دون اتفاق بين الطرفين."
+    frame = _frame(text).with_columns(
+        pl.Series(
+            "findings",
+            [[finding("text", "IO005", "strip", 0, 7, "BROKEN")]],
+            dtype=FINDINGS_DTYPE,
+        )
+    )
+    row = validate(frame).row(0, named=True)
+    assert row["findings"][0]["code"] == "IO005"
+    assert row["text_clean"] == text[7:]
+
+
+def test_drop_reason_is_first_drop_finding():
+    out = validate(_frame("   ", "قال مسؤول إن الاجتماع انتهى دون اتفاق بين الطرفين أمس."))
+    assert out["drop_reason"].to_list() == ["Q001", None]
+    assert out.height == 2
+
+
+def test_select_ignore_and_per_source_options():
+    text = "نص الخبر الأول هنا.\nمواضيع ذات صلة\nنص الخبر الثاني هنا."
+    frame = _frame(text, text, sources=["a", "b"])
+    ignored = validate(frame, options=ValidateOptions(ignore=("BP101",)))
+    assert ignored["text_clean"].to_list() == [text, text]
+    per_source = validate(
+        frame, options=ValidateOptions(per_source={"b": SourceOverride(ignore=("boilerplate",))})
+    )
+    assert per_source["text_clean"].to_list() == [
+        "نص الخبر الأول هنا.\nنص الخبر الثاني هنا.",
+        text,
+    ]
+
+
+def test_language_is_filled_only_where_missing():
+    english = "The ministry said on Friday that the talks would resume next week in Geneva."
+    out = validate(_frame(english, english, langs=[None, "fr"]))
+    assert out["lang"].to_list() == ["en", "fr"]
+
+
+def test_user_rule_dir_from_options(tmp_path):
+    folder = tmp_path / "r"
+    folder.mkdir()
+    (folder / "x.toml").write_text(
+        """
+[[rule]]
+code = "XX901"
+name = "advert-label"
+category = "custom"
+scope = "line"
+action = "strip"
+severity = "info"
+languages = ["any"]
+pattern = '^اعلان$'
+rationale = "an advert label"
+message = "remove it"
+[[rule.examples]]
+text = "نص.\\nإعلان"
+clean = "نص."
+[[rule.examples]]
+text = "هذا إعلان مهم."
+match = false
+""",
+        encoding="utf-8",
+    )
+    out = validate(_frame("نص الخبر.\nإعلان"), options=ValidateOptions(rule_dirs=(str(folder),)))
+    assert out["text_clean"].to_list() == ["نص الخبر."]
+
+
+def test_workers_give_the_same_result(monkeypatch):
+    import corpuskit.validate.engine as engine
+
+    monkeypatch.setattr(engine, "MIN_DOCS_PER_WORKER", 2)
+    monkeypatch.setattr(engine, "BATCH_SIZE", 3)
+    texts = [f"نص الخبر رقم {i} هنا.\nمواضيع ذات صلة\nنهاية الخبر {i}." for i in range(10)]
+    one = validate(_frame(*texts), workers=1)
+    two = validate(_frame(*texts), workers=2)
+    assert one.equals(two)
+
+
+def test_never_drops_rows_and_keeps_extra_columns():
+    frame = _frame("", "نص").with_columns(pl.Series("extra", [1, 2]))
+    out = validate(frame, ruleset=load_ruleset(select=["Q"]))
+    assert out.height == 2
+    assert out["extra"].to_list() == [1, 2]
+
+
+def test_apply_findings_uses_only_existing_findings():
+    frame = _frame("BROKEN\nمواضيع ذات صلة", "نص").with_columns(
+        pl.Series(
+            "findings",
+            [
+                [finding("text", "IO005", "strip", 0, 7, "BROKEN")],
+                [finding("text", "IO001", "drop", 0, 2, "نص")],
+            ],
+            dtype=FINDINGS_DTYPE,
+        )
+    )
+    out = apply_findings(frame)
+    assert out["text_clean"].to_list() == ["مواضيع ذات صلة", "نص"]
+    assert out["drop_reason"].to_list() == [None, "IO001"]
