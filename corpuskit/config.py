@@ -80,6 +80,8 @@ class DedupOptions:
     rows: int | None = None
     seed: int = 1
     headline_threshold: float = 90.0
+    # Body similarity that, with a headline match, marks a rewritten copy.
+    headline_body_threshold: float = 0.2
     min_words: int = 8
 
 

@@ -1,0 +1,76 @@
+"""From verified pairs to clusters, and which document of each cluster is kept.
+
+Clusters are the connected components of the graph whose edges are the verified pairs
+(exact, same canonical URL, near, or headline plus body evidence), computed with
+``scipy.sparse.csgraph`` (scipy already comes with datasketch).
+
+The keep rule is deterministic and documented: in each cluster keep the document with
+the **longest clean body** (the most complete copy: nothing trimmed, no paragraph
+dropped), then the **earliest date** (the first publication; unparseable or missing
+dates count as latest), then the **smallest id**. The input order never matters.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+_DATE_FORMATS = (
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S%z",
+    "%Y-%m-%dT%H:%M:%S",
+    "%a, %d %b %Y %H:%M:%S %z",
+    "%a, %d %b %Y %H:%M:%S",
+    "%Y-%m-%d",
+)
+
+
+def components(n: int, pairs: np.ndarray) -> np.ndarray:
+    """Component label of each of ``n`` nodes given ``pairs`` (``m x 2`` node indices)."""
+    if n == 0:
+        return np.empty(0, dtype=np.int64)
+    if pairs.size == 0:
+        return np.arange(n, dtype=np.int64)
+    ones = np.ones(pairs.shape[0], dtype=np.int8)
+    graph = coo_matrix((ones, (pairs[:, 0], pairs[:, 1])), shape=(n, n))
+    _, labels = connected_components(graph, directed=False)
+    return labels.astype(np.int64)
+
+
+def parse_dates(dates: pl.Series) -> pl.Series:
+    """Best-effort UTC datetimes from the date strings news corpora use (null if none fits)."""
+    as_text = dates.cast(pl.String).str.strip_chars()
+    frame = pl.DataFrame({"d": as_text})
+    attempts = [
+        pl.col("d").str.to_datetime(fmt, strict=False, time_zone="UTC")
+        if "%z" in fmt
+        else pl.col("d").str.to_datetime(fmt, strict=False).dt.replace_time_zone("UTC")
+        for fmt in _DATE_FORMATS
+    ]
+    return frame.select(pl.coalesce(attempts).alias("date")).to_series()
+
+
+def choose_kept(
+    labels: np.ndarray, body_length: np.ndarray, dates: pl.Series, ids: pl.Series
+) -> np.ndarray:
+    """Row index of the kept document of each row's cluster (longest, earliest, smallest id)."""
+    n = labels.size
+    order_frame = pl.DataFrame(
+        {
+            "row": np.arange(n, dtype=np.int64),
+            "label": labels,
+            "length": body_length.astype(np.int64),
+            "date": parse_dates(dates) if dates.len() else pl.Series([], dtype=pl.Datetime),
+            "id": ids.cast(pl.String),
+        }
+    )
+    ranked = order_frame.sort(
+        ["label", "length", "date", "id"],
+        descending=[False, True, False, False],
+        nulls_last=True,
+    )
+    first = ranked.group_by("label", maintain_order=True).agg(pl.col("row").first().alias("kept"))
+    kept = order_frame.select("label").join(first, on="label", how="left")["kept"]
+    return kept.to_numpy().astype(np.int64)

@@ -1,0 +1,63 @@
+"""Finding codes the duplicate stages emit, with what each means and what to do.
+
+``DUP…`` codes come from :func:`corpuskit.dedup.dedup` (duplicates inside the corpus being
+cleaned); ``IDX…`` codes describe matches against a persistent index
+(:mod:`corpuskit.dedup.index`), reported by ``corpuskit check --against INDEX``.
+"""
+
+from __future__ import annotations
+
+EXACT, URL, NEAR, REWRITTEN = "DUP100", "DUP110", "DUP200", "DUP210"
+HEADLINE_FLAG = "DUP300"
+INDEX_MATCH = "IDX100"
+
+DROP_CODES: dict[str, str] = {"exact": EXACT, "url": URL, "near": NEAR, "headline": REWRITTEN}
+
+# code -> (name, action, severity, what it means and what to do)
+DESCRIPTIONS: dict[str, tuple[str, str, str, str]] = {
+    EXACT: (
+        "exact-duplicate",
+        "drop",
+        "warning",
+        "The body is identical to the kept document once Arabic orthography, diacritics, "
+        "digits, punctuation and whitespace are folded. Nothing to do unless the two should "
+        "differ; the kept id is in the finding.",
+    ),
+    URL: (
+        "same-url",
+        "drop",
+        "warning",
+        "Stored under the same article URL as the kept document (http/https, www, tracking "
+        "or presentation query strings ignored). Check the crawler if this is frequent.",
+    ),
+    NEAR: (
+        "near-duplicate",
+        "drop",
+        "warning",
+        "The body shares most of its word shingles with the kept document (estimated "
+        "Jaccard similarity at or above the threshold): a republished copy with small "
+        "edits. Raise [dedup] threshold if distinct stories are merged.",
+    ),
+    REWRITTEN: (
+        "rewritten-copy",
+        "drop",
+        "warning",
+        "Headlines match closely and the bodies overlap above the lower headline body "
+        "threshold: the same story lightly rewritten by another outlet.",
+    ),
+    HEADLINE_FLAG: (
+        "same-headline",
+        "flag",
+        "info",
+        "The headline matches another document's but the bodies differ: often a follow-up "
+        "or a template (weather, market close). Kept; review if the corpus must not repeat "
+        "headlines.",
+    ),
+    INDEX_MATCH: (
+        "copies-indexed-document",
+        "drop",
+        "warning",
+        "The document copies a document already in the index (exact or near); the finding "
+        "names the indexed id and the similarity.",
+    ),
+}

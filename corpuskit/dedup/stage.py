@@ -1,0 +1,317 @@
+"""The ``dedup`` stage: frame in, frame out with cluster, provenance and keep columns.
+
+Evidence is collected as pairs of row indices, each with its kind, then merged into
+clusters (:mod:`corpuskit.dedup.clusters`):
+
+* ``exact``: equal folded body;
+* ``url``: equal canonical URL (:func:`corpuskit.dedup.keys.canonical_url`);
+* ``near``: MinHash LSH candidates whose estimated Jaccard similarity reaches
+  ``threshold`` (bodies of at least ``min_words`` folded words only);
+* ``headline``: folded headlines matching at ``headline_threshold`` or more plus body
+  similarity of at least ``headline_body_threshold`` (a lightly rewritten copy).
+
+A headline match without body evidence links nothing; it becomes a "flag" finding.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+
+from corpuskit import schema
+from corpuskit.config import DedupOptions
+from corpuskit.dedup import codes
+from corpuskit.dedup.clusters import choose_kept, components
+from corpuskit.dedup.headline import headline_candidates
+from corpuskit.dedup.keys import canonical_urls, fold_series
+from corpuskit.dedup.lsh import band_keys, candidate_pairs, optimal_bands
+from corpuskit.dedup.minhash import estimate_similarity
+from corpuskit.dedup.parallel import bulk_signatures
+from corpuskit.progress import ProgressCallback
+
+KIND_EXACT, KIND_URL, KIND_NEAR, KIND_HEADLINE = "exact", "url", "near", "headline"
+_KIND_RANK = {KIND_EXACT: 0, KIND_URL: 1, KIND_NEAR: 2, KIND_HEADLINE: 3}
+
+
+@dataclass
+class MatchingView:
+    """What dedup reads from a frame, prepared for matching."""
+
+    ids: pl.Series
+    body: pl.Series  # clean body (original characters), for lengths
+    folded: list[str]  # folded body
+    folded_titles: list[str]
+    word_counts: np.ndarray
+    active: np.ndarray  # bool: takes part in matching
+    urls: pl.Series
+    dates: pl.Series
+
+
+def _column_or(frame: pl.DataFrame, preferred: str, fallback: str) -> pl.Series:
+    if preferred in frame.columns:
+        return frame[preferred].cast(pl.String)
+    if fallback in frame.columns:
+        return frame[fallback].cast(pl.String)
+    return pl.Series(fallback, [None] * frame.height, dtype=pl.String)
+
+
+def matching_view(frame: pl.DataFrame) -> MatchingView:
+    """Folded bodies and titles, word counts and the rows that take part."""
+    body = _column_or(frame, schema.TEXT_CLEAN, schema.TEXT)
+    title = _column_or(frame, schema.TITLE_CLEAN, schema.TITLE)
+    folded = fold_series(body)
+    word_counts = (
+        pl.select(
+            pl.when(folded.str.len_bytes() > 0)
+            .then(folded.str.count_matches(" ", literal=True) + 1)
+            .otherwise(0)
+        )
+        .to_series()
+        .to_numpy()
+    )
+    active = body.is_not_null().to_numpy() & (word_counts > 0)
+    if schema.DROP_REASON in frame.columns:
+        active &= frame[schema.DROP_REASON].is_null().to_numpy()
+    return MatchingView(
+        ids=frame[schema.ID].cast(pl.String),
+        body=body.fill_null(""),
+        folded=folded.to_list(),
+        folded_titles=fold_series(title).to_list(),
+        word_counts=word_counts,
+        active=active,
+        urls=_column_or(frame, schema.URL, schema.URL),
+        dates=_column_or(frame, schema.DATE, schema.DATE),
+    )
+
+
+def _group_pairs(keys: pl.Series, rows: np.ndarray) -> np.ndarray:
+    """Pairs (first row of the group, other row) for rows sharing a non-null key."""
+    table = pl.DataFrame({"key": keys.gather(rows) if rows.size else keys.head(0), "row": rows})
+    table = table.drop_nulls("key").filter(pl.col("key") != "")
+    linked = (
+        table.with_columns(first=pl.col("row").min().over("key"))
+        .filter(pl.col("row") != pl.col("first"))
+        .select("first", "row")
+    )
+    return linked.to_numpy().astype(np.int64).reshape(-1, 2)
+
+
+def _verified_near_pairs(
+    signatures: np.ndarray, rows: np.ndarray, options: DedupOptions
+) -> tuple[np.ndarray, np.ndarray]:
+    """LSH candidates among ``rows`` whose estimated similarity reaches the threshold."""
+    bands, band_rows = _bands(options)
+    keys = band_keys(signatures[rows], bands, band_rows)
+    pairs = candidate_pairs(rows, keys)
+    if pairs.size == 0:
+        return pairs, np.empty(0)
+    similarity = estimate_similarity(signatures[pairs[:, 0]], signatures[pairs[:, 1]])
+    keep = similarity >= options.threshold
+    return pairs[keep], similarity[keep]
+
+
+def _bands(options: DedupOptions) -> tuple[int, int]:
+    if options.bands and options.rows:
+        return options.bands, options.rows
+    if options.bands:
+        return options.bands, max(1, options.num_perm // options.bands)
+    if options.rows:
+        return max(1, options.num_perm // options.rows), options.rows
+    return optimal_bands(options.threshold, options.num_perm)
+
+
+def dedup(
+    frame: pl.DataFrame,
+    *,
+    options: DedupOptions | None = None,
+    workers: int = 1,
+    progress: ProgressCallback | None = None,
+) -> pl.DataFrame:
+    """Mark exact, same-URL, near and rewritten-headline duplicates; never drops rows.
+
+    Adds ``cluster_id`` (the id of the cluster's kept document; null for documents in
+    no cluster), ``dup_kind`` (how a dropped copy relates to the kept document),
+    ``dup_of`` (the kept id), ``similarity`` (estimated Jaccard similarity of the
+    copy's body to the kept body; 1.0 for exact copies), ``keep`` (False only for
+    dropped copies), and appends ``DUP…`` findings to ``findings``.
+    """
+    options = options or DedupOptions()
+    schema.require_columns(frame, (schema.ID,), "dedup")
+    n = frame.height
+    view = matching_view(frame)
+    rows = np.flatnonzero(view.active)
+    edges: list[np.ndarray] = []
+    kinds: list[str] = []
+
+    def add(pairs: np.ndarray, kind: str) -> None:
+        if pairs.size:
+            edges.append(pairs)
+            kinds.extend([kind] * pairs.shape[0])
+
+    folded_series = pl.Series(view.folded, dtype=pl.String)
+    if options.exact:
+        add(_group_pairs(folded_series, rows), KIND_EXACT)
+    canon = canonical_urls(view.urls) if options.url else None
+    if canon is not None:
+        add(_group_pairs(canon, rows), KIND_URL)
+
+    signatures = bulk_signatures(
+        [view.folded[i] for i in rows],
+        num_perm=options.num_perm,
+        seed=options.seed,
+        shingle_size=options.shingle_size,
+        workers=workers,
+    )
+    full_signatures = np.zeros((n, options.num_perm), dtype=np.uint32)
+    full_signatures[rows] = signatures
+    long_rows = rows[view.word_counts[rows] >= options.min_words]
+    if options.near:
+        near_pairs, _ = _verified_near_pairs(full_signatures, long_rows, options)
+        add(near_pairs, KIND_NEAR)
+    if progress:
+        progress(n)
+
+    flags = np.empty((0, 2), dtype=np.int64)
+    flag_scores = np.empty(0)
+    if options.headline:
+        pairs, scores = headline_candidates(
+            view.folded_titles, rows, score_cutoff=options.headline_threshold
+        )
+        if pairs.size:
+            body_sim = estimate_similarity(
+                full_signatures[pairs[:, 0]], full_signatures[pairs[:, 1]]
+            )
+            long_pair = (view.word_counts[pairs[:, 0]] >= options.min_words) & (
+                view.word_counts[pairs[:, 1]] >= options.min_words
+            )
+            rewritten = long_pair & (body_sim >= options.headline_body_threshold)
+            add(pairs[rewritten], KIND_HEADLINE)
+            flags, flag_scores = pairs[~rewritten], scores[~rewritten]
+
+    all_pairs = np.concatenate(edges) if edges else np.empty((0, 2), dtype=np.int64)
+    labels = components(n, all_pairs)
+    kept = choose_kept(labels, view.body.str.len_chars().to_numpy(), view.dates, view.ids)
+    return _annotate(frame, view, labels, kept, all_pairs, kinds, full_signatures, canon, flags,
+                     flag_scores)  # fmt: skip
+
+
+def _annotate(
+    frame: pl.DataFrame,
+    view: MatchingView,
+    labels: np.ndarray,
+    kept: np.ndarray,
+    pairs: np.ndarray,
+    kinds: list[str],
+    signatures: np.ndarray,
+    canon: pl.Series | None,
+    flags: np.ndarray,
+    flag_scores: np.ndarray,
+) -> pl.DataFrame:
+    n = frame.height
+    row = np.arange(n)
+    cluster_size = np.bincount(labels, minlength=n)[labels] if n else np.empty(0, np.int64)
+    in_cluster = cluster_size > 1
+    dropped = in_cluster & (kept != row)
+    similarity = np.full(n, np.nan)
+    if dropped.any():
+        similarity[dropped] = estimate_similarity(
+            signatures[row[dropped]], signatures[kept[dropped]]
+        )
+
+    # How each dropped copy relates to its kept document.
+    folded = np.array(view.folded, dtype=object)
+    kind = np.full(n, None, dtype=object)
+    exact = dropped & (folded == folded[kept])
+    kind[exact] = KIND_EXACT
+    similarity[exact] = 1.0
+    if canon is not None:
+        canon_arr = np.array(canon.to_list(), dtype=object)
+        same_url = dropped & ~exact & (canon_arr == canon_arr[kept]) & (canon_arr != None)  # noqa: E711
+        kind[same_url] = KIND_URL
+    # Rows whose strongest own edge is a headline match are rewritten copies.
+    best_edge = np.full(n, 9)
+    if pairs.size:
+        ranks = np.array([_KIND_RANK[k] for k in kinds])
+        for side in (0, 1):
+            np.minimum.at(best_edge, pairs[:, side], ranks)
+    remaining = dropped & (kind == None)  # noqa: E711
+    kind[remaining & (best_edge == _KIND_RANK[KIND_HEADLINE])] = KIND_HEADLINE
+    kind[remaining & (best_edge != _KIND_RANK[KIND_HEADLINE])] = KIND_NEAR
+
+    ids = view.ids.to_numpy()
+    cluster_id = np.where(in_cluster, ids[kept], None)
+    dup_of = np.where(dropped, ids[kept], None)
+    text_length = _column_length(frame, schema.TEXT)
+    extra: list[list[dict]] = [[] for _ in range(n)]
+    for i in np.flatnonzero(dropped):
+        extra[i].append(
+            schema.finding(
+                "text",
+                codes.DROP_CODES[kind[i]],
+                "drop",
+                0,
+                int(text_length[i]),
+                f"{kind[i]} duplicate of {ids[kept[i]]} (similarity {similarity[i]:.2f})",
+            )
+        )
+    flagged_once: set[tuple[int, int]] = set()
+    for (a, b), score in zip(flags, flag_scores, strict=True):
+        if labels[a] == labels[b]:
+            continue
+        # Flag the document the keep rule would not prefer, naming the other cluster's
+        # kept document; once per (document, other cluster).
+        flagged, other = (b, a) if _prefer(a, b, view) else (a, b)
+        other = int(kept[other])
+        if (flagged, other) in flagged_once:
+            continue
+        flagged_once.add((flagged, other))
+        extra[flagged].append(
+            schema.finding(
+                "title",
+                codes.HEADLINE_FLAG,
+                "flag",
+                0,
+                int(_title_length(frame, flagged)),
+                f"headline matches {ids[other]} (score {score:.0f}) but the bodies differ",
+            )
+        )
+
+    new_findings = pl.Series(schema.FINDINGS, extra, dtype=schema.FINDINGS_DTYPE)
+    if schema.FINDINGS in frame.columns:
+        findings = frame[schema.FINDINGS].cast(schema.FINDINGS_DTYPE).fill_null([])
+        merged = pl.select(pl.concat_list(findings, new_findings)).to_series()
+    else:
+        merged = new_findings
+    columns = [
+        pl.Series(schema.CLUSTER_ID, cluster_id.tolist(), dtype=pl.String),
+        pl.Series(schema.DUP_KIND, kind.tolist(), dtype=pl.String),
+        pl.Series(schema.DUP_OF, dup_of.tolist(), dtype=pl.String),
+        pl.Series(schema.SIMILARITY, np.where(dropped, similarity, np.nan)).fill_nan(None),
+        pl.Series(schema.KEEP, ~dropped, dtype=pl.Boolean),
+        merged.alias(schema.FINDINGS),
+    ]
+    return frame.with_columns(columns)
+
+
+def _column_length(frame: pl.DataFrame, name: str) -> np.ndarray:
+    if name not in frame.columns:
+        return np.zeros(frame.height, dtype=np.int64)
+    return frame[name].cast(pl.String).str.len_chars().fill_null(0).to_numpy()
+
+
+def _title_length(frame: pl.DataFrame, row: int) -> int:
+    if schema.TITLE not in frame.columns:
+        return 0
+    value = frame[schema.TITLE][int(row)]
+    return len(value) if isinstance(value, str) else 0
+
+
+def _prefer(a: int, b: int, view: MatchingView) -> bool:
+    """True when the keep rule would prefer row ``a`` over row ``b`` (for flags)."""
+    labels = np.array([0, 0])
+    a, b = int(a), int(b)
+    body = view.body.gather([a, b]).str.len_chars().to_numpy()
+    kept = choose_kept(labels, body, view.dates.gather([a, b]), view.ids.gather([a, b]))
+    return int(kept[0]) == 0

@@ -1,0 +1,222 @@
+"""The dedup stage on small frames: every kind of copy, false friends, keep rule, provenance."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+from _dedup_texts import (
+    OTHER_SENTENCES,
+    SENTENCES,
+    article,
+    new_headline_and_dateline,
+    orthographic_variant,
+    paragraph_dropped,
+    punctuation_and_spacing,
+    trimmed_ending,
+    with_diacritics_and_tatweel,
+    word_edits,
+)
+
+from corpuskit import schema
+from corpuskit.config import DedupOptions
+from corpuskit.dedup import dedup
+
+ORIGINAL = article()
+
+
+def frame(texts: list[str], **columns: list) -> pl.DataFrame:
+    data = {"id": [f"d{i}" for i in range(len(texts))], "text": texts}
+    data.update(columns)
+    return pl.DataFrame(data)
+
+
+def by_id(out: pl.DataFrame) -> dict[str, dict]:
+    return {row["id"]: row for row in out.iter_rows(named=True)}
+
+
+@pytest.mark.parametrize(
+    ("edit", "kind"),
+    [
+        (lambda t: t, "exact"),
+        (orthographic_variant, "exact"),
+        (with_diacritics_and_tatweel, "exact"),
+        (punctuation_and_spacing, "exact"),
+        (new_headline_and_dateline, "near"),
+        (trimmed_ending, "near"),
+        (paragraph_dropped, "near"),
+        (word_edits, "near"),
+    ],
+    ids=[
+        "identical",
+        "orthographic",
+        "diacritics-tatweel",
+        "punctuation",
+        "dateline-credit",
+        "trimmed",
+        "paragraph-dropped",
+        "word-edits",
+    ],
+)
+def test_each_kind_of_copy_is_found_and_points_at_the_original(edit, kind):
+    copy = edit(ORIGINAL)
+    out = by_id(dedup(frame([ORIGINAL, copy, article(OTHER_SENTENCES)])))
+    # The original is at least as long as every copy except the dateline one.
+    kept, dropped = ("d1", "d0") if len(copy) > len(ORIGINAL) else ("d0", "d1")
+    assert out[kept]["keep"] and out[kept]["dup_of"] is None
+    assert not out[dropped]["keep"]
+    assert out[dropped]["dup_of"] == kept
+    assert out[dropped]["dup_kind"] == kind
+    assert out[dropped]["cluster_id"] == out[kept]["cluster_id"] == kept
+    assert 0.5 <= out[dropped]["similarity"] <= 1.0
+    if kind == "exact":
+        assert out[dropped]["similarity"] == 1.0
+    assert out["d2"]["keep"] and out["d2"]["cluster_id"] is None
+
+
+def test_dropped_copy_gets_one_drop_finding_naming_the_kept_id():
+    out = dedup(frame([ORIGINAL, orthographic_variant(ORIGINAL)]))
+    table = schema.findings_table(out)
+    assert table.height == 1
+    row = table.row(0, named=True)
+    assert row["doc_id"] == "d1"
+    assert row["code"] == "DUP100" and row["action"] == "drop"
+    assert "d0" in row["excerpt"] and "1.00" in row["excerpt"]
+    assert (row["start"], row["end"]) == (0, len(orthographic_variant(ORIGINAL)))
+
+
+def test_existing_findings_are_kept_and_new_ones_appended():
+    earlier = [schema.finding("text", "BP101", "strip", 0, 3, "abc")]
+    df = frame([ORIGINAL, ORIGINAL]).with_columns(
+        pl.Series(schema.FINDINGS, [earlier, []], dtype=schema.FINDINGS_DTYPE)
+    )
+    out = dedup(df)
+    codes = [[f["code"] for f in fs] for fs in out[schema.FINDINGS].to_list()]
+    # d0 and d1 tie on length and date: the smaller id d0 is kept.
+    assert codes == [["BP101"], ["DUP100"]]
+
+
+def test_false_friends_do_not_merge():
+    """Different stories sharing outlet furniture (dateline, SMS block) stay apart."""
+    furniture_head = "الرياض 26 شوال 1436 هـ الموافق 11 أغسطس 2015 م واس"
+    furniture_tail = (
+        "للتواصل مع الكاتب ارسل رسالة SMS تبدأ بالرمز 158 ثم مسافة ثم الرسالة "
+        "إلى 88591 - Stc أو 635031 - Mobily أو 737221 - Zain"
+    )
+    a = "\n".join([furniture_head, article(SENTENCES[:4]), furniture_tail])
+    b = "\n".join([furniture_head, article(OTHER_SENTENCES[:4]), furniture_tail])
+    out = dedup(frame([a, b]))
+    assert out["keep"].to_list() == [True, True]
+    assert out["cluster_id"].to_list() == [None, None]
+
+
+def test_templated_items_with_different_names_and_figures_do_not_merge():
+    template = (
+        "بعث خادم الحرمين الشريفين برقية تهنئة إلى {leader} رئيس {country} بمناسبة ذكرى "
+        "{event} لبلاده وأعرب فيها عن أصدق التهاني وأطيب التمنيات بالصحة والسعادة "
+        "ولشعب {country} الشقيق المزيد من التقدم والازدهار"
+    )
+    items = [
+        template.format(leader="الرئيس محمد ولد عبدالعزيز", country="موريتانيا", event="الاستقلال"),
+        template.format(leader="الرئيس عبدالفتاح السيسي", country="مصر", event="ثورة يوليو"),
+        template.format(leader="الملك فيليب", country="بلجيكا", event="اليوم الوطني"),
+    ]
+    out = dedup(frame(items))
+    assert out["keep"].all()
+
+
+def test_short_documents_match_only_exactly():
+    short = "ارتفاع أسعار النفط اليوم"
+    near_short = "ارتفاع أسعار النفط أمس"
+    out = by_id(dedup(frame([short, short, near_short])))
+    assert out["d1"]["dup_kind"] == "exact" and out["d1"]["dup_of"] == "d0"
+    assert out["d2"]["keep"] and out["d2"]["cluster_id"] is None
+
+
+def test_rows_with_a_drop_reason_take_no_part():
+    df = frame([ORIGINAL, ORIGINAL, ORIGINAL], drop_reason=["Q100", None, None])
+    out = by_id(dedup(df))
+    assert out["d0"]["cluster_id"] is None and out["d0"]["keep"]
+    assert out["d2"]["dup_of"] == "d1"
+
+
+def test_text_clean_is_preferred_over_text():
+    """Boilerplate stripped by validators must not hide (or create) a copy."""
+    junk_a = ORIGINAL + "\nاقرأ أيضا: " + " ".join(OTHER_SENTENCES[:3])
+    df = frame([ORIGINAL, junk_a]).with_columns(text_clean=pl.Series([ORIGINAL, ORIGINAL]))
+    out = by_id(dedup(df))
+    assert out["d1"]["dup_kind"] == "exact"
+
+
+def test_same_canonical_url_is_a_url_duplicate():
+    other = article(OTHER_SENTENCES)
+    df = frame(
+        [ORIGINAL, other + " تحديث"],
+        url=["http://www.example.com/news/1.html", "https://example.com/news/1.html?weekly"],
+    )
+    out = by_id(dedup(df))
+    dropped = next(r for r in out.values() if not r["keep"])
+    assert dropped["dup_kind"] == "url"
+
+
+def test_keep_rule_longest_then_earliest_then_smallest_id():
+    longer = ORIGINAL + "\nوأضاف أن التشغيل سيكون على مراحل"
+    texts = [ORIGINAL, ORIGINAL, longer]
+    dates = ["2015-08-02 10:00:00", "2015-08-01 09:00:00", "2015-08-03 00:00:00"]
+    out = by_id(dedup(frame(texts, date=dates)))
+    assert out["d2"]["keep"], "the longest clean body wins over an earlier date"
+    assert out["d0"]["dup_of"] == out["d1"]["dup_of"] == "d2"
+
+    out = by_id(dedup(frame([ORIGINAL, ORIGINAL], date=dates[:2])))
+    assert out["d1"]["keep"] and out["d0"]["dup_of"] == "d1", "earliest date wins a length tie"
+
+    out = by_id(dedup(frame([ORIGINAL, ORIGINAL], date=[None, None])))
+    assert out["d0"]["keep"] and out["d1"]["dup_of"] == "d0", "smallest id wins a full tie"
+
+    rfc = ["Fri, 23 Feb 2018 10:00:00 +0000", "Thu, 22 Feb 2018 10:00:00 +0000"]
+    out = by_id(dedup(frame([ORIGINAL, ORIGINAL], date=rfc)))
+    assert out["d1"]["keep"], "RFC-822 dates are compared as dates, not strings"
+
+
+def test_similarity_is_measured_against_the_kept_document_not_the_link():
+    """A chain a - b - c (each link shares 6 of 8 sentences): a's similarity is to the
+    kept c (the longest body), not to b that linked it."""
+    a = article(SENTENCES)
+    b = article(SENTENCES[2:] + OTHER_SENTENCES[:2])
+    c = article(SENTENCES[4:] + OTHER_SENTENCES[:4])
+    assert len(c) > max(len(a), len(b))
+    out = by_id(dedup(frame([a, b, c])))
+    assert out["d0"]["dup_of"] == out["d1"]["dup_of"] == "d2"
+    assert out["d0"]["similarity"] < 0.5 <= out["d1"]["similarity"]
+
+
+def test_output_is_independent_of_row_order_and_deterministic():
+    texts = [ORIGINAL, orthographic_variant(ORIGINAL), trimmed_ending(ORIGINAL),
+             article(OTHER_SENTENCES), punctuation_and_spacing(article(OTHER_SENTENCES))]  # fmt: skip
+    df = frame(texts)
+    first = dedup(df).sort("id")
+    assert first.equals(dedup(df).sort("id"))
+    shuffled = dedup(df.reverse()).sort("id")
+    assert first.select(schema.DEDUP_COLUMNS, schema.KEEP).equals(
+        shuffled.select(schema.DEDUP_COLUMNS, schema.KEEP)
+    )
+
+
+def test_output_columns_and_dtypes_follow_the_schema():
+    out = dedup(frame([ORIGINAL, ORIGINAL]))
+    for name, dtype in schema.DEDUP_SCHEMA.items():
+        assert out.schema[name] == dtype
+    assert out.schema[schema.FINDINGS] == schema.FINDINGS_DTYPE
+    assert out.height == 2
+
+
+def test_empty_and_null_bodies_are_left_alone():
+    out = dedup(frame(["", None, "  ", ORIGINAL]))
+    assert out["keep"].all()
+    assert out["cluster_id"].null_count() == 4
+    assert dedup(frame([])).height == 0
+
+
+def test_disabled_matchers_link_nothing():
+    opts = DedupOptions(exact=False, near=False, url=False, headline=False)
+    out = dedup(frame([ORIGINAL, ORIGINAL]), options=opts)
+    assert out["keep"].all()
