@@ -130,18 +130,22 @@ def unique_labels(paths: Sequence[Path]) -> list[str]:
     two become ``news/2018`` and ``blogs/2018``. Labels are therefore unique, readable and
     the same whenever the same inputs are given.
     """
-    keys = []
-    for path in paths:
-        parts = path.resolve().parts
-        stem = split_extension(path)[0]
-        keys.append((*parts[1:-1], stem))
+    keys = [(*path.resolve().parts[1:-1], split_extension(path)[0]) for path in paths]
+    # Same folder and stem, different format (a.jsonl beside a.json): keep the file name.
+    repeated = {key for key in keys if keys.count(key) > 1}
+    keys = [
+        (*key[:-1], path.name) if key in repeated else key
+        for key, path in zip(keys, paths, strict=True)
+    ]
     labels = []
     for i, key in enumerate(keys):
-        for k in range(1, len(key) + 1):
-            suffix = key[-k:]
-            if all(other[-k:] != suffix for j, other in enumerate(keys) if j != i):
-                labels.append("/".join(suffix))
-                break
-        else:  # same folder and stem, different format: keep the extension
-            labels.append("/".join((*key[:-1], paths[i].name)))
+        k = next(
+            (
+                k
+                for k in range(1, len(key))
+                if all(other[-k:] != key[-k:] for j, other in enumerate(keys) if j != i)
+            ),
+            len(key),
+        )
+        labels.append("/".join(key[-k:]))
     return labels

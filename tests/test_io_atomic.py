@@ -1,0 +1,177 @@
+"""Atomic writers and the output-folder transaction: all or nothing, inputs untouched."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from corpuskit.errors import OutputError
+from corpuskit.io import (
+    output_dir,
+    write_atomic,
+    write_json_atomic,
+    write_parquet_atomic,
+    write_text_atomic,
+)
+
+
+class Crash(RuntimeError):
+    """Stands in for a disk-full error or a kill in the middle of writing."""
+
+
+def open_output(out: Path, *, inputs: list[Path], overwrite: bool) -> None:
+    """Enter and leave output_dir without writing anything."""
+    with output_dir(out, inputs=inputs, overwrite=overwrite):
+        pass
+
+
+def folder_listing(folder: Path) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
+
+
+def test_writers_write_what_they_are_given(tmp_path: Path) -> None:
+    frame = pl.DataFrame({"id": ["a", "b"], "text": ["نص", "x"]})
+    write_parquet_atomic(frame, tmp_path / "f.parquet")
+    assert pl.read_parquet(tmp_path / "f.parquet").equals(frame)
+    write_json_atomic({"b": 1, "a": "عربي"}, tmp_path / "s.json")
+    raw = (tmp_path / "s.json").read_text(encoding="utf-8")
+    assert raw == '{\n  "a": "عربي",\n  "b": 1\n}\n'
+    assert json.loads(raw) == {"a": "عربي", "b": 1}
+    write_text_atomic("<p>تقرير</p>", tmp_path / "r.html")
+    assert (tmp_path / "r.html").read_text(encoding="utf-8") == "<p>تقرير</p>"
+    assert folder_listing(tmp_path) == ["f.parquet", "r.html", "s.json"]
+
+
+def test_new_file_gets_normal_permissions(tmp_path: Path) -> None:
+    write_text_atomic("x", tmp_path / "a.txt")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert (tmp_path / "a.txt").stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_a_crash_mid_write_leaves_no_file(tmp_path: Path) -> None:
+    def half_then_crash(fh) -> None:
+        fh.write(b"half of the output")
+        raise Crash
+
+    with pytest.raises(Crash):
+        write_atomic(tmp_path / "out.json", half_then_crash)
+    assert folder_listing(tmp_path) == []
+
+
+def test_a_crash_mid_write_keeps_the_old_file(tmp_path: Path) -> None:
+    target = tmp_path / "clean.parquet"
+    old = pl.DataFrame({"id": ["old"]})
+    write_parquet_atomic(old, target)
+
+    def crashing_write_parquet(self, file, **kwargs) -> None:
+        file.write(b"PAR1 partial")
+        raise Crash
+
+    big = pl.DataFrame({"id": [str(i) for i in range(1000)]})
+    original = pl.DataFrame.write_parquet
+    pl.DataFrame.write_parquet = crashing_write_parquet  # type: ignore[method-assign]
+    try:
+        with pytest.raises(Crash):
+            write_parquet_atomic(big, target)
+    finally:
+        pl.DataFrame.write_parquet = original  # type: ignore[method-assign]
+    assert pl.read_parquet(target).equals(old)
+    assert folder_listing(tmp_path) == ["clean.parquet"]
+
+
+def test_output_dir_appears_only_on_success(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    with output_dir(out, inputs=[], overwrite=False) as staging:
+        write_text_atomic("a", staging / "a.txt")
+        assert not out.exists()
+    assert (out / "a.txt").read_text() == "a"
+    assert folder_listing(tmp_path) == ["run", "run/a.txt"]
+
+
+def test_output_dir_failure_leaves_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    with pytest.raises(Crash), output_dir(out, inputs=[], overwrite=False) as staging:
+        write_text_atomic("a", staging / "a.txt")
+        raise Crash
+    assert folder_listing(tmp_path) == []
+
+
+def test_output_dir_failure_keeps_an_existing_folder(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    out.mkdir()
+    (out / "old.txt").write_text("old")
+    with pytest.raises(Crash), output_dir(out, inputs=[], overwrite=True) as staging:
+        write_text_atomic("new", staging / "new.txt")
+        raise Crash
+    assert folder_listing(tmp_path) == ["run", "run/old.txt"]
+
+
+def test_existing_non_empty_folder_needs_overwrite(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    out.mkdir()
+    (out / "old.txt").write_text("old")
+    with pytest.raises(OutputError, match="already exists") as err:
+        open_output(out, inputs=[], overwrite=False)
+    assert "--overwrite" in err.value.hint
+    with output_dir(out, inputs=[], overwrite=True) as staging:
+        (staging / "new.txt").write_text("new")
+    assert folder_listing(tmp_path) == ["run", "run/new.txt"]
+
+
+def test_existing_empty_folder_is_used(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    out.mkdir()
+    with output_dir(out, inputs=[], overwrite=False) as staging:
+        (staging / "a.txt").write_text("a")
+    assert folder_listing(tmp_path) == ["run", "run/a.txt"]
+
+
+def test_output_path_that_is_a_file(tmp_path: Path) -> None:
+    (tmp_path / "run").write_text("x")
+    with pytest.raises(OutputError, match="not a folder"):
+        open_output(tmp_path / "run", inputs=[], overwrite=True)
+
+
+@pytest.mark.parametrize(
+    ("out", "message"),
+    [
+        ("corpus", "is the input"),
+        ("corpus/run", "is inside the input"),
+        (".", "contains the input"),
+    ],
+)
+def test_output_must_not_overlap_an_input(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, out: str, message: str
+) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("t\nb")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(OutputError, match=message):
+        open_output(Path(out), inputs=[Path("corpus")], overwrite=True)
+    assert folder_listing(tmp_path) == ["corpus", "corpus/a.txt"]
+
+
+def test_output_containing_an_input_file(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    out.mkdir()
+    data = out / "data.jsonl"
+    data.write_text('{"text": "a"}\n')
+    with pytest.raises(OutputError, match="contains the input"):
+        open_output(out, inputs=[data], overwrite=True)
+    assert data.read_text() == '{"text": "a"}\n'
+
+
+def test_inputs_are_never_modified(tmp_path: Path) -> None:
+    data = tmp_path / "in.jsonl"
+    data.write_text('{"text": "a"}\n')
+    os.utime(data, ns=(1_000_000_000, 1_000_000_000))
+    before = (data.read_bytes(), data.stat().st_mtime_ns)
+    with output_dir(tmp_path / "out", inputs=[data], overwrite=False) as staging:
+        write_text_atomic("x", staging / "x.txt")
+    assert (data.read_bytes(), data.stat().st_mtime_ns) == before
