@@ -305,3 +305,43 @@ def test_readable_without_javascript(report):
             )
         finally:
             chromium.close()
+
+
+def test_csp_blocks_markup_that_slipped_through(report, tmp_path):
+    """Defence in depth: even injected markup can neither run nor fetch anything."""
+    injected = (
+        "<script>window.injected = true; fetch('http://127.0.0.1:9/leak');</script>"
+        '<img src="http://127.0.0.1:9/pixel.png">'
+        '<link rel="stylesheet" href="http://127.0.0.1:9/style.css">'
+    )
+    page = report.read_text(encoding="utf-8").replace("<main>", "<main>" + injected, 1)
+    tampered = tmp_path / "tampered.html"
+    tampered.write_text(page, encoding="utf-8")
+    with tempfile.TemporaryDirectory(prefix="corpuskit-chromium-") as profile:
+        chromium = Chromium(Path(profile))
+        try:
+            chromium.open(tampered.as_uri())
+            assert chromium.evaluate("window.injected === undefined")
+            # Chromium announces the injected requests, then fails each one as CSP-blocked.
+            requests = {
+                e["params"]["requestId"]: e["params"]["request"]["url"]
+                for e in chromium.events
+                if e.get("method") == "Network.requestWillBeSent"
+            }
+            blocked = {
+                e["params"]["requestId"]
+                for e in chromium.events
+                if e.get("method") == "Network.loadingFailed"
+                and e["params"].get("blockedReason") == "csp"
+            }
+            outside = {rid for rid, url in requests.items() if url != tampered.as_uri()}
+            assert outside and outside <= blocked
+            assert not [
+                e
+                for e in chromium.events
+                if e.get("method") == "Network.responseReceived"
+                and e["params"]["requestId"] in outside
+            ]
+            assert any("Content Security Policy" in text for text in _errors(chromium.events))
+        finally:
+            chromium.close()

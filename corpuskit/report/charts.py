@@ -164,7 +164,7 @@ def x_ticks(low: float, high: float, *, log: bool = False, target: int = 5) -> l
     steps of 1, 2 or 5 times a power of ten on a linear one."""
     if high <= low:
         return [low]
-    if log:
+    if log and low > 0:
         ticks: list[float] = []
         for multipliers in ((1,), (1, 3), (1, 2, 5)):
             ticks = [
@@ -175,7 +175,9 @@ def x_ticks(low: float, high: float, *, log: bool = False, target: int = 5) -> l
             ]
             if len(ticks) >= 3:
                 break
-        return ticks or [low, high]
+        if len(ticks) >= 2:
+            return ticks
+        # A narrow log range: round linear values read better than one lonely tick.
     raw = (high - low) / target
     magnitude = 10 ** math.floor(math.log10(raw))
     step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)

@@ -1,0 +1,183 @@
+"""render_report / write_report_from_dir: escaping, CSP, sections, bounded size."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+
+import polars as pl
+import pytest
+from test_report_fixtures import HOSTILE_SCRIPT, sample_run, write_sample_output
+
+from corpuskit import schema
+from corpuskit.errors import InputError
+from corpuskit.report import ReportLimits, build_summary, render_report, write_report_from_dir
+
+
+@pytest.fixture(scope="module")
+def html() -> str:
+    clean, rejected, findings, run = sample_run()
+    summary = build_summary(clean=clean, rejected=rejected, findings=findings, run=run)
+    return render_report(clean=clean, rejected=rejected, findings=findings, summary=summary)
+
+
+def _csp(page: str) -> str:
+    match = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">', page)
+    assert match, "no CSP meta tag"
+    return match.group(1).replace("&#39;", "'")
+
+
+def _sha(text: str) -> str:
+    return "sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
+
+
+def test_hostile_corpus_text_is_escaped(html):
+    assert HOSTILE_SCRIPT not in html
+    assert "<img" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&#34;&gt;&lt;img src=x onerror=alert(1)&gt;" in html
+    assert html.count("<script") == 1
+
+
+def test_csp_forbids_network_and_pins_the_own_style_and_script(html):
+    policy = _csp(html)
+    assert "default-src 'none'" in policy
+    for directive in ("connect-src", "font-src", "frame-src"):
+        assert directive not in policy  # falls back to default-src 'none'
+    style = re.search(r"<style>(.*?)</style>", html, re.S).group(1)
+    script = re.search(r"<script>(.*?)</script>", html, re.S).group(1)
+    assert f"style-src '{_sha(style)}'" in policy
+    assert f"script-src '{_sha(script)}'" in policy
+    assert "unsafe-inline" not in policy
+
+
+def test_no_external_references(html):
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", html)
+    assert "@import" not in html and "url(" not in html
+
+
+def test_text_blocks_pick_their_own_direction(html):
+    blocks = re.findall(r'<div class="(?:text|title)"[^>]*>', html)
+    assert blocks and all('dir="auto"' in b for b in blocks)
+
+
+def test_removals_are_highlighted_with_their_rule(html):
+    assert re.search(r'<mark class="strip" title="removed by BP101">\s*رابط الخبر', html)
+    assert 'href="#rule-BP101-' in html
+    assert re.search(r'id="rule-BP101-\d+"', html)
+
+
+def test_duplicate_pairs_show_differences(html):
+    assert '<ins class="diff">3</ins>' in html
+    assert '<del class="diff">ثلاثة</del>' in html
+    assert "similarity <strong>0.91</strong>" in html
+    assert "similarity <strong>0.52</strong>" in html  # the borderline copy
+
+
+def test_overview_numbers_and_run(html):
+    assert "corpuskit quality report" in html
+    assert "seeds/ant_sample.jsonl" in html
+    assert "&#34;threshold&#34;: 0.5" in html
+
+
+def test_source_far_above_the_corpus_rate_is_marked():
+    rows = [(f"a{i}", "good", "نص سليم " * 20) for i in range(20)]
+    rows += [(f"b{i}", "broken", "x") for i in range(10)]
+    frame = pl.DataFrame(rows, schema=["id", "source", "text"], orient="row")
+    clean = frame.filter(pl.col("source") == "good")
+    rejected = frame.filter(pl.col("source") == "broken").with_columns(
+        pl.lit("Q001").alias("reject_reason")
+    )
+    findings = schema.empty_findings_table()
+    summary = build_summary(clean=clean, rejected=rejected, findings=findings, run={})
+    page = render_report(clean=clean, rejected=rejected, findings=findings, summary=summary)
+    broken_row = re.search(r"<tr data-item><td dir=\"auto\">broken</td>.*?</tr>", page, re.S)
+    assert broken_row and 'class="num alert"' in broken_row.group(0)
+    good_row = re.search(r"<tr data-item><td dir=\"auto\">good</td>.*?</tr>", page, re.S)
+    assert good_row and "alert" not in good_row.group(0)
+
+
+def test_report_size_is_bounded_by_samples_not_corpus_size():
+    def run(n: int) -> int:
+        texts = [f"خبر رقم {i} " * 40 + "\nاقرأ أيضا: عنوان آخر" for i in range(n)]
+        frame = pl.DataFrame(
+            {
+                "id": [f"d{i}" for i in range(n)],
+                "source": [f"s{i % 7}" for i in range(n)],
+                "text": texts,
+                "text_clean": [t.split("\n")[0] for t in texts],
+            }
+        )
+        findings = pl.DataFrame(
+            {
+                "doc_id": frame["id"],
+                "field": "text",
+                "code": "BP100",
+                "action": "strip",
+                "start": [len(t.split("\n")[0]) for t in texts],
+                "end": [len(t) for t in texts],
+                "excerpt": "اقرأ أيضا",
+            },
+            schema=schema.FINDINGS_TABLE_SCHEMA,
+        )
+        empty = frame.clear()
+        summary = build_summary(clean=frame, rejected=empty, findings=findings, run={})
+        limits = ReportLimits(sample_documents=5)
+        page = render_report(
+            clean=frame, rejected=empty, findings=findings, summary=summary, limits=limits
+        )
+        assert page.count('<article class="doc"') == 5
+        return len(page.encode())
+
+    small, large = run(200), run(4000)
+    assert large < small * 1.2
+
+
+def test_write_report_from_dir_uses_the_folder(tmp_path):
+    folder = write_sample_output(tmp_path / "out")
+    written = write_report_from_dir(folder)
+    assert written == folder / "report.html"
+    page = written.read_text(encoding="utf-8")
+    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    assert summary["run"]["generated_at"] in page
+    other = write_report_from_dir(folder, tmp_path / "elsewhere.html")
+    assert other.read_text(encoding="utf-8") == page
+    assert not [p for p in folder.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_missing_summary_is_rebuilt(tmp_path):
+    folder = write_sample_output(tmp_path / "out")
+    (folder / "summary.json").unlink()
+    page = write_report_from_dir(folder).read_text(encoding="utf-8")
+    assert "documents in" in page
+
+
+def test_not_an_output_folder_is_a_clear_error(tmp_path):
+    with pytest.raises(InputError, match="not a folder"):
+        write_report_from_dir(tmp_path / "missing")
+    (tmp_path / "partial").mkdir()
+    (tmp_path / "partial" / "clean.parquet").write_bytes(b"")
+    with pytest.raises(InputError, match=r"rejected\.parquet, findings\.parquet missing"):
+        write_report_from_dir(tmp_path / "partial")
+
+
+def test_damaged_files_are_clear_errors(tmp_path):
+    folder = write_sample_output(tmp_path / "out")
+    (folder / "summary.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(InputError, match=r"summary\.json"):
+        write_report_from_dir(folder)
+    (folder / "summary.json").unlink()
+    (folder / "findings.parquet").write_bytes(b"not parquet")
+    with pytest.raises(InputError, match=r"findings\.parquet"):
+        write_report_from_dir(folder)
+
+
+def test_empty_run_renders():
+    empty = pl.DataFrame(schema={"id": pl.String, "text": pl.String, "source": pl.String})
+    findings = schema.empty_findings_table()
+    summary = build_summary(clean=empty, rejected=empty, findings=findings, run={})
+    page = render_report(clean=empty, rejected=empty, findings=findings, summary=summary)
+    assert "No document was rejected." in page
+    assert "No duplicate clusters." in page
