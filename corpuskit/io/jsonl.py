@@ -36,8 +36,8 @@ from corpuskit.io.rawpart import (
     text_column,
 )
 
-# A text value polars may have produced from a JSON number, boolean, object or list.
-_MAYBE_NOT_STRING = r"(?s)^(?:-?[0-9][0-9.eE+\-]*|true|false|\{.*\}|\[.*\])$"
+# A text value polars may have produced from a JSON number or boolean (short by nature).
+_NUMBER_OR_BOOLEAN = r"^(?:-?[0-9][0-9.eE+\-]*|true|false)$"
 
 Record = tuple[int, str]  # (1-based line number, raw line)
 
@@ -196,11 +196,14 @@ def _recheck_text_values(
         return frame
     text_col = resolve_columns(columns, options, path)[schema.TEXT]
     assert text_col is not None
+    text = pl.col(text_col).cast(pl.String)
     suspects = (
         frame.with_row_index("__i")
         .filter(
-            pl.col(text_col).is_null()
-            | pl.col(text_col).cast(pl.String).str.contains(_MAYBE_NOT_STRING)
+            text.is_null()
+            | (text.str.starts_with("{") & text.str.ends_with("}"))
+            | (text.str.starts_with("[") & text.str.ends_with("]"))
+            | ((text.str.len_bytes() <= 40) & text.str.contains(_NUMBER_OR_BOOLEAN))
         )["__i"]
         .to_list()
     )
