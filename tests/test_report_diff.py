@@ -68,3 +68,9 @@ def test_context_window_extends_to_word_boundaries():
     text = "alpha beta gamma delta epsilon"
     lo, hi = context_window(text, 11, 16, radius=3)
     assert text[lo:hi] == "beta gamma delta"
+
+
+def test_punctuation_is_its_own_token():
+    left, right, _ = word_diff("حاجات العالم لقرون.", "حاجات العالم لقرون")
+    assert [s.text for s in left if s.tag] == ["."]
+    assert not [s for s in right if s.tag]

@@ -141,3 +141,15 @@ def test_rejected_without_reason_column_infers_duplicates_and_drops():
         run={},
     )
     assert result["rejected_by_reason"] == {"Q001": 1, "duplicate": 1}
+
+
+def test_largest_clusters_put_the_least_similar_first_among_equal_sizes():
+    ids = ["a", "b", "c", "d", "e", "f"]
+    clean = _docs([(i, "s", "text") for i in ids]).with_columns(
+        pl.Series("cluster_id", ["x", "x", "y", "y", "z", "z"]),
+        pl.Series("similarity", [None, 1.0, None, 0.6, None, 0.8]),
+    )
+    result = build_summary(
+        clean=clean, rejected=clean.clear(), findings=schema.empty_findings_table(), run={}
+    )
+    assert [c["cluster_id"] for c in result["duplicates"]["largest"]] == ["y", "z", "x"]

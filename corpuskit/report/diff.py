@@ -4,8 +4,8 @@ Both functions return plain ``(text, tag)`` segments; the template escapes the t
 turns the tag into a ``<mark>``/``<del>``/``<ins>``. Keeping markup out of here means no
 corpus string is ever concatenated into HTML by hand.
 
-Word differences (:func:`word_diff`) compare two documents token by token (words and the
-whitespace between them), which is how an editor reads a rewrite: "3" for "ثلاثة", "أمس"
+Word differences (:func:`word_diff`) compare two documents token by token (words,
+punctuation and the whitespace between them), which is how an editor reads a rewrite: "3" for "ثلاثة", "أمس"
 for "اليوم". Tokens are compared exactly: the diff shows what a reader sees, not what the
 normalized matcher saw.
 """
@@ -17,7 +17,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-_TOKEN = re.compile(r"\s+|[^\s]+")
+# Words, runs of punctuation and runs of whitespace: "قرون." and "قرون" differ by the
+# full stop only, so only the full stop is marked.
+_TOKEN = re.compile(r"\s+|\w+|[^\w\s]+")
 
 # Longest text (in tokens) compared word by word; beyond this the diff would be slow
 # (difflib is quadratic in the worst case) and no one reads it in a report anyway.

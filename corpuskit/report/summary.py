@@ -328,9 +328,12 @@ def _duplicates(docs: pl.DataFrame) -> dict[str, Any]:
         .sort(["len", schema.DUP_KIND], descending=[True, False])
     )
     histogram = sizes.group_by("size").len().sort("size")
-    largest = sizes.sort(["size", schema.CLUSTER_ID], descending=[True, False]).head(
-        LARGEST_CLUSTERS
-    )
+    # Largest first; among equal sizes the least similar first (more to look at).
+    largest = sizes.sort(
+        ["size", "min_similarity", schema.CLUSTER_ID],
+        descending=[True, False, False],
+        nulls_last=True,
+    ).head(LARGEST_CLUSTERS)
     return {
         "clusters": sizes.height,
         "documents_in_clusters": clustered.height,
