@@ -214,3 +214,18 @@ def test_reading_never_modifies_inputs(tmp_path: Path) -> None:
     before = {p: (p.read_bytes(), os.stat(p).st_mtime_ns) for p in inputs}
     read_corpus([*inputs, DATA / "textfolder"])
     assert {p: (p.read_bytes(), os.stat(p).st_mtime_ns) for p in inputs} == before
+
+
+def test_mapped_column_that_is_not_text(tmp_path: Path) -> None:
+    path = tmp_path / "typed.parquet"
+    pl.DataFrame({"text": ["ok"], "title": [[1, 2]]}).write_parquet(path)
+    with pytest.raises(InputError, match=r"cannot read 'title' \(List\(Int64\)\) as title"):
+        read_corpus([path])
+
+
+def test_csv_with_ragged_rows(tmp_path: Path) -> None:
+    path = tmp_path / "ragged.csv"
+    path.write_text("text,source\nfine,a\ntoo,many,fields\n")
+    with pytest.raises(InputError, match="not a readable CSV file") as err:
+        read_corpus([path])
+    assert str(path) in str(err.value) and "quote" in err.value.hint

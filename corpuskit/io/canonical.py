@@ -14,6 +14,7 @@ import polars as pl
 
 from corpuskit import schema
 from corpuskit.config import InputOptions
+from corpuskit.errors import InputError
 from corpuskit.io.codes import CONTROL_CHARACTERS
 from corpuskit.io.decode import CONTROL_PATTERN, CONTROL_RUN
 from corpuskit.io.detect import resolve_columns
@@ -88,12 +89,33 @@ def to_canonical(part: RawPart, source: InputFile, options: InputOptions) -> pl.
         new = extra_name(name, taken)
         taken.add(new)
         extras.append(pl.col(name).alias(new))
-    return frame.select(
-        *canonical,
-        pl.col(schema.ORIGIN_FILE),
-        pl.col(schema.ORIGIN_LINE),
-        *extras,
-        pl.col(FINDINGS).alias(schema.FINDINGS),
+    try:
+        return frame.select(
+            *canonical,
+            pl.col(schema.ORIGIN_FILE),
+            pl.col(schema.ORIGIN_LINE),
+            *extras,
+            pl.col(FINDINGS).alias(schema.FINDINGS),
+        )
+    except pl.exceptions.PolarsError:
+        raise _not_text_error(part, source, mapping) from None
+
+
+def _not_text_error(part: RawPart, source: InputFile, mapping: dict[str, str | None]) -> InputError:
+    """The error for a mapped column whose values cannot be read as text."""
+    bad = []
+    for canonical, src in mapping.items():
+        if src is None:
+            continue
+        try:
+            part.frame.select(pl.col(src).cast(pl.String))
+        except pl.exceptions.PolarsError:
+            bad.append(f"{src!r} ({part.frame.schema[src]}) as {canonical}")
+    listing = ", ".join(bad) or "a mapped column"
+    return InputError(
+        f"{source.path}: cannot read {listing}: its values are not text",
+        hint="map a text column instead (--text-col, --title-col, --id-col) or convert "
+        "the column to strings",
     )
 
 

@@ -11,6 +11,7 @@ Blank lines are not records; line numbers count every physical line.
 
 from __future__ import annotations
 
+import codecs
 import io
 import json
 from pathlib import Path
@@ -44,13 +45,17 @@ Record = tuple[int, str]  # (1-based line number, raw line)
 
 def read_jsonl(path: Path, options: InputOptions) -> RawPart:
     """Read a JSON Lines file; malformed lines become documents with an IO finding."""
-    decoded = decode_bytes(read_bytes(path))
+    data = read_bytes(path)
+    decoded = decode_bytes(data)
     records = [
         (number, line.rstrip("\r"))
         for number, line in enumerate(decoded.text.split("\n"), start=1)
         if line.strip()
     ]
-    frame = _fast_path(records)
+    # Plain UTF-8 goes to polars as it is, without a second copy of the file.
+    same_bytes = decoded.is_utf8 and not data.startswith(codecs.BOM_UTF8)
+    frame = _fast_path(records, data if same_bytes else None)
+    del data
     if frame is None:
         parsed = [(number, line, _parse_line(line)) for number, line in records]
         frame = _records_frame(parsed, path, options)
@@ -86,11 +91,16 @@ def read_json(path: Path, options: InputOptions) -> RawPart:
     return RawPart(path, "json", _encoding_findings(frame, decoded, path, options, whole_file=True))
 
 
-def _fast_path(records: list[Record]) -> pl.DataFrame | None:
-    """All records parsed by polars, or None when some line needs a closer look."""
+def _fast_path(records: list[Record], payload: bytes | None) -> pl.DataFrame | None:
+    """All records parsed by polars, or None when some line needs a closer look.
+
+    ``payload`` is the file's bytes when they are plain UTF-8, else None (the decoded
+    records are then re-encoded for polars).
+    """
     if not records:
         return bookkeeping(pl.DataFrame(), [])
-    payload = "\n".join(line for _, line in records).encode("utf-8")
+    if payload is None:
+        payload = "\n".join(line for _, line in records).encode("utf-8")
     try:
         frame = pl.read_ndjson(io.BytesIO(payload), infer_schema_length=None)
     except Exception:  # polars raises several error types for malformed JSON
