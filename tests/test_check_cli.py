@@ -36,7 +36,7 @@ def _run(*args: str | Path):
 
 def _json_report(*args: str | Path) -> tuple[int, dict]:
     result = _run(*args, "--format", "json")
-    return result.exit_code, json.loads(result.output)
+    return result.exit_code, json.loads(result.stdout)
 
 
 @pytest.fixture
@@ -138,7 +138,7 @@ def test_sarif_from_the_cli_is_schema_valid(tmp_path):
     schema = json.loads((SCHEMAS / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
     result = _run(BAD, "--format", "sarif")
     assert result.exit_code == 1
-    log = json.loads(result.output)
+    log = json.loads(result.stdout)
     jsonschema.Draft4Validator(schema).validate(log)
     lines = {
         r["locations"][0]["physicalLocation"]["region"]["startLine"]
@@ -162,7 +162,8 @@ def test_junit_from_the_cli_is_schema_valid(tmp_path):
 
 def test_github_annotations_from_the_cli(tmp_path):
     result = _run(BAD, "--format", "github")
-    lines = result.output.splitlines()
+    assert "FAILED" in result.stderr  # the verdict goes to the log, not into the commands
+    lines = result.stdout.splitlines()
     assert lines and all(line.startswith(("::error ", "::warning ", "::notice ")) for line in lines)
     assert any(",line=2," in line and "IO001" in line for line in lines)
 

@@ -118,8 +118,9 @@ def check(
             write_text_atomic(click.unstyle(text), output)
         except OSError as exc:
             fail(f"cannot write the report to {output}: {exc.strerror}", EXIT_USAGE)
-        if fmt != "human":
-            click.echo(human.render(report).splitlines()[-1], err=True)
     else:
         click.echo(text, nl=False, color=None)
+    if fmt != "human" or output is not None:
+        # machine formats keep stdout parseable; the verdict goes to stderr for the log
+        click.echo(human.render(report).splitlines()[-1], err=True)
     sys.exit(report.exit_code)

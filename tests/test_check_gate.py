@@ -1,0 +1,65 @@
+"""check_paths: the whole check on files, from Python (read, validate, report)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from corpuskit.check.gate import check_paths, io_code_infos, with_selection
+from corpuskit.config import Config, ValidateOptions
+from corpuskit.io import IO_CODES
+
+BAD = Path(__file__).resolve().parents[1] / "seeds" / "incoming_bad.jsonl"
+
+
+@pytest.fixture
+def bad_sample() -> Path:
+    if not BAD.is_file():
+        pytest.skip(f"bundled sample {BAD} is absent")
+    return BAD
+
+
+def test_every_io_code_has_check_metadata():
+    infos = io_code_infos()
+    assert set(infos) == {c.code for c in IO_CODES}
+    for code in IO_CODES:
+        assert infos[code.code].name == code.name
+        assert infos[code.code].severity == code.severity
+        assert infos[code.code].message
+
+
+def test_select_replaces_and_ignore_adds():
+    config = Config(validate=ValidateOptions(select=("BP",), ignore=("Q010",)))
+    changed = with_selection(config, select=["Q"], ignore=["IDX"])
+    assert changed.validate.select == ("Q",)
+    assert changed.validate.ignore == ("Q010", "IDX")
+    assert with_selection(config) is config
+
+
+def test_bad_sample_reports_each_problem_on_its_line(bad_sample):
+    report = check_paths([bad_sample])
+    found = report.findings
+    assert report.documents.height == 6
+    # the truncated record is line 2; it is an input error, named by the reader's code
+    malformed = found.filter(pl.col("code") == "IO001").row(0, named=True)
+    assert (malformed["line"], malformed["severity"], malformed["name"]) == (
+        2,
+        "error",
+        "malformed-json-record",
+    )
+    # the empty body (line 3) is an error from the quality rules
+    assert found.filter((pl.col("line") == 3) & (pl.col("severity") == "error")).height >= 1
+    assert report.exit_code == 1
+
+
+def test_ignoring_the_error_codes_lets_the_sample_pass_at_error(bad_sample):
+    first = check_paths([bad_sample])
+    error_codes = sorted(set(first.failing()["code"].to_list()))
+    assert error_codes
+    relaxed = check_paths(
+        [bad_sample], config=with_selection(Config(), ignore=error_codes), fail_on="error"
+    )
+    assert relaxed.exit_code == 0
+    assert not set(relaxed.findings["code"].to_list()) & set(error_codes)
