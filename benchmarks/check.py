@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from corpuskit.dedup.index import build_index, open_index
 
 from corpuskit.check import build_report
-from corpuskit.check.gate import check_paths, io_code_infos
+from corpuskit.check.gate import check_paths, known_code_infos
 from corpuskit.config import DedupOptions
 from corpuskit.io import read_corpus
 from corpuskit.rules import load_ruleset
@@ -147,7 +147,7 @@ def main() -> None:
     t_query, matches = median_time(lambda: index.query(validated), reps)
     t_report, report = median_time(
         lambda: build_report(
-            validated, matches=matches, ruleset=ruleset, known_codes=io_code_infos()
+            validated, matches=matches, ruleset=ruleset, known_codes=known_code_infos()
         ),
         reps,
     )

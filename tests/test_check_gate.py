@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import polars as pl
@@ -63,3 +64,26 @@ def test_ignoring_the_error_codes_lets_the_sample_pass_at_error(bad_sample):
     )
     assert relaxed.exit_code == 0
     assert not set(relaxed.findings["code"].to_list()) & set(error_codes)
+
+
+def test_batch_dedup_reports_copies_inside_the_incoming_batch(tmp_path):
+    sample = BAD.parent / "ant_sample.jsonl"
+    if not sample.is_file():
+        pytest.skip(f"bundled sample {sample} is absent")
+    lines = sample.read_text(encoding="utf-8").splitlines()[:3]
+    original = json.loads(lines[0])
+    copy = {**original, "id": "resent-copy", "url": None}
+    path = tmp_path / "new.jsonl"
+    path.write_text("\n".join([*lines, json.dumps(copy, ensure_ascii=False)]) + "\n", "utf-8")
+
+    without = check_paths([path], fail_on="never")
+    assert not without.findings.filter(pl.col("code").str.starts_with("DUP")).height
+
+    report = check_paths([path], batch_dedup=True, fail_on="never")
+    dups = report.findings.filter(pl.col("code").str.starts_with("DUP"))
+    assert dups.height == 1
+    row = dups.row(0, named=True)
+    assert row["line"] == 4
+    assert row["doc_id"] == "resent-copy"
+    assert original["id"] in row["excerpt"]
+    assert row["name"] != "duplicates-document-in-batch"  # described by the dedup codes

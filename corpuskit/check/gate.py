@@ -46,6 +46,29 @@ def io_code_infos() -> dict[str, RuleInfo]:
     }
 
 
+def dedup_code_infos() -> dict[str, RuleInfo]:
+    """Check metadata for the ``DUP…`` codes of duplicates found inside the batch."""
+    from corpuskit.dedup.codes import DESCRIPTIONS
+
+    return {
+        code: RuleInfo(
+            code=code,
+            name=name,
+            severity=severity,
+            message=what_to_do,
+            rationale=what_to_do,
+            category="duplicate",
+        )
+        for code, (name, _action, severity, what_to_do) in DESCRIPTIONS.items()
+        if code.startswith("DUP")
+    }
+
+
+def known_code_infos() -> dict[str, RuleInfo]:
+    """Metadata for every code that is not a rule-file rule (``IO…``, ``DUP…``)."""
+    return {**io_code_infos(), **dedup_code_infos()}
+
+
 def with_selection(
     config: Config, *, select: Sequence[str] = (), ignore: Sequence[str] = ()
 ) -> Config:
@@ -114,7 +137,7 @@ def check_paths(
         ruleset=ruleset,
         severity=options.severity,
         ignore=options.ignore,
-        known_codes=io_code_infos(),
+        known_codes=known_code_infos(),
         fail_on=fail_on,
         tool_version=corpuskit.__version__,
     )
