@@ -64,7 +64,7 @@ def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
 @click.option("--text-col", help="Column holding the article body (default: detected).")
 @click.option("--title-col", help="Column holding the headline (default: detected).")
 @click.option("--id-col", help="Column holding the document id (default: detected or derived).")
-@click.option("--workers", type=int, default=1, show_default=True, help="Processes (0 = all).")
+@click.option("--workers", type=int, help="Processes to use (default: config, else all cores).")
 @user_errors_exit
 def check(
     inputs: tuple[Path, ...],
@@ -80,7 +80,7 @@ def check(
     text_col: str | None,
     title_col: str | None,
     id_col: str | None,
-    workers: int,
+    workers: int | None,
 ) -> None:
     """Check incoming documents in INPUTS before they join the corpus.
 
@@ -107,7 +107,7 @@ def check(
         against=against,
         fail_on=fail_on,
         batch_dedup=batch_dedup,
-        workers=workers,
+        workers=config.workers if workers is None else workers,
     )
     if fmt == "human":
         text = human.render(report, style=click.style, show_suppressed=show_suppressed)
