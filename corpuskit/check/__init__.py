@@ -6,14 +6,9 @@ duplicate index, then hands the validated frame to :func:`build_report`; a forma
 the process exit code (0 clean, 1 findings at or above ``--fail-on``).
 """
 
+from corpuskit.check.result import CheckReport, build_report
 from corpuskit.check.rules_info import FAIL_ON_LEVELS, IDX_DUPLICATE, SEVERITIES, RuleInfo
-from corpuskit.check.run import (
-    CHECK_DOCUMENTS_SCHEMA,
-    CHECK_FINDINGS_SCHEMA,
-    CheckReport,
-    build_report,
-    run_check,
-)
+from corpuskit.check.run import CHECK_DOCUMENTS_SCHEMA, CHECK_FINDINGS_SCHEMA, run_check
 from corpuskit.check.suppress import ALLOW_COLUMN, allowed_codes
 
 __all__ = [

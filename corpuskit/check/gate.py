@@ -16,8 +16,8 @@ from pathlib import Path
 import polars as pl
 
 import corpuskit
+from corpuskit.check.result import CheckReport, build_report
 from corpuskit.check.rules_info import RuleInfo, fallback_info
-from corpuskit.check.run import CheckReport, build_report
 from corpuskit.config import Config
 from corpuskit.io import IO_CODES, read_corpus
 from corpuskit.progress import ProgressCallback

@@ -8,13 +8,12 @@ document id, rule code and name, severity, a message that says what to do, an ex
 and for duplicates of an indexed corpus the id it copies and how similar it is.
 
 Nothing here reads files or prints; the CLI does that, and the formatters in
-:mod:`corpuskit.check.formats` turn a :class:`CheckReport` into text.
+:mod:`corpuskit.check.formats` render the :class:`~corpuskit.check.result.CheckReport`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
@@ -23,11 +22,8 @@ from corpuskit import schema
 from corpuskit.check.rules_info import (
     BUILTIN_CODES,
     IDX_DUPLICATE,
-    SEVERITY_RANK,
     RuleInfo,
-    check_fail_on,
     check_severity_overrides,
-    fails,
     fallback_info,
     info_from_rule,
     override_for,
@@ -83,7 +79,7 @@ def describe_location(file: str, line: int | None, location: str) -> str:
     return f"{file}:{line}" if location == "line" else f"{file} row {line}"
 
 
-def _documents(frame: pl.DataFrame) -> pl.DataFrame:
+def checked_documents(frame: pl.DataFrame) -> pl.DataFrame:
     """file, line, location, doc_id for every document, in input order."""
     file_col = (
         pl.col(schema.ORIGIN_FILE).cast(pl.String()).fill_null(UNKNOWN_FILE)
@@ -202,7 +198,7 @@ def run_check(
     """
     schema.require_columns(validated, (schema.ID,), "check")
     overrides = check_severity_overrides(severity or {})
-    documents = _documents(validated)
+    documents = checked_documents(validated)
     parts = [
         p
         for p in (
@@ -220,7 +216,7 @@ def run_check(
         found = found.filter(pl.Series(keep, dtype=pl.Boolean()))
     found = found.sort("_doc", maintain_order=True)
 
-    infos = _describe_codes(found, ruleset, known_codes)
+    infos = describe_codes(found, ruleset, known_codes)
     codes = found.get_column("code").to_list()
     severities = [override_for(c, overrides) or infos[c].severity for c in codes]
     for column in ("match_id", "similarity", "match_kind"):
@@ -245,7 +241,7 @@ def run_check(
     return found.select(list(CHECK_FINDINGS_SCHEMA)).cast(CHECK_FINDINGS_SCHEMA)
 
 
-def _describe_codes(
+def describe_codes(
     found: pl.DataFrame, ruleset: Any, known_codes: Mapping[str, RuleInfo] | None
 ) -> dict[str, RuleInfo]:
     """Metadata for every code in ``found``: the rule set, then known codes, then a fallback."""
@@ -270,101 +266,3 @@ def _message(info: RuleInfo, match_id: str | None, similarity: float | None) -> 
         sim = f"similarity {similarity:.2f}" if similarity is not None else "similarity unknown"
         return f"this document copies {match_id} of the existing corpus ({sim}); {info.message}"
     return info.message
-
-
-@dataclass(frozen=True)
-class CheckReport:
-    """Everything a formatter needs: findings, the checked documents, rule metadata."""
-
-    findings: pl.DataFrame
-    documents: pl.DataFrame
-    fail_on: str = "error"
-    rules: dict[str, RuleInfo] = field(default_factory=dict)
-    tool_version: str = ""
-
-    def active(self) -> pl.DataFrame:
-        """Findings that count (not suppressed by a document's allow-list)."""
-        return self.findings.filter(~pl.col("suppressed"))
-
-    def failing(self) -> pl.DataFrame:
-        """Active findings at or above the ``fail_on`` severity."""
-        active = self.active()
-        mask = [fails(s, self.fail_on) for s in active.get_column("severity").to_list()]
-        return active.filter(pl.Series(mask, dtype=pl.Boolean()))
-
-    @property
-    def exit_code(self) -> int:
-        """0 when nothing at or above ``fail_on`` was found, else 1."""
-        return 1 if self.failing().height > 0 else 0
-
-    def summary(self) -> dict[str, Any]:
-        """Counts for machines and for the last line of the human output."""
-        active = self.active()
-        suppressed = self.findings.filter(pl.col("suppressed"))
-        by_severity = {s: 0 for s in sorted(SEVERITY_RANK, key=SEVERITY_RANK.get, reverse=True)}
-        for severity, n in active.group_by("severity").len().iter_rows():
-            by_severity[severity] = n
-        return {
-            "documents": self.documents.height,
-            "files": self.documents.get_column("file").n_unique(),
-            "documents_with_findings": active.get_column("doc_id").n_unique(),
-            "findings": active.height,
-            "by_severity": by_severity,
-            "by_code": _counts(active, "code"),
-            "suppressed": suppressed.height,
-            "suppressed_by_code": _counts(suppressed, "code"),
-            "fail_on": self.fail_on,
-            "failing": self.failing().height,
-            "exit_code": self.exit_code,
-        }
-
-
-def _counts(frame: pl.DataFrame, column: str) -> dict[str, int]:
-    counted = frame.group_by(column).len().sort(["len", column], descending=[True, False])
-    return {key: n for key, n in counted.iter_rows()}
-
-
-def build_report(
-    validated: pl.DataFrame,
-    *,
-    matches: pl.DataFrame | None = None,
-    ruleset: Any = None,
-    severity: Mapping[str, str] | None = None,
-    ignore: Sequence[str] = (),
-    known_codes: Mapping[str, RuleInfo] | None = None,
-    fail_on: str = "error",
-    allow_column: str = ALLOW_COLUMN,
-    tool_version: str = "",
-) -> CheckReport:
-    """Run :func:`run_check` and bundle the result for the formatters."""
-    level = check_fail_on(fail_on)
-    findings = run_check(
-        validated,
-        matches=matches,
-        ruleset=ruleset,
-        severity=severity,
-        ignore=ignore,
-        known_codes=known_codes,
-        allow_column=allow_column,
-    )
-    rules = _describe_codes(findings, ruleset, known_codes) if findings.height else {}
-    # the report's rule metadata carries the effective (overridden) severity
-    overrides = check_severity_overrides(severity or {})
-    rules = {
-        code: RuleInfo(
-            code=info.code,
-            name=info.name,
-            severity=override_for(code, overrides) or info.severity,
-            message=info.message,
-            rationale=info.rationale,
-            category=info.category,
-        )
-        for code, info in rules.items()
-    }
-    return CheckReport(
-        findings=findings,
-        documents=_documents(validated),
-        fail_on=level,
-        rules=rules,
-        tool_version=tool_version,
-    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from corpuskit.check.formats import github, human, json_format, junit, sarif
-from corpuskit.check.run import CheckReport
+from corpuskit.check.result import CheckReport
 from corpuskit.errors import ConfigError
 
 FORMATS: dict[str, Callable[[CheckReport], str]] = {

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from corpuskit.check.run import CheckReport
+from corpuskit.check.result import CheckReport
 
 _COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import polars as pl
 
-from corpuskit.check.run import CheckReport
+from corpuskit.check.result import CheckReport
 
 Style = Callable[..., str]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from corpuskit.check.run import CheckReport
+from corpuskit.check.result import CheckReport
 
 JSON_FORMAT_VERSION = 1
 

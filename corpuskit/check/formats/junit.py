@@ -15,8 +15,9 @@ from typing import Any
 
 import polars as pl
 
+from corpuskit.check.result import CheckReport
 from corpuskit.check.rules_info import fails
-from corpuskit.check.run import CheckReport, describe_location
+from corpuskit.check.run import describe_location
 
 # Characters XML 1.0 cannot carry, even escaped (C0 controls except tab/LF/CR, etc.).
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")

@@ -1,0 +1,115 @@
+"""The outcome of a check: findings, checked documents, verdict and counts.
+
+A :class:`CheckReport` is what every output format renders and what decides the exit
+code: 0 when no active (not allow-listed) finding is at or above ``fail_on``, else 1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import polars as pl
+
+from corpuskit.check.rules_info import (
+    SEVERITY_RANK,
+    RuleInfo,
+    check_fail_on,
+    check_severity_overrides,
+    fails,
+    override_for,
+)
+from corpuskit.check.run import checked_documents, describe_codes, run_check
+from corpuskit.check.suppress import ALLOW_COLUMN
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """Everything a formatter needs: findings, the checked documents, rule metadata."""
+
+    findings: pl.DataFrame
+    documents: pl.DataFrame
+    fail_on: str = "error"
+    rules: dict[str, RuleInfo] = field(default_factory=dict)
+    tool_version: str = ""
+
+    def active(self) -> pl.DataFrame:
+        """Findings that count (not suppressed by a document's allow-list)."""
+        return self.findings.filter(~pl.col("suppressed"))
+
+    def failing(self) -> pl.DataFrame:
+        """Active findings at or above the ``fail_on`` severity."""
+        active = self.active()
+        mask = [fails(s, self.fail_on) for s in active.get_column("severity").to_list()]
+        return active.filter(pl.Series(mask, dtype=pl.Boolean()))
+
+    @property
+    def exit_code(self) -> int:
+        """0 when nothing at or above ``fail_on`` was found, else 1."""
+        return 1 if self.failing().height > 0 else 0
+
+    def summary(self) -> dict[str, Any]:
+        """Counts for machines and for the last line of the human output."""
+        active = self.active()
+        suppressed = self.findings.filter(pl.col("suppressed"))
+        by_severity = {s: 0 for s in sorted(SEVERITY_RANK, key=SEVERITY_RANK.get, reverse=True)}
+        for severity, n in active.group_by("severity").len().iter_rows():
+            by_severity[severity] = n
+        return {
+            "documents": self.documents.height,
+            "files": self.documents.get_column("file").n_unique(),
+            "documents_with_findings": active.get_column("doc_id").n_unique(),
+            "findings": active.height,
+            "by_severity": by_severity,
+            "by_code": _counts(active, "code"),
+            "suppressed": suppressed.height,
+            "suppressed_by_code": _counts(suppressed, "code"),
+            "fail_on": self.fail_on,
+            "failing": self.failing().height,
+            "exit_code": self.exit_code,
+        }
+
+
+def _counts(frame: pl.DataFrame, column: str) -> dict[str, int]:
+    counted = frame.group_by(column).len().sort(["len", column], descending=[True, False])
+    return {key: n for key, n in counted.iter_rows()}
+
+
+def build_report(
+    validated: pl.DataFrame,
+    *,
+    matches: pl.DataFrame | None = None,
+    ruleset: Any = None,
+    severity: Mapping[str, str] | None = None,
+    ignore: Sequence[str] = (),
+    known_codes: Mapping[str, RuleInfo] | None = None,
+    fail_on: str = "error",
+    allow_column: str = ALLOW_COLUMN,
+    tool_version: str = "",
+) -> CheckReport:
+    """Run :func:`run_check` and bundle the result for the formatters."""
+    level = check_fail_on(fail_on)
+    findings = run_check(
+        validated,
+        matches=matches,
+        ruleset=ruleset,
+        severity=severity,
+        ignore=ignore,
+        known_codes=known_codes,
+        allow_column=allow_column,
+    )
+    rules = describe_codes(findings, ruleset, known_codes) if findings.height else {}
+    # the report's rule metadata carries the effective (overridden) severity
+    overrides = check_severity_overrides(severity or {})
+    rules = {
+        code: replace(info, severity=override_for(code, overrides) or info.severity)
+        for code, info in rules.items()
+    }
+    return CheckReport(
+        findings=findings,
+        documents=checked_documents(validated),
+        fail_on=level,
+        rules=rules,
+        tool_version=tool_version,
+    )
