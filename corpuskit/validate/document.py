@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from corpuskit.normalize import fold_keep_punctuation
 from corpuskit.validate.spans import Line, split_lines
+
+
+_LETTER = re.compile(r"[^\W\d_]")
+_VISIBLE = re.compile(r"\S")
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,7 +29,7 @@ class Hit:
     line: int | None = None
 
 
-@dataclass
+@dataclass(eq=False)
 class Doc:
     """One document as the detectors see it: raw fields, lines and folded lines."""
 
@@ -45,6 +51,16 @@ class Doc:
             value = fold_keep_punctuation(self.lines[index].text)
             self._folded[index] = value
         return value
+
+    @cached_property
+    def letter_count(self) -> int:
+        """Letters in the text (any script), for the quality detectors."""
+        return len(_LETTER.findall(self.text))
+
+    @cached_property
+    def visible_count(self) -> int:
+        """Non-whitespace characters in the text."""
+        return len(_VISIBLE.findall(self.text))
 
     def content_lines(self) -> list[Line]:
         return [line for line in self.lines if not line.blank]

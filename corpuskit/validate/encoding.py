@@ -15,6 +15,10 @@ from corpuskit.validate.document import Doc, Hit
 
 _LATIN1_LETTERS = re.compile(r"[\u00c0-\u00ff]")
 _ARABIC_LETTERS = re.compile(r"[\u0621-\u064a]")
+_LETTER = re.compile(r"[^\W\d_]")
+# Characters every UTF-8-as-cp1252 or cp1256-as-Latin-1 text is full of; without any of
+# them there is nothing to check (the common case, kept cheap).
+_SUSPECT = re.compile(r"[\u00c0-\u00ff\u20ac\u2122\u0152\u0153\u0160\u0161\u017d\u017e\u0178]")
 
 
 def _is_utf8_mojibake(sample: str) -> bool:
@@ -27,7 +31,7 @@ def _is_utf8_mojibake(sample: str) -> bool:
 
 
 def _is_legacy_arabic(sample: str, min_share: float) -> bool:
-    letters = sum(ch.isalpha() for ch in sample)
+    letters = len(_LETTER.findall(sample))
     latin1 = len(_LATIN1_LETTERS.findall(sample))
     if not letters or latin1 / letters < min_share:
         return False
@@ -41,7 +45,7 @@ def _is_legacy_arabic(sample: str, min_share: float) -> bool:
 def mojibake(doc: Doc, rule: Rule, _corpus: object) -> list[Hit]:
     """ftfy sees UTF-8 mojibake, or the letters look like Windows-1256 read as Latin-1."""
     sample = doc.text[: int(rule.params.get("sample_chars", 5000))]
-    if not sample.strip():
+    if len(_SUSPECT.findall(sample)) < int(rule.params.get("min_suspect_chars", 3)):
         return []
     if _is_utf8_mojibake(sample) or _is_legacy_arabic(
         sample, float(rule.params.get("min_latin1_share", 0.3))
