@@ -29,7 +29,7 @@ def test_diff_marks_changed_words_only():
 def test_long_texts_are_cut_before_comparing():
     left, _right, truncated = word_diff("a " * 100, "b " * 100, max_tokens=50)
     assert truncated
-    assert len("".join(s.text for s in left)) == 50
+    assert "".join(s.text for s in left) == "a " * 50
 
 
 def test_spans_are_tagged_in_place():
@@ -68,6 +68,11 @@ def test_context_window_extends_to_word_boundaries():
     text = "alpha beta gamma delta epsilon"
     lo, hi = context_window(text, 11, 16, radius=3)
     assert text[lo:hi] == "beta gamma delta"
+
+
+def test_changed_line_breaks_alone_are_not_marked():
+    left, right, _ = word_diff("سطر أول\nسطر ثان", "سطر أول سطر ثان")
+    assert not [s for s in left + right if s.tag]
 
 
 def test_punctuation_is_its_own_token():
