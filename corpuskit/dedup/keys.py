@@ -15,56 +15,74 @@ trailing slashes, fragments, and tracking or presentation query parameters
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 import polars as pl
 
 from corpuskit import normalize
 
-_INVISIBLE = r"[\x{00AD}\x{061C}\x{200B}-\x{200F}\x{202A}-\x{202E}\x{2060}-\x{2064}\x{2066}-\x{2069}\x{FEFF}]"
-_ARABIC_MARKS = r"[\x{0610}-\x{061A}\x{064B}-\x{065F}\x{0670}\x{06D6}-\x{06ED}\x{08D3}-\x{08FF}]"
-_LETTERS_FROM = ["أ", "إ", "آ", "ٱ", "ٲ", "ٳ", "ى", "ی", "ئ", "ؤ", "ة", "ک", "ڪ", "ە", "ۀ"]
-_LETTERS_TO = ["ا", "ا", "ا", "ا", "ا", "ا", "ي", "ي", "ي", "و", "ه", "ك", "ك", "ه", "ه"]
-_DIGITS_FROM = list("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹")
-_DIGITS_TO = list("01234567890123456789")
+# Removed outright: bidi/zero-width marks, Arabic diacritics and Quranic marks, tatweel.
+_REMOVED = (
+    r"[\x{00AD}\x{061C}\x{200B}-\x{200F}\x{202A}-\x{202E}\x{2060}-\x{2064}\x{2066}-\x{2069}"
+    r"\x{FEFF}\x{0610}-\x{061A}\x{064B}-\x{065F}\x{0670}\x{06D6}-\x{06ED}\x{08D3}-\x{08FF}"
+    r"\x{0640}]"
+)
+# Characters NFKC leaves alone (ASCII, the Arabic block minus the high-hamza letters,
+# general punctuation, no-break space, guillemets): only other texts pay for NFKC.
+_NEEDS_NFKC = (
+    r"[^\x{0000}-\x{007F}\x{0600}-\x{0674}\x{0679}-\x{06FF}\x{2000}-\x{206F}"
+    r"\x{00A0}\x{00AB}\x{00BB}]"
+)
+_HAS_CASE = r"[\p{Lu}\p{Lt}ßςﬁﬂ]"
+_FOLD_FROM = [
+    *["أ", "إ", "آ", "ٱ", "ٲ", "ٳ", "ى", "ی", "ئ", "ؤ", "ة", "ک", "ڪ", "ە", "ۀ"],
+    *"٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹",
+]
+_FOLD_TO = [
+    *["ا", "ا", "ا", "ا", "ا", "ا", "ي", "ي", "ي", "و", "ه", "ك", "ك", "ه", "ه"],
+    *"01234567890123456789",
+]
 # str.casefold() differs from lowercasing for a few letters that news text does use.
 _CASEFOLD_FROM = ["ß", "ς", "ﬁ", "ﬂ"]
 _CASEFOLD_TO = ["ss", "σ", "fi", "fl"]
 
 
-def fold_expr(column: pl.Expr) -> pl.Expr:
-    """Polars expression equal to :func:`corpuskit.normalize.fold` applied per value."""
-    return (
-        column.fill_null("")
-        .str.normalize("NFKC")
-        .str.replace_all(_INVISIBLE, "")
-        .str.replace_all(_ARABIC_MARKS, "")
-        .str.replace_many(_LETTERS_FROM, _LETTERS_TO)
-        .str.replace_all("\u0640", "", literal=True)
-        .str.replace_many(_DIGITS_FROM, _DIGITS_TO)
-        .str.to_lowercase()
-        .str.replace_many(_CASEFOLD_FROM, _CASEFOLD_TO)
-        # Python's \w (what fold uses) is letters and numbers; everything else separates.
-        .str.replace_all(r"[^\p{L}\p{N}]+", " ")
-        .str.strip_chars(" ")
+def _on_rows(series: pl.Series, pattern: str, step) -> pl.Series:
+    """Apply ``step`` only to the values matching ``pattern`` (the rest are unchanged)."""
+    rows = series.str.contains(pattern).arg_true()
+    if rows.len() == 0:
+        return series
+    return series.clone().scatter(rows, step(series.gather(rows)))
+
+
+def _fold_part(texts: pl.Series) -> pl.Series:
+    texts = texts.cast(pl.String).fill_null("")
+    texts = _on_rows(texts, _NEEDS_NFKC, lambda s: s.str.normalize("NFKC"))
+    texts = texts.str.replace_all(_REMOVED, "").str.replace_many(_FOLD_FROM, _FOLD_TO)
+    texts = _on_rows(
+        texts,
+        _HAS_CASE,
+        lambda s: s.str.to_lowercase().str.replace_many(_CASEFOLD_FROM, _CASEFOLD_TO),
     )
+    # Python's \w (what fold uses) is letters and numbers; everything else separates.
+    return texts.str.replace_all(r"[^\p{L}\p{N}]+", " ").str.strip_chars(" ")
 
 
 def fold_series(texts: pl.Series, *, parts: int = 2) -> pl.Series:
     """Fold a whole column of texts for matching (nulls become empty strings).
 
-    The column is cut into ``parts`` slices folded as separate expressions, which polars
-    runs in parallel (one string expression alone runs on one core).
+    Long columns are cut into ``parts`` slices folded on parallel threads (polars
+    releases the GIL; one string operation alone runs on one core).
     """
     n = texts.len()
-    if n < 1000 or parts <= 1:
-        return pl.select(fold_expr(pl.lit(texts))).to_series().alias(texts.name)
+    if n < 2000 or parts <= 1:
+        return _fold_part(texts).alias(texts.name)
     size = -(-n // parts)
-    slices = {f"p{i}": texts.slice(i * size, size) for i in range(parts)}
-    padded = {k: v.extend_constant(None, size - v.len()) for k, v in slices.items()}
-    folded = pl.DataFrame(padded).select(fold_expr(pl.col(k)) for k in padded)
-    pieces = [folded[k].head(slices[k].len()) for k in padded]
-    return pl.concat(pieces).alias(texts.name)
+    slices = [texts.slice(i * size, size) for i in range(parts)]
+    with ThreadPoolExecutor(parts) as pool:
+        folded = list(pool.map(_fold_part, slices))
+    return pl.concat(folded).alias(texts.name)
 
 
 def fold_one(text: str | None) -> str:

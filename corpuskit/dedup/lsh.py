@@ -67,45 +67,42 @@ def candidate_pairs(
     """Unique candidate pairs ``(i, j)`` with ``i < j`` (values of ``doc_index``).
 
     ``keys`` is ``len(doc_index) x bands``; documents sharing a key in the same band are
-    candidates.
+    candidates. Bands are grouped one at a time, which keeps the peak memory at one
+    band's table.
     """
     if doc_index.size < 2:
         return np.empty((0, 2), dtype=np.int64)
-    bands = keys.shape[1]
-    table = pl.DataFrame(
-        {
-            "doc": np.repeat(doc_index.astype(np.int64), bands),
-            "band": np.tile(np.arange(bands, dtype=np.int32), doc_index.size),
-            "key": keys.reshape(-1),
-        }
-    )
-    buckets = (
-        table.group_by("band", "key")
-        .agg(pl.col("doc").sort())
-        .filter(pl.col("doc").list.len() > 1)
-        .select("doc")
-    )
-    if buckets.height == 0:
+    docs = pl.Series("doc", doc_index.astype(np.int64))
+    parts = [
+        _band_pairs(pl.DataFrame([docs, pl.Series("key", keys[:, band])]), max_bucket)
+        for band in range(keys.shape[1])
+    ]
+    parts = [p for p in parts if p.height]
+    if not parts:
         return np.empty((0, 2), dtype=np.int64)
-    buckets = buckets.with_columns(size=pl.col("doc").list.len()).with_row_index("bucket")
-    small = buckets.filter(pl.col("size") <= max_bucket)
-    large = buckets.filter(pl.col("size") > max_bucket)
+    pairs = pl.concat(parts).unique().sort("a", "b")
+    return pairs.to_numpy().astype(np.int64).reshape(-1, 2)
+
+
+def _band_pairs(table: pl.DataFrame, max_bucket: int) -> pl.DataFrame:
+    """Candidate pairs ``a < b`` from one band's ``(doc, key)`` table."""
+    table = table.with_columns(size=pl.len().over("key")).filter(pl.col("size") > 1)
+    empty = pl.DataFrame(schema={"a": pl.Int64, "b": pl.Int64})
+    if table.height == 0:
+        return empty
     parts = []
+    small = table.filter(pl.col("size") <= max_bucket).select("doc", "key")
     if small.height:
-        members = small.select("bucket", "doc").explode("doc")
-        pairs = (
-            members.join(members, on="bucket", suffix="_b")
+        parts.append(
+            small.join(small, on="key", suffix="_b")
             .filter(pl.col("doc") < pl.col("doc_b"))
             .select(pl.col("doc").alias("a"), pl.col("doc_b").alias("b"))
         )
-        parts.append(pairs)
+    large = table.filter(pl.col("size") > max_bucket).select("doc", "key").sort("key", "doc")
     if large.height:
-        members = large.select("bucket", "doc").explode("doc")
-        star = members.with_columns(a=pl.col("doc").first().over("bucket")).filter(
-            pl.col("a") != pl.col("doc")
-        )
-        chain = members.with_columns(a=pl.col("doc").shift(1).over("bucket")).drop_nulls("a")
+        star = large.with_columns(a=pl.col("doc").first().over("key"))
+        chain = large.with_columns(a=pl.col("doc").shift(1).over("key"))
         for part in (star, chain):
-            parts.append(part.select(pl.col("a"), pl.col("doc").alias("b")))
-    pairs = pl.concat(parts).unique().sort("a", "b")
-    return pairs.to_numpy().astype(np.int64).reshape(-1, 2)
+            part = part.drop_nulls("a").filter(pl.col("a") != pl.col("doc"))
+            parts.append(part.select("a", pl.col("doc").alias("b")))
+    return pl.concat(parts) if parts else empty

@@ -244,55 +244,66 @@ def _annotate(
     cluster_id = np.where(in_cluster, ids[kept], None)
     dup_of = np.where(dropped, ids[kept], None)
     text_length = _column_length(frame, schema.TEXT)
-    extra: list[list[dict]] = [[] for _ in range(n)]
-    for i in np.flatnonzero(dropped):
-        extra[i].append(
-            schema.finding(
-                "text",
-                codes.DROP_CODES[kind[i]],
-                "drop",
-                0,
-                int(text_length[i]),
-                f"{kind[i]} duplicate of {ids[kept[i]]} (similarity {similarity[i]:.2f})",
-            )
-        )
+    rows_dropped = np.flatnonzero(dropped)
+    found = {
+        "row": rows_dropped.tolist(),
+        "field": ["text"] * rows_dropped.size,
+        "code": [codes.DROP_CODES[kind[i]] for i in rows_dropped],
+        "action": ["drop"] * rows_dropped.size,
+        "start": [0] * rows_dropped.size,
+        "end": text_length[rows_dropped].tolist(),
+        "excerpt": [
+            f"{kind[i]} duplicate of {ids[kept[i]]} (similarity {similarity[i]:.2f})"
+            for i in rows_dropped
+        ],
+    }
     flagged_once: set[tuple[int, int]] = set()
     for (a, b), score in zip(flags, flag_scores, strict=True):
         if labels[a] == labels[b]:
             continue
         # Flag the document the keep rule would not prefer, naming the other cluster's
         # kept document; once per (document, other cluster).
-        flagged, other = (b, a) if _prefer(a, b, view) else (a, b)
+        flagged, other = (int(b), int(a)) if _prefer(a, b, view) else (int(a), int(b))
         other = int(kept[other])
         if (flagged, other) in flagged_once:
             continue
         flagged_once.add((flagged, other))
-        extra[flagged].append(
-            schema.finding(
-                "title",
-                codes.HEADLINE_FLAG,
-                "flag",
-                0,
-                int(_title_length(frame, flagged)),
-                f"headline matches {ids[other]} (score {score:.0f}) but the bodies differ",
-            )
-        )
-
-    new_findings = pl.Series(schema.FINDINGS, extra, dtype=schema.FINDINGS_DTYPE)
-    if schema.FINDINGS in frame.columns:
-        findings = frame[schema.FINDINGS].cast(schema.FINDINGS_DTYPE).fill_null([])
-        merged = pl.select(pl.concat_list(findings, new_findings)).to_series()
-    else:
-        merged = new_findings
+        for key, value in zip(
+            found,
+            (flagged, "title", codes.HEADLINE_FLAG, "flag", 0, _title_length(frame, flagged),
+             f"headline matches {ids[other]} (score {score:.0f}) but the bodies differ"),
+            strict=True,
+        ):  # fmt: skip
+            found[key].append(value)
+    merged = _append_findings(frame, found)
     columns = [
         pl.Series(schema.CLUSTER_ID, cluster_id.tolist(), dtype=pl.String),
         pl.Series(schema.DUP_KIND, kind.tolist(), dtype=pl.String),
         pl.Series(schema.DUP_OF, dup_of.tolist(), dtype=pl.String),
         pl.Series(schema.SIMILARITY, np.where(dropped, similarity, np.nan)).fill_nan(None),
         pl.Series(schema.KEEP, ~dropped, dtype=pl.Boolean),
-        merged.alias(schema.FINDINGS),
+        merged,
     ]
     return frame.with_columns(columns)
+
+
+def _append_findings(frame: pl.DataFrame, found: dict[str, list]) -> pl.Series:
+    """The ``findings`` column with the new findings (one row each, by ``row``) appended."""
+    n = frame.height
+    fields = list(schema.FINDING_STRUCT.to_schema())
+    table = pl.DataFrame(found, schema={"row": pl.Int64, **schema.FINDING_STRUCT.to_schema()})
+    per_row = table.group_by("row").agg(pl.struct(fields).alias("new"))
+    new = (
+        pl.DataFrame({"row": np.arange(n, dtype=np.int64)})
+        .join(per_row, on="row", how="left", maintain_order="left")
+        .select(pl.col("new").fill_null(pl.lit([], dtype=schema.FINDINGS_DTYPE)))
+        .to_series()
+        .cast(schema.FINDINGS_DTYPE)
+    )
+    if schema.FINDINGS in frame.columns:
+        existing = frame[schema.FINDINGS].cast(schema.FINDINGS_DTYPE).fill_null([])
+        new = pl.select(pl.concat_list(existing, new)).to_series()
+    return new.alias(schema.FINDINGS)
 
 
 def _column_length(frame: pl.DataFrame, name: str) -> np.ndarray:
