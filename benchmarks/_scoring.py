@@ -128,6 +128,7 @@ class Tally:
 
     docs: int = 0
     dropped_docs: int = 0
+    dropped_body: int = 0  # body lines lost because a rule dropped their whole document
     body: int = 0
     boilerplate: int = 0
     mixed: int = 0

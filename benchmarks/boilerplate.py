@@ -89,7 +89,7 @@ def print_tally_table(title: str, rows: list[tuple[str, Tally]]) -> None:
     print(f"\n{title}")
     header = (
         f"{'group':<14}{'docs':>5}{'drop':>5}{'body':>6}{'bp':>5}{'mix':>5}{'rm':>5}"
-        f"{'prec':>8}{'recall':>8}{'false-rm':>10}{'part-bd':>8}{'mix ok':>8}"
+        f"{'prec':>8}{'recall':>8}{'false-rm':>10}{'part-bd':>8}{'mix ok':>8}{'bd-drop':>8}"
     )
     print(header)
     print("-" * len(header))
@@ -98,7 +98,7 @@ def print_tally_table(title: str, rows: list[tuple[str, Tally]]) -> None:
         print(
             f"{name:<14}{t.docs:>5}{t.dropped_docs:>5}{t.body:>6}{t.boilerplate:>5}{t.mixed:>5}"
             f"{t.removed:>5}{fmt(t.precision):>8}{fmt(t.recall):>8}"
-            f"{fmt(t.false_removal_rate, True):>10}{t.partly_body:>8}{mixed:>8}"
+            f"{fmt(t.false_removal_rate, True):>10}{t.partly_body:>8}{mixed:>8}{t.dropped_body:>8}"
         )
 
 
@@ -140,6 +140,7 @@ def score_corpus(
             dropped.append((source, doc_id, f"{drop_reason} ({dict(labels_here)})"))
             for key in (corpus.name, source):
                 tallies[key].dropped_docs += 1
+                tallies[key].dropped_body += labels_here["body"]
             continue
         for outcome in score_document(
             corpus=corpus.name,
@@ -260,8 +261,10 @@ def run_arabic(names: list[str], workers: int, worst: int, show_text: bool) -> N
     corpus_rows = [r for r in rows if r[0] in names]
     overall.docs = sum(t.docs for _, t in corpus_rows)
     overall.dropped_docs = sum(t.dropped_docs for _, t in corpus_rows)
+    overall.dropped_body = sum(t.dropped_body for _, t in corpus_rows)
     print_tally_table(
-        "Arabic line-level scores (rm = whole lines removed; part-bd = body lines partly stripped)",
+        "Arabic line-level scores (rm = whole lines removed; part-bd = body lines partly "
+        "stripped; bd-drop = body lines in documents dropped whole, not in the rates)",
         [*rows, ("ALL ARABIC", overall)],
     )
     print(
