@@ -14,6 +14,7 @@ from __future__ import annotations
 import codecs
 import io
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -46,21 +47,35 @@ Record = tuple[int, str]  # (1-based line number, raw line)
 def read_jsonl(path: Path, options: InputOptions) -> RawPart:
     """Read a JSON Lines file; malformed lines become documents with an IO finding."""
     data = read_bytes(path)
+    if not data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # Plain UTF-8 goes to polars as it is; lines are decoded only where needed.
+        byte_lines = data.split(b"\n")
+        numbers = [n for n, line in enumerate(byte_lines, start=1) if line.strip()]
+        frame = _fast_path(data, numbers)
+        if frame is not None:
+
+            def record(i: int) -> Record:
+                raw = byte_lines[numbers[i] - 1].decode("utf-8", errors="replace")
+                return numbers[i], raw.rstrip("\r")
+
+            return RawPart(path, "jsonl", _recheck_text_values(frame, record, path, options))
+        del byte_lines, numbers
     decoded = decode_bytes(data)
+    del data
     records = [
         (number, line.rstrip("\r"))
         for number, line in enumerate(decoded.text.split("\n"), start=1)
         if line.strip()
     ]
-    # Plain UTF-8 goes to polars as it is, without a second copy of the file.
-    same_bytes = decoded.is_utf8 and not data.startswith(codecs.BOM_UTF8)
-    frame = _fast_path(records, data if same_bytes else None)
-    del data
+    frame = None
+    if not decoded.is_utf8:  # polars could not read the raw bytes; try the decoded text
+        payload = "\n".join(line for _, line in records).encode("utf-8")
+        frame = _fast_path(payload, [number for number, _ in records])
     if frame is None:
         parsed = [(number, line, _parse_line(line)) for number, line in records]
         frame = _records_frame(parsed, path, options)
     else:
-        frame = _recheck_text_values(frame, records, path, options)
+        frame = _recheck_text_values(frame, records.__getitem__, path, options)
     return RawPart(path, "jsonl", _encoding_findings(frame, decoded, path, options))
 
 
@@ -91,23 +106,18 @@ def read_json(path: Path, options: InputOptions) -> RawPart:
     return RawPart(path, "json", _encoding_findings(frame, decoded, path, options, whole_file=True))
 
 
-def _fast_path(records: list[Record], payload: bytes | None) -> pl.DataFrame | None:
-    """All records parsed by polars, or None when some line needs a closer look.
-
-    ``payload`` is the file's bytes when they are plain UTF-8, else None (the decoded
-    records are then re-encoded for polars).
-    """
-    if not records:
+def _fast_path(payload: bytes, numbers: list[int]) -> pl.DataFrame | None:
+    """The records of ``payload`` parsed by polars (one per non-blank line, whose numbers
+    are ``numbers``), or None when some line needs a closer look."""
+    if not numbers:
         return bookkeeping(pl.DataFrame(), [])
-    if payload is None:
-        payload = "\n".join(line for _, line in records).encode("utf-8")
     try:
         frame = pl.read_ndjson(io.BytesIO(payload), infer_schema_length=None)
-    except Exception:  # polars raises several error types for malformed JSON
+    except Exception:  # polars raises several error types for malformed JSON or bytes
         return None
-    if frame.height != len(records):
+    if frame.height != len(numbers):
         return None
-    return bookkeeping(frame, [number for number, _ in records])
+    return bookkeeping(frame, numbers)
 
 
 def _parse_line(line: str) -> Any:
@@ -198,7 +208,7 @@ def _objects_frame(objects: list[dict[str, Any]]) -> pl.DataFrame:
 
 
 def _recheck_text_values(
-    frame: pl.DataFrame, records: list[Record], path: Path, options: InputOptions
+    frame: pl.DataFrame, record: Callable[[int], Record], path: Path, options: InputOptions
 ) -> pl.DataFrame:
     """Re-read with json.loads the records whose text polars may have stringified."""
     columns = [c for c in frame.columns if c not in (LINE, FINDINGS, RAW)]
@@ -219,7 +229,7 @@ def _recheck_text_values(
     )
     bad: dict[int, tuple[codes.IOCode, str]] = {}
     for i in suspects:
-        number, line = records[i]
+        number, line = record(i)
         problem = _problem(_parse_line(line), text_col)
         if problem is not None:
             if options.strict:
@@ -231,7 +241,7 @@ def _recheck_text_values(
     raw = frame[RAW].to_list()
     added = {}
     for i, (code, why) in bad.items():
-        number, line = records[i]
+        number, line = record(i)
         added[i] = [io_finding(code, line, f"line {number}: {why}")]
         raw[i] = line
     frame = frame.with_columns(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from itertools import groupby
 from pathlib import Path
 
 import polars as pl
@@ -10,20 +11,26 @@ import polars as pl
 from corpuskit import schema
 from corpuskit.config import InputOptions
 from corpuskit.errors import InputError
-from corpuskit.io.canonical import control_character_findings, to_canonical
+from corpuskit.io.canonical import (
+    control_character_findings,
+    text_files_to_canonical,
+    to_canonical,
+)
 from corpuskit.io.discover import discover_inputs
 from corpuskit.io.ids import check_unique_ids
 from corpuskit.io.jsonl import read_json, read_jsonl
 from corpuskit.io.rawpart import RawPart
-from corpuskit.io.tabular import read_csv, read_parquet, read_txt
+from corpuskit.io.tabular import read_csv, read_parquet
 from corpuskit.progress import ProgressCallback, no_progress
 
+_TEXT_BATCH = 1000  # text files per frame (and per progress report)
+
+# Readers of one file each; folders of .txt files are read in batches instead.
 READERS: dict[str, Callable[[Path, InputOptions], RawPart]] = {
     "jsonl": read_jsonl,
     "json": read_json,
     "parquet": read_parquet,
     "csv": read_csv,
-    "txt": read_txt,
 }
 
 
@@ -48,11 +55,19 @@ def read_corpus(
     """
     report = progress or no_progress
     frames = []
-    for source in discover_inputs(paths):
-        part = READERS[source.kind](source.path, options)
-        if part.frame.height:
-            frames.append(to_canonical(part, source, options))
-        report(part.frame.height)
+    for kind, group in groupby(discover_inputs(paths), key=lambda source: source.kind):
+        if kind == "txt":
+            sources = list(group)
+            for start in range(0, len(sources), _TEXT_BATCH):
+                batch = sources[start : start + _TEXT_BATCH]
+                frames.append(text_files_to_canonical(batch))
+                report(len(batch))
+            continue
+        for source in group:
+            part = READERS[kind](source.path, options)
+            if part.frame.height:
+                frames.append(to_canonical(part, source, options))
+            report(part.frame.height)
     if not frames:
         names = ", ".join(str(p) for p in paths)
         raise InputError(

@@ -18,7 +18,13 @@ from corpuskit.config import InputOptions
 from corpuskit.errors import InputError
 from corpuskit.io import codes
 from corpuskit.io.decode import Decoded, decode_bytes, encoding_excerpt, read_bytes
-from corpuskit.io.rawpart import RawPart, add_whole_text_findings, bookkeeping, text_column
+from corpuskit.io.rawpart import (
+    RawPart,
+    add_whole_text_findings,
+    bookkeeping,
+    io_finding,
+    text_column,
+)
 
 
 def read_parquet(path: Path, options: InputOptions) -> RawPart:
@@ -79,12 +85,11 @@ def split_title_body(text: str) -> tuple[str, str]:
     return title.removesuffix("\r"), body if newline else ""
 
 
-def read_txt(path: Path, options: InputOptions) -> RawPart:
-    """Read one text file as one document: title line, then the body exactly."""
+def read_txt_document(path: Path) -> tuple[str, str, dict[str, object] | None]:
+    """Title, body and the encoding finding (if the bytes were not UTF-8) of a text file."""
     decoded = decode_bytes(read_bytes(path))
     title, body = split_title_body(decoded.text)
-    frame = bookkeeping(pl.DataFrame({"title": [title], "text": [body]}), [1])
-    if not decoded.is_utf8:
-        code = codes.LEGACY_ENCODING if decoded.encoding else codes.UNDECODABLE_BYTES
-        frame = add_whole_text_findings(frame, [True], code, encoding_excerpt(decoded), "text")
-    return RawPart(path, "txt", frame)
+    if decoded.is_utf8:
+        return title, body, None
+    code = codes.LEGACY_ENCODING if decoded.encoding else codes.UNDECODABLE_BYTES
+    return title, body, io_finding(code, body, encoding_excerpt(decoded))
