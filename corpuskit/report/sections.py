@@ -231,16 +231,22 @@ def rule_examples(
         start, end = f["start"] or 0, f["end"] or 0
         if end > start and field_text:
             window = context_window(field_text, start, end, radius=limits.context_radius)
-            if window[1] - window[0] > limits.max_doc_chars:
-                window = (window[0], window[0] + limits.max_doc_chars)
+            # A span over a whole article (a drop, a duplicate) only needs its beginning.
+            longest = 4 * limits.context_radius
+            clipped = window[1] - window[0] > longest
+            if clipped:
+                window = (window[0], window[0] + longest)
             segments = highlight_spans(field_text, [(start, end, f["code"])], window=window)
+            if clipped:
+                segments.append(Segment(" …"))
         examples.setdefault(f["code"], []).append(
             Example(
                 doc_id=f["doc_id"],
                 source=source,
                 field=f["field"] or "text",
                 segments=segments,
-                excerpt=None if segments else f["excerpt"],
+                # A strip's excerpt repeats the highlighted text; other actions explain.
+                excerpt=f["excerpt"] if f["action"] != "strip" or not segments else None,
                 doc_anchor=doc_anchors.get(f["doc_id"]),
             )
         )
