@@ -220,3 +220,56 @@ def test_disabled_matchers_link_nothing():
     opts = DedupOptions(exact=False, near=False, url=False, headline=False)
     out = dedup(frame([ORIGINAL, ORIGINAL]), options=opts)
     assert out["keep"].all()
+
+
+def test_chains_do_not_drop_documents_that_share_little_with_the_kept_one():
+    """d0 - d1 - ... - d5, each step swapping one sentence: neighbours share most of
+    their text, d0 and d5 little. d0 (longest) is kept; d5 must not be its copy."""
+    opening = (
+        "وفي تطور لافت على صعيد الملف الصحي أعلن مسؤولون في المديرية العامة للشؤون الصحية "
+        "بالمنطقة الشرقية عن خطة طوارئ موسعة تشمل تدريب الكوادر وتوفير الأجهزة الحديثة "
+        "وتوسيع أقسام الإسعاف في المستشفيات الحكومية والخاصة على حد سواء"
+    )
+    base = [opening, *SENTENCES]
+    texts = [article(base[k:] + OTHER_SENTENCES[:k]) for k in range(6)]
+    assert max(range(6), key=lambda k: len(texts[k])) == 0
+    out = by_id(dedup(frame(texts)))
+    assert out["d0"]["keep"]
+    assert out["d1"]["dup_of"] == "d0"
+    assert out["d5"]["dup_of"] != "d0"
+    floor = DedupOptions().headline_body_threshold
+    assert all(r["similarity"] >= floor for r in out.values() if not r["keep"])
+
+
+def test_headline_match_with_different_body_is_only_flagged():
+    title = "أمير منطقة عسير يدشن مهرجان أبها للتسوق في عامه السابع عشر"
+    df = frame([ORIGINAL, article(OTHER_SENTENCES)], title=[title, title])
+    out = dedup(df)
+    assert out["keep"].all()
+    table = schema.findings_table(out)
+    assert table["code"].to_list() == ["DUP300"]
+    assert table["action"].to_list() == ["flag"]
+    assert table["field"].to_list() == ["title"]
+
+
+def test_headline_match_plus_rewritten_body_is_a_headline_duplicate():
+    """A rewrite sharing about 40% of the body: below the near threshold, but the
+    headline (reordered, other spelling) confirms it is the same story."""
+    rewrite = article(SENTENCES[:3] + OTHER_SENTENCES[:4] + SENTENCES[6:])
+    titles = [
+        "وزارة الصحة تفتتح مستشفى جديدا في جدة بسعة 300 سرير",
+        "بسعة 300 سرير وزاره الصحه تفتتح مستشفي جديدا في جده",
+    ]
+    out = by_id(dedup(frame([ORIGINAL, rewrite], title=titles)))
+    dropped = out["d1"] if not out["d1"]["keep"] else out["d0"]
+    assert not dropped["keep"]
+    assert dropped["dup_kind"] == "headline"
+    assert 0.3 <= dropped["similarity"] < 0.5
+
+
+def test_serial_headlines_with_different_figures_are_not_matched():
+    titles = ["تصحيح أوضاع 400 ألف يمني حتى اليوم", "تصحيح أوضاع 425 ألف يمني حتى اليوم"]
+    rewrite = article(SENTENCES[:3] + OTHER_SENTENCES[:4] + SENTENCES[6:])
+    out = dedup(frame([ORIGINAL, rewrite], title=titles))
+    assert out["keep"].all()
+    assert schema.findings_table(out).height == 0

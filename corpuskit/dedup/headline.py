@@ -11,9 +11,15 @@ share at least one of their rarest words. Each headline is put in the buckets of
 ``BLOCK_TOKENS`` rarest words (by document frequency across the batch); only headlines
 sharing a bucket are scored, and buckets larger than ``MAX_BLOCK`` (words so common that
 they identify nothing) are skipped. Identical folded headlines are always paired.
+
+Figures guard: serial bulletins reuse one headline with new figures ("تصحيح أوضاع 400
+ألف يمني" one day, "… 425 ألف …" the next; market closes, weather). When both headlines
+carry numbers and their numbers differ, they are not a match, whatever the score.
 """
 
 from __future__ import annotations
+
+import re
 
 import numpy as np
 import polars as pl
@@ -27,6 +33,15 @@ MIN_TOKEN_CHARS = 2
 def score(a: str, b: str) -> float:
     """Similarity of two folded headlines, 0-100."""
     return fuzz.token_sort_ratio(a, b)
+
+
+_NUMBER = re.compile(r"\d+")
+
+
+def same_figures(a: str, b: str) -> bool:
+    """False when both headlines carry numbers and the sets of numbers differ."""
+    numbers_a, numbers_b = set(_NUMBER.findall(a)), set(_NUMBER.findall(b))
+    return not (numbers_a and numbers_b and numbers_a != numbers_b)
 
 
 def headline_candidates(
@@ -71,6 +86,8 @@ def headline_candidates(
         return empty
     found, scores = [], []
     for a, b in pairs:
+        if not same_figures(folded_titles[a], folded_titles[b]):
+            continue
         value = fuzz.token_sort_ratio(folded_titles[a], folded_titles[b], score_cutoff=score_cutoff)
         if value:
             found.append((a, b))

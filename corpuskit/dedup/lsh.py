@@ -5,8 +5,13 @@ documents whose signatures agree on every value of at least one band become a
 candidate pair; with Jaccard similarity ``s`` that happens with probability
 ``1 - (1 - s**rows)**bands``, an S-curve whose steep part sits near
 ``(1/bands)**(1/rows)``. :func:`optimal_bands` picks ``(bands, rows)`` for a threshold the
-way datasketch's ``MinHashLSH`` does (minimising the equally weighted areas of false
-positives below and false negatives above the threshold).
+way datasketch's ``MinHashLSH`` does (minimising the weighted areas of false positives
+below and false negatives above the threshold), but weighs a missed pair four times a
+false candidate (0.2 / 0.8 instead of 0.5 / 0.5): every candidate is verified before it
+links anything, so a false candidate costs one signature comparison while a miss loses
+a duplicate. At threshold 0.5 and 128 permutations that gives 30 bands of 4 rows, which
+catches a pair of similarity 0.5 with probability 0.86 and 0.6 with 0.98 (datasketch's
+25 x 5: 0.55 and 0.87).
 
 Band keys are hashed to one uint64 per (document, band) and grouped with polars, so
 there is no Python dict per document. A bucket holding very many documents is almost
@@ -27,12 +32,19 @@ import polars as pl
 MAX_BUCKET = 50  # buckets up to this size give all pairs; larger ones a star and a chain
 
 
-@lru_cache(maxsize=64)
-def optimal_bands(threshold: float, num_perm: int) -> tuple[int, int]:
-    """``(bands, rows)`` minimising false positives + false negatives around ``threshold``.
+FALSE_POSITIVE_WEIGHT, FALSE_NEGATIVE_WEIGHT = 0.2, 0.8
 
-    Same objective as ``datasketch.lsh._optimal_param`` with weights (0.5, 0.5), integrated
-    numerically with numpy.
+
+@lru_cache(maxsize=64)
+def optimal_bands(
+    threshold: float,
+    num_perm: int,
+    weights: tuple[float, float] = (FALSE_POSITIVE_WEIGHT, FALSE_NEGATIVE_WEIGHT),
+) -> tuple[int, int]:
+    """``(bands, rows)`` minimising weighted false positives + false negatives.
+
+    Same objective as ``datasketch.lsh._optimal_param(threshold, num_perm, *weights)``,
+    integrated numerically with numpy.
     """
     grid_lo = np.linspace(0.0, threshold, 201)
     grid_hi = np.linspace(threshold, 1.0, 201)
@@ -41,7 +53,7 @@ def optimal_bands(threshold: float, num_perm: int) -> tuple[int, int]:
         for rows in range(1, num_perm // bands + 1):
             fp = np.trapezoid(1 - (1 - grid_lo**rows) ** bands, grid_lo)
             fn = np.trapezoid((1 - grid_hi**rows) ** bands, grid_hi)
-            error = 0.5 * fp + 0.5 * fn
+            error = weights[0] * fp + weights[1] * fn
             if error < best_error:
                 best, best_error = (bands, rows), error
     return best

@@ -191,10 +191,56 @@ def dedup(
             flags, flag_scores = pairs[~rewritten], scores[~rewritten]
 
     all_pairs = np.concatenate(edges) if edges else np.empty((0, 2), dtype=np.int64)
-    labels = components(n, all_pairs)
-    kept = choose_kept(labels, view.body.str.len_chars().to_numpy(), view.dates, view.ids)
+    labels, kept = _clusters_without_chains(
+        view, all_pairs, full_signatures, canon, floor=options.headline_body_threshold
+    )
     return _annotate(frame, view, labels, kept, all_pairs, kinds, full_signatures, canon, flags,
                      flag_scores)  # fmt: skip
+
+
+def _clusters_without_chains(
+    view: MatchingView,
+    pairs: np.ndarray,
+    signatures: np.ndarray,
+    canon: pl.Series | None,
+    *,
+    floor: float,
+    rounds: int = 8,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Cluster labels and kept row per row, with chained members split off.
+
+    Connected components take the transitive closure: a - b - c - d can put d in a's
+    cluster although the two share little (roundups, serial bulletins). A dropped copy
+    must share at least ``floor`` estimated similarity with its cluster's kept document
+    (exact and same-URL copies always qualify); members below it are detached and
+    clustered again among themselves, using only the pairs between them.
+    """
+    n = view.ids.len()
+    lengths = view.body.str.len_chars().to_numpy()
+    labels = components(n, pairs)
+    kept = choose_kept(labels, lengths, view.dates, view.ids)
+    folded = np.array(view.folded, dtype=object)
+    canon_arr = np.array(canon.to_list(), dtype=object) if canon is not None else None
+    for _ in range(rounds):
+        dropped = np.flatnonzero(kept != np.arange(n))
+        if dropped.size == 0:
+            break
+        similarity = estimate_similarity(signatures[dropped], signatures[kept[dropped]])
+        linked = folded[dropped] == folded[kept[dropped]]
+        if canon_arr is not None:
+            same = canon_arr[dropped] == canon_arr[kept[dropped]]
+            linked |= same & (canon_arr[dropped] != None)  # noqa: E711
+        weak = dropped[(similarity < floor) & ~linked]
+        if weak.size == 0:
+            break
+        is_weak = np.zeros(n, dtype=bool)
+        is_weak[weak] = True
+        inner = pairs[is_weak[pairs[:, 0]] & is_weak[pairs[:, 1]]] if pairs.size else pairs
+        sub_labels = components(n, inner)
+        labels = np.where(is_weak, sub_labels + labels.max() + 1, labels)
+        _, labels = np.unique(labels, return_inverse=True)
+        kept = choose_kept(labels, lengths, view.dates, view.ids)
+    return labels, kept
 
 
 def _annotate(
