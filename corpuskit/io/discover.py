@@ -35,6 +35,8 @@ class InputFile:
 
     path: Path
     kind: str  # jsonl | json | parquet | csv | txt
+    # Absolute path (the folder resolved once, not every file: folders can be large).
+    resolved: Path
     # Short readable name, unique among the files of one call; derived ids start with it.
     label: str = ""
 
@@ -85,7 +87,8 @@ def expand_folder(folder: Path) -> list[InputFile]:
             hint=f"pass the files themselves; supported inputs are {SUPPORTED}",
         )
     kind = "parquet" if parquet else "txt"
-    return [InputFile(p, kind) for p in (parquet or texts)]
+    root = folder.resolve()
+    return [InputFile(p, kind, root / p.relative_to(folder)) for p in (parquet or texts)]
 
 
 def discover_inputs(paths: Sequence[Path]) -> list[InputFile]:
@@ -98,7 +101,7 @@ def discover_inputs(paths: Sequence[Path]) -> list[InputFile]:
         if path.is_dir():
             files.extend(expand_folder(path))
         elif path.is_file():
-            files.append(InputFile(path, file_kind(path)))
+            files.append(InputFile(path, file_kind(path), path.resolve()))
         elif path.exists():
             raise InputError(f"{path}: not a regular file or folder", hint="pass a file or folder")
         else:
@@ -107,14 +110,16 @@ def discover_inputs(paths: Sequence[Path]) -> list[InputFile]:
                 hint="check the path (relative paths start from the current folder)",
             )
     _refuse_repeats(files)
-    labels = unique_labels([f.path for f in files])
-    return [InputFile(f.path, f.kind, label) for f, label in zip(files, labels, strict=True)]
+    labels = unique_labels([f.resolved for f in files])
+    return [
+        InputFile(f.path, f.kind, f.resolved, label) for f, label in zip(files, labels, strict=True)
+    ]
 
 
 def _refuse_repeats(files: list[InputFile]) -> None:
     seen: dict[Path, Path] = {}
     for f in files:
-        key = f.path.resolve()
+        key = f.resolved
         if key in seen:
             raise InputError(
                 f"{f.path}: this file is given twice (also as {seen[key]})",
@@ -124,28 +129,26 @@ def _refuse_repeats(files: list[InputFile]) -> None:
 
 
 def unique_labels(paths: Sequence[Path]) -> list[str]:
-    """For each path, the fewest trailing path parts (extension removed) no other path shares.
+    """For each absolute path, the fewest trailing parts (extension removed) no other shares.
 
     ``news/2018.jsonl`` alone is labelled ``2018``; with ``blogs/2018.jsonl`` beside it the
     two become ``news/2018`` and ``blogs/2018``. Labels are therefore unique, readable and
     the same whenever the same inputs are given.
     """
-    keys = [(*path.resolve().parts[1:-1], split_extension(path)[0]) for path in paths]
+    keys = [(*path.parts[1:-1], split_extension(path)[0]) for path in paths]
     # Same folder and stem, different format (a.jsonl beside a.json): keep the file name.
-    repeated = {key for key in keys if keys.count(key) > 1}
+    repeated = {key for key, n in Counter(keys).items() if n > 1}
     keys = [
         (*key[:-1], path.name) if key in repeated else key
         for key, path in zip(keys, paths, strict=True)
     ]
-    labels = []
-    for i, key in enumerate(keys):
-        k = next(
-            (
-                k
-                for k in range(1, len(key))
-                if all(other[-k:] != key[-k:] for j, other in enumerate(keys) if j != i)
-            ),
-            len(key),
-        )
-        labels.append("/".join(key[-k:]))
-    return labels
+    labels: list[str | None] = [None] * len(keys)
+    depth = max((len(key) for key in keys), default=0)
+    for k in range(1, depth + 1):  # one pass per folder level, not per pair of files
+        counts = Counter(key[-k:] for key in keys)
+        for i, key in enumerate(keys):
+            if labels[i] is None and (counts[key[-k:]] == 1 or k == len(key)):
+                labels[i] = "/".join(key[-k:])
+        if all(label is not None for label in labels):
+            break
+    return [label or "" for label in labels]

@@ -48,6 +48,17 @@ def read_corpus(
     text file, 1-based row of a Parquet or CSV file), then the input's other columns
     untouched, then ``findings`` with the input problems of each record (``IO`` codes).
 
+    Column names are mapped as :mod:`corpuskit.io.detect` describes (explicit
+    ``options`` first, then common names). An input column left unmapped whose name
+    corpuskit uses itself (``title`` when ``title_col="headline"``, or ``findings``) is
+    carried under that name plus ``_input`` (``title_input``). Where the input has no id
+    (or a null one), the id is the file's short label and the line or row
+    (``news:17``; a text file's label alone), the same on every run.
+    A record that cannot be read (a JSON Lines line that is not an object, or whose text
+    is not a string) is kept as a document whose text is the raw line and whose finding
+    has action "drop"; bytes that are not UTF-8 are decoded and flagged; runs of control
+    characters get "strip" findings. The text itself is never changed.
+
     Raises :class:`~corpuskit.errors.InputError` for a missing file, an unknown format, an
     unreadable file, a missing text column, duplicate ids, the same file given twice, an
     input with no documents at all, and (with ``options.strict``) the first malformed
