@@ -59,6 +59,20 @@ def optimal_bands(
     return best
 
 
+def resolve_bands(
+    threshold: float, num_perm: int, bands: int | None = None, rows: int | None = None
+) -> tuple[int, int]:
+    """Configured ``(bands, rows)``; a missing one derived from the other, both from the
+    threshold when neither is set."""
+    if bands and rows:
+        return bands, rows
+    if bands:
+        return bands, max(1, num_perm // bands)
+    if rows:
+        return max(1, num_perm // rows), rows
+    return optimal_bands(threshold, num_perm)
+
+
 def band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
     """One uint64 key per (document, band): a mix of the band's ``rows`` minima."""
     n = signatures.shape[0]

@@ -26,7 +26,7 @@ from corpuskit.dedup import codes
 from corpuskit.dedup.clusters import choose_kept, components
 from corpuskit.dedup.headline import headline_candidates
 from corpuskit.dedup.keys import canonical_urls, fold_series
-from corpuskit.dedup.lsh import band_keys, candidate_pairs, optimal_bands
+from corpuskit.dedup.lsh import band_keys, candidate_pairs, resolve_bands
 from corpuskit.dedup.minhash import estimate_similarity
 from corpuskit.dedup.parallel import bulk_signatures
 from corpuskit.progress import ProgressCallback
@@ -113,13 +113,7 @@ def _verified_near_pairs(
 
 
 def _bands(options: DedupOptions) -> tuple[int, int]:
-    if options.bands and options.rows:
-        return options.bands, options.rows
-    if options.bands:
-        return options.bands, max(1, options.num_perm // options.bands)
-    if options.rows:
-        return max(1, options.num_perm // options.rows), options.rows
-    return optimal_bands(options.threshold, options.num_perm)
+    return resolve_bands(options.threshold, options.num_perm, options.bands, options.rows)
 
 
 def dedup(

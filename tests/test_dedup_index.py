@@ -1,0 +1,146 @@
+"""The persistent duplicate index: build, add, query, and clear errors for a broken index."""
+
+from __future__ import annotations
+
+import json
+
+import polars as pl
+import pytest
+from _dedup_texts import (
+    OTHER_SENTENCES,
+    SENTENCES,
+    article,
+    orthographic_variant,
+    paragraph_dropped,
+)
+
+from corpuskit.config import DedupOptions
+from corpuskit.dedup.index import MANIFEST, add_to_index, build_index, open_index
+from corpuskit.errors import DedupIndexError
+
+HEALTH = article(SENTENCES)
+MARKETS = article(OTHER_SENTENCES)
+UNRELATED = article(
+    [
+        "افتتح معرض الكتاب الدولي أبوابه أمام الزوار بمشاركة أكثر من خمسمائة دار نشر",
+        "ويتضمن البرنامج الثقافي للمعرض ندوات وأمسيات شعرية وورش عمل للأطفال والشباب",
+        "وقال مدير المعرض إن الدورة الحالية تحتفي بالأدب العربي الحديث وروادها",
+        "ويستمر المعرض عشرة أيام يوميا من العاشرة صباحا حتى العاشرة مساء",
+    ]
+)
+
+
+def corpus(texts: list[str], prefix: str, **columns) -> pl.DataFrame:
+    data = {"id": [f"{prefix}{i}" for i in range(len(texts))], "text": texts}
+    data.update(columns)
+    return pl.DataFrame(data)
+
+
+@pytest.fixture
+def index_path(tmp_path):
+    path = tmp_path / "idx"
+    build_index(corpus([HEALTH], "old", url=["http://example.com/a.html"]), path)
+    return path
+
+
+def test_query_names_the_copied_id_and_similarity(index_path):
+    incoming = corpus([orthographic_variant(HEALTH), paragraph_dropped(HEALTH), UNRELATED], "new")
+    result = open_index(index_path).query(incoming)
+    rows = {r["id"]: r for r in result.iter_rows(named=True)}
+    assert set(rows) == {"new0", "new1"}
+    assert rows["new0"] == {"id": "new0", "match_id": "old0", "similarity": 1.0,
+                            "match_kind": "exact"}  # fmt: skip
+    assert rows["new1"]["match_id"] == "old0"
+    assert rows["new1"]["match_kind"] == "near"
+    assert 0.5 <= rows["new1"]["similarity"] < 1.0
+
+
+def test_query_matches_a_canonical_url(index_path):
+    incoming = corpus([UNRELATED], "new", url=["https://www.example.com/a.html?utm_source=x"])
+    result = open_index(index_path).query(incoming)
+    assert result.rows() == [("new0", "old0", 1.0, "url")]
+
+
+def test_add_makes_new_documents_findable_and_keeps_old_ones(index_path):
+    add_to_index(corpus([MARKETS], "more"), index_path)
+    index = open_index(index_path)
+    assert index.documents == 2 and len(index.parts) == 2
+    result = index.query(corpus([paragraph_dropped(MARKETS) + " .", HEALTH], "new"))
+    assert dict(zip(result["id"], result["match_id"], strict=True)) == {
+        "new0": "more0",
+        "new1": "old0",
+    }
+
+
+def test_query_does_not_need_corpus_text(index_path):
+    """No text is stored: the index files hold keys, titles and signatures only."""
+    for file in index_path.glob("*.parquet"):
+        frame = pl.read_parquet(file)
+        assert "text" not in frame.columns
+        for column in frame.select(pl.col(pl.String)).columns:
+            assert not frame[column].drop_nulls().str.contains("وزارة الصحة").any()
+
+
+def test_index_uses_its_own_parameters(tmp_path):
+    path = tmp_path / "idx"
+    build_index(corpus([HEALTH], "old"), path, options=DedupOptions(shingle_size=2, num_perm=64))
+    index = open_index(path)
+    assert (index.parameters.shingle_size, index.parameters.num_perm) == (2, 64)
+    assert index.query(corpus([paragraph_dropped(HEALTH)], "new"))["match_id"].to_list() == ["old0"]
+
+
+def test_building_over_an_existing_folder_is_refused(index_path):
+    with pytest.raises(DedupIndexError, match="already exists"):
+        build_index(corpus([HEALTH], "x"), index_path)
+
+
+def test_missing_index_is_a_clear_error(tmp_path):
+    with pytest.raises(DedupIndexError, match="does not exist"):
+        open_index(tmp_path / "nowhere")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(DedupIndexError, match="manifest.json is missing"):
+        open_index(tmp_path / "empty")
+
+
+def test_version_mismatch_is_a_clear_error(index_path):
+    manifest = json.loads((index_path / MANIFEST).read_text())
+    manifest["version"] = 999
+    (index_path / MANIFEST).write_text(json.dumps(manifest))
+    with pytest.raises(DedupIndexError, match="version 999") as info:
+        open_index(index_path)
+    assert "rebuild" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "damage", ["manifest-json", "manifest-keys", "truncated-part", "lost-part"]
+)
+def test_corrupted_index_is_a_clear_error(index_path, damage):
+    manifest_file = index_path / MANIFEST
+    part = next(index_path.glob("*.bands.parquet"))
+    if damage == "manifest-json":
+        manifest_file.write_text("{not json")
+    elif damage == "manifest-keys":
+        manifest = json.loads(manifest_file.read_text())
+        del manifest["parameters"]
+        manifest_file.write_text(json.dumps(manifest))
+    elif damage == "truncated-part":
+        part.write_bytes(part.read_bytes()[:100])
+    else:
+        part.unlink()
+    with pytest.raises(DedupIndexError, match="corrupted"):
+        open_index(index_path).query(corpus([HEALTH], "new"))
+
+
+def test_garbage_in_a_part_of_the_right_size_is_caught_at_query(index_path):
+    part = next(index_path.glob("*.docs.parquet"))
+    part.write_bytes(b"x" * part.stat().st_size)
+    with pytest.raises(DedupIndexError, match="corrupted"):
+        open_index(index_path).query(corpus([HEALTH], "new"))
+
+
+def test_failed_build_leaves_nothing_behind(tmp_path):
+    path = tmp_path / "idx"
+    with pytest.raises(Exception):  # noqa: B017 - any failure inside the build
+        build_index(pl.DataFrame({"id": ["a"]}), path)
+    assert not path.exists()
+    assert list(tmp_path.iterdir()) == []
