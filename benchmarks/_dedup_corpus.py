@@ -98,14 +98,18 @@ def _orthography(doc: dict, rng: random.Random) -> dict:
 
 
 def _diacritics(doc: dict, rng: random.Random) -> dict:
-    out = [c + rng.choice(HARAKAT) if "\u0621" <= c <= "\u064a" and rng.random() < 0.3 else c
-           for c in doc["text"]]  # fmt: skip
+    out = [
+        c + rng.choice(HARAKAT) if "\u0621" <= c <= "\u064a" and rng.random() < 0.3 else c
+        for c in doc["text"]
+    ]
     return {**doc, "text": "".join(out)}
 
 
 def _tatweel(doc: dict, rng: random.Random) -> dict:
-    words = [w[:2] + "\u0640" + w[2:] if len(w) > 3 and rng.random() < 0.2 else w
-             for w in doc["text"].split(" ")]  # fmt: skip
+    words = [
+        w[:2] + "\u0640" + w[2:] if len(w) > 3 and rng.random() < 0.2 else w
+        for w in doc["text"].split(" ")
+    ]
     return {**doc, "text": " ".join(words)}
 
 

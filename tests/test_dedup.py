@@ -190,8 +190,13 @@ def test_similarity_is_measured_against_the_kept_document_not_the_link():
 
 
 def test_output_is_independent_of_row_order_and_deterministic():
-    texts = [ORIGINAL, orthographic_variant(ORIGINAL), trimmed_ending(ORIGINAL),
-             article(OTHER_SENTENCES), punctuation_and_spacing(article(OTHER_SENTENCES))]  # fmt: skip
+    texts = [
+        ORIGINAL,
+        orthographic_variant(ORIGINAL),
+        trimmed_ending(ORIGINAL),
+        article(OTHER_SENTENCES),
+        punctuation_and_spacing(article(OTHER_SENTENCES)),
+    ]
     df = frame(texts)
     first = dedup(df).sort("id")
     assert first.equals(dedup(df).sort("id"))

@@ -48,8 +48,12 @@ def test_query_names_the_copied_id_and_similarity(index_path):
     result = open_index(index_path).query(incoming)
     rows = {r["id"]: r for r in result.iter_rows(named=True)}
     assert set(rows) == {"new0", "new1"}
-    assert rows["new0"] == {"id": "new0", "match_id": "old0", "similarity": 1.0,
-                            "match_kind": "exact"}  # fmt: skip
+    assert rows["new0"] == {
+        "id": "new0",
+        "match_id": "old0",
+        "similarity": 1.0,
+        "match_kind": "exact",
+    }
     assert rows["new1"]["match_id"] == "old0"
     assert rows["new1"]["match_kind"] == "near"
     assert 0.5 <= rows["new1"]["similarity"] < 1.0
@@ -98,7 +102,7 @@ def test_missing_index_is_a_clear_error(tmp_path):
     with pytest.raises(DedupIndexError, match="does not exist"):
         open_index(tmp_path / "nowhere")
     (tmp_path / "empty").mkdir()
-    with pytest.raises(DedupIndexError, match="manifest.json is missing"):
+    with pytest.raises(DedupIndexError, match=r"manifest\.json is missing"):
         open_index(tmp_path / "empty")
 
 

@@ -67,8 +67,15 @@ class IndexParameters:
         bands, rows = resolve_bands(
             options.threshold, options.num_perm, options.bands, options.rows
         )
-        return cls(options.num_perm, options.seed, options.shingle_size, options.threshold,
-                   bands, rows, options.min_words)  # fmt: skip
+        return cls(
+            options.num_perm,
+            options.seed,
+            options.shingle_size,
+            options.threshold,
+            bands,
+            rows,
+            options.min_words,
+        )
 
 
 def _document_table(
@@ -86,8 +93,13 @@ def _document_table(
     words = np.array([t.count(" ") + 1 if t else 0 for t in folded_list], dtype=np.int32)
     exact = [xxhash.xxh3_64_intdigest(t.encode()) if t else None for t in folded_list]
     urls = frame[schema.URL] if schema.URL in frame.columns else pl.Series([None] * frame.height)
-    signatures = bulk_signatures(folded_list, num_perm=params.num_perm, seed=params.seed,
-                                 shingle_size=params.shingle_size, workers=0)  # fmt: skip
+    signatures = bulk_signatures(
+        folded_list,
+        num_perm=params.num_perm,
+        seed=params.seed,
+        shingle_size=params.shingle_size,
+        workers=0,
+    )
     titles = (
         frame[title_col].cast(pl.String)
         if title_col in frame.columns
@@ -106,8 +118,9 @@ def _document_table(
     return table, signatures
 
 
-def _band_table(signatures: np.ndarray, words: np.ndarray, params: IndexParameters,
-                row_offset: int) -> pl.DataFrame:  # fmt: skip
+def _band_table(
+    signatures: np.ndarray, words: np.ndarray, params: IndexParameters, row_offset: int
+) -> pl.DataFrame:
     rows = np.flatnonzero(words >= params.min_words)
     keys = band_keys(signatures[rows], params.bands, params.rows)
     return pl.DataFrame(
@@ -119,8 +132,9 @@ def _band_table(signatures: np.ndarray, words: np.ndarray, params: IndexParamete
     ).sort("band", "key")
 
 
-def _write_part(folder: Path, name: str, frame: pl.DataFrame, params: IndexParameters,
-                row_offset: int) -> dict[str, Any]:  # fmt: skip
+def _write_part(
+    folder: Path, name: str, frame: pl.DataFrame, params: IndexParameters, row_offset: int
+) -> dict[str, Any]:
     docs, signatures = _document_table(frame, params)
     bands = _band_table(signatures, docs["words"].to_numpy(), params, row_offset)
     docs_file, bands_file = f"{name}.docs.parquet", f"{name}.bands.parquet"
@@ -245,12 +259,19 @@ class DedupIndex:
             .cast(QUERY_SCHEMA)
         )
 
-    def _near(self, part: dict, stored: pl.DataFrame, signatures: np.ndarray,
-              incoming: pl.DataFrame) -> pl.DataFrame:  # fmt: skip
+    def _near(
+        self, part: dict, stored: pl.DataFrame, signatures: np.ndarray, incoming: pl.DataFrame
+    ) -> pl.DataFrame:
         params = self.parameters
         long_rows = np.flatnonzero(incoming["words"].to_numpy() >= params.min_words)
-        empty = pl.DataFrame(schema={"q": pl.UInt32, "match_id": pl.String,
-                                     "similarity": pl.Float64, "match_kind": pl.String})  # fmt: skip
+        empty = pl.DataFrame(
+            schema={
+                "q": pl.UInt32,
+                "match_id": pl.String,
+                "similarity": pl.Float64,
+                "match_kind": pl.String,
+            }
+        )
         if long_rows.size == 0:
             return empty
         keys = band_keys(signatures[long_rows], params.bands, params.rows)

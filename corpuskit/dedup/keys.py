@@ -94,11 +94,33 @@ def fold_one(text: str | None) -> str:
 _TRACKING_PREFIXES = ("utm_", "fb_", "ga_", "mc_", "pk_")
 _TRACKING_KEYS = frozenset(
     {
-        "fbclid", "gclid", "dclid", "msclkid", "yclid", "igshid", "ref", "ref_src", "src",
-        "source", "cmp", "ocid", "mod", "amp", "output", "weekly", "share", "from",
-        "s", "xtor", "partner", "spref", "feature", "rss", "print",
+        "fbclid",
+        "gclid",
+        "dclid",
+        "msclkid",
+        "yclid",
+        "igshid",
+        "ref",
+        "ref_src",
+        "src",
+        "source",
+        "cmp",
+        "ocid",
+        "mod",
+        "amp",
+        "output",
+        "weekly",
+        "share",
+        "from",
+        "s",
+        "xtor",
+        "partner",
+        "spref",
+        "feature",
+        "rss",
+        "print",
     }
-)  # fmt: skip
+)
 
 
 def canonical_url(url: str | None) -> str | None:

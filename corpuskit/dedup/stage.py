@@ -188,8 +188,9 @@ def dedup(
     labels, kept = _clusters_without_chains(
         view, all_pairs, full_signatures, canon, floor=options.headline_body_threshold
     )
-    return _annotate(frame, view, labels, kept, all_pairs, kinds, full_signatures, canon, flags,
-                     flag_scores)  # fmt: skip
+    return _annotate(
+        frame, view, labels, kept, all_pairs, kinds, full_signatures, canon, flags, flag_scores
+    )
 
 
 def _clusters_without_chains(
@@ -310,10 +311,17 @@ def _annotate(
         flagged_once.add((flagged, other))
         for key, value in zip(
             found,
-            (flagged, "title", codes.HEADLINE_FLAG, "flag", 0, _title_length(frame, flagged),
-             f"headline matches {ids[other]} (score {score:.0f}) but the bodies differ"),
+            (
+                flagged,
+                "title",
+                codes.HEADLINE_FLAG,
+                "flag",
+                0,
+                _title_length(frame, flagged),
+                f"headline matches {ids[other]} (score {score:.0f}) but the bodies differ",
+            ),
             strict=True,
-        ):  # fmt: skip
+        ):
             found[key].append(value)
     merged = _append_findings(frame, found)
     columns = [
