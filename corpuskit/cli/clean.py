@@ -1,0 +1,126 @@
+"""``corpuskit clean``: a raw corpus in, a cleaned corpus, its rejects and a report out."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import click
+
+from corpuskit import pipeline
+from corpuskit.cli.common import fail, user_errors_exit
+from corpuskit.cli.progress import progress_bars
+from corpuskit.config import Config, load_config
+
+
+def _apply_flags(config: Config, **flags: object) -> Config:
+    """Command-line flags override the configuration file."""
+    changes = {k: v for k, v in flags.items() if v is not None}
+    if not changes:
+        return config
+    return config.replace(input=dataclasses.replace(config.input, **changes))
+
+
+@click.command()
+@click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(path_type=Path, file_okay=False),
+    help=f"Output folder (default for the bundled sample: {pipeline.DEFAULT_OUT}).",
+)
+@click.option("--overwrite", is_flag=True, help="Replace the output folder if it exists.")
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="TOML config file (default: corpuskit.toml or [tool.corpuskit] in pyproject.toml).",
+)
+@click.option("--text-col", help="Column holding the article body (default: detected).")
+@click.option("--title-col", help="Column holding the headline (default: detected).")
+@click.option("--id-col", help="Column holding the document id (default: detected or derived).")
+@click.option("--strict", is_flag=True, default=None, help="Stop at the first malformed record.")
+@click.option("--no-validate", is_flag=True, help="Skip the boilerplate and quality rules.")
+@click.option("--no-dedup", is_flag=True, help="Skip duplicate detection.")
+@click.option("--workers", type=int, help="Processes to use (default: all cores).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bars and no summary.")
+@user_errors_exit
+def clean(
+    inputs: tuple[Path, ...],
+    out: Path | None,
+    overwrite: bool,
+    config_file: Path | None,
+    text_col: str | None,
+    title_col: str | None,
+    id_col: str | None,
+    strict: bool | None,
+    no_validate: bool,
+    no_dedup: bool,
+    workers: int | None,
+    quiet: bool,
+) -> None:
+    """Clean INPUTS (JSONL[.gz|.zst], Parquet, CSV, folders of .txt) into --out.
+
+    With no INPUTS, runs on the bundled sample in seeds/ and writes reports/latest/.
+    Writes clean.parquet, rejected.parquet, findings.parquet, summary.json and
+    report.html; every input document ends up in exactly one of clean or rejected.
+    """
+    if no_validate and no_dedup:
+        fail("--no-validate and --no-dedup together leave nothing to do; drop one of them")
+    config = load_config(config_file)
+    config = _apply_flags(
+        config, text_col=text_col, title_col=title_col, id_col=id_col, strict=strict
+    )
+    if workers is not None:
+        config = config.replace(workers=workers)
+    paths = list(inputs)
+    if not paths:
+        paths = pipeline.seed_inputs()
+        if not paths:
+            fail(f"no INPUT given and no bundled sample found in {pipeline.SEEDS_DIR}")
+        if out is None:
+            out, overwrite = pipeline.DEFAULT_OUT, True
+    if out is None:
+        fail("--out DIR is required when INPUTs are given (the folder the results go to)")
+    result = pipeline.clean(
+        paths,
+        out,
+        config=config,
+        overwrite=overwrite,
+        do_validate=not no_validate,
+        do_dedup=not no_dedup,
+        progress=progress_bars(not quiet),
+    )
+    if not quiet:
+        click.echo(format_summary(result.summary, result.out_dir, result.seconds))
+
+
+def format_summary(summary: dict, out_dir: Path, seconds: float) -> str:
+    """The short text summary printed after a run."""
+    docs = summary["documents"]
+    lines = [
+        f"{docs['in']:,} documents in: {docs['kept']:,} kept, {docs['rejected']:,} rejected"
+        f" ({seconds:.1f} s)",
+    ]
+    if summary["rejected_by_reason"]:
+        lines.append("rejected by reason:")
+        for reason, count in _top(summary["rejected_by_reason"]):
+            lines.append(f"  {reason:<12} {count:>8,}")
+    stripped = summary["stripped_by_rule"]
+    if stripped:
+        lines.append("lines stripped by rule:")
+        for code, stats in sorted(stripped.items(), key=lambda kv: (-kv[1]["lines"], kv[0])):
+            lines.append(
+                f"  {code:<12} {stats['lines']:>8,} lines in {stats['documents']:,} documents"
+            )
+    clusters = summary["duplicates"]
+    lines.append(
+        f"duplicate clusters: {clusters['clusters']:,}"
+        f" ({clusters['documents_in_clusters']:,} documents)"
+    )
+    lines.append(f"report: {out_dir / 'report.html'}")
+    return "\n".join(lines)
+
+
+def _top(counts: dict[str, int]) -> list[tuple[str, int]]:
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
