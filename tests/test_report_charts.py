@@ -6,7 +6,7 @@ import itertools
 import xml.etree.ElementTree as ET
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from corpuskit.report.charts import bar_chart_svg, histogram_bins, histogram_svg, x_ticks
@@ -18,6 +18,7 @@ def _parse(svg: str) -> ET.Element:
     return ET.fromstring(svg)
 
 
+@settings(max_examples=40, deadline=None)
 @given(
     st.lists(st.floats(min_value=0.001, max_value=1e6), min_size=1, max_size=200),
     st.integers(min_value=1, max_value=40),
@@ -98,3 +99,13 @@ def test_empty_charts_say_so():
 )
 def test_ticks_are_round_numbers_inside_the_range(low, high, log, expected):
     assert x_ticks(low, high, log=log) == pytest.approx(expected)
+
+
+def test_numpy_arrays_and_lists_bin_alike():
+    import numpy as np
+
+    values = [0.5, 3.0, 3.5, 9.0, float("nan")]
+    from_list = histogram_bins({"a": values}, bins=4)
+    from_array = histogram_bins({"a": np.array(values)}, bins=4)
+    assert from_list == from_array
+    assert sum(b.counts[0] for b in from_array) == 4

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from corpuskit.report.diff import Segment, context_window, highlight_spans, word_diff
@@ -10,6 +10,7 @@ from corpuskit.report.diff import Segment, context_window, highlight_spans, word
 words = st.lists(st.sampled_from(["أعلنت", "وزارة", "الصحة", "اليوم", "3", "news", "\n"]))
 
 
+@settings(max_examples=40, deadline=None)
 @given(words, words)
 def test_each_side_of_a_diff_reassembles_its_text(a, b):
     kept, copy = " ".join(a), " ".join(b)

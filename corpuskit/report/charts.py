@@ -16,6 +16,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from markupsafe import Markup, escape
 
 PALETTE = ("#3b6ea8", "#d9822b", "#2e8b57", "#b03a48", "#7a5195")
@@ -32,7 +33,7 @@ class Bin:
 
 
 def histogram_bins(
-    series: Mapping[str, Sequence[float]],
+    series: Mapping[str, Sequence[float] | np.ndarray],
     *,
     bins: int = 20,
     log: bool = False,
@@ -44,33 +45,44 @@ def histogram_bins(
     else the range of the data. With ``log`` only values > 0 are binned (a log axis has
     no place for 0); empty input gives no bins.
     """
-    values = [
-        [float(v) for v in vals if v is not None and math.isfinite(v) and (v > 0 or not log)]
-        for vals in series.values()
-    ]
-    flat = [v for vals in values for v in vals]
-    if not flat or bins < 1:
+    arrays = []
+    for vals in series.values():
+        if isinstance(vals, np.ndarray):
+            array = vals.astype(np.float64)
+        else:
+            array = np.asarray([np.nan if v is None else v for v in vals], dtype=np.float64)
+        keep = np.isfinite(array) & ((array > 0) if log else True)
+        arrays.append(array[keep])
+    if bins < 1 or not any(a.size for a in arrays):
         return []
-    low, high = domain if domain is not None else (min(flat), max(flat))
+    if domain is not None:
+        low, high = domain
+    else:
+        low = min(float(a.min()) for a in arrays if a.size)
+        high = max(float(a.max()) for a in arrays if a.size)
     scale = math.log10 if log else float
     lo, hi = scale(low), scale(high)
     if hi == lo:
         hi = lo + 1.0
     width = (hi - lo) / bins
-    counts = [[0] * len(values) for _ in range(bins)]
-    for s, vals in enumerate(values):
-        for v in vals:
-            index = min(max(int((scale(v) - lo) / width), 0), bins - 1)
-            counts[index][s] += 1
+    counts = []
+    for array in arrays:
+        scaled = np.log10(array) if log else array
+        index = np.clip(((scaled - lo) / width).astype(np.int64), 0, bins - 1)
+        counts.append(np.bincount(index, minlength=bins))
     unscale = (lambda x: 10**x) if log else (lambda x: x)
     return [
-        Bin(unscale(lo + i * width), unscale(lo + (i + 1) * width), tuple(counts[i]))
+        Bin(
+            unscale(lo + i * width),
+            unscale(lo + (i + 1) * width),
+            tuple(int(c[i]) for c in counts),
+        )
         for i in range(bins)
     ]
 
 
 def histogram_svg(
-    series: Mapping[str, Sequence[float]],
+    series: Mapping[str, Sequence[float] | np.ndarray],
     *,
     title: str,
     x_label: str,

@@ -168,8 +168,8 @@ def _charts(
             "cleaning, kept documents after.",
             "svg": histogram_svg(
                 {
-                    "before": before.to_series().to_list(),
-                    "after (kept)": after.to_series().to_list(),
+                    "before": before.to_series().cast(pl.Float64).to_numpy(),
+                    "after (kept)": after.to_series().cast(pl.Float64).to_numpy(),
                 },
                 title="Body length",
                 x_label="characters",
@@ -195,9 +195,31 @@ def _charts(
             "caption": "Share of the body removed, for kept documents that had something "
             "stripped. A bump near 1.0 means a rule is eating whole articles.",
             "svg": histogram_svg(
-                {"documents": strip_share["share"].to_list()},
+                {"documents": strip_share["share"].cast(pl.Float64).to_numpy()},
                 title="Share of body stripped",
                 x_label="fraction removed",
+                bins=20,
+                domain=(0.0, 1.0),
+            ),
+        }
+    )
+    letters = (
+        clean_lazy.select(pl.col(after_col).cast(pl.String()).fill_null("").alias("t"))
+        .filter(pl.col("t").str.len_chars() > 0)
+        .select(
+            (pl.col("t").str.count_matches(r"\p{L}") / pl.col("t").str.len_chars()).alias("share")
+        )
+        .collect()
+    )
+    charts.append(
+        {
+            "id": "chart-letter-share",
+            "caption": "Share of letters in each kept document's cleaned body (a classic "
+            "quality signal: tables, code, navigation residue and mojibake score low).",
+            "svg": histogram_svg(
+                {"documents": letters["share"].cast(pl.Float64).to_numpy()},
+                title="Letter share",
+                x_label="letters / characters",
                 bins=20,
                 domain=(0.0, 1.0),
             ),
@@ -211,7 +233,7 @@ def _charts(
                     "id": f"chart-{sections.anchor('score', name)}",
                     "caption": f"Distribution of {name} over kept documents.",
                     "svg": histogram_svg(
-                        {name: values.to_list()}, title=name, x_label=name, bins=20
+                        {name: values.to_numpy()}, title=name, x_label=name, bins=20
                     ),
                 }
             )
@@ -226,7 +248,7 @@ def _charts(
             "id": "chart-similarity",
             "caption": "Similarity of each copy to the document it duplicates.",
             "svg": histogram_svg(
-                {"copies": similarity[schema.SIMILARITY].to_list()},
+                {"copies": similarity[schema.SIMILARITY].to_numpy()},
                 title="Duplicate similarity",
                 x_label="similarity",
                 bins=20,
