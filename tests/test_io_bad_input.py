@@ -229,3 +229,49 @@ def test_csv_with_ragged_rows(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="not a readable CSV file") as err:
         read_corpus([path])
     assert str(path) in str(err.value) and "quote" in err.value.hint
+
+
+def test_null_text_in_a_table_is_a_drop_finding(tmp_path: Path) -> None:
+    path = tmp_path / "nulls.parquet"
+    pl.DataFrame({"id": ["a", "b"], "text": ["ok", None]}).write_parquet(path)
+    frame = read_corpus([path])
+    assert frame["text"].to_list() == ["ok", None]
+    table = findings_of(frame)
+    assert table.select("doc_id", "code", "action").rows() == [("b", "IO003", "drop")]
+    assert f"{path}:2" in table["excerpt"].item()
+
+
+def test_empty_csv_field_is_an_empty_string(tmp_path: Path) -> None:
+    path = tmp_path / "blank.csv"
+    path.write_text('id,title,text\n1,,\n2,"",x\n')
+    frame = read_corpus([path])
+    assert frame.select("title", "text").rows() == [("", ""), ("", "x")]
+    assert findings_of(frame).height == 0
+
+
+def test_json_array_with_unusable_items(tmp_path: Path) -> None:
+    path = tmp_path / "items.json"
+    path.write_text(json.dumps([{"text": "ok"}, "just a string", {"text": 3}]))
+    frame = read_corpus([path])
+    assert frame["text"].to_list() == ["ok", '"just a string"', '{"text": 3}']
+    assert findings_of(frame).select("doc_id", "code").rows() == [
+        ("items:2", "IO002"),
+        ("items:3", "IO003"),
+    ]
+
+
+def test_broken_json_array_names_line_and_column(tmp_path: Path) -> None:
+    path = tmp_path / "broken.json"
+    path.write_text('[\n  {"text": "a"},\n  {"text": }\n]')
+    with pytest.raises(InputError, match=r"broken.json: not valid JSON at line 3, column 12"):
+        read_corpus([path])
+
+
+def test_byte_order_marks_are_not_part_of_the_data(tmp_path: Path) -> None:
+    jsonl = tmp_path / "bom.jsonl"
+    jsonl.write_bytes(b"\xef\xbb\xbf" + b'{"text": "a"}\n')
+    csv = tmp_path / "bom.csv"
+    csv.write_bytes(b"\xef\xbb\xbf" + b"text,id\nb,x\n")
+    frame = read_corpus([jsonl, csv])
+    assert frame.select("id", "text").rows() == [("bom.jsonl:1", "a"), ("x", "b")]
+    assert findings_of(frame).height == 0

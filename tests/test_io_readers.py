@@ -105,6 +105,19 @@ def test_parquet_file_and_folder_of_parts(tmp_path: Path) -> None:
     check_articles(read)
     assert read["origin_line"].to_list() == [1, 2, 1]
     assert read["origin_file"].to_list()[2].endswith("part-1.parquet")
+    assert read["year"].to_list() == ["2018"] * 3  # hive partition value carried
+
+
+def test_hive_partition_values_become_columns(tmp_path: Path) -> None:
+    dataset = tmp_path / "dataset"
+    for outlet in ("bbc", "cnn"):
+        (dataset / f"outlet={outlet}").mkdir(parents=True)
+        pl.DataFrame({"text": [f"from {outlet}"]}).write_parquet(
+            dataset / f"outlet={outlet}" / "part-0.parquet"
+        )
+    frame = read_corpus([dataset])
+    # "outlet" is a source alias, so the partition value becomes the canonical source
+    assert frame.select("text", "source").rows() == [("from bbc", "bbc"), ("from cnn", "cnn")]
 
 
 def test_csv_reads_every_column_as_a_string() -> None:

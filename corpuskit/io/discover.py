@@ -39,6 +39,8 @@ class InputFile:
     resolved: Path
     # Short readable name, unique among the files of one call; derived ids start with it.
     label: str = ""
+    # Hive-style partition values from the folders of a Parquet dataset (year=2018/...).
+    partition: tuple[tuple[str, str], ...] = ()
 
 
 def split_extension(path: Path) -> tuple[str, str, str]:
@@ -88,7 +90,18 @@ def expand_folder(folder: Path) -> list[InputFile]:
         )
     kind = "parquet" if parquet else "txt"
     root = folder.resolve()
-    return [InputFile(p, kind, root / p.relative_to(folder)) for p in (parquet or texts)]
+    return [
+        InputFile(p, kind, root / p.relative_to(folder), partition=hive_partition(p, folder))
+        for p in (parquet or texts)
+    ]
+
+
+def hive_partition(path: Path, root: Path) -> tuple[tuple[str, str], ...]:
+    """``(("year", "2018"),)`` for ``root/year=2018/part-0.parquet``; () elsewhere."""
+    folders = path.relative_to(root).parts[:-1]
+    return tuple(
+        (key, value) for key, sep, value in (part.partition("=") for part in folders) if sep and key
+    )
 
 
 def discover_inputs(paths: Sequence[Path]) -> list[InputFile]:
@@ -112,7 +125,8 @@ def discover_inputs(paths: Sequence[Path]) -> list[InputFile]:
     _refuse_repeats(files)
     labels = unique_labels([f.resolved for f in files])
     return [
-        InputFile(f.path, f.kind, f.resolved, label) for f, label in zip(files, labels, strict=True)
+        InputFile(f.path, f.kind, f.resolved, label, f.partition)
+        for f, label in zip(files, labels, strict=True)
     ]
 
 

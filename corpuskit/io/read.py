@@ -11,6 +11,7 @@ import polars as pl
 from corpuskit import schema
 from corpuskit.config import InputOptions
 from corpuskit.errors import InputError
+from corpuskit.io import codes
 from corpuskit.io.canonical import (
     control_character_findings,
     text_files_to_canonical,
@@ -19,8 +20,8 @@ from corpuskit.io.canonical import (
 from corpuskit.io.discover import discover_inputs
 from corpuskit.io.ids import check_unique_ids
 from corpuskit.io.jsonl import read_json, read_jsonl
-from corpuskit.io.rawpart import RawPart
-from corpuskit.io.tabular import read_csv, read_parquet
+from corpuskit.io.rawpart import RawPart, append_findings, io_finding
+from corpuskit.io.tabular import read_csv, read_parquet, with_partition_columns
 from corpuskit.progress import ProgressCallback, no_progress
 
 _TEXT_BATCH = 1000  # text files per frame (and per progress report)
@@ -76,6 +77,8 @@ def read_corpus(
             continue
         for source in group:
             part = READERS[kind](source.path, options)
+            if source.partition:
+                part = with_partition_columns(part, source.partition)
             if part.frame.height:
                 frames.append(to_canonical(part, source, options))
             report(part.frame.height)
@@ -86,9 +89,24 @@ def read_corpus(
             hint="check that you passed the right files and that they are not empty",
         )
     frame = frames[0] if len(frames) == 1 else _concat(frames)
-    frame = control_character_findings(frame)
+    frame = control_character_findings(null_text_findings(frame))
     check_unique_ids(frame)
     return frame
+
+
+def null_text_findings(frame: pl.DataFrame) -> pl.DataFrame:
+    """Give each document whose text is null (a Parquet or CSV cell) a "drop" finding."""
+    rows = frame.with_row_index("__row").filter(pl.col(schema.TEXT).is_null())
+    if rows.height == 0:
+        return frame
+    code = codes.TEXT_NOT_A_STRING
+    added = {
+        row: [io_finding(code, None, f"{origin_file}:{origin_line}: the text is null")]
+        for row, origin_file, origin_line in rows.select(
+            "__row", schema.ORIGIN_FILE, schema.ORIGIN_LINE
+        ).iter_rows()
+    }
+    return append_findings(frame, added, schema.FINDINGS)
 
 
 def _concat(frames: list[pl.DataFrame]) -> pl.DataFrame:

@@ -2,7 +2,7 @@
 
 Parquet is read with polars as it is typed; the text column is cast to string later.
 CSV is read with every column as a string (a text that looks like a number stays the
-text it is). A ``.txt`` file is one document: the first line is the title and
+text it is, and an empty field is an empty string). A ``.txt`` file is one document: the first line is the title and
 everything after the first newline is the body, exactly.
 """
 
@@ -41,13 +41,28 @@ def read_parquet(path: Path, options: InputOptions) -> RawPart:
     return RawPart(path, "parquet", bookkeeping(frame, list(range(1, frame.height + 1))))
 
 
+def with_partition_columns(part: RawPart, partition: tuple[tuple[str, str], ...]) -> RawPart:
+    """Add the hive partition values of a dataset part as string columns it lacks."""
+    missing = [(key, value) for key, value in partition if key not in part.frame.columns]
+    if not missing:
+        return part
+    frame = part.frame.with_columns(
+        pl.lit(value, dtype=pl.String).alias(key) for key, value in missing
+    )
+    return RawPart(part.path, part.kind, frame)
+
+
 def read_csv(path: Path, options: InputOptions) -> RawPart:
     """Read a CSV file with a header row; every column is a string."""
     decoded = decode_bytes(read_bytes(path))
     if not decoded.text.strip():
         return RawPart(path, "csv", bookkeeping(pl.DataFrame(), []))
     try:
-        frame = pl.read_csv(io.BytesIO(decoded.text.encode("utf-8")), infer_schema=False)
+        frame = pl.read_csv(
+            io.BytesIO(decoded.text.encode("utf-8")),
+            infer_schema=False,  # every column is a string, as written
+            empty_string_is_null=False,  # an empty field is an empty string, not null
+        )
     except Exception as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise InputError(
