@@ -26,8 +26,9 @@ from corpuskit.dedup import codes
 from corpuskit.dedup.clusters import choose_kept, components
 from corpuskit.dedup.headline import headline_candidates
 from corpuskit.dedup.keys import canonical_urls, fold_series
-from corpuskit.dedup.lsh import band_keys, candidate_pairs, resolve_bands
+from corpuskit.dedup.lsh import resolve_bands
 from corpuskit.dedup.minhash import estimate_similarity
+from corpuskit.dedup.near import verified_near_pairs
 from corpuskit.dedup.parallel import bulk_signatures
 from corpuskit.progress import ProgressCallback
 
@@ -98,20 +99,6 @@ def _group_pairs(keys: pl.Series, rows: np.ndarray) -> np.ndarray:
     return linked.to_numpy().astype(np.int64).reshape(-1, 2)
 
 
-def _verified_near_pairs(
-    signatures: np.ndarray, rows: np.ndarray, options: DedupOptions
-) -> tuple[np.ndarray, np.ndarray]:
-    """LSH candidates among ``rows`` whose estimated similarity reaches the threshold."""
-    bands, band_rows = _bands(options)
-    keys = band_keys(signatures[rows], bands, band_rows)
-    pairs = candidate_pairs(rows, keys)
-    if pairs.size == 0:
-        return pairs, np.empty(0)
-    similarity = estimate_similarity(signatures[pairs[:, 0]], signatures[pairs[:, 1]])
-    keep = similarity >= options.threshold
-    return pairs[keep], similarity[keep]
-
-
 def _bands(options: DedupOptions) -> tuple[int, int]:
     return resolve_bands(options.threshold, options.num_perm, options.bands, options.rows)
 
@@ -162,7 +149,7 @@ def dedup(
     full_signatures[rows] = signatures
     long_rows = rows[view.word_counts[rows] >= options.min_words]
     if options.near:
-        near_pairs, _ = _verified_near_pairs(full_signatures, long_rows, options)
+        near_pairs, _ = verified_near_pairs(full_signatures, long_rows, options)
         add(near_pairs, KIND_NEAR)
     if progress:
         progress(n)

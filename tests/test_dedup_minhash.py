@@ -1,0 +1,146 @@
+"""Signatures, folding and keys: datasketch compatibility and equality with the reference."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pytest
+from _dedup_texts import OTHER_SENTENCES, SENTENCES, article, paragraph_dropped
+from datasketch import LeanMinHash, MinHash, MinHashLSH
+from datasketch.lsh import _optimal_param
+
+from corpuskit.dedup.keys import canonical_url, fold_series
+from corpuskit.dedup.lsh import band_keys, candidate_pairs, optimal_bands
+from corpuskit.dedup.minhash import hash_shingle, signatures, to_lean_minhash
+from corpuskit.dedup.near import near_duplicate_labels
+from corpuskit.normalize import fold
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+def reference_shingles(folded: str, k: int) -> list[bytes]:
+    words = folded.split(" ") if folded else []
+    if 0 < len(words) < k:
+        return [folded.encode()]
+    return [" ".join(words[i : i + k]).encode() for i in range(len(words) - k + 1)]
+
+
+TEXTS = [
+    fold(article(SENTENCES)),
+    fold(paragraph_dropped(article(SENTENCES))),
+    fold(article(OTHER_SENTENCES)),
+    "two words",
+    "",
+    "Ёлка и ежик в тумане 2019",
+]
+
+
+@pytest.mark.parametrize(("k", "num_perm", "seed"), [(3, 128, 1), (1, 64, 7), (5, 32, 42)])
+def test_signatures_equal_datasketch_minhash_with_the_same_shingles(k, num_perm, seed):
+    ours = signatures(TEXTS, num_perm=num_perm, seed=seed, shingle_size=k)
+    for row, text in zip(ours, TEXTS, strict=True):
+        theirs = MinHash(num_perm=num_perm, seed=seed, hashfunc=hash_shingle)
+        theirs.update_batch(reference_shingles(text, k))
+        assert theirs.scheme == "affine32"
+        np.testing.assert_array_equal(row, theirs.hashvalues)
+
+
+def test_lean_minhash_from_our_signature_estimates_like_datasketch():
+    ours = signatures(TEXTS[:3])
+    a, b = to_lean_minhash(ours[0], seed=1), to_lean_minhash(ours[1], seed=1)
+    assert isinstance(a, LeanMinHash)
+    assert a.jaccard(b) == pytest.approx(float((ours[0] == ours[1]).mean()))
+    lsh = MinHashLSH(threshold=0.5, num_perm=128)
+    for i, row in enumerate(ours):
+        lsh.insert(f"d{i}", to_lean_minhash(row, seed=1))
+    assert "d1" in lsh.query(a)
+    assert "d2" not in lsh.query(a)
+
+
+@pytest.mark.parametrize("threshold", [0.3, 0.5, 0.7, 0.9])
+def test_bands_and_rows_match_datasketch_optimum(threshold):
+    assert optimal_bands(threshold, 128) == _optimal_param(threshold, 128, 0.2, 0.8)
+    assert optimal_bands(threshold, 128, (0.5, 0.5)) == _optimal_param(threshold, 128, 0.5, 0.5)
+
+
+def test_large_buckets_give_linear_not_quadratic_pairs():
+    keys = np.zeros((500, 1), dtype=np.uint64)  # one furniture bucket of 500 documents
+    pairs = candidate_pairs(np.arange(500), keys, max_bucket=50)
+    assert pairs.shape[0] < 2 * 500
+    assert {0, 499} <= set(pairs.ravel().tolist())
+    small = candidate_pairs(np.arange(5), np.zeros((5, 1), dtype=np.uint64))
+    assert small.shape[0] == 10
+
+
+def test_band_keys_separate_bands():
+    sig = np.zeros((2, 8), dtype=np.uint32)
+    keys = band_keys(sig, 2, 4)
+    assert keys[0, 0] != keys[0, 1]  # equal values in different bands never collide
+    assert (keys[0] == keys[1]).all()
+
+
+def test_streaming_labels_match_batching_independently():
+    texts = [article(SENTENCES), paragraph_dropped(article(SENTENCES)), article(OTHER_SENTENCES)]
+    series = pl.Series(texts * 3)
+    whole = near_duplicate_labels([series])
+    batched = near_duplicate_labels([series.slice(0, 4), series.slice(4)], expected=2)
+    np.testing.assert_array_equal(whole, batched)
+    assert whole[0] == whole[1] == whole[3] != whole[2]
+
+
+FOLD_CASES = [
+    "الأمريكيّة، ٢٠١٥!",
+    "ﻻ ﺍﻟﻌﺮﺑﻴﺔ presentation forms",
+    "Straße ΟΔΥΣΣΕΥΣ fiancé café ﬁle",
+    "e\u0301 combining accent and \u200fbidi\u200e marks\ufeff",
+    "كلمة\u0640\u0640 طويلة ـ وحدها",
+    "snake_case__name and tabs\tand\nnewlines",
+    "٣٫٥ مليار ۱۲۳ ٢٠١٩",
+    "emoji ✅ and variation selector ❤️ ok",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", FOLD_CASES)
+def test_fold_series_equals_fold(text):
+    assert fold_series(pl.Series([text])).to_list() == [fold(text)]
+
+
+def test_fold_series_equals_fold_on_real_articles():
+    files = [
+        SHARED / "corpora" / "ant_corpus" / "articles.parquet",
+        SHARED / "corpora" / "tgcontest_story_pairs" / "pairs.parquet",
+    ]
+    if not all(f.is_file() for f in files):
+        pytest.skip("the shared corpora folder (../shared/corpora) is not available")
+    ant = pl.read_parquet(files[0], columns=["text"])["text"].sample(1500, seed=3)
+    tg = pl.read_parquet(files[1], columns=["text1"])["text1"]
+    for texts in (ant, tg):
+        assert fold_series(texts).to_list() == [fold(t or "") for t in texts.to_list()]
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("http://edition.cnn.com/a/b.html", "https://edition.cnn.com/a/b.html"),
+        ("http://www.al-madina.com/article/1.html", "http://al-madina.com/article/1.html?weekly"),
+        ("https://x.com/a?utm_source=tw&id=3", "https://x.com/a?id=3#comments"),
+        ("https://X.com:443/a/", "https://x.com/a"),
+    ],
+)
+def test_canonical_url_joins_spellings_of_one_article(a, b):
+    assert canonical_url(a) == canonical_url(b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("https://x.com/a?id=3", "https://x.com/a?id=4"),
+        ("https://x.com/a", "https://y.com/a"),
+        ("https://x.com/news/1", "https://x.com/news/2"),
+    ],
+)
+def test_canonical_url_keeps_different_articles_apart(a, b):
+    assert canonical_url(a) != canonical_url(b)
