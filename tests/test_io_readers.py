@@ -72,6 +72,11 @@ def test_blank_lines_are_skipped_but_counted(tmp_path: Path) -> None:
     frame = read_corpus([path])
     check_articles(frame)
     assert frame["origin_line"].to_list() == [2, 5, 6]
+    # a long line of nothing but whitespace is no record either
+    path.write_text(f"{lines[0]}\n{' ' * 500}\n{lines[1]}\n{lines[2]}\n", encoding="utf-8")
+    frame = read_corpus([path])
+    check_articles(frame)
+    assert frame["origin_line"].to_list() == [1, 3, 4]
 
 
 def test_json_array_and_single_object(tmp_path: Path) -> None:

@@ -41,6 +41,9 @@ from corpuskit.io.rawpart import (
 # A text value polars may have produced from a JSON number or boolean (short by nature).
 _NUMBER_OR_BOOLEAN = r"^(?:-?[0-9][0-9.eE+\-]*|true|false)$"
 
+# Lines longer than this are taken to hold a record without looking at them.
+_SHORT_LINE = 64
+
 Record = tuple[int, str]  # (1-based line number, raw line)
 
 
@@ -49,19 +52,18 @@ def read_jsonl(path: Path, options: InputOptions) -> RawPart:
     data = read_bytes(path)
     if not data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         # Plain UTF-8 goes to polars as it is; lines are decoded only where needed.
-        byte_lines = data.split(b"\n")
-        numbers = [n for n, line in enumerate(byte_lines, start=1) if line.strip()]
+        numbers, starts = _record_lines(data)
         frame = _fast_path(data, numbers)
         if frame is not None:
 
             def record(i: int) -> Record:
-                raw = byte_lines[numbers[i] - 1].decode("utf-8", errors="replace")
+                k = numbers[i] - 1
+                end = starts[k + 1] - 1 if k + 1 < len(starts) else len(data)
+                raw = data[starts[k] : end].decode("utf-8", errors="replace")
                 return numbers[i], raw.rstrip("\r")
 
             return RawPart(path, "jsonl", _recheck_text_values(frame, record, path, options))
-        del byte_lines, numbers
     decoded = decode_bytes(data)
-    del data
     records = [
         (number, line.rstrip("\r"))
         for number, line in enumerate(decoded.text.split("\n"), start=1)
@@ -104,6 +106,28 @@ def read_json(path: Path, options: InputOptions) -> RawPart:
     parsed = [(i, json.dumps(item, ensure_ascii=False), item) for i, item in enumerate(items, 1)]
     frame = _records_frame(parsed, path, options)
     return RawPart(path, "json", _encoding_findings(frame, decoded, path, options, whole_file=True))
+
+
+def _record_lines(data: bytes) -> tuple[list[int], list[int]]:
+    """1-based numbers of the lines that hold more than whitespace, and the byte offset
+    where every line starts (lines are found with ``bytes.find``, never copied).
+
+    Only short lines are looked at; a long line of nothing but whitespace would make
+    polars find fewer records than expected, and the careful path then takes over.
+    """
+    numbers: list[int] = []
+    starts: list[int] = []
+    start, number = 0, 1
+    size = len(data)
+    while start <= size:
+        end = data.find(b"\n", start)
+        if end < 0:
+            end = size
+        starts.append(start)
+        if end - start > _SHORT_LINE or data[start:end].strip():
+            numbers.append(number)
+        start, number = end + 1, number + 1
+    return numbers, starts
 
 
 def _fast_path(payload: bytes, numbers: list[int]) -> pl.DataFrame | None:
