@@ -45,9 +45,6 @@ RESERVED: frozenset[str] = frozenset(
     )
 )
 EXTRA_SUFFIX = "_input"
-_TXT_MAPPING = {
-    c: (c if c in (schema.TITLE, schema.TEXT) else None) for c in schema.CANONICAL_COLUMNS
-}
 
 
 def extra_name(name: str, taken: set[str]) -> str:
@@ -63,9 +60,8 @@ def extra_name(name: str, taken: set[str]) -> str:
 def to_canonical(part: RawPart, source: InputFile, options: InputOptions) -> pl.DataFrame:
     """The canonical frame of one file: canonical, origin, extra, findings columns."""
     columns = part.input_columns
-    if source.kind == "txt":
-        mapping: dict[str, str | None] = dict(_TXT_MAPPING)
-    elif columns:
+    mapping: dict[str, str | None]
+    if columns:
         mapping = resolve_columns(columns, options, source.path)
     else:  # every record was malformed: nothing to map
         mapping = dict.fromkeys(schema.CANONICAL_COLUMNS)
