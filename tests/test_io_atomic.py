@@ -175,3 +175,17 @@ def test_inputs_are_never_modified(tmp_path: Path) -> None:
     with output_dir(tmp_path / "out", inputs=[data], overwrite=False) as staging:
         write_text_atomic("x", staging / "x.txt")
     assert (data.read_bytes(), data.stat().st_mtime_ns) == before
+
+
+def test_an_os_error_while_writing_is_an_output_error(tmp_path: Path) -> None:
+    (tmp_path / "taken").mkdir()
+    with pytest.raises(OutputError, match="cannot write the file"):
+        write_text_atomic("x", tmp_path / "taken")
+
+    def disk_full(fh) -> None:
+        fh.write(b"some bytes")
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(OutputError, match="No space left on device"):
+        write_atomic(tmp_path / "out.bin", disk_full)
+    assert folder_listing(tmp_path) == ["taken"]

@@ -42,7 +42,8 @@ def _umask() -> int:
 def write_atomic(path: Path, write: Callable[[IO[bytes]], None]) -> None:
     """Call ``write`` on a temporary file beside ``path``, then move it into place.
 
-    If ``write`` raises, the temporary file is removed and ``path`` is left as it was.
+    If ``write`` raises, the temporary file is removed and ``path`` is left as it was;
+    an operating-system error (disk full, no permission) becomes an :class:`OutputError`.
     """
     path = Path(path)
     folder = path.parent
@@ -62,6 +63,12 @@ def write_atomic(path: Path, write: Callable[[IO[bytes]], None]) -> None:
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private
         os.replace(tmp, path)
+    except OSError as exc:  # disk full, target is a folder, permissions...
+        tmp.unlink(missing_ok=True)
+        raise OutputError(
+            f"{path}: cannot write the file ({exc.strerror or exc})",
+            hint="check free space and permissions, or choose another output location",
+        ) from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
