@@ -56,9 +56,12 @@ class Document:
 
 @dataclass
 class Example:
+    """One finding of a rule, shown in the text around it."""
+
     doc_id: str
     source: str
     field: str
+    action: str
     segments: list[Segment]
     excerpt: str | None
     doc_anchor: str | None
@@ -244,6 +247,7 @@ def rule_examples(
                 doc_id=f["doc_id"],
                 source=source,
                 field=f["field"] or "text",
+                action=f["action"] or "flag",
                 segments=segments,
                 # A strip's excerpt repeats the highlighted text; other actions explain.
                 excerpt=f["excerpt"] if f["action"] != "strip" or not segments else None,
