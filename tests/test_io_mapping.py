@@ -158,3 +158,15 @@ def test_the_same_file_given_twice(tmp_path: Path) -> None:
         read_corpus([a, a])
     with pytest.raises(InputError, match="given twice"):
         read_corpus([a.parent, a])
+
+
+def test_io_codes_are_unique_and_complete() -> None:
+    from corpuskit.io import IO_CODES, io_code
+
+    assert len({c.code for c in IO_CODES}) == len(IO_CODES)
+    for c in IO_CODES:
+        assert c.code.startswith("IO") and c.action in ("flag", "strip", "drop")
+        assert c.severity in ("info", "warning", "error")
+        assert c.rationale and c.message and c.name == c.name.lower()
+        assert io_code(c.code) is c
+    assert io_code("IO999") is None

@@ -13,13 +13,14 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class IOCode:
-    """One input-problem code: stable identifier, kebab-case name, action, why."""
+    """One input-problem code: stable identifier, kebab-case name, action, why, what to do."""
 
     code: str
     name: str
     action: str
     severity: str
     rationale: str
+    message: str = ""
 
 
 MALFORMED_JSON = IOCode(
@@ -28,6 +29,7 @@ MALFORMED_JSON = IOCode(
     "drop",
     "error",
     "The line is not valid JSON; it is kept as the document text so nothing is lost silently.",
+    "fix the line (or drop it at the source); run with strict mode to stop at the first one",
 )
 NOT_AN_OBJECT = IOCode(
     "IO002",
@@ -35,6 +37,7 @@ NOT_AN_OBJECT = IOCode(
     "drop",
     "error",
     "A JSON Lines record must be an object with named fields; arrays and scalars have no text.",
+    "write one JSON object per line, with the text under a named field",
 )
 TEXT_NOT_A_STRING = IOCode(
     "IO003",
@@ -42,6 +45,7 @@ TEXT_NOT_A_STRING = IOCode(
     "drop",
     "error",
     "The text field is missing, null, a number, an object or a list; only a string is a body.",
+    "give the document its text as a string, or map the right column with --text-col",
 )
 LEGACY_ENCODING = IOCode(
     "IO101",
@@ -50,6 +54,7 @@ LEGACY_ENCODING = IOCode(
     "warning",
     "The bytes were not UTF-8; a legacy encoding (e.g. Windows-1256) was detected "
     "confidently and used. Check the text reads correctly.",
+    "check that the text reads correctly, or re-export the feed as UTF-8",
 )
 UNDECODABLE_BYTES = IOCode(
     "IO102",
@@ -58,6 +63,7 @@ UNDECODABLE_BYTES = IOCode(
     "warning",
     "The bytes were not UTF-8 and no encoding could be detected confidently; "
     "invalid bytes were replaced with U+FFFD, so some characters are lost.",
+    "re-export the feed as UTF-8; some characters of this document were lost",
 )
 CONTROL_CHARACTERS = IOCode(
     "IO201",
@@ -66,6 +72,7 @@ CONTROL_CHARACTERS = IOCode(
     "warning",
     "NUL and other C0 control characters (other than tab, newline and carriage return) "
     "are residue of broken extraction or encoding; cleaning removes each run.",
+    "nothing to do: cleaning removes them; if they are frequent, fix the text extraction",
 )
 
 IO_CODES: tuple[IOCode, ...] = (
