@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from corpuskit.normalize import fold
 from corpuskit.rules import Rule
 from corpuskit.validate.document import Doc, Hit
+from corpuskit.validate.folding import fold_lines, key_of
 from corpuskit.validate.headlines import is_headline_like
-from corpuskit.validate.spans import split_lines
 
 # Lines longer than this many words are prose; never counted as repeated furniture.
 MAX_REPEATED_WORDS = 40
@@ -36,32 +36,52 @@ MIN_LEAD_WORDS = 8
 _SENTENCE = re.compile(r"^(.+?[.!?؟])(?:\s|$)")
 
 
-def line_keys(text: str) -> list[str]:
-    """Keys a line is counted under: its folded form, and its folded prefix if any."""
-    if len(text.split()) > MAX_REPEATED_WORDS:
+def line_keys(text: str, key: str) -> list[str]:
+    """Keys a line is counted under: its folded form ``key``, and its folded prefix
+    when it reads "fixed prefix: variable title"."""
+    if not key or len(text.split()) > MAX_REPEATED_WORDS:
         return []
-    folded = fold(text)
-    if not folded:
-        return []
-    keys = ["=" + folded]
-    m = _PREFIXED.match(text)
-    if m and is_headline_like(m.group(2), min_words=1, max_words=30, max_chars=300):
-        prefix = fold(m.group(1))
-        if len(prefix.split()) >= _MIN_PREFIX_WORDS:
-            keys.append("^" + prefix)
+    keys = ["=" + key]
+    if ":" in text or "|" in text:
+        m = _PREFIXED.match(text)
+        if m and is_headline_like(m.group(2), min_words=1, max_words=30, max_chars=300):
+            prefix = fold(m.group(1))
+            if len(prefix.split()) >= _MIN_PREFIX_WORDS:
+                keys.append("^" + prefix)
     return keys
+
+
+def _text_line_keys(text: str) -> set[str]:
+    lines = text.split("\n")
+    folded = fold_lines(text, len(lines))
+    keys: set[str] = set()
+    for raw, line in zip(lines, folded, strict=True):
+        if line:
+            keys.update(line_keys(raw, key_of(line)))
+    return keys
+
+
+def _first_lines(text: str):
+    start = 0
+    while start <= len(text):
+        end = text.find("\n", start)
+        if end < 0:
+            yield text[start:]
+            return
+        yield text[start:end]
+        start = end + 1
 
 
 def _lead_keys(text: str) -> list[str]:
     """Folded opening line and opening sentence of a document (long enough to be specific)."""
-    for line in split_lines(text):
-        if line.blank:
+    for raw in _first_lines(text):
+        if not raw.strip():
             continue
         keys = []
-        first = fold(line.text)
+        first = fold(raw)
         if len(first.split()) >= MIN_LEAD_WORDS:
             keys.append(first)
-        m = _SENTENCE.match(line.stripped)
+        m = _SENTENCE.match(raw.strip())
         if m:
             sentence = fold(m.group(1))
             if len(sentence.split()) >= MIN_LEAD_WORDS and sentence != first:
@@ -95,11 +115,7 @@ def count_lines(rows: Iterable[tuple[str | None, str | None]]) -> tuple[Counter,
     for source, text in rows:
         src = _source_key(source)
         sources[src] += 1
-        keys: set[str] = set()
-        for line in (text or "").split("\n"):
-            if line.strip():
-                keys.update(line_keys(line))
-        lines.update((src, k) for k in keys)
+        lines.update((src, k) for k in _text_line_keys(text or ""))
     return sources, lines
 
 
@@ -152,12 +168,12 @@ def repeated_line(doc: Doc, rule: Rule, corpus: CorpusStats | None) -> list[Hit]
         int(p.get("min_docs", 10)), float(p.get("min_prefix_share", 0.1)) * n_source
     )
     hits = []
-    for line in doc.lines:
+    for line, key in zip(doc.lines, doc.line_keys, strict=True):
         if line.blank:
             continue
-        for key in line_keys(line.text):
-            needed = full_needed if key.startswith("=") else prefix_needed
-            if corpus.line_docs.get((src, key), 0) >= needed:
+        for counted in line_keys(line.text, key):
+            needed = full_needed if counted.startswith("=") else prefix_needed
+            if corpus.line_docs.get((src, counted), 0) >= needed:
                 hits.append(doc.line_hit(line))
                 break
     return hits
@@ -173,10 +189,13 @@ def other_document_headline(doc: Doc, rule: Rule, corpus: CorpusStats | None) ->
     own_title = corpus.doc_title.get(doc.id, fold(doc.title))
     own_leads = set(corpus.doc_leads.get(doc.id, ()))
     hits = []
-    for position, line in enumerate(doc.content_lines()):
-        if position < skip_lines or len(line.text.split()) > 80:
+    position = -1
+    for line, folded in zip(doc.lines, doc.line_keys, strict=True):
+        if line.blank:
             continue
-        folded = fold(line.text)
+        position += 1
+        if position < skip_lines or len(folded) > 600:
+            continue
         if len(folded.split()) < 3 or folded == own_title or folded in own_leads:
             continue
         candidates = corpus.titles.get(folded, []) + corpus.leads.get(folded, [])

@@ -6,12 +6,11 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from corpuskit.normalize import fold_keep_punctuation
+from corpuskit.validate.folding import fold_lines, key_of
 from corpuskit.validate.spans import Line, split_lines
 
-
-_LETTER = re.compile(r"[^\W\d_]")
-_VISIBLE = re.compile(r"\S")
+_NOT_LETTER = re.compile(r"[\W\d_]+")
+_SPACE = re.compile(r"\s+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,28 +38,33 @@ class Doc:
     source: str | None
     lang: str | None
     lines: list[Line] = field(init=False)
-    _folded: dict[int, str] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.lines = split_lines(self.text)
 
+    @cached_property
+    def folded_lines(self) -> list[str]:
+        """Every line folded for matching, punctuation kept (see corpuskit.validate.folding)."""
+        return fold_lines(self.text, len(self.lines))
+
+    @cached_property
+    def line_keys(self) -> list[str]:
+        """Every line folded without punctuation: the key lines are compared by."""
+        return [key_of(line) for line in self.folded_lines]
+
     def folded(self, index: int) -> str:
-        """Line ``index`` folded for matching (cached)."""
-        value = self._folded.get(index)
-        if value is None:
-            value = fold_keep_punctuation(self.lines[index].text)
-            self._folded[index] = value
-        return value
+        """Line ``index`` folded for matching."""
+        return self.folded_lines[index]
 
     @cached_property
     def letter_count(self) -> int:
         """Letters in the text (any script), for the quality detectors."""
-        return len(_LETTER.findall(self.text))
+        return len(_NOT_LETTER.sub("", self.text))
 
     @cached_property
     def visible_count(self) -> int:
         """Non-whitespace characters in the text."""
-        return len(_VISIBLE.findall(self.text))
+        return len(_SPACE.sub("", self.text))
 
     def content_lines(self) -> list[Line]:
         return [line for line in self.lines if not line.blank]

@@ -44,15 +44,20 @@ def _example_frame(rule: Rule, example: Example) -> pl.DataFrame:
         }
     ]
     for i, doc in enumerate(example.corpus):
-        rows.append(
-            {
-                "id": doc.get("id", f"corpus-{i + 1}"),
-                "title": doc.get("title"),
-                "text": doc.get("text", ""),
-                "source": doc.get("source", source),
-                "lang": doc.get("lang", example.lang or default_lang),
-            }
-        )
+        # ``copies = "60"`` stands for sixty documents of that shape (ids and a
+        # counter in the title/text keep them distinct): corpus-level rules need a corpus.
+        copies = int(doc.get("copies", "1"))
+        for k in range(copies):
+            tag = f" {k + 1}" if copies > 1 else ""
+            rows.append(
+                {
+                    "id": doc.get("id", f"corpus-{i + 1}") + (f"-{k + 1}" if copies > 1 else ""),
+                    "title": (doc["title"] + tag) if "title" in doc else None,
+                    "text": doc.get("text", "").replace("{n}", str(k + 1)),
+                    "source": doc.get("source", source),
+                    "lang": doc.get("lang", example.lang or default_lang),
+                }
+            )
     schema = {k: pl.String for k in ("id", "title", "text", "source", "lang")}
     return pl.DataFrame(rows, schema=schema)
 

@@ -74,6 +74,6 @@ def _plainly_in_script(sample: str, expected: list[str]) -> bool:
     if not letters:
         return True
     for pattern, languages in _SCRIPTS.values():
-        if languages & set(expected) and len(pattern.findall(sample)) >= 0.95 * letters:
+        if languages & set(expected) and len(pattern.findall(sample)) >= 0.8 * letters:
             return "ar" in expected or pattern is not _SCRIPTS["arabic"][0]
     return False

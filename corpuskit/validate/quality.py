@@ -11,9 +11,8 @@ so Arabic punctuation (، ؛ ؟) is not a word and vocalised spellings count as 
 
 from __future__ import annotations
 
-from collections import Counter
-
 import re
+from collections import Counter
 
 from corpuskit.normalize import strip_diacritics
 from corpuskit.rules import Rule
@@ -66,22 +65,22 @@ def _words(text: str) -> list[str]:
 
 
 # Repetition is judged on the first words only: enough evidence, bounded cost.
-MAX_TOKENS = 4000
+MAX_TOKENS = 2000
 
 
 def _ngrams(tokens: list[str], n: int) -> list[tuple[str, ...]]:
     return list(zip(*(tokens[i:] for i in range(n)), strict=False))
 
 
-def _top_ngram_share(tokens: list[str], lengths: list[int], total: int, n: int) -> float:
-    """Share of characters covered by the most frequent n-gram (all its occurrences)."""
+def _top_ngram_share(tokens: list[str], total: int, n: int) -> tuple[float, int]:
+    """Share of characters covered by the most frequent n-gram, and its count."""
     grams = Counter(_ngrams(tokens, n))
     if not grams:
-        return 0.0
+        return 0.0, 0
     gram, count = grams.most_common(1)[0]
     if count < 2:
-        return 0.0
-    return count * sum(len(t) for t in gram) / total
+        return 0.0, count
+    return count * sum(len(t) for t in gram) / total, count
 
 
 def _duplicated_ngram_share(tokens: list[str], lengths: list[int], total: int, n: int) -> float:
@@ -112,11 +111,23 @@ def repetition(doc: Doc, rule: Rule, _corpus: object) -> list[Hit]:
         return _whole(doc)
     lengths = [len(t) for t in tokens]
     total = sum(lengths) or 1
-    for n, default in ((2, 0.3), (3, 0.28), (4, 0.26)):
-        if _top_ngram_share(tokens, lengths, total, n) > float(p.get(f"max_top_{n}gram", default)):
+    longest = max(lengths)
+    # The top n-gram occurs at most as often as the top 2-gram (each occurrence starts
+    # with one), so its share is at most count2 * n * longest / total: skip when small.
+    share2, count2 = _top_ngram_share(tokens, total, 2)
+    if share2 > float(p.get("max_top_2gram", 0.3)):
+        return _whole(doc)
+    for n, default in ((3, 0.28), (4, 0.26)):
+        limit = float(p.get(f"max_top_{n}gram", default))
+        if count2 * n * longest / total > limit and _top_ngram_share(tokens, total, n)[0] > limit:
             return _whole(doc)
+    # Words inside a repeated 7- or 10-gram are inside a repeated 5-gram: the 5-gram share
+    # bounds the others.
+    share5 = _duplicated_ngram_share(tokens, lengths, total, 5)
     for n, default in ((5, 0.6), (7, 0.55), (10, 0.5)):
         limit = float(p.get(f"max_duplicate_{n}gram", default))
-        if _duplicated_ngram_share(tokens, lengths, total, n) > limit:
+        if share5 > limit and (
+            n == 5 or _duplicated_ngram_share(tokens, lengths, total, n) > limit
+        ):
             return _whole(doc)
     return []
