@@ -345,3 +345,39 @@ def test_csp_blocks_markup_that_slipped_through(report, tmp_path):
             assert any("Content Security Policy" in text for text in _errors(chromium.events))
         finally:
             chromium.close()
+
+
+@pytest.fixture(scope="module")
+def seed_report(tmp_path_factory) -> Path:
+    """The report that ``corpuskit clean`` writes for the bundled sample (seeds/)."""
+    pipeline = pytest.importorskip("corpuskit.pipeline")
+    out = tmp_path_factory.mktemp("seeds") / "out"
+    pipeline.clean(pipeline.seed_inputs(), out)
+    return out / "report.html"
+
+
+def test_report_of_the_seed_run_renders_cleanly(seed_report):
+    with tempfile.TemporaryDirectory(prefix="corpuskit-chromium-") as profile:
+        chromium = Chromium(Path(profile))
+        try:
+            chromium.open(seed_report.as_uri())
+            assert _errors(chromium.events) == []
+            urls = {
+                e["params"]["request"]["url"]
+                for e in chromium.events
+                if e.get("method") == "Network.requestWillBeSent"
+            }
+            assert urls == {seed_report.as_uri()}
+            directions = chromium.evaluate(
+                "Array.from(document.querySelectorAll('#documents .text'))"
+                ".map(e => getComputedStyle(e).direction)"
+            )
+            assert directions and directions.count("rtl") >= len(directions) // 2
+            assert chromium.evaluate("document.querySelectorAll('#documents mark.strip').length")
+            assert chromium.evaluate("document.querySelectorAll('.pair .side-by-side').length")
+            assert chromium.evaluate(
+                "Array.from(document.querySelectorAll('svg.chart')).every(s => "
+                "s.getBoundingClientRect().width > 100)"
+            )
+        finally:
+            chromium.close()
