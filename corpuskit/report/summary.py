@@ -145,15 +145,39 @@ def _findings_with_docs(findings: pl.DataFrame, docs: pl.DataFrame) -> pl.DataFr
         ]
     )
     # Ids should be unique; if an input repeats one, attribute findings to its first row.
-    doc_info = docs.select(schema.ID, schema.SOURCE, "kept", schema.TEXT).unique(
+    doc_info = docs.select(schema.ID, schema.SOURCE, "kept").unique(
         subset=schema.ID, keep="first", maintain_order=True
-    )
-    joined = table.join(
-        doc_info, left_on="doc_id", right_on=schema.ID, how="left", maintain_order="left"
     )
     start = pl.col("start").fill_null(0).clip(lower_bound=0)
     end = pl.max_horizontal(pl.col("end").fill_null(0), start)
-    span = pl.col(schema.TEXT).str.slice(start, end - start)
+    joined = (
+        table.with_row_index("_row")
+        .join(doc_info, left_on="doc_id", right_on=schema.ID, how="left")
+        .with_columns(
+            start.alias("start"),
+            end.alias("end"),
+            (end - start).cast(pl.Int64).alias("chars"),
+            pl.col(schema.SOURCE).fill_null(NO_SOURCE),
+            pl.col("kept").fill_null(False),
+        )
+    )
+    return (
+        joined.join(_strip_lines(joined, docs), on="_row", how="left")
+        .with_columns(pl.col("lines").fill_null(0))
+        .sort("_row")
+        .drop("_row")
+    )
+
+
+def _strip_lines(findings: pl.DataFrame, docs: pl.DataFrame) -> pl.DataFrame:
+    """``_row, lines`` for strip findings: non-empty lines of the original text the span
+    touches (a title strip counts one line). Only strips need the document text."""
+    strips = findings.filter(pl.col("action") == "strip").select(
+        "_row", "doc_id", "field", "start", "end"
+    )
+    texts = docs.select(schema.ID, schema.TEXT).unique(subset=schema.ID, keep="first")
+    with_text = strips.join(texts, left_on="doc_id", right_on=schema.ID, how="left")
+    span = pl.col(schema.TEXT).str.slice(pl.col("start"), pl.col("end") - pl.col("start"))
     lines = (
         pl.when(pl.col("field") == "text")
         .then(
@@ -161,17 +185,10 @@ def _findings_with_docs(findings: pl.DataFrame, docs: pl.DataFrame) -> pl.DataFr
             .list.eval(pl.element().filter(pl.element().str.strip_chars() != ""))
             .list.len()
         )
-        .otherwise(pl.when(end > start).then(1).otherwise(0))
+        .otherwise(pl.when(pl.col("end") > pl.col("start")).then(1).otherwise(0))
         .cast(pl.Int64)
     )
-    return joined.with_columns(
-        start.alias("start"),
-        end.alias("end"),
-        (end - start).cast(pl.Int64).alias("chars"),
-        lines.alias("lines"),
-        pl.col(schema.SOURCE).fill_null(NO_SOURCE),
-        pl.col("kept").fill_null(False),
-    ).drop(schema.TEXT)
+    return with_text.select("_row", lines.alias("lines"))
 
 
 def _merged_span_chars(strips: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
