@@ -3,8 +3,10 @@
 A file's format comes from its extension (``.jsonl``, ``.ndjson``, ``.json``,
 ``.parquet``, ``.csv``, ``.txt``; JSON Lines and CSV may also end in ``.gz`` or
 ``.zst``). A folder is a Parquet dataset when it holds ``.parquet`` parts and a text
-folder when it holds ``.txt`` files (both searched recursively, in sorted order);
-a folder holding both or neither is an error that says what it found.
+folder when it holds ``.txt`` files (both searched recursively, in sorted order;
+hidden files and folders, whose names start with a dot, are skipped); a folder holding
+both or neither is an error that says what it found. Folder names of the form
+``key=value`` inside a Parquet dataset (hive partitions) become columns.
 """
 
 from __future__ import annotations
