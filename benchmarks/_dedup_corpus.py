@@ -162,48 +162,66 @@ def load_originals(
     return frame.head(limit) if limit else frame
 
 
-def make_copies(
+def iter_copies(
     originals: pl.DataFrame,
     *,
     n_docs: int,
+    batch_size: int = 10_000,
     seed: int = 7,
     copy_share: float = 0.5,
     max_edits: int = 2,
-) -> pl.DataFrame:
-    """A corpus of ``n_docs`` documents: originals and edited copies with known clusters.
+) -> Iterator[pl.DataFrame]:
+    """Batches of a corpus of ``n_docs`` documents: originals and edited copies.
 
     Columns: ``id, title, text, cluster`` (the original's id) and ``edits`` (the edit kinds
-    applied to a copy, empty for an original).
+    applied to a copy, empty for an original). Once every real article has been used,
+    new originals are made from thirds of three articles (for the scale runs).
     """
     rng = random.Random(seed)
     names = list(EDITS)
-    rows: list[dict] = []
     source = originals.select("id", "title", "text").to_dicts()
-    i = 0
-    while len(rows) < n_docs:
+    rows: list[dict] = []
+    made = i = 0
+    while made < n_docs:
         base = source[i % len(source)]
         serial = i // len(source)
         original = {**base, "id": f"{base['id']}#{serial}", "cluster": f"{base['id']}#{serial}"}
-        if serial:  # re-used article: a distinct variant so the scale runs stay realistic
+        if serial:
             original = _mix_variant(original, source, rng)
-        rows.append({**original, "edits": []})
+        group = [{**original, "edits": []}]
         if rng.random() < copy_share:
             for c in range(rng.choice([1, 1, 2, 3])):
                 kinds = rng.sample(names, rng.randint(1, max_edits))
                 copy = dict(original)
                 for kind in kinds:
                     copy = EDITS[kind](copy, rng)
-                rows.append({**copy, "id": f"{original['id']}/c{c}", "edits": kinds})
+                group.append({**copy, "id": f"{original['id']}/c{c}", "edits": kinds})
+        group = group[: n_docs - made]
+        rows.extend(group)
+        made += len(group)
         i += 1
-    frame = pl.DataFrame(rows[:n_docs], schema_overrides={"edits": pl.List(pl.String)})
-    return frame.select("id", "title", "text", "cluster", "edits")
+        if len(rows) >= batch_size or made >= n_docs:
+            yield _frame(rows)
+            rows = []
+
+
+def _frame(rows: list[dict]) -> pl.DataFrame:
+    return pl.DataFrame(rows, schema_overrides={"edits": pl.List(pl.String)}).select(
+        "id", "title", "text", "cluster", "edits"
+    )
+
+
+def make_copies(originals: pl.DataFrame, *, n_docs: int, **kwargs) -> pl.DataFrame:
+    """The whole corpus of :func:`iter_copies` as one frame."""
+    return pl.concat(list(iter_copies(originals, n_docs=n_docs, **kwargs)))
 
 
 def _mix_variant(doc: dict, source: list[dict], rng: random.Random) -> dict:
     """A new distinct article for the scale runs: thirds of three different articles."""
     parts = [paragraphs(doc["text"])]
     parts += [paragraphs(source[rng.randrange(len(source))]["text"]) for _ in range(2)]
-    text = "\n".join(p[len(p) * k // 3 : len(p) * (k + 1) // 3 or 1] for k, p in enumerate(parts))
+    pieces = [p[len(p) * k // 3 : max(1, len(p) * (k + 1) // 3)] for k, p in enumerate(parts)]
+    text = "\n".join(line for piece in pieces for line in piece)
     return {**doc, "text": text, "title": f"{doc['title']} {rng.randrange(10**6)}"}
 
 

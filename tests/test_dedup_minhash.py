@@ -13,8 +13,9 @@ from datasketch.lsh import _optimal_param
 
 from corpuskit.dedup.keys import canonical_url, fold_series
 from corpuskit.dedup.lsh import band_keys, candidate_pairs, optimal_bands
-from corpuskit.dedup.minhash import hash_shingle, signatures, to_lean_minhash
+from corpuskit.dedup.minhash import hash_text, signatures, to_lean_minhash
 from corpuskit.dedup.near import near_duplicate_labels
+from corpuskit.dedup.words import polynomial_hash, words
 from corpuskit.normalize import fold
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -28,12 +29,13 @@ def reference_shingles(folded: str, k: int) -> list[bytes]:
 
 
 TEXTS = [
-    fold(article(SENTENCES)),
-    fold(paragraph_dropped(article(SENTENCES))),
-    fold(article(OTHER_SENTENCES)),
+    article(SENTENCES),
+    paragraph_dropped(article(SENTENCES)),
+    article(OTHER_SENTENCES),
     "two words",
     "",
     "Ёлка и ежик в тумане 2019",
+    "Straße ﻻ café e\u0301 ✅ — with a ligature, an accent that composes and an emoji",
 ]
 
 
@@ -41,10 +43,33 @@ TEXTS = [
 def test_signatures_equal_datasketch_minhash_with_the_same_shingles(k, num_perm, seed):
     ours = signatures(TEXTS, num_perm=num_perm, seed=seed, shingle_size=k)
     for row, text in zip(ours, TEXTS, strict=True):
-        theirs = MinHash(num_perm=num_perm, seed=seed, hashfunc=hash_shingle)
-        theirs.update_batch(reference_shingles(text, k))
+        theirs = MinHash(num_perm=num_perm, seed=seed, hashfunc=hash_text)
+        theirs.update_batch(reference_shingles(fold(text), k))
         assert theirs.scheme == "affine32"
         np.testing.assert_array_equal(row, theirs.hashvalues)
+
+
+def test_words_fold_exactly_like_fold():
+    """Word counts and exact keys of the array path equal those of normalize.fold."""
+    texts = TEXTS + FOLD_CASES
+    tokens = words(texts, 3)
+    for i, text in enumerate(texts):
+        folded = fold(text)
+        assert tokens.word_counts[i] == len(folded.split())
+        assert tokens.exact_keys[i] == (polynomial_hash(folded) if folded else 0)
+
+
+def test_words_on_real_articles_equal_the_reference():
+    path = SHARED / "corpora" / "saudinewsnet" / "articles.parquet"
+    if not path.is_file():
+        pytest.skip("the shared corpora folder (../shared/corpora) is not available")
+    texts = pl.read_parquet(path, columns=["text"])["text"].sample(400, seed=5).to_list()
+    tokens = words(texts, 3)
+    for i, text in enumerate(texts):
+        folded = fold(text or "")
+        expected = [hash_text(s) for s in reference_shingles(folded, 3)]
+        assert tokens.hashes[tokens.doc_index == i].tolist() == expected
+        assert tokens.exact_keys[i] == (polynomial_hash(folded) if folded else 0)
 
 
 def test_lean_minhash_from_our_signature_estimates_like_datasketch():
@@ -144,3 +169,15 @@ def test_canonical_url_joins_spellings_of_one_article(a, b):
 )
 def test_canonical_url_keeps_different_articles_apart(a, b):
     assert canonical_url(a) != canonical_url(b)
+
+
+def test_words_match_fold_on_every_character_the_table_maps():
+    """Each mapped character, between letters of three scripts, folds as fold does."""
+    from corpuskit.dedup.words import fold_table
+
+    _, special = fold_table()
+    chars = [chr(cp) for cp in np.flatnonzero(~special)]
+    texts = [left + ch + right for ch in chars for left, right in (("a", "b"), ("ب", "ت"))]
+    tokens = words(texts, 3)
+    expected = [polynomial_hash(fold(t)) if fold(t) else 0 for t in texts]
+    assert tokens.exact_keys.tolist() == expected

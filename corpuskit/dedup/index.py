@@ -28,18 +28,17 @@ from typing import Any
 
 import numpy as np
 import polars as pl
-import xxhash
 
 from corpuskit import schema
 from corpuskit.config import DedupOptions
-from corpuskit.dedup.keys import canonical_urls, fold_series
+from corpuskit.dedup.keys import canonical_urls
 from corpuskit.dedup.lsh import band_keys, resolve_bands
 from corpuskit.dedup.minhash import estimate_similarity
-from corpuskit.dedup.parallel import bulk_signatures
+from corpuskit.dedup.parallel import sign_texts
 from corpuskit.errors import DedupIndexError
 
 FORMAT = "corpuskit-dedup-index"
-VERSION = 1
+VERSION = 2  # 2: shingle hashes over code points of the folded text
 MANIFEST = "manifest.json"
 MATCH_KINDS = ("exact", "url", "near")
 QUERY_SCHEMA = {
@@ -88,18 +87,19 @@ def _document_table(
     schema.require_columns(frame, (body_col,), "index")
     if schema.DROP_REASON in frame.columns:
         frame = frame.filter(pl.col(schema.DROP_REASON).is_null())
-    folded = fold_series(frame[body_col])
-    folded_list = folded.to_list()
-    words = np.array([t.count(" ") + 1 if t else 0 for t in folded_list], dtype=np.int32)
-    exact = [xxhash.xxh3_64_intdigest(t.encode()) if t else None for t in folded_list]
-    urls = frame[schema.URL] if schema.URL in frame.columns else pl.Series([None] * frame.height)
-    signatures = bulk_signatures(
-        folded_list,
+    signed = sign_texts(
+        frame[body_col].cast(pl.String).to_list(),
         num_perm=params.num_perm,
         seed=params.seed,
         shingle_size=params.shingle_size,
         workers=0,
     )
+    words = signed.word_counts.astype(np.int32)
+    exact = pl.Series(signed.exact_keys, dtype=pl.UInt64)
+    exact = pl.select(pl.when(exact != 0).then(exact)).to_series()
+    urls = frame[schema.URL] if schema.URL in frame.columns else pl.Series([None] * frame.height)
+    signatures = signed.signatures
+
     titles = (
         frame[title_col].cast(pl.String)
         if title_col in frame.columns
@@ -110,7 +110,7 @@ def _document_table(
             "id": frame[schema.ID].cast(pl.String),
             "title": titles,
             "url_key": canonical_urls(urls.cast(pl.String)),
-            "exact_key": pl.Series(exact, dtype=pl.UInt64),
+            "exact_key": exact,
             "words": words,
             "signature": pl.Series(signatures, dtype=pl.Array(pl.UInt32, params.num_perm)),
         }

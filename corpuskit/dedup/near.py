@@ -22,10 +22,9 @@ import polars as pl
 
 from corpuskit.config import DedupOptions
 from corpuskit.dedup.clusters import components
-from corpuskit.dedup.keys import fold_series
 from corpuskit.dedup.lsh import band_keys, candidate_pairs, resolve_bands
 from corpuskit.dedup.minhash import estimate_similarity
-from corpuskit.dedup.parallel import bulk_signatures
+from corpuskit.dedup.parallel import sign_texts
 
 
 def candidate_similarities(
@@ -68,23 +67,14 @@ class StreamingSignatures:
         self.count = 0
 
     def add(self, texts: pl.Series) -> None:
-        folded = fold_series(texts)
-        words = (
-            pl.select(
-                pl.when(folded.str.len_bytes() > 0)
-                .then(folded.str.count_matches(" ", literal=True) + 1)
-                .otherwise(0)
-            )
-            .to_series()
-            .to_numpy()
-        )
-        sigs = bulk_signatures(
-            folded.to_list(),
+        signed = sign_texts(
+            texts.to_list(),
             num_perm=self.options.num_perm,
             seed=self.options.seed,
             shingle_size=self.options.shingle_size,
             workers=self.workers,
         )
+        sigs, words = signed.signatures, signed.word_counts
         end = self.count + sigs.shape[0]
         if end > self._signatures.shape[0]:
             grow = max(end, 2 * self._signatures.shape[0])

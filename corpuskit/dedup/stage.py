@@ -29,7 +29,7 @@ from corpuskit.dedup.keys import canonical_urls, fold_series
 from corpuskit.dedup.lsh import resolve_bands
 from corpuskit.dedup.minhash import estimate_similarity
 from corpuskit.dedup.near import verified_near_pairs
-from corpuskit.dedup.parallel import bulk_signatures
+from corpuskit.dedup.parallel import sign_texts
 from corpuskit.progress import ProgressCallback
 
 KIND_EXACT, KIND_URL, KIND_NEAR, KIND_HEADLINE = "exact", "url", "near", "headline"
@@ -42,7 +42,8 @@ class MatchingView:
 
     ids: pl.Series
     body: pl.Series  # clean body (original characters), for lengths
-    folded: list[str]  # folded body
+    exact_keys: np.ndarray  # uint64 hash of the folded body (0: empty)
+    signatures: np.ndarray  # (n, num_perm) uint32 MinHash of the folded body
     folded_titles: list[str]
     word_counts: np.ndarray
     active: np.ndarray  # bool: takes part in matching
@@ -58,29 +59,28 @@ def _column_or(frame: pl.DataFrame, preferred: str, fallback: str) -> pl.Series:
     return pl.Series(fallback, [None] * frame.height, dtype=pl.String)
 
 
-def matching_view(frame: pl.DataFrame) -> MatchingView:
-    """Folded bodies and titles, word counts and the rows that take part."""
+def matching_view(frame: pl.DataFrame, options: DedupOptions, *, workers: int = 1) -> MatchingView:
+    """Signatures, exact keys and word counts of the folded bodies, folded titles, and
+    the rows that take part."""
     body = _column_or(frame, schema.TEXT_CLEAN, schema.TEXT)
     title = _column_or(frame, schema.TITLE_CLEAN, schema.TITLE)
-    folded = fold_series(body)
-    word_counts = (
-        pl.select(
-            pl.when(folded.str.len_bytes() > 0)
-            .then(folded.str.count_matches(" ", literal=True) + 1)
-            .otherwise(0)
-        )
-        .to_series()
-        .to_numpy()
+    signed = sign_texts(
+        body.to_list(),
+        num_perm=options.num_perm,
+        seed=options.seed,
+        shingle_size=options.shingle_size,
+        workers=workers,
     )
-    active = body.is_not_null().to_numpy() & (word_counts > 0)
+    active = body.is_not_null().to_numpy() & (signed.word_counts > 0)
     if schema.DROP_REASON in frame.columns:
         active &= frame[schema.DROP_REASON].is_null().to_numpy()
     return MatchingView(
         ids=frame[schema.ID].cast(pl.String),
         body=body.fill_null(""),
-        folded=folded.to_list(),
-        folded_titles=fold_series(title).to_list(),
-        word_counts=word_counts,
+        exact_keys=signed.exact_keys,
+        signatures=signed.signatures,
+        folded_titles=fold_series(title).to_list() if options.headline else [],
+        word_counts=signed.word_counts,
         active=active,
         urls=_column_or(frame, schema.URL, schema.URL),
         dates=_column_or(frame, schema.DATE, schema.DATE),
@@ -90,7 +90,9 @@ def matching_view(frame: pl.DataFrame) -> MatchingView:
 def _group_pairs(keys: pl.Series, rows: np.ndarray) -> np.ndarray:
     """Pairs (first row of the group, other row) for rows sharing a non-null key."""
     table = pl.DataFrame({"key": keys.gather(rows) if rows.size else keys.head(0), "row": rows})
-    table = table.drop_nulls("key").filter(pl.col("key") != "")
+    table = table.drop_nulls("key")
+    if table.schema["key"] == pl.String:
+        table = table.filter(pl.col("key") != "")
     linked = (
         table.with_columns(first=pl.col("row").min().over("key"))
         .filter(pl.col("row") != pl.col("first"))
@@ -121,7 +123,7 @@ def dedup(
     options = options or DedupOptions()
     schema.require_columns(frame, (schema.ID,), "dedup")
     n = frame.height
-    view = matching_view(frame)
+    view = matching_view(frame, options, workers=workers)
     rows = np.flatnonzero(view.active)
     edges: list[np.ndarray] = []
     kinds: list[str] = []
@@ -131,22 +133,14 @@ def dedup(
             edges.append(pairs)
             kinds.extend([kind] * pairs.shape[0])
 
-    folded_series = pl.Series(view.folded, dtype=pl.String)
     if options.exact:
-        add(_group_pairs(folded_series, rows), KIND_EXACT)
+        exact_keys = pl.Series(view.exact_keys, dtype=pl.UInt64)
+        add(_group_pairs(exact_keys, rows), KIND_EXACT)
     canon = canonical_urls(view.urls) if options.url else None
     if canon is not None:
         add(_group_pairs(canon, rows), KIND_URL)
 
-    signatures = bulk_signatures(
-        [view.folded[i] for i in rows],
-        num_perm=options.num_perm,
-        seed=options.seed,
-        shingle_size=options.shingle_size,
-        workers=workers,
-    )
-    full_signatures = np.zeros((n, options.num_perm), dtype=np.uint32)
-    full_signatures[rows] = signatures
+    full_signatures = view.signatures
     long_rows = rows[view.word_counts[rows] >= options.min_words]
     if options.near:
         near_pairs, _ = verified_near_pairs(full_signatures, long_rows, options)
@@ -201,7 +195,7 @@ def _clusters_without_chains(
     lengths = view.body.str.len_chars().to_numpy()
     labels = components(n, pairs)
     kept = choose_kept(labels, lengths, view.dates, view.ids)
-    folded = np.array(view.folded, dtype=object)
+    folded = view.exact_keys
     canon_arr = np.array(canon.to_list(), dtype=object) if canon is not None else None
     for _ in range(rounds):
         dropped = np.flatnonzero(kept != np.arange(n))
@@ -249,7 +243,7 @@ def _annotate(
         )
 
     # How each dropped copy relates to its kept document.
-    folded = np.array(view.folded, dtype=object)
+    folded = view.exact_keys
     kind = np.full(n, None, dtype=object)
     exact = dropped & (folded == folded[kept])
     kind[exact] = KIND_EXACT
