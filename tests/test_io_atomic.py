@@ -142,7 +142,7 @@ def test_output_path_that_is_a_file(tmp_path: Path) -> None:
     [
         ("corpus", "is the input"),
         ("corpus/run", "is inside the input"),
-        (".", "contains the input"),
+        ("corpus/../corpus", "is the input"),
     ],
 )
 def test_output_must_not_overlap_an_input(
@@ -155,6 +155,19 @@ def test_output_must_not_overlap_an_input(
     with pytest.raises(OutputError, match=message):
         open_output(Path(out), inputs=[Path("corpus")], overwrite=True)
     assert folder_listing(tmp_path) == ["corpus", "corpus/a.txt"]
+
+
+@pytest.mark.parametrize("out", [".", ".."])
+def test_output_must_not_be_the_current_folder_or_a_parent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, out: str
+) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "notes.txt").write_text("keep me")
+    monkeypatch.chdir(work)
+    with pytest.raises(OutputError, match="current folder or one of its parents"):
+        open_output(Path(out), inputs=[], overwrite=True)
+    assert (work / "notes.txt").read_text() == "keep me"
 
 
 def test_output_containing_an_input_file(tmp_path: Path) -> None:

@@ -99,6 +99,12 @@ def _is_within(inner: Path, outer: Path) -> bool:
 def check_output_location(out: Path, inputs: Sequence[Path], *, overwrite: bool) -> None:
     """Raise :class:`OutputError` when ``out`` cannot be used as the output folder."""
     target = out.resolve()
+    if _is_within(Path.cwd().resolve(), target):
+        raise OutputError(
+            f"output folder {out} is the current folder or one of its parents; replacing "
+            "it would delete everything in it",
+            hint="write the outputs into a folder of their own, e.g. --out reports/run1",
+        )
     for given in inputs:
         source = Path(given).resolve()
         if _is_within(target, source):
@@ -138,10 +144,10 @@ def output_dir(out: Path, *, inputs: Sequence[Path], overwrite: bool) -> Iterato
     """
     out = Path(out)
     check_output_location(out, inputs, overwrite=overwrite)
-    parent = out.resolve().parent
+    target = out.resolve()
     try:
-        parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(dir=parent, prefix=f".{out.name}.tmp-"))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.tmp-"))
         os.chmod(staging, 0o777 & ~_umask())  # mkdtemp makes it private
     except OSError as exc:
         raise OutputError(
@@ -153,7 +159,7 @@ def output_dir(out: Path, *, inputs: Sequence[Path], overwrite: bool) -> Iterato
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    _swap_into_place(staging, out.resolve())
+    _swap_into_place(staging, target)
 
 
 def _swap_into_place(staging: Path, target: Path) -> None:
