@@ -128,4 +128,4 @@ def encoding_excerpt(decoded: Decoded) -> str:
     """What happened to a document's bytes, for the excerpt of its encoding finding."""
     if decoded.encoding:
         return f"not UTF-8; decoded as {decoded.encoding}"
-    return "not UTF-8 and no confident encoding; invalid bytes replaced with U+FFFD"
+    return "not UTF-8 and no encoding was detected confidently; invalid bytes replaced with U+FFFD"

@@ -287,8 +287,13 @@ def _encoding_findings(
     if decoded.is_utf8 or frame.height == 0:
         return frame
     code = codes.LEGACY_ENCODING if decoded.encoding else codes.UNDECODABLE_BYTES
-    excerpt = encoding_excerpt(decoded)
-    affected = [whole_file or n in decoded.legacy_lines for n in frame[LINE].to_list()]
-    return add_whole_text_findings(
-        frame, affected, code, excerpt, text_column(frame, path, options)
-    )
+    what = encoding_excerpt(decoded)
+    if whole_file:
+        excerpts = dict.fromkeys(range(frame.height), f"the file is {what}")
+    else:
+        excerpts = {
+            i: f"line {number} is {what}"
+            for i, number in enumerate(frame[LINE].to_list())
+            if number in decoded.legacy_lines
+        }
+    return add_whole_text_findings(frame, excerpts, code, text_column(frame, path, options))

@@ -104,17 +104,18 @@ def text_column(frame: pl.DataFrame, path: Path, options: InputOptions) -> str |
 
 def add_whole_text_findings(
     frame: pl.DataFrame,
-    affected: list[bool],
+    excerpts: dict[int, str],
     code: IOCode,
-    excerpt: str,
     text_col: str | None,
 ) -> pl.DataFrame:
-    """Append a finding of ``code`` covering the whole text to each affected record."""
+    """Append a finding of ``code`` covering the whole text to the records at the given
+    0-based positions, each with its own excerpt."""
+    if not excerpts:
+        return frame
     texts = frame[text_col].cast(pl.String).to_list() if text_col else [None] * frame.height
     raw = frame[RAW].to_list()
     added = {
         i: [io_finding(code, raw[i] if raw[i] is not None else texts[i], excerpt)]
-        for i, hit in enumerate(affected)
-        if hit
+        for i, excerpt in excerpts.items()
     }
     return append_findings(frame, added)

@@ -72,11 +72,14 @@ def read_csv(path: Path, options: InputOptions) -> RawPart:
         ) from None
     frame = bookkeeping(frame, list(range(1, frame.height + 1)))
     if not decoded.is_utf8:
-        affected = _csv_rows_touching(decoded, frame.height)
         code = codes.LEGACY_ENCODING if decoded.encoding else codes.UNDECODABLE_BYTES
-        frame = add_whole_text_findings(
-            frame, affected, code, encoding_excerpt(decoded), text_column(frame, path, options)
-        )
+        what = encoding_excerpt(decoded)
+        excerpts = {
+            i: f"row {i + 1} is {what}"
+            for i, hit in enumerate(_csv_rows_touching(decoded, frame.height))
+            if hit
+        }
+        frame = add_whole_text_findings(frame, excerpts, code, text_column(frame, path, options))
     return RawPart(path, "csv", frame)
 
 
@@ -107,4 +110,4 @@ def read_txt_document(path: Path) -> tuple[str, str, dict[str, object] | None]:
     if decoded.is_utf8:
         return title, body, None
     code = codes.LEGACY_ENCODING if decoded.encoding else codes.UNDECODABLE_BYTES
-    return title, body, io_finding(code, body, encoding_excerpt(decoded))
+    return title, body, io_finding(code, body, f"the file is {encoding_excerpt(decoded)}")
