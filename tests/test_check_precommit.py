@@ -50,9 +50,11 @@ def data_repo(tmp_path: Path) -> Path:
     repo = tmp_path / "feeds"
     repo.mkdir()
     _git("init", "-q", cwd=repo)
-    articles = SAMPLE.read_text(encoding="utf-8").splitlines()[:3]
-    (repo / "good.jsonl").write_text("\n".join(articles) + "\n", encoding="utf-8")
-    (repo / "bad.jsonl").write_text(articles[0] + '\n{"id": "cut", "text": "نص\n', encoding="utf-8")
+    articles = SAMPLE.read_text(encoding="utf-8").splitlines()[:4]
+    (repo / "good.jsonl").write_text("\n".join(articles[:3]) + "\n", encoding="utf-8")
+    # ids must be unique across the files of one check, so bad.jsonl has its own article
+    bad = articles[3] + '\n{"id": "cut", "text": "نص\n'
+    (repo / "bad.jsonl").write_text(bad, encoding="utf-8")
     (repo / "notes.py").write_text("print('not a corpus file')\n", encoding="utf-8")
     return repo
 
