@@ -8,6 +8,7 @@ everything after the first newline is the body, exactly.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from pathlib import Path
@@ -53,16 +54,25 @@ def with_partition_columns(part: RawPart, partition: tuple[tuple[str, str], ...]
 
 
 def read_csv(path: Path, options: InputOptions) -> RawPart:
-    """Read a CSV file with a header row; every column is a string."""
-    decoded = decode_bytes(read_bytes(path))
-    if not decoded.text.strip():
+    """Read a CSV file with a header row; every column is a string.
+
+    UTF-8 bytes go to polars as they are; only a file polars rejects is decoded here,
+    either to read it in its legacy encoding or to confirm the problem is its CSV.
+    """
+    data = read_bytes(path)
+    if not data.strip():
         return RawPart(path, "csv", bookkeeping(pl.DataFrame(), []))
+    if not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            frame = _parse_csv(data)
+        except Exception:  # malformed CSV or bytes that are not UTF-8: look closer below
+            pass
+        else:
+            return RawPart(path, "csv", bookkeeping(frame, list(range(1, frame.height + 1))))
+    decoded = decode_bytes(data)
+    del data
     try:
-        frame = pl.read_csv(
-            io.BytesIO(decoded.text.encode("utf-8")),
-            infer_schema=False,  # every column is a string, as written
-            empty_string_is_null=False,  # an empty field is an empty string, not null
-        )
+        frame = _parse_csv(decoded.text.encode("utf-8"))
     except Exception as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise InputError(
@@ -81,6 +91,14 @@ def read_csv(path: Path, options: InputOptions) -> RawPart:
         }
         frame = add_whole_text_findings(frame, excerpts, code, text_column(frame, path, options))
     return RawPart(path, "csv", frame)
+
+
+def _parse_csv(data: bytes) -> pl.DataFrame:
+    return pl.read_csv(
+        io.BytesIO(data),
+        infer_schema=False,  # every column is a string, as written
+        empty_string_is_null=False,  # an empty field is an empty string, not null
+    )
 
 
 def _csv_rows_touching(decoded: Decoded, height: int) -> list[bool]:
