@@ -2,8 +2,8 @@
 
 Prints, for each input format, the median wall time of ``read_corpus`` and of the
 baseline (``pl.read_parquet`` / ``pl.read_ndjson`` with full schema inference, as
-corpuskit needs so that a field first seen late in a file is not dropped / a loop of
-``Path.read_text``), the ratio between them, and the peak resident memory of a fresh
+corpuskit needs so that a field first seen late in a file is not dropped /
+``pl.read_csv`` with every column a string / a loop of ``Path.read_text``), the ratio between them, and the peak resident memory of a fresh
 process doing each read (measured before this process loads any corpus, because a
 child inherits its parent's high-water mark). The machine is shared, so compare
 ratios, not seconds.
@@ -52,6 +52,7 @@ from pathlib import Path
 tmp = Path({str(tmp)!r})
 frame = pl.read_parquet({str(ANT)!r})
 frame.write_ndjson(tmp / "ant.jsonl")
+frame.write_csv(tmp / "ant.csv")
 (tmp / "ant.jsonl.zst").write_bytes(
     zstandard.ZstdCompressor().compress((tmp / "ant.jsonl").read_bytes()))
 (tmp / "texts").mkdir()
@@ -101,6 +102,7 @@ def main() -> None:
         tmp = Path(tmp_name)
         prepare(tmp, args.text_files)
         jsonl, zst, texts = tmp / "ant.jsonl", tmp / "ant.jsonl.zst", tmp / "texts"
+        csv = tmp / "ant.csv"
         files = sorted(texts.glob("*.txt"))
         memory = {
             "parquet": (peak_rss_mb("corpuskit", ANT), peak_rss_mb("parquet", ANT)),
@@ -123,6 +125,11 @@ def main() -> None:
             "jsonl.zst",
             median_seconds(lambda: read_corpus([zst]), args.runs),
             median_seconds(lambda: pl.read_ndjson(jsonl, infer_schema_length=None), args.runs),
+        )
+        row(
+            f"csv ({csv.stat().st_size / 1e6:.0f} MB)",
+            median_seconds(lambda: read_corpus([csv]), args.runs),
+            median_seconds(lambda: pl.read_csv(csv, infer_schema=False), args.runs),
         )
         row(
             f"text folder ({len(files):,} files)",
