@@ -225,3 +225,21 @@ def test_unknown_format_is_a_config_error(report):
 
 def test_junit_module_sanitises_xml():
     assert junit.xml_safe("a\x00b\x1fc\td") == "a\ufffdb\ufffdc\td"
+
+
+def test_human_folds_repeats_of_one_code_on_one_document():
+    repeated = validated(
+        [
+            {
+                "id": "r",
+                "findings": [("text", "Q201", "flag", i, i + 1, f"<tag{i}>") for i in range(5)]
+                + [("text", "Q101", "drop", 0, 1, "x")],
+            }
+        ]
+    )
+    text = human.render(build_report(repeated, ruleset=RULES))
+    assert text.count("Q201 mostly-non-letters") == 1
+    assert "(5 times)" in text
+    assert "<tag0>" in text and "<tag2>" in text and "<tag3>" not in text
+    assert "… and 2 more" in text
+    assert text.count("Q101 too-short-body") == 1

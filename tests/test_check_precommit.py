@@ -18,8 +18,6 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "seeds" / "ant_sample.jsonl"
 
-pytestmark = pytest.mark.slow
-
 
 def _git(*args: str, cwd: Path) -> str:
     done = subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True)
@@ -67,6 +65,7 @@ def _try_repo(repo: Path, env: dict[str, str], *files: str) -> subprocess.Comple
     return subprocess.run(command, cwd=repo, env=env, capture_output=True, text=True, timeout=900)
 
 
+@pytest.mark.slow
 def test_hook_passes_good_documents_and_fails_bad_ones(precommit_env, data_repo):
     good = _try_repo(data_repo, precommit_env, "good.jsonl")
     assert good.returncode == 0, good.stdout + good.stderr
@@ -76,6 +75,7 @@ def test_hook_passes_good_documents_and_fails_bad_ones(precommit_env, data_repo)
     assert "IO001" in bad.stdout and "bad.jsonl" in bad.stdout
 
 
+@pytest.mark.slow
 def test_hook_ignores_files_that_are_not_corpora(precommit_env, data_repo):
     result = _try_repo(data_repo, precommit_env, "notes.py")
     assert result.returncode == 0, result.stdout + result.stderr

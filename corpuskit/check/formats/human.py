@@ -7,7 +7,7 @@ only on a terminal.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import polars as pl
@@ -18,6 +18,7 @@ Style = Callable[..., str]
 
 _SEVERITY_COLOUR = {"error": "red", "warning": "yellow", "info": "blue"}
 EXCERPT_CHARS = 100
+MAX_EXCERPTS = 3  # per block of repeated findings
 
 
 def plain(text: str, **_styles: Any) -> str:
@@ -40,14 +41,28 @@ def render(report: CheckReport, *, style: Style = plain, show_suppressed: bool =
     shown = report.findings if show_suppressed else report.active()
     for (file,), group in shown.group_by("file", maintain_order=True):
         lines.append(style(str(file), bold=True, underline=True))
-        for row in group.iter_rows(named=True):
-            lines.extend(_finding_lines(row, style))
+        for rows in _same_problem_runs(group.iter_rows(named=True)):
+            lines.extend(_finding_lines(rows, style))
         lines.append("")
     lines.append(_summary_line(report, style))
     return "\n".join(lines) + "\n"
 
 
-def _finding_lines(row: dict[str, Any], style: Style) -> list[str]:
+def _same_problem_runs(rows: Iterable[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+    """Consecutive findings of one code on one document, shown as one block."""
+    run: list[dict[str, Any]] = []
+    for row in rows:
+        key = (row["doc_id"], row["line"], row["code"], row["suppressed"])
+        if run and key != (run[0]["doc_id"], run[0]["line"], run[0]["code"], run[0]["suppressed"]):
+            yield run
+            run = []
+        run.append(row)
+    if run:
+        yield run
+
+
+def _finding_lines(rows: list[dict[str, Any]], style: Style) -> list[str]:
+    row = rows[0]
     where = f"{row['location']} {row['line']}" if row["line"] is not None else "?"
     severity = row["severity"]
     head = (
@@ -57,9 +72,14 @@ def _finding_lines(row: dict[str, Any], style: Style) -> list[str]:
     )
     if row["suppressed"]:
         head += style("  (suppressed by the document's allow-list)", dim=True)
+    if len(rows) > 1:
+        head += f"  ({len(rows)} times)"
     out = [head, f"{'':13}{row['message']}"]
-    if row["excerpt"]:
-        out.append(f"{'':13}{style('> ' + _one_line(row['excerpt']), dim=True)}")
+    excerpts = [r["excerpt"] for r in rows if r["excerpt"]]
+    for excerpt in excerpts[:MAX_EXCERPTS]:
+        out.append(f"{'':13}{style('> ' + _one_line(excerpt), dim=True)}")
+    if len(excerpts) > MAX_EXCERPTS:
+        out.append(f"{'':13}{style(f'… and {len(excerpts) - MAX_EXCERPTS} more', dim=True)}")
     return out
 
 
