@@ -72,6 +72,16 @@ def _first_lines(text: str):
         start = end + 1
 
 
+def _second_key(text: str) -> str:
+    seen = 0
+    for raw in _first_lines(text):
+        if raw.strip():
+            seen += 1
+            if seen == 2:
+                return fold(raw)
+    return ""
+
+
 def _lead_keys(text: str) -> list[str]:
     """Folded opening line and opening sentence of a document (long enough to be specific)."""
     for raw in _first_lines(text):
@@ -102,6 +112,9 @@ class CorpusStats:
     doc_source: dict[str, str] = field(default_factory=dict)
     doc_title: dict[str, str] = field(default_factory=dict)
     doc_leads: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # folded second content line: a document that contains another one whole (a roundup)
+    # has the other's opening followed by the other's second line.
+    doc_second: dict[str, str] = field(default_factory=dict)
 
 
 def _source_key(source: str | None) -> str:
@@ -147,6 +160,8 @@ def build_corpus_stats(
                     bucket.append(doc_id)
             leads = tuple(_lead_keys(text or ""))
             stats.doc_leads[doc_id] = leads
+            if leads:
+                stats.doc_second[doc_id] = _second_key(text or "")
             for key in leads:
                 bucket = stats.leads.setdefault(key, [])
                 if len(bucket) < 4:
@@ -188,18 +203,25 @@ def other_document_headline(doc: Doc, rule: Rule, corpus: CorpusStats | None) ->
     src = _source_key(doc.source)
     own_title = corpus.doc_title.get(doc.id, fold(doc.title))
     own_leads = set(corpus.doc_leads.get(doc.id, ()))
+    content = [
+        (line, key) for line, key in zip(doc.lines, doc.line_keys, strict=True) if not line.blank
+    ]
     hits = []
-    position = -1
-    for line, folded in zip(doc.lines, doc.line_keys, strict=True):
-        if line.blank:
-            continue
-        position += 1
+    for position, (line, folded) in enumerate(content):
         if position < skip_lines or len(folded) > 600:
             continue
         if len(folded.split()) < 3 or folded == own_title or folded in own_leads:
             continue
-        candidates = corpus.titles.get(folded, []) + corpus.leads.get(folded, [])
-        for other in candidates:
+        next_key = content[position + 1][1] if position + 1 < len(content) else ""
+        # A title is a link only as a bare line; a sentence that happens to equal a
+        # short title ("إن من الشعر لحكمة.") is a quotation.
+        title_ids = [] if line.text.rstrip().endswith(".") else corpus.titles.get(folded, [])
+        lead_ids = [
+            other
+            for other in corpus.leads.get(folded, [])
+            if not next_key or corpus.doc_second.get(other) != next_key
+        ]
+        for other in title_ids + lead_ids:
             if other == doc.id:
                 continue
             if same_source and corpus.doc_source.get(other) != src:

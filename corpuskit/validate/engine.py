@@ -14,6 +14,7 @@ Passes 2 and 3 run in batches, on ``workers`` processes when there is enough wor
 
 from __future__ import annotations
 
+import bisect
 import multiprocessing
 import os
 from collections.abc import Sequence
@@ -99,13 +100,14 @@ def _promote_emptied_lines(doc: Doc, hits: list[Hit]) -> list[Hit]:
     so the line's break goes with it instead of leaving an empty line behind."""
     spans_by_line: dict[int, list[tuple[int, int]]] = {}
     line_of: list[int | None] = []
+    starts = [line.start for line in doc.lines]
     for hit in hits:
         index = None
         if hit.field == "text" and hit.line is None:
-            for line in doc.lines:  # few span hits per document; linear scan is fine
-                if line.start <= hit.start and hit.end <= line.end + 1:
-                    index = line.index
-                    break
+            candidate = bisect.bisect_right(starts, hit.start) - 1
+            line = doc.lines[candidate]
+            if hit.end <= line.end + 1:
+                index = candidate
         line_of.append(index)
         if index is not None:
             spans_by_line.setdefault(index, []).append((hit.start, hit.end))

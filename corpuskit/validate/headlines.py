@@ -11,7 +11,9 @@ Two detectors use :func:`is_headline_like`:
   header itself is a marker rule of its own.
 * ``trailing-headline-run``: a run of headline-like lines at the very end of the article
   with no header at all (the seed document's ending). Guarded so a list that the body
-  introduces ("... as follows:") or an article written in short lines survives.
+  introduces ("... as follows:"), an article written in short lines (a poem), and the
+  signature under a letter survive: the run must be set off from the body by a wider gap
+  of blank lines than the body puts between its own paragraphs.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from corpuskit.normalize import strip_invisible
 from corpuskit.rules import Rule
 from corpuskit.validate.document import Doc, Hit
 from corpuskit.validate.spans import Line
@@ -29,6 +32,10 @@ _CLOSERS = "\"'”’»)]}>›“«"
 # Punctuation that, inside a line, shows two clauses or sentences: a headline has none.
 _INTERNAL_BREAK = re.compile(r"[.!?؟؛;][\s\"”»]+\S|؛")
 _BULLET = re.compile(r"^\s*(?:[-*•·▪►]|\d{1,2}[.)-])\s")
+# Structured list items (credits, prices, line-ups): two or more field separators, or a
+# label followed by a number ("منصة شرفية : 120 دينار").
+_FIELD_SEPARATOR = re.compile(r"\s[-–—|/]\s|\s[-–—]|[-–—]\s")
+_LABEL_NUMBER = re.compile(r"[:：]\s*\d")
 _WORD = re.compile(r"\w+")
 
 
@@ -41,8 +48,10 @@ def is_headline_like(
     max_commas: int = 1,
 ) -> bool:
     """Whether a line reads like a headline: short, no sentence punctuation, no bullet."""
-    s = text.strip()
+    s = strip_invisible(text).strip()
     if not s or len(s) > max_chars or _BULLET.match(s):
+        return False
+    if len(_FIELD_SEPARATOR.findall(s)) >= 2 or _LABEL_NUMBER.search(s):
         return False
     n_words = len(_WORD.findall(s))
     if n_words < min_words or n_words > max_words:
@@ -122,4 +131,15 @@ def trailing_headline_run(doc: Doc, rule: Rule, _corpus: object) -> list[Hit]:
     body_headline_like = sum(is_headline_like(b.text, **options) for b in body)
     if body and body_headline_like / len(body) > max_body_share:
         return []
-    return [doc.line_hit(line) for line in reversed(run)]
+    run.reverse()
+    if bool(params.get("require_gap", True)) and body and not _set_off(body, run[0]):
+        return []
+    return [doc.line_hit(line) for line in run]
+
+
+def _set_off(body: list[Line], first: Line) -> bool:
+    """More blank lines before the run than the body's usual paragraph gap."""
+    gap = first.index - body[-1].index - 1
+    gaps = sorted(b.index - a.index - 1 for a, b in zip(body, body[1:], strict=False))
+    usual = gaps[len(gaps) // 2] if gaps else 0
+    return gap > usual
