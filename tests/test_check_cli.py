@@ -199,6 +199,13 @@ def test_index_lookup_reports_the_copied_id(tmp_path):
     assert original["id"] in dups[0]["message"]
     assert code == 1
 
+    # the same copy marked as an update of the indexed article goes through, counted
+    update = {**copied, "corpuskit_allow": ["IDX001"]}
+    path = _write_jsonl(tmp_path / "update.jsonl", [fresh, update])
+    code, report = _json_report(path, "--against", index_path)
+    assert report["summary"]["suppressed_by_code"] == {"IDX001": 1}
+    assert code == 0
+
 
 def test_missing_index_exits_2(tmp_path):
     pytest.importorskip("corpuskit.dedup.index", reason="dedup index not built yet")
