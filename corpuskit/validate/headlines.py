@@ -18,6 +18,7 @@ Two detectors use :func:`is_headline_like`:
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Any
 
@@ -140,6 +141,6 @@ def trailing_headline_run(doc: Doc, rule: Rule, _corpus: object) -> list[Hit]:
 def _set_off(body: list[Line], first: Line) -> bool:
     """More blank lines before the run than the body's usual paragraph gap."""
     gap = first.index - body[-1].index - 1
-    gaps = sorted(b.index - a.index - 1 for a, b in zip(body, body[1:], strict=False))
+    gaps = sorted(b.index - a.index - 1 for a, b in itertools.pairwise(body))
     usual = gaps[len(gaps) // 2] if gaps else 0
     return gap > usual
