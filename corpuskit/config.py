@@ -80,8 +80,7 @@ class DedupOptions:
     rows: int | None = None
     seed: int = 1
     headline_threshold: float = 90.0
-    # Body similarity that, with a headline match, marks a rewritten copy; also the least
-    # similarity a dropped copy must share with its cluster's kept document.
+    # Body similarity that, with a headline match, marks a rewritten copy.
     headline_body_threshold: float = 0.3
     min_words: int = 8
 

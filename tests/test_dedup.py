@@ -244,7 +244,7 @@ def test_chains_do_not_drop_documents_that_share_little_with_the_kept_one():
     assert out["d0"]["keep"]
     assert out["d1"]["dup_of"] == "d0"
     assert out["d5"]["dup_of"] != "d0"
-    floor = DedupOptions().headline_body_threshold
+    floor = DedupOptions().threshold
     assert all(r["similarity"] >= floor for r in out.values() if not r["keep"])
 
 

@@ -166,9 +166,13 @@ def dedup(
             flags, flag_scores = pairs[~rewritten], scores[~rewritten]
 
     all_pairs = np.concatenate(edges) if edges else np.empty((0, 2), dtype=np.int64)
-    labels, kept = _clusters_without_chains(
-        view, all_pairs, full_signatures, canon, floor=options.headline_body_threshold
-    )
+    # A copy linked by a headline match needs the lower body similarity; others the
+    # near threshold, measured against the kept document.
+    floor = np.full(n, options.threshold)
+    if kinds:
+        headline_edges = all_pairs[np.array(kinds) == KIND_HEADLINE]
+        floor[headline_edges.ravel()] = options.headline_body_threshold
+    labels, kept = _clusters_without_chains(view, all_pairs, full_signatures, canon, floor=floor)
     return _annotate(
         frame, view, labels, kept, all_pairs, kinds, full_signatures, canon, flags, flag_scores
     )
@@ -180,16 +184,18 @@ def _clusters_without_chains(
     signatures: np.ndarray,
     canon: pl.Series | None,
     *,
-    floor: float,
+    floor: np.ndarray,
     rounds: int = 8,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Cluster labels and kept row per row, with chained members split off.
 
     Connected components take the transitive closure: a - b - c - d can put d in a's
-    cluster although the two share little (roundups, serial bulletins). A dropped copy
-    must share at least ``floor`` estimated similarity with its cluster's kept document
-    (exact and same-URL copies always qualify); members below it are detached and
-    clustered again among themselves, using only the pairs between them.
+    cluster although the two share little (roundups, serial bulletins: relief flight four
+    and relief flight six). A dropped copy must share at least its ``floor`` (the near
+    threshold, or the headline body threshold for a copy linked by its headline) of
+    estimated similarity with its cluster's kept document (exact and same-URL copies
+    always qualify); members below it are detached and clustered again among themselves,
+    using only the pairs between them.
     """
     n = view.ids.len()
     lengths = view.body.str.len_chars().to_numpy()
@@ -206,7 +212,7 @@ def _clusters_without_chains(
         if canon_arr is not None:
             same = canon_arr[dropped] == canon_arr[kept[dropped]]
             linked |= same & (canon_arr[dropped] != None)  # noqa: E711
-        weak = dropped[(similarity < floor) & ~linked]
+        weak = dropped[(similarity < floor[dropped]) & ~linked]
         if weak.size == 0:
             break
         is_weak = np.zeros(n, dtype=bool)

@@ -1,0 +1,464 @@
+"""Duplicate detection benchmark: corpuskit against a plain datasketch baseline, same run.
+
+    .venv/bin/python benchmarks/dedup.py --quick          # small run, a minute or two
+    .venv/bin/python benchmarks/dedup.py                  # 10k accuracy + 10k/100k/1M scale
+    .venv/bin/python benchmarks/dedup.py --scales 10000,100000 --sections scale
+
+Sections (``--sections``, comma-separated; default all):
+
+* ``synthetic``: copies generated from real ANT articles with the edits republishing
+  makes (see ``_dedup_corpus.EDITS``), known clusters. Pairwise precision, recall, F1,
+  ARI, recall per edit kind, docs/s and peak memory for corpuskit, for datasketch on the
+  same folded word shingles, and for datasketch on raw whitespace tokens (what the peers
+  do: no Arabic folding).
+* ``tgcontest``: the 250 labelled same-story pairs (ru/en).
+* ``snn``: SaudiNewsNet, unlabelled: counts, a sample of clustered pairs and of near
+  misses (LSH candidates just under the threshold) for reading.
+* ``headlines``: the headline matcher on ANS (Arabic, paraphrase vs contradiction) and
+  MSRP (English paraphrase pairs).
+* ``scale``: documents streamed from the generator; time and peak memory per size.
+
+Every system runs in its own subprocess so its peak memory (``ru_maxrss``) is its own.
+Timings on a shared machine are noisy: compare the ratio between systems of one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from _dedup_corpus import ANT, SHARED, SNN, iter_copies, load_originals, pair_metrics
+
+from corpuskit.config import DedupOptions
+from corpuskit.normalize import fold
+
+THRESHOLD, NUM_PERM, SHINGLE = DedupOptions().threshold, DedupOptions().num_perm, 3
+
+
+# ---------------------------------------------------------------- systems (run in a child)
+
+
+def run_corpuskit_frame(frame: pl.DataFrame) -> tuple[np.ndarray, float]:
+    """The dedup stage (exact + near; no URL/headline evidence) on a frame."""
+    from corpuskit.dedup import dedup
+
+    options = DedupOptions(headline=False, url=False)
+    started = time.perf_counter()
+    out = dedup(frame.select("id", "title", "text"), options=options, workers=0)
+    seconds = time.perf_counter() - started
+    labels = out.select(pl.coalesce("cluster_id", "id")).to_series()
+    return labels.to_numpy(), seconds
+
+
+def run_corpuskit_stream(batches) -> tuple[np.ndarray, float]:
+    """The streaming near-duplicate path (signatures kept, text dropped batch by batch)."""
+    from corpuskit.dedup.clusters import components
+    from corpuskit.dedup.near import StreamingSignatures, verified_near_pairs
+
+    options = DedupOptions()
+    stream = StreamingSignatures(options, workers=0)
+    seconds = 0.0
+    for batch in batches:
+        started = time.perf_counter()
+        stream.add(batch["text"])
+        seconds += time.perf_counter() - started
+    started = time.perf_counter()
+    rows = np.flatnonzero(stream.words >= options.min_words)
+    pairs, _ = verified_near_pairs(stream.signatures, rows, options)
+    labels = components(stream.count, pairs)
+    return labels, seconds + time.perf_counter() - started
+
+
+def _baseline_shingles(text: str, folded: bool) -> list[bytes]:
+    words = (fold(text) if folded else (text or "").lower()).split()
+    if len(words) < SHINGLE:
+        return [" ".join(words).encode()] if words else []
+    return [" ".join(words[i : i + SHINGLE]).encode() for i in range(len(words) - SHINGLE + 1)]
+
+
+def run_datasketch(batches, *, folded: bool = True) -> tuple[np.ndarray, float]:
+    """Plain datasketch: MinHash per document with update_batch, MinHashLSH insert and
+    query, connected components of the query results (no verification)."""
+    from datasketch import MinHash, MinHashLSH
+
+    from corpuskit.dedup.clusters import components
+
+    lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
+    sketches: list = []
+    seconds = 0.0
+    for batch in batches:
+        started = time.perf_counter()
+        for text in batch["text"].to_list():
+            m = MinHash(num_perm=NUM_PERM)
+            m.update_batch(_baseline_shingles(text, folded))
+            lsh.insert(len(sketches), m, check_duplication=False)
+            sketches.append(m)
+        seconds += time.perf_counter() - started
+    started = time.perf_counter()
+    pairs = [(i, j) for i, m in enumerate(sketches) for j in lsh.query(m) if j != i]
+    edges = np.array(pairs, dtype=np.int64).reshape(-1, 2)
+    labels = components(len(sketches), edges)
+    return labels, seconds + time.perf_counter() - started
+
+
+def child(args: argparse.Namespace) -> None:
+    """Run one system, write its labels, print seconds and peak memory as JSON."""
+    if args.corpus:
+        frame = pl.read_parquet(args.corpus)
+        batches = [frame]
+    else:
+        originals = pl.read_parquet(args.originals)
+        batches = iter_copies(originals, n_docs=args.generate, batch_size=20_000)
+    truth: list[pl.Series] = []
+
+    def tracked(stream):
+        for batch in stream:
+            truth.append(batch["cluster"])
+            yield batch.select("id", "title", "text")
+
+    if args.run == "corpuskit" and args.corpus:
+        labels, seconds = run_corpuskit_frame(batches[0])
+        truth.append(batches[0]["cluster"])
+    elif args.run == "corpuskit":
+        labels, seconds = run_corpuskit_stream(tracked(batches))
+    else:
+        labels, seconds = run_datasketch(tracked(batches), folded=args.run == "datasketch")
+    _, label_codes = np.unique(np.asarray(labels).astype(str), return_inverse=True)
+    np.save(args.labels, label_codes)
+    if not args.corpus:
+        np.save(
+            args.labels + ".truth.npy",
+            np.unique(pl.concat(truth).to_numpy(), return_inverse=True)[1],
+        )
+    peak = peak_rss_mb()
+    print(json.dumps({"seconds": seconds, "docs": len(labels), "peak_mb": peak}))
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory (VmHWM; ru_maxrss would include the parent's
+    peak, which survives fork and exec on Linux)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def spawn(
+    system: str, *, corpus: Path | None = None, generate: int = 0, originals: Path | None = None
+) -> tuple[dict, np.ndarray, np.ndarray | None]:
+    with tempfile.TemporaryDirectory(prefix="ck-dedup-") as tmp:
+        labels = str(Path(tmp) / "labels.npy")
+        cmd = [sys.executable, __file__, "--run", system, "--labels", labels]
+        cmd += (
+            ["--corpus", str(corpus)]
+            if corpus
+            else ["--generate", str(generate), "--originals", str(originals)]
+        )
+        done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            raise RuntimeError(f"{system} failed:\n{done.stderr[-3000:]}")
+        stats = json.loads(done.stdout.strip().splitlines()[-1])
+        truth = np.load(labels + ".truth.npy") if generate else None
+        return stats, np.load(labels), truth
+
+
+# ---------------------------------------------------------------- sections
+
+
+def _row(name: str, stats: dict, metrics: dict, base_seconds: float | None) -> str:
+    rate = stats["docs"] / stats["seconds"]
+    ratio = f"{base_seconds / stats['seconds']:6.1f}x" if base_seconds else "      "
+    return (
+        f"  {name:<22} {rate:>9,.0f} docs/s {ratio}  peak {stats['peak_mb']:>6,.0f} MB  "
+        f"P {metrics['precision']:.4f}  R {metrics['recall']:.4f}  F1 {metrics['f1']:.4f}  "
+        f"ARI {metrics['ari']:.4f}"
+    )
+
+
+def section_synthetic(n_docs: int, work: Path) -> None:
+    print(f"\n## 1. synthetic copies of real ANT articles ({n_docs:,} documents)")
+    originals = load_originals(ANT, limit=max(1000, int(n_docs * 0.6)))
+    corpus = pl.concat(list(iter_copies(originals, n_docs=n_docs)))
+    if corpus["id"].str.contains("#1").any():
+        print("  (warning: some originals were reused as mixed variants)")
+    path = work / "synthetic.parquet"
+    corpus.write_parquet(path)
+    copies = corpus.filter(pl.col("edits").list.len() > 0)
+    print(
+        f"  {corpus['cluster'].n_unique():,} true clusters, {copies.height:,} copies "
+        f"with 1-2 edits each; originals: ANT articles of 80+ words with no copy in the pool"
+    )
+    truth = corpus["cluster"].to_numpy()
+    results = {}
+    for system in ("datasketch", "datasketch-raw", "corpuskit"):
+        stats, labels, _ = spawn(system, corpus=path)
+        results[system] = (stats, labels)
+    base = results["datasketch"][0]["seconds"]
+    print(f"  {'system':<22} {'throughput':>16} {'vs ds':>7}")
+    for system, (stats, labels) in results.items():
+        print(
+            _row(
+                system, stats, pair_metrics(truth, labels), base if system == "corpuskit" else None
+            )
+        )
+    print("  recall per edit kind (copy in its original's cluster):")
+    table = copies.select("id", "cluster", "edits")
+    header = "    " + f"{'edit':<20}" + "".join(f"{s:>16}" for s in results)
+    print(header)
+    per_system = {}
+    for system, (_, labels) in results.items():
+        frame = corpus.select("id", "cluster").with_columns(pred=pl.Series(labels))
+        first = frame.group_by("cluster").agg(pl.col("pred").first().alias("orig"))
+        hits = table.join(frame.select("id", "pred"), on="id").join(first, on="cluster")
+        per_system[system] = (
+            hits.with_columns(hit=pl.col("pred") == pl.col("orig"))
+            .explode("edits")
+            .group_by("edits")
+            .agg(pl.col("hit").mean(), pl.len())
+            .sort("edits")
+        )
+    kinds = per_system["corpuskit"]
+    for i, kind in enumerate(kinds["edits"].to_list()):
+        cells = "".join(f"{per_system[s]['hit'][i]:>16.3f}" for s in results)
+        print(f"    {kind:<20}{cells}   (n={kinds['len'][i]})")
+
+
+def section_tgcontest() -> None:
+    path = SHARED / "corpora" / "tgcontest_story_pairs" / "pairs.parquet"
+    print("\n## 2. tgcontest same-story pairs (ru/en, labelled)")
+    if not path.is_file():
+        print("  skipped: corpus not found")
+        return
+    from corpuskit.dedup import dedup
+    from corpuskit.dedup.keys import fold_series
+    from corpuskit.dedup.minhash import estimate_similarity, signatures
+
+    pairs = pl.read_parquet(path)
+    for name, options in (
+        ("corpuskit default", DedupOptions()),
+        ("corpuskit 0.3", DedupOptions(threshold=0.3)),
+    ):
+        same = []
+        for row in pairs.iter_rows(named=True):
+            frame = pl.DataFrame(
+                {
+                    "id": ["a", "b"],
+                    "title": [row["title1"], row["title2"]],
+                    "text": [row["text1"], row["text2"]],
+                }
+            )
+            out = dedup(frame, options=options)
+            same.append(
+                out["cluster_id"][0] is not None and out["cluster_id"][0] == out["cluster_id"][1]
+            )
+        predicted, truth = np.array(same), pairs["same_story"].to_numpy()
+        tp = int((predicted & truth).sum())
+        print(
+            f"  {name:<20} pairs merged {predicted.sum():>3} of {len(truth)}: precision "
+            f"{tp / max(predicted.sum(), 1):.3f}, recall {tp / truth.sum():.3f} "
+            f"(positives are same-story rewrites, not copies)"
+        )
+    sig1 = signatures(fold_series(pairs["text1"]).to_list())
+    sig2 = signatures(fold_series(pairs["text2"]).to_list())
+    sim = estimate_similarity(sig1, sig2)
+    for label in (True, False):
+        s = sim[pairs["same_story"].to_numpy() == label]
+        print(
+            f"  estimated word-3-gram Jaccard, same_story={label!s:<5}: median {np.median(s):.2f}, "
+            f"90th pct {np.quantile(s, 0.9):.2f}, share >= 0.5: {(s >= 0.5).mean():.2f}"
+        )
+
+
+def section_snn(samples: int) -> None:
+    print("\n## 3. SaudiNewsNet (unlabelled; read the samples)")
+    if not SNN.is_file():
+        print("  skipped: corpus not found")
+        return
+    from corpuskit.dedup import dedup
+    from corpuskit.dedup.keys import fold_series
+    from corpuskit.dedup.minhash import signatures
+    from corpuskit.dedup.near import candidate_similarities
+
+    snn = pl.read_parquet(SNN, columns=["id", "title", "text", "source", "url", "date"])
+    started = time.perf_counter()
+    out = dedup(snn, workers=0)
+    seconds = time.perf_counter() - started
+    dropped = out.filter(~pl.col("keep"))
+    kept_source = out.select(pl.col("id").alias("dup_of"), pl.col("source").alias("kept_source"))
+    cross = dropped.join(kept_source, on="dup_of").filter(pl.col("source") != pl.col("kept_source"))
+    print(
+        f"  {snn.height:,} documents in {seconds:.1f} s: {dropped.height:,} dropped as copies in "
+        f"{out['cluster_id'].n_unique() - 1:,} clusters; {cross.height:,} copy a different outlet"
+    )
+    print("  by kind:", dict(dropped.group_by("dup_kind").len().sort("dup_kind").iter_rows()))
+    flags = out.select(
+        pl.col("findings").list.eval(pl.element().struct.field("code") == "DUP300").list.any()
+    )
+    print(f"  headline-only flags: {int(flags.to_series().sum()):,} documents")
+    text = dict(
+        zip(snn["id"], zip(snn["source"], snn["title"], snn["text"], strict=True), strict=True)
+    )
+
+    def show(a: str, b: str, label: str) -> None:
+        sa, ta, xa = text[a]
+        sb, tb, xb = text[b]
+        print(f"  --- {label}")
+        print(f"    {a} [{sa}] {ta}\n      {' '.join(xa.split())[:160]}")
+        print(f"    {b} [{sb}] {tb}\n      {' '.join(xb.split())[:160]}")
+
+    print(f"\n  sample of dropped copies ({samples}):")
+    for row in dropped.sample(min(samples, dropped.height), seed=11).iter_rows(named=True):
+        show(row["id"], row["dup_of"], f"{row['dup_kind']} similarity {row['similarity']:.2f}")
+    folded = fold_series(snn["text"]).to_list()
+    sigs = signatures(folded)
+    words = np.array([t.count(" ") + 1 if t else 0 for t in folded])
+    pairs, sim = candidate_similarities(sigs, np.flatnonzero(words >= 8), DedupOptions())
+    labels = out["cluster_id"].to_numpy()
+    near = (sim >= 0.35) & (sim < THRESHOLD)
+    missed = [
+        (a, b, s)
+        for (a, b), s in zip(pairs[near], sim[near], strict=True)
+        if labels[a] is None or labels[a] != labels[b]
+    ]
+    rng = np.random.default_rng(5)
+    print(
+        f"\n  near misses: {len(missed):,} candidate pairs at 0.35-0.50 left apart; sample ({samples}):"
+    )
+    for k in rng.choice(len(missed), size=min(samples, len(missed)), replace=False):
+        a, b, s = missed[k]
+        show(snn["id"][int(a)], snn["id"][int(b)], f"similarity {s:.2f}")
+
+
+def section_headlines() -> None:
+    from corpuskit.dedup.headline import same_figures, score
+
+    print("\n## 4. headline matcher (token_sort_ratio over folded headlines + figures guard)")
+    sets = [
+        (
+            "ANS (ar)",
+            SHARED / "corpora" / "ans_arabic_headline_pairs" / "pairs.parquet",
+            "headline",
+            "claim",
+            lambda f: f["label"] == "agree",
+        ),
+        (
+            "MSRP (en)",
+            SHARED / "corpora" / "msrp" / "pairs.parquet",
+            "text1",
+            "text2",
+            lambda f: f["label"] == 1,
+        ),
+    ]
+    for name, path, a, b, positive in sets:
+        if not path.is_file():
+            print(f"  {name}: skipped, corpus not found")
+            continue
+        frame = pl.read_parquet(path)
+        truth = positive(frame).to_numpy()
+        left = [fold(x or "") for x in frame[a].to_list()]
+        right = [fold(x or "") for x in frame[b].to_list()]
+        scores = np.array(
+            [score(x, y) if same_figures(x, y) else 0.0 for x, y in zip(left, right, strict=True)]
+        )
+        for cutoff in (70, 80, 90, 95):
+            predicted = scores >= cutoff
+            tp = int((predicted & truth).sum())
+            precision = tp / predicted.sum() if predicted.sum() else float("nan")
+            print(
+                f"  {name:<10} cutoff {cutoff}: matched {int(predicted.sum()):>5} of {len(truth):,}"
+                f" pairs, precision {precision:.3f}, recall {tp / truth.sum():.3f}"
+            )
+
+
+def section_scale(scales: list[int], baseline_max: int, work: Path) -> None:
+    print("\n## 5. scale (streamed synthetic copies; originals ANT + SaudiNewsNet, then mixes)")
+    originals = (
+        pl.concat(
+            [
+                pl.read_parquet(ANT, columns=["id", "title", "text"]),
+                pl.read_parquet(SNN, columns=["id", "title", "text"]),
+            ]
+        )
+        .filter(pl.col("text").str.len_chars() > 200)
+        .unique("text", maintain_order=True)
+    )
+    path = work / "originals.parquet"
+    originals.write_parquet(path)
+    for n in scales:
+        rows = []
+        for system in ("datasketch", "corpuskit"):
+            if system == "datasketch" and n > baseline_max:
+                continue
+            stats, labels, truth = spawn(system, generate=n, originals=path)
+            rows.append((system, stats, pair_metrics(truth, labels)))
+        base = next((s["seconds"] for name, s, _ in rows if name == "datasketch"), None)
+        print(f"  {n:,} documents:")
+        for system, stats, metrics in rows:
+            print(
+                _row(system, stats, metrics, base if system == "corpuskit" else None)
+                + f"  ({stats['seconds']:.1f} s)"
+            )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes, fewer samples")
+    parser.add_argument("--sections", default="synthetic,tgcontest,snn,headlines,scale")
+    parser.add_argument("--synthetic-docs", type=int, default=10_000)
+    parser.add_argument("--scales", default="10000,100000,1000000")
+    parser.add_argument(
+        "--baseline-max",
+        type=int,
+        default=100_000,
+        help="largest size the (slow) datasketch baseline runs at",
+    )
+    parser.add_argument("--samples", type=int, default=6)
+    parser.add_argument("--run", help=argparse.SUPPRESS)
+    parser.add_argument("--corpus", help=argparse.SUPPRESS)
+    parser.add_argument("--generate", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--originals", help=argparse.SUPPRESS)
+    parser.add_argument("--labels", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.run:
+        child(args)
+        return
+    if not ANT.is_file():
+        sys.exit(f"the shared corpora are needed: {ANT} not found")
+    sections = set(args.sections.split(","))
+    synthetic_docs = 2_000 if args.quick else args.synthetic_docs
+    scales = [2_000, 10_000] if args.quick else [int(s) for s in args.scales.split(",")]
+    samples = 3 if args.quick else args.samples
+    print(
+        f"corpuskit dedup benchmark: threshold {THRESHOLD}, {NUM_PERM} permutations, word "
+        f"{SHINGLE}-grams of folded text; {os.cpu_count()} cores; load "
+        f"{os.getloadavg()[0]:.1f}"
+    )
+    with tempfile.TemporaryDirectory(prefix="ck-dedup-bench-") as tmp:
+        work = Path(tmp)
+        if "synthetic" in sections:
+            section_synthetic(synthetic_docs, work)
+        if "tgcontest" in sections:
+            section_tgcontest()
+        if "snn" in sections:
+            section_snn(samples)
+        if "headlines" in sections:
+            section_headlines()
+        if "scale" in sections:
+            section_scale(scales, args.baseline_max, work)
+
+
+if __name__ == "__main__":
+    main()
