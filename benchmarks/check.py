@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -35,6 +36,7 @@ from corpuskit.check import build_report
 from corpuskit.check.gate import check_paths, known_code_infos
 from corpuskit.config import DedupOptions
 from corpuskit.dedup.index import build_index, open_index
+from corpuskit.errors import DedupIndexError
 from corpuskit.io import read_corpus
 from corpuskit.rules import load_ruleset
 from corpuskit.validate import validate
@@ -95,6 +97,16 @@ def split_corpus(
     return index_frame, incoming_frame, truth
 
 
+def usable_index(path: Path) -> bool:
+    """An index at ``path`` that this corpuskit can open (else it is rebuilt)."""
+    try:
+        open_index(path)
+    except DedupIndexError as exc:
+        print(f"not reusing the index: {exc}".splitlines()[0])
+        return False
+    return True
+
+
 def median_time(fn: Callable[[], object], repeats: int) -> tuple[float, object]:
     times, result = [], None
     for _ in range(repeats):
@@ -127,7 +139,8 @@ def main() -> None:
     )
     incoming_frame.write_ndjson(incoming_path)
     truth_path.write_text(json.dumps(truth), encoding="utf-8")
-    if not (args.reuse_index and index_path.exists()):
+    if not (args.reuse_index and usable_index(index_path)):
+        shutil.rmtree(index_path, ignore_errors=True)
         start = time.perf_counter()
         build_index(index_frame, index_path, options=DedupOptions())
         print(
