@@ -231,18 +231,33 @@ def test_hostile_strings_render_as_text(browser):
     assert HOSTILE_IMG in body
 
 
+# For each text block: the direction its first strong letter calls for (rule labels,
+# which carry their own dir, do not count) and the direction Chromium laid it out in.
+_DIRECTIONS = """Array.from(document.querySelectorAll('.text, .title')).map(e => {
+  const copy = e.cloneNode(true);
+  copy.querySelectorAll('a.code, [dir]').forEach(x => x.remove());
+  const first = copy.textContent.match(/[A-Za-z\\u0600-\\u06FF]/);
+  const wanted = first ? (/[A-Za-z]/.test(first[0]) ? 'ltr' : 'rtl') : null;
+  return [wanted, getComputedStyle(e).direction, e.textContent.slice(0, 40)];
+})"""
+
+
 def test_arabic_text_is_laid_out_right_to_left(browser):
-    directions = browser.evaluate(
-        "Array.from(document.querySelectorAll('.text')).filter(e => /^[\\s\\u0600-\\u06FF]/"
-        ".test(e.textContent) && /[\\u0600-\\u06FF]{3}/.test(e.textContent.slice(0, 40)))"
-        ".map(e => getComputedStyle(e).direction)"
+    blocks = browser.evaluate(_DIRECTIONS)
+    assert sum(1 for wanted, _, _ in blocks if wanted == "rtl") >= 10
+    assert any(wanted == "ltr" for wanted, _, _ in blocks)
+    wrong = [(wanted, got, text) for wanted, got, text in blocks if wanted and wanted != got]
+    assert wrong == []
+
+
+def test_a_block_starting_with_a_removed_dateline_stays_right_to_left(browser):
+    # The dateline strip puts a Latin rule label first; the Arabic text still decides.
+    direction = browser.evaluate(
+        "getComputedStyle(Array.from(document.querySelectorAll('#documents .text'))"
+        ".find(e => e.querySelector('mark') && e.firstElementChild.textContent === 'BP201'))"
+        ".direction"
     )
-    assert directions and set(directions) == {"rtl"}
-    english = browser.evaluate(
-        "Array.from(document.querySelectorAll('.text')).filter(e => "
-        "e.textContent.startsWith('A report')).map(e => getComputedStyle(e).direction)"
-    )
-    assert english and set(english) == {"ltr"}
+    assert direction == "rtl"
 
 
 def test_charts_have_size(browser):
@@ -368,11 +383,9 @@ def test_report_of_the_seed_run_renders_cleanly(seed_report):
                 if e.get("method") == "Network.requestWillBeSent"
             }
             assert urls == {seed_report.as_uri()}
-            directions = chromium.evaluate(
-                "Array.from(document.querySelectorAll('#documents .text'))"
-                ".map(e => getComputedStyle(e).direction)"
-            )
-            assert directions and directions.count("rtl") >= len(directions) // 2
+            blocks = chromium.evaluate(_DIRECTIONS)
+            assert sum(1 for wanted, _, _ in blocks if wanted == "rtl") >= 10
+            assert [b for b in blocks if b[0] and b[0] != b[1]] == []
             assert chromium.evaluate("document.querySelectorAll('#documents mark.strip').length")
             assert chromium.evaluate("document.querySelectorAll('.pair .side-by-side').length")
             assert chromium.evaluate(
