@@ -174,7 +174,17 @@ def dedup(
         floor[headline_edges.ravel()] = options.headline_body_threshold
     labels, kept = _clusters_without_chains(view, all_pairs, full_signatures, canon, floor=floor)
     return _annotate(
-        frame, view, labels, kept, all_pairs, kinds, full_signatures, canon, flags, flag_scores
+        frame,
+        view,
+        labels,
+        kept,
+        all_pairs,
+        kinds,
+        full_signatures,
+        canon,
+        flags,
+        flag_scores,
+        options.threshold,
     )
 
 
@@ -230,12 +240,11 @@ def _annotate(
     view: MatchingView,
     labels: np.ndarray,
     kept: np.ndarray,
-    pairs: np.ndarray,
-    kinds: list[str],
     signatures: np.ndarray,
     canon: pl.Series | None,
     flags: np.ndarray,
     flag_scores: np.ndarray,
+    threshold: float,
 ) -> pl.DataFrame:
     n = frame.height
     row = np.arange(n)
@@ -258,15 +267,12 @@ def _annotate(
         canon_arr = np.array(canon.to_list(), dtype=object)
         same_url = dropped & ~exact & (canon_arr == canon_arr[kept]) & (canon_arr != None)  # noqa: E711
         kind[same_url] = KIND_URL
-    # Rows whose strongest own edge is a headline match are rewritten copies.
-    best_edge = np.full(n, 9)
-    if pairs.size:
-        ranks = np.array([_KIND_RANK[k] for k in kinds])
-        for side in (0, 1):
-            np.minimum.at(best_edge, pairs[:, side], ranks)
+    # A copy sharing the near threshold with the kept document is a near copy; one that
+    # shares less got in through a headline match (rewritten copy).
     remaining = dropped & (kind == None)  # noqa: E711
-    kind[remaining & (best_edge == _KIND_RANK[KIND_HEADLINE])] = KIND_HEADLINE
-    kind[remaining & (best_edge != _KIND_RANK[KIND_HEADLINE])] = KIND_NEAR
+    near = similarity >= threshold
+    kind[remaining & near] = KIND_NEAR
+    kind[remaining & ~near] = KIND_HEADLINE
 
     ids = view.ids.to_numpy()
     cluster_id = np.where(in_cluster, ids[kept], None)
