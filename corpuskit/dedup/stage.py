@@ -178,8 +178,6 @@ def dedup(
         view,
         labels,
         kept,
-        all_pairs,
-        kinds,
         full_signatures,
         canon,
         flags,
