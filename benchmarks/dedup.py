@@ -63,13 +63,13 @@ def run_corpuskit_frame(frame: pl.DataFrame) -> tuple[np.ndarray, float]:
     return labels.to_numpy(), seconds
 
 
-def run_corpuskit_stream(batches) -> tuple[np.ndarray, float]:
+def run_corpuskit_stream(batches, expected: int = 0) -> tuple[np.ndarray, float]:
     """The streaming near-duplicate path (signatures kept, text dropped batch by batch)."""
     from corpuskit.dedup.clusters import components
     from corpuskit.dedup.near import StreamingSignatures, verified_near_pairs
 
     options = DedupOptions()
-    stream = StreamingSignatures(options, workers=0)
+    stream = StreamingSignatures(options, workers=0, expected=expected)
     seconds = 0.0
     for batch in batches:
         started = time.perf_counter()
@@ -133,7 +133,7 @@ def child(args: argparse.Namespace) -> None:
         labels, seconds = run_corpuskit_frame(batches[0])
         truth.append(batches[0]["cluster"])
     elif args.run == "corpuskit":
-        labels, seconds = run_corpuskit_stream(tracked(batches))
+        labels, seconds = run_corpuskit_stream(tracked(batches), expected=args.generate)
     else:
         labels, seconds = run_datasketch(tracked(batches), folded=args.run == "datasketch")
     _, label_codes = np.unique(np.asarray(labels).astype(str), return_inverse=True)
@@ -385,16 +385,18 @@ def section_headlines() -> None:
 
 def section_scale(scales: list[int], baseline_max: int, work: Path) -> None:
     print("\n## 5. scale (streamed synthetic copies; originals ANT + SaudiNewsNet, then mixes)")
-    originals = (
-        pl.concat(
-            [
-                pl.read_parquet(ANT, columns=["id", "title", "text"]),
-                pl.read_parquet(SNN, columns=["id", "title", "text"]),
-            ]
-        )
-        .filter(pl.col("text").str.len_chars() > 200)
-        .unique("text", maintain_order=True)
-    )
+    from corpuskit.dedup import dedup
+
+    originals = pl.concat(
+        [
+            pl.read_parquet(ANT, columns=["id", "title", "text"]),
+            pl.read_parquet(SNN, columns=["id", "title", "text"]),
+        ]
+    ).filter(pl.col("text").str.split(" ").list.len() >= 80)
+    # As for section 1: drop originals that have a copy in the pool (threshold 0.3).
+    probe = dedup(originals, options=DedupOptions(threshold=0.3, headline=False, url=False))
+    originals = originals.filter(probe["cluster_id"].is_null())
+    print(f"  {originals.height:,} distinct real originals; beyond them, mixes of three")
     path = work / "originals.parquet"
     originals.write_parquet(path)
     for n in scales:
