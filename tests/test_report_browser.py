@@ -231,8 +231,9 @@ def test_hostile_strings_render_as_text(browser):
     assert HOSTILE_IMG in body
 
 
-# For each text block: the direction its first strong letter calls for (rule labels,
-# which carry their own dir, do not count) and the direction Chromium laid it out in.
+# For each text block: the direction its first strong letter calls for (rule labels and
+# removed spans carry their own dir and do not count: the kept text decides) and the
+# direction Chromium laid it out in.
 _DIRECTIONS = """Array.from(document.querySelectorAll('.text, .title')).map(e => {
   const copy = e.cloneNode(true);
   copy.querySelectorAll('a.code, [dir]').forEach(x => x.remove());

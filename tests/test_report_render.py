@@ -64,7 +64,7 @@ def test_text_blocks_pick_their_own_direction(html):
 
 
 def test_removals_are_highlighted_with_their_rule(html):
-    assert re.search(r'<mark class="strip" title="removed by BP101">\s*رابط الخبر', html)
+    assert re.search(r'<mark class="strip" dir="auto" title="removed by BP101">\s*رابط الخبر', html)
     assert 'href="#rule-BP101-' in html
     assert re.search(r'id="rule-BP101-\d+"', html)
 
