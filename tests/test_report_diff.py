@@ -5,7 +5,14 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corpuskit.report.diff import Segment, context_window, highlight_spans, word_diff
+from corpuskit.report.diff import (
+    GAP,
+    Segment,
+    context_window,
+    highlight_excerpts,
+    highlight_spans,
+    word_diff,
+)
 
 words = st.lists(st.sampled_from(["أعلنت", "وزارة", "الصحة", "اليوم", "3", "news", "\n"]))
 
@@ -80,3 +87,22 @@ def test_punctuation_is_its_own_token():
     left, right, _ = word_diff("حاجات العالم لقرون.", "حاجات العالم لقرون")
     assert [s.text for s in left if s.tag] == ["."]
     assert not [s for s in right if s.tag]
+
+
+def test_short_texts_are_shown_whole():
+    segments, shortened = highlight_excerpts("abc def", [(4, 7, "R")], max_chars=100)
+    assert not shortened
+    assert segments == [Segment("abc "), Segment("def", "R")]
+
+
+def test_a_removal_deep_in_a_long_text_is_still_shown():
+    text = ("كلمة " * 2000) + "اقرأ أيضا: عنوان" + (" نص" * 2000)
+    start = text.index("اقرأ")
+    end = start + len("اقرأ أيضا: عنوان")
+    segments, shortened = highlight_excerpts(text, [(start, end, "BP1")], max_chars=1500)
+    assert shortened
+    assert Segment("اقرأ أيضا: عنوان", "BP1") in segments
+    shown = "".join(s.text for s in segments)
+    assert shown.startswith(text[:100])
+    assert GAP in shown
+    assert len(shown.replace(GAP, "")) <= 1500 + len(GAP)

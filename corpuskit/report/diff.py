@@ -94,6 +94,45 @@ def highlight_spans(
     return segments
 
 
+GAP = "\n…\n"
+
+
+def highlight_excerpts(
+    text: str, spans: Iterable[tuple[int, int, str]], *, max_chars: int, radius: int = 300
+) -> tuple[list[Segment], bool]:
+    """Like :func:`highlight_spans`, but a text longer than ``max_chars`` is shortened to
+    its opening and the context around each span, gaps marked by a line with "…".
+
+    Returns ``(segments, shortened)``. A removal deep in a long article is still shown.
+    """
+    spans = list(spans)
+    if len(text) <= max_chars:
+        return highlight_spans(text, spans), False
+    windows = [(0, min(2 * radius, len(text)))]
+    for start, end, _tag in sorted(spans):
+        lo, hi = context_window(text, max(start, 0), min(end, len(text)), radius=radius)
+        windows.append((lo, hi))
+    merged: list[tuple[int, int]] = []
+    for lo, hi in sorted(windows):
+        if merged and lo <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], hi))
+        else:
+            merged.append((lo, hi))
+    segments: list[Segment] = []
+    budget = max_chars
+    for lo, hi in merged:
+        if budget <= 0:
+            break
+        hi = min(hi, lo + budget)
+        if segments or lo > 0:
+            _append(segments, GAP if lo > 0 else "", None)
+        segments.extend(highlight_spans(text, spans, window=(lo, hi)))
+        budget -= hi - lo
+    if merged[-1][1] < len(text) or budget <= 0:
+        _append(segments, GAP.rstrip("\n"), None)
+    return segments, True
+
+
 def context_window(text: str, start: int, end: int, *, radius: int = 160) -> tuple[int, int]:
     """The window ``radius`` characters around a span, widened to whole words."""
     lo, hi = max(start - radius, 0), min(end + radius, len(text))

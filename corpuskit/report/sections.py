@@ -18,7 +18,13 @@ from typing import Any
 import polars as pl
 
 from corpuskit import schema
-from corpuskit.report.diff import Segment, context_window, highlight_spans, word_diff
+from corpuskit.report.diff import (
+    Segment,
+    context_window,
+    highlight_excerpts,
+    highlight_spans,
+    word_diff,
+)
 
 SAMPLE_SEED = 20240501
 
@@ -305,8 +311,11 @@ def sample_documents(
         if row is None:
             continue
         found = by_doc.get(doc_id, [])
-        text = row[schema.TEXT] or ""
-        limit = min(len(text), limits.max_doc_chars)
+        text_segments, shortened = highlight_excerpts(
+            row[schema.TEXT] or "",
+            [(s, e, c) for fld, s, e, c in found if fld == "text"],
+            max_chars=limits.max_doc_chars,
+        )
         documents.append(
             Document(
                 id=doc_id,
@@ -318,10 +327,8 @@ def sample_documents(
                 title=highlight_spans(
                     row[schema.TITLE] or "", [(s, e, c) for fld, s, e, c in found if fld == "title"]
                 ),
-                text=highlight_spans(
-                    text, [(s, e, c) for fld, s, e, c in found if fld == "text"], window=(0, limit)
-                ),
-                truncated=limit < len(text),
+                text=text_segments,
+                truncated=shortened,
                 codes=sorted({c for *_, c in found}),
             )
         )
