@@ -65,6 +65,7 @@ KNOWN_DETECTORS = frozenset(
         "repetition",
         "language-mismatch",
         "mojibake",
+        "page-chrome",
     }
 )
 _CODE = re.compile(r"^[A-Z]{1,4}[0-9]{3,4}$")

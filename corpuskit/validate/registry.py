@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from corpuskit.rules import Rule
+from corpuskit.validate.chrome import page_chrome
 from corpuskit.validate.corpus import CorpusStats, other_document_headline, repeated_line
 from corpuskit.validate.document import Doc, Hit
 from corpuskit.validate.encoding import mojibake
@@ -28,6 +29,7 @@ DETECTORS: dict[str, Detector] = {
     "repetition": repetition,
     "language-mismatch": language_mismatch,
     "mojibake": mojibake,
+    "page-chrome": page_chrome,
 }
 
 # Detectors that judge the whole document after cleaning (run in the second phase).
