@@ -108,7 +108,10 @@ def highlight_excerpts(
     spans = list(spans)
     if len(text) <= max_chars:
         return highlight_spans(text, spans), False
-    windows = [(0, min(2 * radius, len(text)))]
+    opening = min(2 * radius, len(text))
+    while opening < min(len(text), 2 * radius + 20) and not text[opening].isspace():
+        opening += 1  # end the opening on a word boundary
+    windows = [(0, opening)]
     for start, end, _tag in sorted(spans):
         lo, hi = context_window(text, max(start, 0), min(end, len(text)), radius=radius)
         windows.append((lo, hi))
