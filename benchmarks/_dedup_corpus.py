@@ -217,12 +217,20 @@ def make_copies(originals: pl.DataFrame, *, n_docs: int, **kwargs) -> pl.DataFra
 
 
 def _mix_variant(doc: dict, source: list[dict], rng: random.Random) -> dict:
-    """A new distinct article for the scale runs: thirds of three different articles."""
-    parts = [paragraphs(doc["text"])]
-    parts += [paragraphs(source[rng.randrange(len(source))]["text"]) for _ in range(2)]
-    pieces = [p[len(p) * k // 3 : max(1, len(p) * (k + 1) // 3)] for k, p in enumerate(parts)]
-    text = "\n".join(line for piece in pieces for line in piece)
-    return {**doc, "text": text, "title": f"{doc['title']} {rng.randrange(10**6)}"}
+    """A new distinct article for the scale runs: one third (by words) of each of three
+    articles, so it shares at most a third with any real article or other mix."""
+    parts = [doc["text"].split(" ")]
+    parts += [source[rng.randrange(len(source))]["text"].split(" ") for _ in range(2)]
+    third = rng.randrange(3)
+    pieces = [
+        w[len(w) * ((k + third) % 3) // 3 : len(w) * ((k + third) % 3 + 1) // 3]
+        for k, w in enumerate(parts)
+    ]
+    return {
+        **doc,
+        "text": " ".join(w for piece in pieces for w in piece),
+        "title": f"{doc['title']} {rng.randrange(10**6)}",
+    }
 
 
 def batches(frame: pl.DataFrame, size: int) -> Iterator[pl.DataFrame]:

@@ -99,15 +99,15 @@ def candidate_pairs(
     if doc_index.size < 2:
         return np.empty((0, 2), dtype=np.int64)
     docs = pl.Series("doc", doc_index.astype(np.int64))
-    parts = [
-        _band_pairs(pl.DataFrame([docs, pl.Series("key", keys[:, band])]), max_bucket)
-        for band in range(keys.shape[1])
-    ]
-    parts = [p for p in parts if p.height]
-    if not parts:
+    pairs = pl.DataFrame(schema={"a": pl.Int64, "b": pl.Int64})
+    for band in range(keys.shape[1]):
+        found = _band_pairs(pl.DataFrame([docs, pl.Series("key", keys[:, band])]), max_bucket)
+        if found.height:
+            # Deduplicate as we go: copies share most bands, so the union stays small.
+            pairs = pl.concat([pairs, found]).unique()
+    if pairs.height == 0:
         return np.empty((0, 2), dtype=np.int64)
-    pairs = pl.concat(parts).unique().sort("a", "b")
-    return pairs.to_numpy().astype(np.int64).reshape(-1, 2)
+    return pairs.sort("a", "b").to_numpy().astype(np.int64).reshape(-1, 2)
 
 
 def _band_pairs(table: pl.DataFrame, max_bucket: int) -> pl.DataFrame:
