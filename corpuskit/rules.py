@@ -58,6 +58,7 @@ KNOWN_DETECTORS = frozenset(
     {
         "link-block",
         "trailing-headline-run",
+        "inline-headline-run",
         "repeated-line",
         "other-document-headline",
         "too-short",

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from corpuskit.normalize import fold
@@ -106,15 +106,19 @@ class CorpusStats:
 
     source_docs: Counter[str] = field(default_factory=Counter)
     line_docs: dict[tuple[str, str], int] = field(default_factory=dict)
-    # folded title -> ids (a few), folded opening -> ids (a few)
-    titles: dict[str, list[str]] = field(default_factory=dict)
-    leads: dict[str, list[str]] = field(default_factory=dict)
+    # (source, folded title) -> ids (a few); (source, folded opening) -> ids (a few).
+    # Source "*" collects every source, for rules with same_source = false.
+    titles: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    leads: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     doc_source: dict[str, str] = field(default_factory=dict)
     doc_title: dict[str, str] = field(default_factory=dict)
     doc_leads: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # folded second content line: a document that contains another one whole (a roundup)
     # has the other's opening followed by the other's second line.
     doc_second: dict[str, str] = field(default_factory=dict)
+    # (rule code, source) -> documents where that rule's structure occurs: how systematic
+    # a pattern is for an outlet (see inline-headline-run).
+    pattern_docs: Counter[tuple[str, str]] = field(default_factory=Counter)
 
 
 def _source_key(source: str | None) -> str:
@@ -141,9 +145,17 @@ def build_corpus_stats(
     repeated_lines: bool,
     other_headlines: bool,
     line_counts: tuple[Counter, Counter] | None = None,
+    run_rules: Sequence[Rule] = (),
 ) -> CorpusStats:
     """Collect the statistics the active corpus-level rules need (nothing else)."""
     stats = CorpusStats()
+    stats.source_docs = Counter(_source_key(s) for s in sources)
+    for rule in run_rules:
+        from corpuskit.validate.headlines import inline_headline_candidates
+
+        for doc_id, text, source in zip(ids, texts, sources, strict=True):
+            if text and inline_headline_candidates(Doc(doc_id, "", text, source, None), rule):
+                stats.pattern_docs[(rule.code, _source_key(source))] += 1
     if repeated_lines:
         source_docs, line_docs = line_counts or count_lines(zip(sources, texts, strict=True))
         stats.source_docs = source_docs
@@ -155,18 +167,22 @@ def build_corpus_stats(
             folded_title = fold(title or "")
             stats.doc_title[doc_id] = folded_title
             if len(folded_title.split()) >= 3:
-                bucket = stats.titles.setdefault(folded_title, [])
-                if len(bucket) < 4:
-                    bucket.append(doc_id)
+                _remember(stats.titles, src, folded_title, doc_id)
             leads = tuple(_lead_keys(text or ""))
             stats.doc_leads[doc_id] = leads
             if leads:
                 stats.doc_second[doc_id] = _second_key(text or "")
             for key in leads:
-                bucket = stats.leads.setdefault(key, [])
-                if len(bucket) < 4:
-                    bucket.append(doc_id)
+                _remember(stats.leads, src, key, doc_id)
     return stats
+
+
+def _remember(index: dict[tuple[str, str], list[str]], src: str, key: str, doc_id: str) -> None:
+    """Keep a few ids per key, per source and across sources."""
+    for scope in (src, "*"):
+        bucket = index.setdefault((scope, key), [])
+        if len(bucket) < 4:
+            bucket.append(doc_id)
 
 
 def repeated_line(doc: Doc, rule: Rule, corpus: CorpusStats | None) -> list[Hit]:
@@ -215,10 +231,13 @@ def other_document_headline(doc: Doc, rule: Rule, corpus: CorpusStats | None) ->
         next_key = content[position + 1][1] if position + 1 < len(content) else ""
         # A title is a link only as a bare line; a sentence that happens to equal a
         # short title ("إن من الشعر لحكمة.") is a quotation.
-        title_ids = [] if line.text.rstrip().endswith(".") else corpus.titles.get(folded, [])
+        scope = src if same_source else "*"
+        title_ids = (
+            [] if line.text.rstrip().endswith(".") else corpus.titles.get((scope, folded), [])
+        )
         lead_ids = [
             other
-            for other in corpus.leads.get(folded, [])
+            for other in corpus.leads.get((scope, folded), [])
             if not next_key or corpus.doc_second.get(other) != next_key
         ]
         for other in title_ids + lead_ids:

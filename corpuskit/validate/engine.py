@@ -282,6 +282,7 @@ def validate(
             repeated_lines="repeated-line" in active,
             other_headlines="other-document-headline" in active,
             line_counts=line_counts,
+            run_rules=[r for r in plan.all_rules() if r.detector == "inline-headline-run"],
         )
 
     records: list[Record] = [

@@ -37,6 +37,14 @@ _BULLET = re.compile(r"^\s*(?:[-*•·▪►]|\d{1,2}[.)-])\s")
 # label followed by a number ("منصة شرفية : 120 دينار").
 _FIELD_SEPARATOR = re.compile(r"\s[-–—|/]\s|\s[-–—]|[-–—]\s")
 _LABEL_NUMBER = re.compile(r"[:：]\s*\d")
+# A line that opens with a conjunction and a reporting verb or connective continues the
+# prose before it ("وأشار التقرير إلى ..."); headlines do not start that way.
+_CONTINUATION = re.compile(
+    r"^[\"'«“(]?(?:و|ف)(?:قال|قالت|أضاف|أضافت|أشار|أشارت|أكد|أكدت|أوضح|أوضحت|كان|كانت|في|من|على|"
+    r"هو|هي|لم|لن|قد|تابع|تابعت|ذكر|ذكرت|بين|بينت|لفت|لفتت|اعتبر|اعتبرت|يأتي|تأتي|إن|أن|لكن|"
+    r"بحسب|وفق|منذ|عن|إلى|مع|بعد|قبل|خلال|حيث|كما|أيضا|ثم|يذكر|يشار)\b|^(?:and|but|so|then)\b",
+    re.IGNORECASE,
+)
 _WORD = re.compile(r"\w+")
 
 
@@ -53,6 +61,8 @@ def is_headline_like(
     if not s or len(s) > max_chars or _BULLET.match(s):
         return False
     if len(_FIELD_SEPARATOR.findall(s)) >= 2 or _LABEL_NUMBER.search(s):
+        return False
+    if _CONTINUATION.match(s):
         return False
     n_words = len(_WORD.findall(s))
     if n_words < min_words or n_words > max_words:
@@ -144,3 +154,62 @@ def _set_off(body: list[Line], first: Line) -> bool:
     gaps = sorted(b.index - a.index - 1 for a, b in itertools.pairwise(body))
     usual = gaps[len(gaps) // 2] if gaps else 0
     return gap > usual
+
+
+_PROSE_END = re.compile(r"[.!؟?][\"'”’»)\]]*\s*$")
+
+
+def inline_headline_run(doc: Doc, rule: Rule, corpus: Any) -> list[Hit]:
+    """Two or more headline-like lines between two prose paragraphs, with no header.
+
+    Outlets insert links to other stories mid-article without announcing them. A lone
+    short line between paragraphs is a subheading and stays; a run of headlines does
+    not, provided the paragraph before it ends a sentence (not a colon announcing a
+    list) and a prose paragraph follows. Because the same shape also occurs in prose now
+    and then (dialogue, paired subheadings), the run only counts in a source where it
+    is systematic: at least ``min_source_share`` of the source's documents have one.
+    """
+    min_share = float(rule.params.get("min_source_share", 0.0))
+    if min_share and corpus is not None and getattr(corpus, "source_docs", None):
+        source = doc.source or ""
+        n_source = corpus.source_docs.get(source, 0)
+        if n_source and corpus.pattern_docs.get((rule.code, source), 0) < min_share * n_source:
+            return []
+    return inline_headline_candidates(doc, rule)
+
+
+def inline_headline_candidates(doc: Doc, rule: Rule) -> list[Hit]:
+    """The runs :func:`inline_headline_run` removes, before the per-source check."""
+    params = rule.params
+    min_lines = int(params.get("min_lines", 2))
+    max_lines = int(params.get("max_lines", 6))
+    min_words = int(params.get("min_words", 5))
+    max_body_share = float(params.get("max_body_headline_share", 0.34))
+    options = _headline_options(params)
+    options.pop("min_words", None)
+    content = doc.content_lines()
+    flags = [is_headline_like(line.text, min_words=min_words, **options) for line in content]
+    loose = [is_headline_like(line.text, **options) for line in content]
+    if not content or sum(loose) / len(content) > max_body_share + min_lines / len(content):
+        return []
+    hits: list[Hit] = []
+    i = 1
+    while i < len(content):
+        if not flags[i]:
+            i += 1
+            continue
+        j = i
+        while j < len(content) and flags[j]:
+            j += 1
+        before, after = content[i - 1], content[j] if j < len(content) else None
+        if (
+            min_lines <= j - i <= max_lines
+            and after is not None
+            and not loose[i - 1]
+            and not loose[j]
+            and _PROSE_END.search(before.text)
+            and len(after.text.split()) >= 8
+        ):
+            hits.extend(doc.line_hit(line) for line in content[i:j])
+        i = j
+    return hits

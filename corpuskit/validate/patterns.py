@@ -6,6 +6,8 @@
 * ``strip = "match"`` (``match = "raw"``): only the matched characters are the finding
   (a dateline or byline glued before the first sentence, a credit after the last one);
   the pattern is searched in the whole field, so it may span lines.
+* ``params.first_lines`` / ``params.last_lines`` (line rules): only the first / last N
+  non-blank lines are looked at (a byline opens an article; a signature closes it).
 * ``scope = "title"``: the same, on the title.
 * ``scope = "document"``: a search in the whole text; a hit is a finding on the document.
 """
@@ -46,9 +48,7 @@ def pattern_hits(doc: Doc, rule: Rule) -> list[Hit]:
     if rule.strip == "match":
         return _field_hits("text", doc.text, regex, rule)
     hits: list[Hit] = []
-    for line in doc.lines:
-        if line.blank:
-            continue
+    for line in _candidate_lines(doc, rule):
         subject = doc.folded(line.index) if rule.match == "folded" else line.text
         if regex.search(subject):
             hits.append(doc.line_hit(line))
@@ -62,3 +62,15 @@ def _field_hits(field: str, value: str, regex: re.Pattern[str], rule: Rule) -> l
         ]
     subject = fold_keep_punctuation(value) if rule.match == "folded" else value
     return [Hit(field, 0, len(value))] if regex.search(subject) else []
+
+
+def _candidate_lines(doc: Doc, rule: Rule):
+    content = doc.content_lines()
+    first = int(rule.params.get("first_lines", 0))
+    last = int(rule.params.get("last_lines", 0))
+    if not first and not last:
+        return content
+    chosen = {line.index: line for line in content[:first]} if first else {}
+    if last:
+        chosen.update({line.index: line for line in content[-last:]})
+    return [chosen[i] for i in sorted(chosen)]

@@ -13,7 +13,11 @@ from corpuskit.validate.chrome import page_chrome
 from corpuskit.validate.corpus import CorpusStats, other_document_headline, repeated_line
 from corpuskit.validate.document import Doc, Hit
 from corpuskit.validate.encoding import mojibake
-from corpuskit.validate.headlines import link_block, trailing_headline_run
+from corpuskit.validate.headlines import (
+    inline_headline_run,
+    link_block,
+    trailing_headline_run,
+)
 from corpuskit.validate.language import language_mismatch
 from corpuskit.validate.quality import non_letter_ratio, repetition, too_short
 
@@ -22,6 +26,7 @@ Detector = Callable[[Doc, Rule, CorpusStats | None], list[Hit]]
 DETECTORS: dict[str, Detector] = {
     "link-block": link_block,
     "trailing-headline-run": trailing_headline_run,
+    "inline-headline-run": inline_headline_run,
     "repeated-line": repeated_line,
     "other-document-headline": other_document_headline,
     "too-short": too_short,
@@ -37,4 +42,4 @@ DOCUMENT_DETECTORS = frozenset(
     {"too-short", "non-letter-ratio", "repetition", "language-mismatch", "mojibake"}
 )
 # Detectors that need the corpus-level pass.
-CORPUS_DETECTORS = frozenset({"repeated-line", "other-document-headline"})
+CORPUS_DETECTORS = frozenset({"repeated-line", "other-document-headline", "inline-headline-run"})
