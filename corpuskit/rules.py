@@ -29,6 +29,9 @@ File layout::
     text = "الأخبار ذات صلة بالموضوع."
     match = false
 
+Pattern rules on lines may also set ``[rule.params]`` ``first_lines = N`` / ``last_lines
+= N`` to look only at the first / last N non-blank lines (a byline, a signature).
+
 ``match = "folded"`` runs the pattern on the line folded with
 :func:`corpuskit.normalize.fold_keep_punctuation` (no diacritics, tatweel, hamza
 variants or case; ى→ي, ة→ه; whitespace collapsed), so one pattern matches every
