@@ -139,6 +139,20 @@ EDITS: dict[str, Callable[[dict, random.Random], dict]] = {
 }
 
 
+def without_repeated_text(frame: pl.DataFrame, *, min_distinct: float = 0.9) -> pl.DataFrame:
+    """Drop articles whose body repeats itself (extraction artifacts: the same paragraphs
+    twice). A third of such an article holds most of its distinct text, so a generated mix
+    would truly be a near copy of it and the known clusters would be wrong."""
+
+    def distinct_share(text: str) -> float:
+        words = text.split()
+        grams = [" ".join(words[i : i + 3]) for i in range(len(words) - 2)]
+        return len(set(grams)) / len(grams) if grams else 0.0
+
+    shares = [distinct_share(t or "") for t in frame["text"].to_list()]
+    return frame.filter(pl.Series(shares) >= min_distinct)
+
+
 def load_originals(
     path: Path = ANT, *, min_words: int = 80, limit: int | None = None
 ) -> pl.DataFrame:
@@ -148,7 +162,7 @@ def load_originals(
 
     frame = pl.read_parquet(path, columns=["id", "title", "text", "url", "date"])
     frame = frame.filter(pl.col("text").str.split(" ").list.len() >= min_words)
-    frame = frame.unique("text", keep="first", maintain_order=True)
+    frame = without_repeated_text(frame.unique("text", keep="first", maintain_order=True))
     if limit:
         frame = frame.head(int(limit * 1.3))
     # Remove every article in any cluster found at a low threshold: no hidden duplicates.

@@ -40,7 +40,15 @@ import polars as pl
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from _dedup_corpus import ANT, SHARED, SNN, iter_copies, load_originals, pair_metrics
+from _dedup_corpus import (
+    ANT,
+    SHARED,
+    SNN,
+    iter_copies,
+    load_originals,
+    pair_metrics,
+    without_repeated_text,
+)
 
 from corpuskit.config import DedupOptions
 from corpuskit.normalize import fold
@@ -393,6 +401,7 @@ def section_scale(scales: list[int], baseline_max: int, work: Path) -> None:
             pl.read_parquet(SNN, columns=["id", "title", "text"]),
         ]
     ).filter(pl.col("text").str.split(" ").list.len() >= 80)
+    originals = without_repeated_text(originals)
     # As for section 1: drop originals that have a copy in the pool (threshold 0.3).
     probe = dedup(originals, options=DedupOptions(threshold=0.3, headline=False, url=False))
     originals = originals.filter(probe["cluster_id"].is_null())

@@ -73,17 +73,25 @@ def resolve_bands(
     return optimal_bands(threshold, num_perm)
 
 
+def band_key(signatures: np.ndarray, rows: np.ndarray, band: int, band_rows: int) -> np.ndarray:
+    """One uint64 key per document of ``rows`` for one band: a mix of its minima.
+
+    Reads one signature column at a time, so no copy of the signatures is made."""
+    seed = (0x9E3779B97F4A7C15 * (band + 1)) & 0xFFFFFFFFFFFFFFFF
+    key = np.full(rows.size, seed, dtype=np.uint64)
+    for col in range(band * band_rows, (band + 1) * band_rows):
+        key ^= signatures[rows, col].astype(np.uint64)
+        key *= np.uint64(0xFF51AFD7ED558CCD)
+        key ^= key >> np.uint64(29)
+    return key
+
+
 def band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
-    """One uint64 key per (document, band): a mix of the band's ``rows`` minima."""
-    n = signatures.shape[0]
-    keys = np.empty((n, bands), dtype=np.uint64)
+    """One uint64 key per (document, band) (``len(signatures) x bands``)."""
+    everyone = np.arange(signatures.shape[0])
+    keys = np.empty((everyone.size, bands), dtype=np.uint64)
     for band in range(bands):
-        key = np.full(n, (0x9E3779B97F4A7C15 * (band + 1)) & 0xFFFFFFFFFFFFFFFF, dtype=np.uint64)
-        for col in range(band * rows, (band + 1) * rows):
-            key ^= signatures[:, col].astype(np.uint64)
-            key *= np.uint64(0xFF51AFD7ED558CCD)
-            key ^= key >> np.uint64(29)
-        keys[:, band] = key
+        keys[:, band] = band_key(signatures, everyone, band, rows)
     return keys
 
 
@@ -93,15 +101,34 @@ def candidate_pairs(
     """Unique candidate pairs ``(i, j)`` with ``i < j`` (values of ``doc_index``).
 
     ``keys`` is ``len(doc_index) x bands``; documents sharing a key in the same band are
-    candidates. Bands are grouped one at a time, which keeps the peak memory at one
-    band's table.
+    candidates.
     """
+    return _pairs_by_band(
+        doc_index, (keys[:, band] for band in range(keys.shape[1])), max_bucket=max_bucket
+    )
+
+
+def signature_candidate_pairs(
+    signatures: np.ndarray,
+    rows: np.ndarray,
+    bands: int,
+    band_rows: int,
+    *,
+    max_bucket: int = MAX_BUCKET,
+) -> np.ndarray:
+    """Candidate pairs among ``rows`` of ``signatures``, one band's keys at a time (the
+    peak memory is one band's table, not a ``documents x bands`` key matrix)."""
+    keys = (band_key(signatures, rows, band, band_rows) for band in range(bands))
+    return _pairs_by_band(rows, keys, max_bucket=max_bucket)
+
+
+def _pairs_by_band(doc_index: np.ndarray, keys, *, max_bucket: int) -> np.ndarray:
     if doc_index.size < 2:
         return np.empty((0, 2), dtype=np.int64)
     docs = pl.Series("doc", doc_index.astype(np.int64))
     pairs = pl.DataFrame(schema={"a": pl.Int64, "b": pl.Int64})
-    for band in range(keys.shape[1]):
-        found = _band_pairs(pl.DataFrame([docs, pl.Series("key", keys[:, band])]), max_bucket)
+    for key in keys:
+        found = _band_pairs(pl.DataFrame([docs, pl.Series("key", key)]), max_bucket)
         if found.height:
             # Deduplicate as we go: copies share most bands, so the union stays small.
             pairs = pl.concat([pairs, found]).unique()

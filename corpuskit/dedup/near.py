@@ -22,7 +22,7 @@ import polars as pl
 
 from corpuskit.config import DedupOptions
 from corpuskit.dedup.clusters import components
-from corpuskit.dedup.lsh import band_keys, candidate_pairs, resolve_bands
+from corpuskit.dedup.lsh import resolve_bands, signature_candidate_pairs
 from corpuskit.dedup.minhash import estimate_similarity
 from corpuskit.dedup.parallel import sign_texts
 
@@ -34,8 +34,7 @@ def candidate_similarities(
     bands, band_rows = resolve_bands(
         options.threshold, options.num_perm, options.bands, options.rows
     )
-    keys = band_keys(signatures[rows], bands, band_rows)
-    pairs = candidate_pairs(rows, keys)
+    pairs = signature_candidate_pairs(signatures, rows, bands, band_rows)
     if pairs.size == 0:
         return pairs, np.empty(0)
     similarity = np.concatenate(
