@@ -70,6 +70,7 @@ KNOWN_DETECTORS = frozenset(
         "language-mismatch",
         "mojibake",
         "page-chrome",
+        "later-dateline-tail",
     }
 )
 _CODE = re.compile(r"^[A-Z]{1,4}[0-9]{3,4}$")

@@ -49,3 +49,27 @@ def page_chrome(doc: Doc, rule: Rule, _corpus: object) -> list[Hit]:
         else:
             run.append(line)
     return [doc.line_hit(line) for line in sorted(chrome, key=lambda x: x.index)]
+
+
+def later_dateline_tail(doc: Doc, rule: Rule, _corpus: object) -> list[Hit]:
+    """From a second outlet dateline to the end: teasers of other articles.
+
+    An article opens with its dateline ("دبي، الإمارات العربية المتحدة (CNN)--"); a later
+    line that opens with one starts the lead of ANOTHER article, and outlets that append
+    teasers put them at the end. The tail is taken only when the article before it has
+    ``min_lines_before`` lines and the tail is at most ``max_tail_share`` of the text (a
+    caption line before the real dateline must not take the whole article with it).
+    """
+    p = rule.params
+    dateline = re.compile(str(p["dateline"]))
+    min_before = int(p.get("min_lines_before", 2))
+    max_share = float(p.get("max_tail_share", 0.5))
+    content = doc.content_lines()
+    for position, line in enumerate(content):
+        if position < min_before or not dateline.search(line.text):
+            continue
+        tail_chars = len(doc.text) - line.start
+        if tail_chars > max_share * len(doc.text.rstrip()):
+            return []
+        return [doc.line_hit(rest) for rest in content[position:]]
+    return []

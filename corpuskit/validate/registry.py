@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from corpuskit.rules import Rule
-from corpuskit.validate.chrome import page_chrome
+from corpuskit.validate.chrome import later_dateline_tail, page_chrome
 from corpuskit.validate.corpus import CorpusStats, other_document_headline, repeated_line
 from corpuskit.validate.document import Doc, Hit
 from corpuskit.validate.encoding import mojibake
@@ -35,6 +35,7 @@ DETECTORS: dict[str, Detector] = {
     "language-mismatch": language_mismatch,
     "mojibake": mojibake,
     "page-chrome": page_chrome,
+    "later-dateline-tail": later_dateline_tail,
 }
 
 # Detectors that judge the whole document after cleaning (run in the second phase).
