@@ -51,7 +51,7 @@ from corpuskit.validate.spans import content_bounds, cut_spans, removed_line_spa
 EXCERPT_CHARS = 200
 BATCH_SIZE = 400
 # Below this many documents a second process costs more than it saves.
-MIN_DOCS_PER_WORKER = 2000
+MIN_DOCS_PER_WORKER = 500
 
 Record = tuple[str, str | None, str | None, str | None, str | None, list[tuple[str, int, int]]]
 Result = tuple[str, str | None, str | None, list[dict[str, Any]]]
