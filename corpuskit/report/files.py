@@ -8,16 +8,16 @@ documents are read into memory, so a report of a large run needs little RAM.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from corpuskit.errors import InputError, OutputError
+from corpuskit.errors import CorpuskitError, InputError
+from corpuskit.io import write_text_atomic
 from corpuskit.report.render import render_report
 from corpuskit.report.summary import build_summary
+from corpuskit.rules import load_ruleset
 
 REPORT_FILE = "report.html"
 REQUIRED_FILES = ("clean.parquet", "rejected.parquet", "findings.parquet")
@@ -56,7 +56,7 @@ def write_report_from_dir(out_dir: Path, out_file: Path | None = None) -> Path:
         clean=clean, rejected=rejected, findings=findings, summary=summary, ruleset=_ruleset()
     )
     target = Path(out_file) if out_file is not None else out_dir / REPORT_FILE
-    _write_text_atomic(html, target)
+    write_text_atomic(html, target)
     return target
 
 
@@ -89,27 +89,6 @@ def _load_summary(
 def _ruleset() -> Any:
     """The built-in rules, for names and rationales; None when they cannot be loaded."""
     try:
-        from corpuskit.rules import load_ruleset
-    except ImportError:
-        return None
-    try:
         return load_ruleset()
-    except Exception:  # a broken rule file must not stop a report from being written
+    except CorpuskitError:  # a broken rule file must not stop a report from being written
         return None
-
-
-def _write_text_atomic(text: str, path: Path) -> None:
-    """Write next to ``path`` then rename, so a crash never leaves half a report."""
-    if not path.parent.is_dir():
-        raise OutputError(
-            f"cannot write {path}: folder {path.parent} does not exist",
-            hint="create the folder or choose another --out",
-        )
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
