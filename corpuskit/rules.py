@@ -42,6 +42,7 @@ spelling. Write folded patterns in folded spelling. ``strip = "match"`` needs
 from __future__ import annotations
 
 import re
+import sys
 import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -105,8 +106,24 @@ _EXAMPLE_KEYS = {
 
 
 def builtin_rules_dir() -> Path:
-    """The ``rules/`` folder shipped at the top of the repository."""
-    return Path(__file__).resolve().parent.parent / "rules"
+    """The built-in ``rules/`` folder.
+
+    In a checkout (or an editable install) it is the ``rules/`` folder at the top of the
+    repository; an installed wheel carries it as data files under
+    ``<prefix>/share/corpuskit/rules``.
+    """
+    checkout = Path(__file__).resolve().parent.parent / "rules"
+    if checkout.is_dir():
+        return checkout
+    for prefix in (sys.prefix, sys.base_prefix):
+        installed = Path(prefix) / "share" / "corpuskit" / "rules"
+        if installed.is_dir():
+            return installed
+    raise RuleError(
+        f"the built-in rules are missing: neither {checkout} nor "
+        f"{Path(sys.prefix) / 'share' / 'corpuskit' / 'rules'} exists",
+        hint="reinstall corpuskit (the rules ship as data files), or run from a checkout",
+    )
 
 
 @dataclass(frozen=True)
