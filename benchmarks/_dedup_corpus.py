@@ -230,21 +230,19 @@ def make_copies(originals: pl.DataFrame, *, n_docs: int, **kwargs) -> pl.DataFra
     return pl.concat(list(iter_copies(originals, n_docs=n_docs, **kwargs)))
 
 
+MIX_WORDS = 60
+
+
 def _mix_variant(doc: dict, source: list[dict], rng: random.Random) -> dict:
-    """A new distinct article for the scale runs: one third (by words) of each of three
-    articles, so it shares at most a third with any real article or other mix."""
-    parts = [doc["text"].split(" ")]
-    parts += [source[rng.randrange(len(source))]["text"].split(" ") for _ in range(2)]
-    third = rng.randrange(3)
-    pieces = [
-        w[len(w) * ((k + third) % 3) // 3 : len(w) * ((k + third) % 3 + 1) // 3]
-        for k, w in enumerate(parts)
-    ]
-    return {
-        **doc,
-        "text": " ".join(w for piece in pieces for w in piece),
-        "title": f"{doc['title']} {rng.randrange(10**6)}",
-    }
+    """A new distinct article for the scale runs: 60 consecutive words from each of three
+    articles (equal parts, so two mixes share at most a third of their text)."""
+    parts = [doc["text"].split()]
+    parts += [source[rng.randrange(len(source))]["text"].split() for _ in range(2)]
+    pieces = []
+    for words in parts:
+        start = rng.randrange(max(1, len(words) - MIX_WORDS))
+        pieces.extend(words[start : start + MIX_WORDS])
+    return {**doc, "text": " ".join(pieces), "title": f"{doc['title']} {rng.randrange(10**6)}"}
 
 
 def batches(frame: pl.DataFrame, size: int) -> Iterator[pl.DataFrame]:
