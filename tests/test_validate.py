@@ -245,3 +245,30 @@ def test_apply_findings_uses_only_existing_findings():
     out = apply_findings(frame)
     assert out["text_clean"].to_list() == ["مواضيع ذات صلة", "نص"]
     assert out["drop_reason"].to_list() == [None, "IO001"]
+
+
+def test_corpus_statistics_of_slices_add_up_to_the_whole():
+    from corpuskit.validate.corpus import build_corpus_stats, finish_stats, merge_stats
+
+    n = 30
+    ids = [f"d{i}" for i in range(n)]
+    titles = [f"عنوان الخبر رقم {i % 7} عن الاقتصاد" for i in range(n)]
+    texts = [
+        f"افتتح الوزير اليوم مشروعا جديدا للطاقة في المنطقة الشرقية رقم {i % 5}.\n"
+        f"وقال إن المشروع يوفر آلاف الوظائف.\nتابعونا على تويتر\nرابط الخبر: عنوان {i}"
+        for i in range(n)
+    ]
+    sources = ["a" if i % 3 else "b" for i in range(n)]
+    options = {"repeated_lines": True, "other_headlines": True}
+    whole = finish_stats(build_corpus_stats(ids, titles, texts, sources, **options))
+    parts = [
+        build_corpus_stats(ids[i : i + 7], titles[i : i + 7], texts[i : i + 7],
+                           sources[i : i + 7], **options)
+        for i in range(0, n, 7)
+    ]  # fmt: skip
+    merged = finish_stats(merge_stats(parts))
+    assert merged.source_docs == whole.source_docs
+    assert merged.line_docs == whole.line_docs
+    assert merged.titles == whole.titles
+    assert merged.leads == whole.leads
+    assert merged.doc_leads == whole.doc_leads

@@ -144,10 +144,14 @@ def build_corpus_stats(
     *,
     repeated_lines: bool,
     other_headlines: bool,
-    line_counts: tuple[Counter, Counter] | None = None,
     run_rules: Sequence[Rule] = (),
 ) -> CorpusStats:
-    """Collect the statistics the active corpus-level rules need (nothing else)."""
+    """Collect the statistics the active corpus-level rules need (nothing else).
+
+    Works on any slice of the corpus: :func:`merge_stats` adds up the statistics of
+    consecutive slices (so the pass can run in parallel) and :func:`finish_stats` drops
+    what cannot matter (lines seen once).
+    """
     stats = CorpusStats()
     stats.source_docs = Counter(_source_key(s) for s in sources)
     for rule in run_rules:
@@ -157,9 +161,8 @@ def build_corpus_stats(
             if text and inline_headline_candidates(Doc(doc_id, "", text, source, None), rule):
                 stats.pattern_docs[(rule.code, _source_key(source))] += 1
     if repeated_lines:
-        source_docs, line_docs = line_counts or count_lines(zip(sources, texts, strict=True))
-        stats.source_docs = source_docs
-        stats.line_docs = {k: n for k, n in line_docs.items() if n >= 2}
+        _, line_docs = count_lines(zip(sources, texts, strict=True))
+        stats.line_docs = line_docs
     if other_headlines:
         for doc_id, title, text, source in zip(ids, titles, texts, sources, strict=True):
             src = _source_key(source)
@@ -174,6 +177,32 @@ def build_corpus_stats(
                 stats.doc_second[doc_id] = _second_key(text or "")
             for key in leads:
                 _remember(stats.leads, src, key, doc_id)
+    return stats
+
+
+def merge_stats(parts: Iterable[CorpusStats]) -> CorpusStats:
+    """The statistics of consecutive slices of a corpus, added up in order."""
+    total = CorpusStats()
+    line_docs: Counter[tuple[str, str]] = Counter()
+    for part in parts:
+        total.source_docs.update(part.source_docs)
+        total.pattern_docs.update(part.pattern_docs)
+        line_docs.update(part.line_docs)
+        for index, other in ((total.titles, part.titles), (total.leads, part.leads)):
+            for key, ids in other.items():
+                bucket = index.setdefault(key, [])
+                bucket.extend(ids[: max(0, 4 - len(bucket))])
+        total.doc_source.update(part.doc_source)
+        total.doc_title.update(part.doc_title)
+        total.doc_leads.update(part.doc_leads)
+        total.doc_second.update(part.doc_second)
+    total.line_docs = line_docs
+    return total
+
+
+def finish_stats(stats: CorpusStats) -> CorpusStats:
+    """Keep only line counts that can reach a threshold (a line seen twice or more)."""
+    stats.line_docs = {k: n for k, n in stats.line_docs.items() if n >= 2}
     return stats
 
 

@@ -41,7 +41,12 @@ from corpuskit.schema import (
     finding,
     require_columns,
 )
-from corpuskit.validate.corpus import CorpusStats, build_corpus_stats, count_lines
+from corpuskit.validate.corpus import (
+    CorpusStats,
+    build_corpus_stats,
+    finish_stats,
+    merge_stats,
+)
 from corpuskit.validate.document import Doc, Hit
 from corpuskit.validate.language import identify
 from corpuskit.validate.patterns import pattern_hits
@@ -202,10 +207,6 @@ def _clean_batch(batch: list[Record]) -> list[Result]:
     return [clean_record(r, plan, corpus) for r in batch]
 
 
-def _count_batch(batch: list[tuple[str | None, str | None]]):
-    return count_lines(batch)
-
-
 def _batches(items: Sequence[Any], size: int) -> list[Sequence[Any]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
@@ -271,18 +272,13 @@ def validate(
     active = {r.detector for r in plan.all_rules() if r.detector in CORPUS_DETECTORS}
     corpus = None
     if active:
-        line_counts = None
-        if "repeated-line" in active and n_workers > 1:
-            line_counts = _parallel_line_counts(sources, texts, n_workers)
-        corpus = build_corpus_stats(
-            ids,
-            titles,
-            texts,
-            sources,
-            repeated_lines="repeated-line" in active,
-            other_headlines="other-document-headline" in active,
-            line_counts=line_counts,
-            run_rules=[r for r in plan.all_rules() if r.detector == "inline-headline-run"],
+        options_for_stats = {
+            "repeated_lines": "repeated-line" in active,
+            "other_headlines": "other-document-headline" in active,
+            "run_rules": [r for r in plan.all_rules() if r.detector == "inline-headline-run"],
+        }
+        corpus = finish_stats(
+            _corpus_stats(ids, titles, texts, sources, options_for_stats, n_workers)
         )
 
     records: list[Record] = [
@@ -327,20 +323,32 @@ def validate(
     )
 
 
-def _parallel_line_counts(sources: list[Any], texts: list[Any], workers: int):
-    from collections import Counter
+def _stats_batch(args: tuple[list[Any], list[Any], list[Any], list[Any], dict[str, Any]]):
+    ids, titles, texts, sources, options = args
+    return build_corpus_stats(ids, titles, texts, sources, **options)
 
-    rows = list(zip(sources, texts, strict=True))
-    source_docs: Counter = Counter()
-    line_docs: Counter = Counter()
-    ctx = multiprocessing.get_context(
-        "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    )
-    with ctx.Pool(workers) as pool:
-        for s, lines in pool.imap_unordered(_count_batch, _batches(rows, 4000)):
-            source_docs.update(s)
-            line_docs.update(lines)
-    return source_docs, line_docs
+
+def _corpus_stats(
+    ids: list[Any],
+    titles: list[Any],
+    texts: list[Any],
+    sources: list[Any],
+    options: dict[str, Any],
+    workers: int,
+) -> CorpusStats:
+    """The corpus-level pass, split into slices over ``workers`` processes and merged."""
+    if workers == 1:
+        return build_corpus_stats(ids, titles, texts, sources, **options)
+    size = -(-len(ids) // (workers * 4))
+    slices = [
+        (ids[i : i + size], titles[i : i + size], texts[i : i + size], sources[i : i + size],
+         options)
+        for i in range(0, len(ids), size)
+    ]  # fmt: skip
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    with context.Pool(workers) as pool:
+        return merge_stats(pool.imap(_stats_batch, slices))
 
 
 def apply_findings(frame: pl.DataFrame) -> pl.DataFrame:
