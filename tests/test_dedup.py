@@ -280,3 +280,20 @@ def test_serial_headlines_with_different_figures_are_not_matched():
     out = dedup(frame([ORIGINAL, rewrite], title=titles))
     assert out["keep"].all()
     assert schema.findings_table(out).height == 0
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("وصول الطائرة الإغاثية الرابعة إلى عدن", "وصول الطائرة الإغاثية السادسة إلى عدن", False),
+        ("تصحيح أوضاع 400 ألف يمني", "تصحيح أوضاع ٤٢٥ ألف يمني", False),
+        ("إنقاذ 26 غريقا بالشرقية", "حرس الحدود ينقذ ٢٦ غريقا", True),
+        ("وصول الطائرة الإغاثية الرابعة", "وصول الطائرة الإغاثيّة الرابعة إلى عدن", True),
+        ("أمير عسير يدشن المهرجان", "أمير منطقة عسير يدشن المهرجان", True),
+    ],
+)
+def test_figures_guard_on_headlines(a, b, same):
+    from corpuskit.dedup.headline import same_figures
+    from corpuskit.normalize import fold
+
+    assert same_figures(fold(a), fold(b)) is same

@@ -13,8 +13,9 @@ sharing a bucket are scored, and buckets larger than ``MAX_BLOCK`` (words so com
 they identify nothing) are skipped. Identical folded headlines are always paired.
 
 Figures guard: serial bulletins reuse one headline with new figures ("تصحيح أوضاع 400
-ألف يمني" one day, "… 425 ألف …" the next; market closes, weather). When both headlines
-carry numbers and their numbers differ, they are not a match, whatever the score.
+ألف يمني" one day, "… 425 ألف …" the next; "الطائرة الإغاثية الرابعة" then "…
+السادسة"; market closes, weather). When both headlines carry numbers or ordinals and
+they differ, they are not a match, whatever the score.
 """
 
 from __future__ import annotations
@@ -36,12 +37,37 @@ def score(a: str, b: str) -> float:
 
 
 _NUMBER = re.compile(r"\d+")
+# Ordinals count as figures too ("الطائرة الإغاثية الرابعة" / "… السادسة"), folded.
+_ORDINALS = {
+    word: rank
+    for rank, forms in enumerate(
+        [
+            ("الاول", "الاولي", "first"),
+            ("الثاني", "الثانيه", "second"),
+            ("الثالث", "الثالثه", "third"),
+            ("الرابع", "الرابعه", "fourth"),
+            ("الخامس", "الخامسه", "fifth"),
+            ("السادس", "السادسه", "sixth"),
+            ("السابع", "السابعه", "seventh"),
+            ("الثامن", "الثامنه", "eighth"),
+            ("التاسع", "التاسعه", "ninth"),
+            ("العاشر", "العاشره", "tenth"),
+        ],
+        start=1,
+    )
+    for word in forms
+}
+
+
+def _figures(headline: str) -> set[str]:
+    words = headline.split()
+    return set(_NUMBER.findall(headline)) | {f"#{_ORDINALS[w]}" for w in words if w in _ORDINALS}
 
 
 def same_figures(a: str, b: str) -> bool:
-    """False when both headlines carry numbers and the sets of numbers differ."""
-    numbers_a, numbers_b = set(_NUMBER.findall(a)), set(_NUMBER.findall(b))
-    return not (numbers_a and numbers_b and numbers_a != numbers_b)
+    """False when both folded headlines carry numbers or ordinals and they differ."""
+    figures_a, figures_b = _figures(a), _figures(b)
+    return not (figures_a and figures_b and figures_a != figures_b)
 
 
 def headline_candidates(
