@@ -194,6 +194,7 @@ def iter_copies(
     rng = random.Random(seed)
     names = list(EDITS)
     source = originals.select("id", "title", "text").to_dicts()
+    del originals  # the dicts are all the generator needs
     rows: list[dict] = []
     made = i = 0
     while made < n_docs:

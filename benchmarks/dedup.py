@@ -128,8 +128,9 @@ def child(args: argparse.Namespace) -> None:
         frame = pl.read_parquet(args.corpus)
         batches = [frame]
     else:
-        originals = pl.read_parquet(args.originals)
-        batches = iter_copies(originals, n_docs=args.generate, batch_size=20_000)
+        batches = iter_copies(
+            pl.read_parquet(args.originals), n_docs=args.generate, batch_size=20_000
+        )
     truth: list[pl.Series] = []
 
     def tracked(stream):

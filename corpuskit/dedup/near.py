@@ -40,7 +40,7 @@ def candidate_similarities(
     similarity = np.concatenate(
         [
             estimate_similarity(signatures[chunk[:, 0]], signatures[chunk[:, 1]])
-            for chunk in np.array_split(pairs, max(1, pairs.shape[0] // 200_000))
+            for chunk in np.array_split(pairs, max(1, pairs.shape[0] // 50_000))
         ]
     )
     return pairs, similarity

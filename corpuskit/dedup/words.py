@@ -40,7 +40,7 @@ _BASE_INVERSE = pow(BASE, -1, 1 << 64)
 REMOVED = 0x110000  # table value: the character disappears
 SPACE = 32  # table value: the character breaks words
 _BMP = 0x10000
-_CHUNK_CHARS = 2_000_000  # characters per array pass; bounds the temporary arrays
+_CHUNK_CHARS = 1_000_000  # characters per array pass; bounds the temporary arrays
 
 
 # Scripts the table covers (Latin, Greek, Cyrillic, Hebrew, Arabic and its supplements and
