@@ -148,18 +148,3 @@ def test_failed_build_leaves_nothing_behind(tmp_path):
         build_index(pl.DataFrame({"id": ["a"]}), path)
     assert not path.exists()
     assert list(tmp_path.iterdir()) == []
-
-
-def test_index_findings_name_the_indexed_copy(index_path):
-    from corpuskit import schema
-    from corpuskit.dedup.index import index_findings
-
-    incoming = corpus([paragraph_dropped(HEALTH), UNRELATED], "new")
-    matches = open_index(index_path).query(incoming)
-    table = index_findings(incoming, matches)
-    assert table.schema == schema.FINDINGS_TABLE_SCHEMA
-    assert table.height == 1
-    row = table.row(0, named=True)
-    assert row["doc_id"] == "new0" and row["code"] == "IDX100" and row["action"] == "drop"
-    assert row["excerpt"].startswith("copies old0 of the index (near, similarity 0.")
-    assert row["end"] == len(paragraph_dropped(HEALTH))

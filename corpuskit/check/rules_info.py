@@ -13,13 +13,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from corpuskit.dedup.codes import INDEX_MATCH
 from corpuskit.errors import ConfigError
 
 SEVERITIES = ("info", "warning", "error")
 SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
 FAIL_ON_LEVELS = (*SEVERITIES, "never")
 
-IDX_DUPLICATE = "IDX001"
+IDX_DUPLICATE = INDEX_MATCH
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 EXACT, URL, NEAR, REWRITTEN = "DUP100", "DUP110", "DUP200", "DUP210"
 HEADLINE_FLAG = "DUP300"
-INDEX_MATCH = "IDX100"
+INDEX_MATCH = "IDX001"
 
 DROP_CODES: dict[str, str] = {"exact": EXACT, "url": URL, "near": NEAR, "headline": REWRITTEN}
 
@@ -54,9 +54,9 @@ DESCRIPTIONS: dict[str, tuple[str, str, str, str]] = {
         "headlines.",
     ),
     INDEX_MATCH: (
-        "copies-indexed-document",
+        "duplicates-indexed-document",
         "drop",
-        "warning",
+        "error",
         "The document copies a document already in the index (exact or near); the finding "
         "names the indexed id and the similarity.",
     ),

@@ -31,7 +31,6 @@ import polars as pl
 
 from corpuskit import schema
 from corpuskit.config import DedupOptions
-from corpuskit.dedup import codes
 from corpuskit.dedup.keys import canonical_urls
 from corpuskit.dedup.lsh import band_keys, resolve_bands
 from corpuskit.dedup.minhash import estimate_similarity
@@ -306,35 +305,6 @@ class DedupIndex:
             match_kind=pl.lit("near"),
         ).filter(pl.col("similarity") >= params.threshold)
         return result.select("q", "match_id", "similarity", "match_kind")
-
-
-def index_findings(frame: pl.DataFrame, matches: pl.DataFrame) -> pl.DataFrame:
-    """The findings table (``schema.FINDINGS_TABLE_SCHEMA``) for ``matches`` of ``frame``:
-    one ``IDX100`` "drop" finding per incoming document that copies an indexed one, its
-    excerpt naming the indexed id, the kind of match and the similarity."""
-    if matches.height == 0:
-        return schema.empty_findings_table()
-    lengths = frame.select(
-        pl.col(schema.ID).cast(pl.String),
-        pl.col(schema.TEXT).cast(pl.String).str.len_chars().fill_null(0).alias("end")
-        if schema.TEXT in frame.columns
-        else pl.lit(0).alias("end"),
-    ).unique(schema.ID, keep="first")
-    table = matches.join(lengths, on=schema.ID, how="left").select(
-        pl.col(schema.ID).alias("doc_id"),
-        pl.lit("text").alias("field"),
-        pl.lit(codes.INDEX_MATCH).alias("code"),
-        pl.lit("drop").alias("action"),
-        pl.lit(0).alias("start"),
-        pl.col("end").fill_null(0),
-        pl.format(
-            "copies {} of the index ({}, similarity {})",
-            "match_id",
-            "match_kind",
-            pl.col("similarity").round(2),
-        ).alias("excerpt"),
-    )
-    return table.cast(schema.FINDINGS_TABLE_SCHEMA)
 
 
 def open_index(path: Path) -> DedupIndex:
