@@ -91,7 +91,9 @@ def finding(
     }
 
 
-def require_columns(frame: pl.DataFrame | pl.LazyFrame, columns: tuple[str, ...], stage: str) -> None:
+def require_columns(
+    frame: pl.DataFrame | pl.LazyFrame, columns: tuple[str, ...], stage: str
+) -> None:
     """Raise :class:`SchemaError` naming the stage when ``frame`` lacks any of ``columns``."""
     names = frame.collect_schema().names() if isinstance(frame, pl.LazyFrame) else frame.columns
     missing = [c for c in columns if c not in names]
