@@ -17,18 +17,12 @@ import polars as pl
 
 import corpuskit
 from corpuskit.check.result import CheckReport, build_report
-from corpuskit.check.rules_info import RuleInfo, fallback_info
+from corpuskit.check.rules_info import RuleInfo
 from corpuskit.config import Config
 from corpuskit.io import IO_CODES, read_corpus
 from corpuskit.progress import ProgressCallback
 from corpuskit.rules import load_ruleset
 from corpuskit.validate import validate
-
-# What to do about the reader's input problems whose action alone does not say it.
-_IO_ADVICE = {
-    "IO101": "check that the text reads correctly, or re-export the feed as UTF-8",
-    "IO102": "re-export the feed as UTF-8; some characters of this document were lost",
-}
 
 
 def io_code_infos() -> dict[str, RuleInfo]:
@@ -38,7 +32,7 @@ def io_code_infos() -> dict[str, RuleInfo]:
             code=c.code,
             name=c.name,
             severity=c.severity,
-            message=_IO_ADVICE.get(c.code) or fallback_info(c.code, c.action).message,
+            message=c.message,
             rationale=c.rationale,
             category="input",
         )

@@ -8,9 +8,11 @@ from pathlib import Path
 import click
 
 from corpuskit import pipeline
+from corpuskit.check.gate import known_code_infos
 from corpuskit.cli.common import fail, user_errors_exit
 from corpuskit.cli.progress import progress_bars
 from corpuskit.config import Config, load_config
+from corpuskit.rules import load_ruleset
 
 
 def _apply_flags(config: Config, **flags: object) -> Config:
@@ -92,11 +94,16 @@ def clean(
         progress=progress_bars(not quiet),
     )
     if not quiet:
-        click.echo(format_summary(result.summary, result.out_dir, result.seconds))
+        names = {code: info.name for code, info in known_code_infos().items()}
+        names |= {rule.code: rule.name for rule in load_ruleset(config.validate.rule_dirs).rules}
+        click.echo(format_summary(result.summary, result.out_dir, result.seconds, names))
 
 
-def format_summary(summary: dict, out_dir: Path, seconds: float) -> str:
-    """The short text summary printed after a run."""
+def format_summary(
+    summary: dict, out_dir: Path, seconds: float, names: dict[str, str] | None = None
+) -> str:
+    """The short text summary printed after a run; ``names`` maps codes to rule names."""
+    names = names or {}
     docs = summary["documents"]
     lines = [
         f"{docs['in']:,} documents in: {docs['kept']:,} kept, {docs['rejected']:,} rejected"
@@ -105,13 +112,14 @@ def format_summary(summary: dict, out_dir: Path, seconds: float) -> str:
     if summary["rejected_by_reason"]:
         lines.append("rejected by reason:")
         for reason, count in _top(summary["rejected_by_reason"]):
-            lines.append(f"  {reason:<12} {count:>8,}")
+            lines.append(f"  {reason:<8} {names.get(reason, ''):<30} {count:>8,}")
     stripped = summary["stripped_by_rule"]
     if stripped:
         lines.append("lines stripped by rule:")
         for code, stats in sorted(stripped.items(), key=lambda kv: (-kv[1]["lines"], kv[0])):
             lines.append(
-                f"  {code:<12} {stats['lines']:>8,} lines in {stats['documents']:,} documents"
+                f"  {code:<8} {names.get(code, ''):<30} {stats['lines']:>8,} lines"
+                f" in {stats['documents']:,} documents"
             )
     clusters = summary["duplicates"]
     lines.append(
