@@ -11,7 +11,7 @@ import click
 from corpuskit.check.formats import FORMATS, human, render
 from corpuskit.check.gate import check_paths, with_selection
 from corpuskit.check.rules_info import FAIL_ON_LEVELS
-from corpuskit.cli.common import EXIT_USAGE, fail, user_errors_exit
+from corpuskit.cli.common import EXIT_USAGE, column_options, config_option, fail, user_errors_exit
 from corpuskit.config import load_config
 from corpuskit.io import write_text_atomic
 
@@ -28,12 +28,7 @@ def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
     type=click.Path(path_type=Path),
     help="Duplicate index of the existing corpus (from `corpuskit index build`).",
 )
-@click.option(
-    "--config",
-    "config_file",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="TOML config file (default: corpuskit.toml or [tool.corpuskit] in pyproject.toml).",
-)
+@config_option
 @click.option(
     "--format",
     "fmt",
@@ -61,9 +56,7 @@ def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
     type=click.Path(path_type=Path, dir_okay=False),
     help="Write the report to this file instead of standard output.",
 )
-@click.option("--text-col", help="Column holding the article body (default: detected).")
-@click.option("--title-col", help="Column holding the headline (default: detected).")
-@click.option("--id-col", help="Column holding the document id (default: detected or derived).")
+@column_options
 @click.option("--workers", type=int, help="Processes to use (default: config, else all cores).")
 @user_errors_exit
 def check(

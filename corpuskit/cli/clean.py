@@ -9,7 +9,7 @@ import click
 
 from corpuskit import pipeline
 from corpuskit.check.gate import known_code_infos
-from corpuskit.cli.common import fail, user_errors_exit
+from corpuskit.cli.common import column_options, config_option, fail, user_errors_exit
 from corpuskit.cli.progress import progress_bars
 from corpuskit.config import Config, load_config
 from corpuskit.rules import load_ruleset
@@ -32,15 +32,8 @@ def _apply_flags(config: Config, **flags: object) -> Config:
     help=f"Output folder (default for the bundled sample: {pipeline.DEFAULT_OUT}).",
 )
 @click.option("--overwrite", is_flag=True, help="Replace the output folder if it exists.")
-@click.option(
-    "--config",
-    "config_file",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="TOML config file (default: corpuskit.toml or [tool.corpuskit] in pyproject.toml).",
-)
-@click.option("--text-col", help="Column holding the article body (default: detected).")
-@click.option("--title-col", help="Column holding the headline (default: detected).")
-@click.option("--id-col", help="Column holding the document id (default: detected or derived).")
+@config_option
+@column_options
 @click.option("--strict", is_flag=True, default=None, help="Stop at the first malformed record.")
 @click.option("--no-validate", is_flag=True, help="Skip the boilerplate and quality rules.")
 @click.option("--no-dedup", is_flag=True, help="Skip duplicate detection.")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -37,3 +38,26 @@ def user_errors_exit(func: F) -> F:
             fail(str(exc), exc.exit_code)
 
     return wrapper  # type: ignore[return-value]
+
+
+config_option = click.option(
+    "--config",
+    "config_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="TOML config file (default: corpuskit.toml or [tool.corpuskit] in pyproject.toml).",
+)
+
+
+def column_options(func: F) -> F:
+    """``--text-col``, ``--title-col`` and ``--id-col``: how input columns map to documents."""
+    for option in reversed(
+        (
+            click.option("--text-col", help="Column holding the article body (default: detected)."),
+            click.option("--title-col", help="Column holding the headline (default: detected)."),
+            click.option(
+                "--id-col", help="Column holding the document id (default: detected or derived)."
+            ),
+        )
+    ):
+        func = option(func)
+    return func

@@ -13,19 +13,13 @@ import click
 import polars as pl
 
 from corpuskit import pipeline
-from corpuskit.cli.common import user_errors_exit
+from corpuskit.cli.common import config_option, user_errors_exit
 from corpuskit.cli.progress import progress_bars
 from corpuskit.config import Config, load_config
 from corpuskit.dedup.index import add_to_index, build_index, open_index
 from corpuskit.io import read_corpus
 from corpuskit.rules import load_ruleset
 
-_config_option = click.option(
-    "--config",
-    "config_file",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="TOML config file (default: corpuskit.toml or [tool.corpuskit] in pyproject.toml).",
-)
 _no_validate_option = click.option(
     "--no-validate", is_flag=True, help="Index the raw text (skip the boilerplate rules)."
 )
@@ -74,7 +68,7 @@ def index() -> None:
     type=click.Path(path_type=Path, file_okay=False),
     help="Index folder to create (must not exist).",
 )
-@_config_option
+@config_option
 @_no_validate_option
 @_quiet_option
 @user_errors_exit
@@ -102,7 +96,7 @@ def build(
     type=click.Path(path_type=Path, file_okay=False),
     help="Existing index folder to extend.",
 )
-@_config_option
+@config_option
 @_no_validate_option
 @_quiet_option
 @user_errors_exit
