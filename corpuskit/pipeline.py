@@ -79,16 +79,20 @@ def run_stages(
 ) -> pl.DataFrame:
     """Validate and deduplicate ``frame``; every row comes back, with decision columns."""
     workers = config.workers
+    started = time.perf_counter()
     if do_validate:
         with progress("validating", frame.height) as advance:
             frame = validate(
                 frame, ruleset=ruleset, options=config.validate, workers=workers, progress=advance
             )
+        log.info("validated %d documents in %.1f s", frame.height, time.perf_counter() - started)
     else:
         frame = apply_findings(frame)
     if do_dedup:
+        started = time.perf_counter()
         with progress("deduplicating", frame.height) as advance:
             frame = dedup(frame, options=config.dedup, workers=workers, progress=advance)
+        log.info("deduplicated in %.1f s", time.perf_counter() - started)
     return frame
 
 
