@@ -181,3 +181,16 @@ def test_words_match_fold_on_every_character_the_table_maps():
     tokens = words(texts, 3)
     expected = [polynomial_hash(fold(t)) if fold(t) else 0 for t in texts]
     assert tokens.exact_keys.tolist() == expected
+
+
+def test_a_document_spanning_many_shingle_blocks_gets_the_same_signature(monkeypatch):
+    """Giant documents are reduced block by block; the result must not depend on blocks."""
+    import corpuskit.dedup.minhash as minhash_module
+
+    rng = np.random.default_rng(7)
+    hashes = rng.integers(0, 2**63, size=5_000, dtype=np.uint64)
+    doc_index = np.repeat(np.arange(3), [10, 4_980, 10])
+    whole = minhash_module.signatures_from_hashes(hashes, doc_index, 3, num_perm=64, seed=1)
+    monkeypatch.setattr(minhash_module, "_SHINGLE_BLOCK", 97)
+    blocked = minhash_module.signatures_from_hashes(hashes, doc_index, 3, num_perm=64, seed=1)
+    assert np.array_equal(whole, blocked)

@@ -65,10 +65,9 @@ def signatures_from_hashes(
     mixed = _fmix32(hashes.astype(np.uint32, copy=False))
     lo = 0
     while lo < mixed.size:
+        # A document may span blocks (a giant one spans many): its minima from each block
+        # are merged into ``out`` below, so the temporary array stays num_perm x block.
         hi = min(lo + _SHINGLE_BLOCK, mixed.size)
-        # Extend the block to a document boundary so each document is reduced in one piece.
-        if hi < mixed.size:
-            hi = int(np.searchsorted(doc_index, doc_index[hi - 1], side="right"))
         block_docs = doc_index[lo:hi]
         starts = np.flatnonzero(np.concatenate(([True], block_docs[1:] != block_docs[:-1])))
         permuted = np.multiply(a[:, None], mixed[None, lo:hi])
