@@ -10,6 +10,7 @@ import pytest
 from corpuskit.errors import RuleError
 from corpuskit.rules import KNOWN_DETECTORS, builtin_rules_dir, load_rule_file, load_ruleset
 from corpuskit.validate.registry import DETECTORS
+from tests._rule_files import ADVERT_RULE
 
 RULESET = load_ruleset()
 
@@ -49,25 +50,7 @@ def _write(tmp_path: Path, body: str) -> Path:
     return folder
 
 
-GOOD = """
-[[rule]]
-code = "XX901"
-name = "my-marker"
-category = "custom"
-scope = "line"
-action = "strip"
-severity = "info"
-languages = ["ar"]
-pattern = '^اعلان$'
-rationale = "an advert label"
-message = "remove it"
-[[rule.examples]]
-text = "نص.\\nإعلان"
-clean = "نص."
-[[rule.examples]]
-text = "هذا إعلان مهم."
-match = false
-"""
+GOOD = ADVERT_RULE
 
 
 def test_user_rule_folder_is_loaded(tmp_path):
@@ -80,7 +63,7 @@ def test_user_rule_folder_is_loaded(tmp_path):
     ("change", "message"),
     [
         (("pattern = '^اعلان$'", "pattern = '^(اعلان$'"), "does not compile"),
-        (('name = "my-marker"', 'name = "My Marker"'), "kebab-case"),
+        (('name = "advert-label"', 'name = "Advert Label"'), "kebab-case"),
         (('action = "strip"', 'action = "delete"'), "action must be one of"),
         (("pattern = '^اعلان$'", 'detector = "no-such-detector"'), "unknown detector"),
         (('clean = "نص."', ""), "needs `clean`"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from click.testing import CliRunner
 
 from corpuskit.cli.rules import rules
+from tests._rule_files import ADVERT_RULE
 
 
 def test_list_filters_by_category_and_language():
@@ -29,36 +30,19 @@ def test_explain_unknown_code_is_a_usage_error():
     assert "no rule has code" in result.output
 
 
-GOOD = """
-[[rule]]
-code = "XX901"
-name = "advert-label"
-category = "custom"
-scope = "line"
-action = "strip"
-severity = "info"
-languages = ["any"]
-pattern = '^اعلان$'
-rationale = "an advert label"
-message = "remove it"
-[[rule.examples]]
-text = "نص.\\nإعلان"
-clean = "{clean}"
-[[rule.examples]]
-text = "هذا إعلان مهم."
-match = false
-"""
+def user_rule(clean: str) -> str:
+    return ADVERT_RULE.replace('clean = "نص."', f'clean = "{clean}"')
 
 
 def test_test_command_runs_user_rules(tmp_path):
-    (tmp_path / "ok.toml").write_text(GOOD.format(clean="نص."), encoding="utf-8")
+    (tmp_path / "ok.toml").write_text(user_rule("نص."), encoding="utf-8")
     result = CliRunner().invoke(rules, ["test", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert "0 failed" in result.output
 
 
 def test_test_command_exits_1_on_a_failing_example(tmp_path):
-    (tmp_path / "bad.toml").write_text(GOOD.format(clean="wrong"), encoding="utf-8")
+    (tmp_path / "bad.toml").write_text(user_rule("wrong"), encoding="utf-8")
     result = CliRunner().invoke(rules, ["test", str(tmp_path)])
     assert result.exit_code == 1
     assert "FAIL XX901-1" in result.output

@@ -15,6 +15,7 @@ from corpuskit.rules import load_ruleset
 from corpuskit.schema import FINDINGS_DTYPE, finding
 from corpuskit.validate import apply_findings, validate
 from corpuskit.validate.spans import cut_spans, merge_spans, removed_line_spans, split_lines
+from tests._rule_files import ADVERT_RULE
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -187,28 +188,7 @@ def test_language_is_filled_only_where_missing():
 def test_user_rule_dir_from_options(tmp_path):
     folder = tmp_path / "r"
     folder.mkdir()
-    (folder / "x.toml").write_text(
-        """
-[[rule]]
-code = "XX901"
-name = "advert-label"
-category = "custom"
-scope = "line"
-action = "strip"
-severity = "info"
-languages = ["any"]
-pattern = '^اعلان$'
-rationale = "an advert label"
-message = "remove it"
-[[rule.examples]]
-text = "نص.\\nإعلان"
-clean = "نص."
-[[rule.examples]]
-text = "هذا إعلان مهم."
-match = false
-""",
-        encoding="utf-8",
-    )
+    (folder / "x.toml").write_text(ADVERT_RULE, encoding="utf-8")
     out = validate(_frame("نص الخبر.\nإعلان"), options=ValidateOptions(rule_dirs=(str(folder),)))
     assert out["text_clean"].to_list() == ["نص الخبر."]
 
