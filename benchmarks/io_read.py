@@ -15,15 +15,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
+from _timing import median_seconds
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 ANT = SHARED / "corpora" / "ant_corpus" / "articles.parquet"
@@ -60,15 +58,6 @@ for i, (title, text) in enumerate(frame.head({text_files}).select("title", "text
     (tmp / "texts" / f"{{i:06d}}.txt").write_text(f"{{title}}\\n{{text}}", encoding="utf-8")
 """
     subprocess.run([sys.executable, "-c", code], check=True)
-
-
-def median_seconds(func: Callable[[], object], runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def peak_rss_mb(kind: str, path: Path) -> float:

@@ -17,16 +17,15 @@ The machine is shared, so compare ratios, not seconds.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from _timing import median_seconds
 
 from corpuskit.report import (
     build_summary,
@@ -35,15 +34,6 @@ from corpuskit.report import (
 )
 
 FILES = ("clean.parquet", "rejected.parquet", "findings.parquet")
-
-
-def median_seconds(func: Callable[[], object], runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def scaled_folder(source: Path, factor: int, target: Path) -> Path:

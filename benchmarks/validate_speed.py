@@ -13,26 +13,16 @@ Usage: python benchmarks/validate_speed.py [--corpus saudinewsnet] [--docs 6000]
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
-import time
 from pathlib import Path
 
 import polars as pl
+from _timing import median_seconds
 
 from corpuskit.rules import load_ruleset
 from corpuskit.validate import validate
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "corpora"
-
-
-def _timed(fn, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main() -> int:
@@ -56,9 +46,9 @@ def main() -> int:
     no_corpus = load_ruleset(ignore=["BP401", "BP402"])
     validate(frame.head(50), ruleset=rules)  # warm up (language model, regex cache)
 
-    one = _timed(lambda: validate(frame, ruleset=rules, workers=1), args.runs)
-    two = _timed(lambda: validate(frame, ruleset=rules, workers=2), args.runs)
-    local = _timed(lambda: validate(frame, ruleset=no_corpus, workers=1), args.runs)
+    one = median_seconds(lambda: validate(frame, ruleset=rules, workers=1), args.runs)
+    two = median_seconds(lambda: validate(frame, ruleset=rules, workers=2), args.runs)
+    local = median_seconds(lambda: validate(frame, ruleset=no_corpus, workers=1), args.runs)
     n = frame.height
     print(f"corpus {args.corpus}, {n} documents, median of {args.runs} runs")
     print(f"  1 worker : {n / one:8.0f} docs/s")
@@ -73,8 +63,8 @@ def main() -> int:
     def one_doc(body: str) -> None:
         validate(pl.DataFrame({"id": ["big"], "text": [body], "lang": ["ar"]}), ruleset=rules)
 
-    t_small = _timed(lambda: one_doc(small), 1)
-    t_big = _timed(lambda: one_doc(big), 1)
+    t_small = median_seconds(lambda: one_doc(small), 1)
+    t_big = median_seconds(lambda: one_doc(big), 1)
     print(
         f"  one {len(small.encode()) / 1e6:.0f} MB document: {t_small:.1f}s; "
         f"{len(big.encode()) / 1e6:.0f} MB: {t_big:.1f}s; ratio x{t_big / t_small:.1f} "
