@@ -12,7 +12,7 @@ import logging
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -169,7 +169,7 @@ def clean(
             "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "inputs": [str(p) for p in inputs],
             "stages": {"validate": do_validate, "dedup": do_dedup},
-            "parameters": _jsonable(asdict(config)),
+            "parameters": config,
             "rules": len(ruleset.rules),
             "seconds": round(time.perf_counter() - started, 2),
         }
@@ -185,11 +185,3 @@ def clean(
             write_text_atomic(html, tmp / "report.html")
             advance(1)
     return CleanResult(out_dir=out, summary=summary, seconds=time.perf_counter() - started)
-
-
-def _jsonable(value: object) -> object:
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    return value

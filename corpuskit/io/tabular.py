@@ -33,9 +33,8 @@ def read_parquet(path: Path, options: InputOptions) -> RawPart:
     try:
         frame = pl.read_parquet(path)
     except Exception as exc:  # polars and the OS raise many kinds here
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise InputError(
-            f"{path}: not a readable Parquet file ({first})",
+            f"{path}: not a readable Parquet file ({_first_line(exc)})",
             hint="check that the file is complete and really is Parquet "
             "(re-export it, or pass it with its real extension)",
         ) from None
@@ -74,9 +73,8 @@ def read_csv(path: Path, options: InputOptions) -> RawPart:
     try:
         frame = _parse_csv(decoded.text.encode("utf-8"))
     except Exception as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise InputError(
-            f"{path}: not a readable CSV file ({first})",
+            f"{path}: not a readable CSV file ({_first_line(exc)})",
             hint="the file needs a header row and the same number of fields on every row; "
             "quote fields that contain commas or newlines",
         ) from None
@@ -129,3 +127,9 @@ def read_txt_document(path: Path) -> tuple[str, str, dict[str, object] | None]:
         return title, body, None
     code = codes.LEGACY_ENCODING if decoded.encoding else codes.UNDECODABLE_BYTES
     return title, body, io_finding(code, body, f"the file is {encoding_excerpt(decoded)}")
+
+
+def _first_line(exc: Exception) -> str:
+    """The first line of a reader's error message, or its type when it has none."""
+    message = str(exc).strip()
+    return message.splitlines()[0] if message else type(exc).__name__
