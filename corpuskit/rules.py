@@ -248,16 +248,20 @@ def _fail(where: str, message: str, hint: str | None = None) -> RuleError:
     return RuleError(f"{where}: {message}", hint=hint)
 
 
-def _parse_example(raw: Any, where: str, needs_clean: bool) -> Example:
-    if not isinstance(raw, dict):
-        raise _fail(where, f"expected a table, found {type(raw).__name__}")
-    unknown = set(raw) - _EXAMPLE_KEYS
+def _reject_unknown_keys(raw: dict[str, Any], known: Iterable[str], where: str, kind: str) -> None:
+    unknown = set(raw) - set(known)
     if unknown:
         raise _fail(
             where,
             f"unknown key(s) {', '.join(sorted(unknown))}",
-            hint=f"example keys are: {', '.join(sorted(_EXAMPLE_KEYS))}",
+            hint=f"{kind} keys are: {', '.join(sorted(known))}",
         )
+
+
+def _parse_example(raw: Any, where: str, needs_clean: bool) -> Example:
+    if not isinstance(raw, dict):
+        raise _fail(where, f"expected a table, found {type(raw).__name__}")
+    _reject_unknown_keys(raw, _EXAMPLE_KEYS, where, "example")
     must_match = bool(raw.get("match", True))
     if must_match and needs_clean and "clean" not in raw and "clean_title" not in raw:
         raise _fail(
@@ -292,13 +296,7 @@ def parse_rule(
     where = f"{where} rule {code}"
     if missing:
         raise _fail(where, f"missing field(s) {', '.join(missing)}")
-    unknown = set(raw) - _KNOWN_KEYS
-    if unknown:
-        raise _fail(
-            where,
-            f"unknown key(s) {', '.join(sorted(unknown))}",
-            hint=f"rule keys are: {', '.join(sorted(_KNOWN_KEYS))}",
-        )
+    _reject_unknown_keys(raw, _KNOWN_KEYS, where, "rule")
     if not _CODE.match(str(code)):
         raise _fail(where, f"code must look like BP101 (letters then 3-4 digits), found {code!r}")
     if not _KEBAB.match(str(raw["name"])):
