@@ -356,7 +356,7 @@ def run_arabic(
         elif dropped:
             print(f"  {corpus.name}: {len(dropped)} labelled document(s) dropped whole")
         if whole is not None and detailed:
-            own_ids = pl.read_parquet(corpus.parquet, columns=["id"])["id"]
+            own_ids = pl.read_parquet(corpus.parquet, columns=["id"])["id"].to_list()
             print_corpus_shares(
                 corpus.name,
                 validated.filter(pl.col("id").is_in(own_ids)),

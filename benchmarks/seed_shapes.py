@@ -17,8 +17,9 @@ isolated mode: each document alone (``--batch-size 1``, the default), as ``corpu
 check`` sees an incoming document, so no corpus evidence helps.
 
 Body paragraphs come from outlets and articles without furniture of their own (no
-datelines, teasers, credits or links: see ``body_pool``), so that a removed body line is a
-real false removal. Every run draws a fresh seed unless ``--seed`` is given, and prints
+datelines, teasers, credits, promos or links: see ``body_pool``) and are prose lines that
+end like a sentence (``paragraphs_of``), so that a removed body line is a real false
+removal. Every run draws a fresh seed unless ``--seed`` is given, and prints
 it; the same seed rebuilds the same documents. Finally the seed document itself
 (``seeds/articles/000_cb30d6f76c2cbe33.txt``) must still clean exactly to its paragraphs.
 
@@ -57,8 +58,9 @@ BODY_SOURCES = {
 FURNITURE = re.compile(
     r"للمزيد|اقرأ|اقرا|قد يهمك|ذات صلة|نقلا عن|نقلاً عن|جميع المقالات|أ ف ب|رويترز|CNN|واس"
     r"|سمات|رابط الخبر|Next|SMS|@|http|www|مقالات أخرى|تطبيق|[-_=*]{3}|انتهى|//|المزيد|تصوير"
-    r"|فرانس ?24|سكاي نيوز|حقوق النشر"
+    r"|فرانس ?24|سكاي نيوز|حقوق النشر|اضغط هنا|موعد يومي|تؤمنه لكم|للمتابعة|تابعونا|تابعوا"
 )
+PROSE_END = (".", "!", "؟", "?", '"', "”", "»", ")", "…", ":")
 MIN_PARAGRAPH = 40
 MAX_PARAGRAPHS = 8
 
@@ -74,9 +76,13 @@ class Pools:
 
 
 def paragraphs_of(text: str) -> tuple[str, ...]:
-    return tuple(
-        line.strip() for line in (text or "").split("\n") if len(line.strip()) >= MIN_PARAGRAPH
-    )
+    """The article's prose paragraphs: lines of 40+ characters ending like a sentence.
+
+    Short lines and lines without a closing punctuation mark (subheads, captions, inserted
+    titles of other articles) are left out, so every body line is unmistakably body.
+    """
+    lines = (line.strip() for line in (text or "").split("\n"))
+    return tuple(line for line in lines if len(line) >= MIN_PARAGRAPH and line.endswith(PROSE_END))
 
 
 def usable_title(title: str | None) -> bool:
