@@ -204,14 +204,14 @@ def clip(sentence: str, limit: int = SENTENCE_CHARS) -> str:
     return sentence if len(sentence) <= limit else sentence[:limit] + " …"
 
 
-def lead_view(text: str) -> list[str]:
-    """The first :data:`LEAD_SENTENCES` sentences and the last one, each clipped."""
+def lead_view(text: str, count: int = LEAD_SENTENCES) -> list[str]:
+    """The first ``count`` sentences and the last one, each clipped."""
     parts = sentences(text)
-    if len(parts) <= LEAD_SENTENCES + 1:
+    if len(parts) <= count + 1:
         return [f"  {clip(s)}" for s in parts]
-    hidden = len(parts) - LEAD_SENTENCES - 1
+    hidden = len(parts) - count - 1
     return [
-        *(f"  {clip(s)}" for s in parts[:LEAD_SENTENCES]),
+        *(f"  {clip(s)}" for s in parts[:count]),
         f"  [… {hidden} sentence(s) not shown; 'show' prints the whole text …]",
         f"  {clip(parts[-1])}",
     ]
@@ -423,9 +423,9 @@ def write_below(corpus: str, day: str, work: Path, sample: int) -> int:
         a, b = records[i], records[j]
         lines.append(f"## P{k:02d} · {evidence.describe(i, j)}")
         lines.append(f"A {a['id']} · {a['outlet']} · TITLE: {a['title'].strip()}")
-        lines.extend(f"  {s}" for s in sentences(a["text"]))
+        lines.extend(lead_view(a["text"], 3))
         lines.append(f"B {b['id']} · {b['outlet']} · TITLE: {b['title'].strip()}")
-        lines.extend(f"  {s}" for s in sentences(b["text"]))
+        lines.extend(lead_view(b["text"], 3))
         lines.append("")
         answers.append(f"P{k:02d} {a['id']} {b['id']} = ?")
     folder = day_folder(work, corpus, day)
@@ -619,8 +619,15 @@ def check_all() -> int:
                 if labels.relations_path(corpus, day).exists()
                 else []
             )
-            ids = labels.CORPORA[corpus].load_day(day)["id"].to_list()
-            found = labels.problems(corpus, day, labels.read_jsonl(path), relations, ids)
+            frame = labels.CORPORA[corpus].load_day(day)
+            rows = labels.read_jsonl(path)
+            found = labels.problems(corpus, day, rows, relations, frame["id"].to_list())
+            read = [
+                {"ref": f"{r['group']}.?", "id": r["id"], "group": r["group"]}
+                for r in rows
+                if r["group"]
+            ]
+            found += pool_mismatches(frame, read, str(path))
             print(f"{corpus} {day}: {'ok' if not found else f'{len(found)} problem(s)'}")
             for message in found:
                 print("  " + message)
