@@ -6,14 +6,13 @@ folder beside the repository and skip with a reason where it is absent.
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from collections import Counter
 from pathlib import Path
 
 import polars as pl
 import pytest
+from _benchmark_modules import load_benchmark_module
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -21,18 +20,8 @@ LABELS_DIR = REPO / "tests" / "data" / "boilerplate_labels"
 ALLOWED_KEYS = {"id", "line", "sha1", "label", "bp_start", "bp_end", "note"}
 
 
-def _load_helper(name: str):
-    """Import a helper module of ``benchmarks/`` (a folder of scripts, not a package)."""
-    spec = importlib.util.spec_from_file_location(name, REPO / "benchmarks" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    assert spec.loader is not None
-    sys.modules.setdefault(name, module)
-    spec.loader.exec_module(module)
-    return module
-
-
-labels_helper = _load_helper("_labels")
-scoring = _load_helper("_scoring")
+labels_helper = load_benchmark_module("_labels")
+scoring = load_benchmark_module("_scoring")
 CORPORA = {corpus.name: corpus for corpus in labels_helper.CORPORA}
 
 
@@ -202,7 +191,7 @@ def test_an_oracle_that_strips_exactly_the_labels_scores_perfectly(name, corpora
 
 
 def test_extraction_score_rewards_the_gold_and_punishes_leftovers():
-    english = _load_helper("_english")
+    english = load_benchmark_module("_english")
     gold = "The minister said the plan would start in May. Critics disagreed."
     page = "Home | News | Sign in\n" + gold + "\nRelated: Ten tips for May"
     exact = english.prf([(gold, gold)], 1)
