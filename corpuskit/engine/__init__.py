@@ -21,14 +21,17 @@ from corpuskit.errors import ConfigError
 ENGINES = ("local", "ray")
 
 
-def make_engine(name: str = "local", *, workers: int = 0, **options: Any) -> Any:
-    """The engine called ``name`` (see :data:`ENGINES`)."""
+def make_engine(name: str = "local", *, workers: int = 0, address: str | None = None) -> Any:
+    """The engine called ``name`` (see :data:`ENGINES`); ``address`` is the Ray
+    cluster to join (``ray`` only)."""
     if name == "local":
+        if address:
+            raise ConfigError("--ray-address needs --engine ray")
         return LocalEngine(workers)
     if name == "ray":
         from corpuskit.engine.ray_engine import RayEngine
 
-        return RayEngine(workers=workers, **options)
+        return RayEngine(workers=workers, address=address)
     raise ConfigError(f"unknown engine {name!r}", hint=f"choose one of: {', '.join(ENGINES)}")
 
 

@@ -187,7 +187,10 @@ def output_dir(
         try:
             yield staging
         except KeyboardInterrupt:
-            raise
+            raise KeyboardInterrupt(
+                f"the finished parts are kept in {staging}: run the same command with "
+                "--resume to continue, or without it to start over"
+            ) from None
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
