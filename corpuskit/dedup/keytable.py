@@ -12,13 +12,14 @@ file so that gathering the signatures of candidate pairs never loads them all.
 from __future__ import annotations
 
 import mmap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 
-from corpuskit.dedup.sign import ROW, SIGNATURE
+from corpuskit.dedup.lsh import band_candidate_pairs
+from corpuskit.dedup.sign import ROW, SIGNATURE, band_column
 
 # Pairs whose signatures are gathered at once when estimating similarities.
 PAIR_CHUNK = 50_000
@@ -41,6 +42,13 @@ class KeyTable:
     def take(self, rows: np.ndarray, columns: Sequence[str]) -> pl.DataFrame:
         """``columns`` of ``rows`` (in the order of ``rows``)."""
         raise NotImplementedError
+
+    def band_pairs(self, rows: np.ndarray, bands: int) -> np.ndarray:
+        """Candidate pairs ``(a, b)``, ``a < b``, among ``rows``: documents whose LSH band
+        keys agree in at least one of ``bands`` bands (grouped with polars, one band at
+        a time)."""
+        keys = (self.column(band_column(band)).gather(rows).to_numpy() for band in range(bands))
+        return band_candidate_pairs(rows, keys)
 
     def similarity(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """Estimated Jaccard similarity of rows ``a[i]`` and ``b[i]`` (share of equal
@@ -82,8 +90,16 @@ class PartKeys(KeyTable):
     process never holds more than one gather's pages.
     """
 
-    def __init__(self, parts: Sequence[Path], signature_file: Path, *, num_perm: int) -> None:
+    def __init__(
+        self,
+        parts: Sequence[Path],
+        signature_file: Path,
+        *,
+        num_perm: int,
+        pair_finder: Callable[[Sequence[Path], int], np.ndarray] | None = None,
+    ) -> None:
         self.parts = list(parts)
+        self._pair_finder = pair_finder
         self.num_perm = num_perm
         self._file = Path(signature_file)
         self._scan = pl.scan_parquet(self.parts) if self.parts else None
@@ -110,6 +126,14 @@ class PartKeys(KeyTable):
             .collect()
         )
         return wanted.join(found, on=ROW, how="left").sort("__order").select(columns)
+
+    def band_pairs(self, rows: np.ndarray, bands: int) -> np.ndarray:
+        """As :meth:`KeyTable.band_pairs`; with a ``pair_finder`` (an engine that groups
+        band keys across a cluster) the grouping is left to it. Band keys are null
+        outside the rows that take part, so its pairs are among ``rows`` already."""
+        if self._pair_finder is None:
+            return super().band_pairs(rows, bands)
+        return self._pair_finder(self.parts, bands)
 
     def _ensure_signature_file(self) -> None:
         if self._written:

@@ -31,7 +31,7 @@ from corpuskit.config import DedupOptions
 from corpuskit.dedup.clusters import choose_kept, components
 from corpuskit.dedup.headline import headline_candidates
 from corpuskit.dedup.keytable import KeyTable
-from corpuskit.dedup.lsh import band_candidate_pairs, resolve_bands
+from corpuskit.dedup.lsh import resolve_bands
 from corpuskit.dedup.sign import (
     ACTIVE,
     DATE,
@@ -41,7 +41,6 @@ from corpuskit.dedup.sign import (
     TITLE,
     URL_KEY,
     WORDS,
-    band_column,
 )
 
 KIND_EXACT, KIND_URL, KIND_NEAR, KIND_HEADLINE = "exact", "url", "near", "headline"
@@ -88,8 +87,7 @@ def _group_pairs(keys: pl.Series, rows: np.ndarray) -> np.ndarray:
 def _near_pairs(keys: KeyTable, rows: np.ndarray, options: DedupOptions) -> np.ndarray:
     """LSH candidates among ``rows`` whose estimated similarity reaches the threshold."""
     bands, _ = resolve_bands(options.threshold, options.num_perm, options.bands, options.rows)
-    band_keys = (keys.column(band_column(band)).gather(rows).to_numpy() for band in range(bands))
-    pairs = band_candidate_pairs(rows, band_keys)
+    pairs = keys.band_pairs(rows, bands)
     if pairs.size == 0:
         return pairs
     similarity = keys.similarity(pairs[:, 0], pairs[:, 1])

@@ -77,7 +77,7 @@ def check_paths(
             do_dedup=batch_dedup,
             progress=progress or silent,
         )
-        links = link_parts(context, read) if batch_dedup else None
+        links = link_parts(context, read, engine) if batch_dedup else None
         ruleset = context.ruleset
         for part, first_row in enumerate(read.first_rows):
             frame = context.work.read_frame(VALIDATED, part)

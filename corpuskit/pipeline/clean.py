@@ -120,7 +120,7 @@ def clean(
             batch_rows=batch_rows,
         )
         if do_dedup:
-            link_parts(context, read)
+            link_parts(context, read, engine)
         tables = run_pass(engine, write_task, context, read, progress, "writing")
         parts = merge_summary_parts(tables)
         run = {

@@ -173,7 +173,7 @@ def _evidence(engine: Any, context: RunContext, read: Ingest, progress: Progress
     return evidence
 
 
-def link_parts(context: RunContext, read: Ingest) -> Links:
+def link_parts(context: RunContext, read: Ingest, engine: Any = None) -> Links:
     """The link pass over every keys part (keys only, no text); written to the work
     folder for the write pass."""
     work = context.work
@@ -184,6 +184,7 @@ def link_parts(context: RunContext, read: Ingest) -> Links:
         work.parts(KEYS, len(read.rows)),
         work.file("signatures.u32"),
         num_perm=context.config.dedup.num_perm,
+        pair_finder=getattr(engine, "band_pairs", None),
     )
     links = link(keys, context.config.dedup)
     work.file("signatures.u32").unlink(missing_ok=True)
