@@ -12,6 +12,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from _benchmark_modules import load_benchmark_module
 
 from tests._benchmarks import load_benchmark_module
 
