@@ -14,8 +14,6 @@ import polars as pl
 import pytest
 from _benchmark_modules import load_benchmark_module
 
-from tests._benchmarks import load_benchmark_module
-
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 LABELS_DIR = REPO / "tests" / "data" / "boilerplate_labels"

@@ -11,8 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
-
-from tests._benchmarks import load_benchmark_module
+from _benchmark_modules import load_benchmark_module
 
 REPO = Path(__file__).resolve().parents[1]
 
