@@ -112,7 +112,10 @@ def add_whole_text_findings(
     0-based positions, each with its own excerpt."""
     if not excerpts:
         return frame
-    texts = frame[text_col].cast(pl.String).to_list() if text_col else [None] * frame.height
+    if text_col in frame.columns:
+        texts = frame[text_col].cast(pl.String).to_list()
+    else:
+        texts = [None] * frame.height
     raw = frame[RAW].to_list()
     added = {
         i: [io_finding(code, raw[i] if raw[i] is not None else texts[i], excerpt)]
