@@ -52,6 +52,9 @@ from corpuskit.io.stream import line_chunks, open_blocks, read_bytes, text_block
 # A text value polars may have produced from a JSON number or boolean (short by nature).
 _NUMBER_OR_BOOLEAN = r"^(?:-?[0-9][0-9.eE+\-]*|true|false)$"
 
+# A line of nothing but these (ASCII white space, as ``bytes.strip`` has it) is blank.
+_BLANK = " \t\n\r\x0b\x0c"
+
 # Lines longer than this are taken to hold a record without looking at them.
 _SHORT_LINE = 64
 
@@ -105,7 +108,7 @@ def parse_jsonl_chunk(
     records = [
         (number + offset, line.rstrip("\r"))
         for number, line in enumerate(decoded.text.split("\n"), start=1)
-        if line.strip()
+        if line.strip(_BLANK)
     ]
     frame = None
     if not decoded.is_utf8 and not lone:  # polars could not read the raw bytes
@@ -404,17 +407,20 @@ def _recheck_text_values(
         return frame
     if text_col not in frame.columns:
         frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(text_col))
-    text = pl.col(text_col).cast(pl.String)
-    suspects = (
-        frame.with_row_index("__i")
-        .filter(
-            text.is_null()
-            | (text.str.starts_with("{") & text.str.ends_with("}"))
-            | (text.str.starts_with("[") & text.str.ends_with("]"))
-            | ((text.str.len_bytes() <= 40) & text.str.contains(_NUMBER_OR_BOOLEAN))
-        )["__i"]
-        .to_list()
-    )
+    if frame.schema[text_col].is_nested():  # every value is an object or a list
+        suspects = list(range(frame.height))
+    else:
+        text = pl.col(text_col).cast(pl.String)
+        suspects = (
+            frame.with_row_index("__i")
+            .filter(
+                text.is_null()
+                | (text.str.starts_with("{") & text.str.ends_with("}"))
+                | (text.str.starts_with("[") & text.str.ends_with("]"))
+                | ((text.str.len_bytes() <= 40) & text.str.contains(_NUMBER_OR_BOOLEAN))
+            )["__i"]
+            .to_list()
+        )
     bad: dict[int, tuple[codes.IOCode, str]] = {}
     for i in suspects:
         number, line = record(i)
