@@ -247,3 +247,26 @@ def _colliding_hash(frame: pl.DataFrame):
         .to_series()
         .to_numpy()
     )
+
+
+def test_a_csv_row_longer_than_a_read_block(tmp_path: Path) -> None:
+    # pyarrow needs a row inside one block: the reader starts again with larger blocks
+    # from the first row it has not returned yet
+    path = tmp_path / "big.csv"
+    path.write_text("id,text\na,small\nb," + "x" * 3_000_000 + '\nc,"quoted\nnewline"\n')
+    batches = list(CorpusReader([path], batch_bytes=1 << 16).batches())
+    assert [b["id"].to_list() for b in batches] == [["a"], ["b"], ["c"]]
+    assert batches[1]["text"].str.len_chars().item() == 3_000_000
+    assert batches[2]["origin_line"].item() == 3
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_files_are_streamed_as_text(tmp_path: Path, encoding: str) -> None:
+    bom = "\ufeff"
+    lines = tmp_path / "u.jsonl"
+    lines.write_bytes((bom + jsonl(corpus(3)).decode()).encode(encoding))
+    csv = tmp_path / "u.csv"
+    csv.write_bytes((bom + "id,text\nx1,نص\n").encode(encoding))
+    frame = read_corpus([lines, csv])
+    assert frame["id"].to_list() == ["d0", "d1", "d2", "x1"]
+    assert frame["text"].to_list()[-1] == "نص"

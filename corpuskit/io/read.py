@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -12,6 +13,8 @@ from corpuskit.io.batching import concat
 from corpuskit.io.ids import UniqueIds
 from corpuskit.io.reader import CorpusReader
 from corpuskit.progress import ProgressCallback
+
+log = logging.getLogger(__name__)
 
 # The eager read builds one frame anyway: larger batches mean fewer pieces to stack.
 _BATCH_ROWS = 200_000
@@ -64,4 +67,5 @@ def read_corpus(
         ids.add(frame)
         frames.append(frame)
     ids.finish(lambda: frames)
+    log.info("%s", reader.stats.describe())
     return concat(frames)

@@ -50,7 +50,7 @@ _CSV_HINT = (
     "the file needs a header row and the same number of fields on every row; "
     "quote fields that contain commas or newlines"
 )
-_MAX_CSV_BLOCK = 1 << 31  # pyarrow needs a whole row inside one block
+_MAX_CSV_BLOCK = 1 << 30  # pyarrow needs a whole row inside one block (int32 sizes)
 
 
 def read_parquet(
@@ -60,7 +60,9 @@ def read_parquet(
     in record batches of at most ``batch_rows`` rows."""
     row = 0
     try:
-        parquet = pq.ParquetFile(path)
+        # a buffered stream reads column chunks piece by piece: memory follows the batch
+        # and the row group, not the file
+        parquet = pq.ParquetFile(path, buffer_size=1 << 20, pre_buffer=False)
         for batch in parquet.iter_batches(batch_size=batch_rows):
             frame = pl.from_arrow(batch)
             assert isinstance(frame, pl.DataFrame)
@@ -97,15 +99,21 @@ class _BlockFile(io.RawIOBase):
         return True
 
     def readinto(self, buffer) -> int:  # type: ignore[override]
-        while not self._rest:
-            block = next(self._blocks, None)
-            if block is None:
-                return 0
-            self._rest = memoryview(block)
-        n = min(len(buffer), len(self._rest))
-        buffer[:n] = self._rest[:n]
-        self._rest = self._rest[n:]
-        return n
+        """Fill ``buffer`` whole unless the stream ends: pyarrow takes a short read for
+        the end of a block."""
+        view = memoryview(buffer).cast("B")
+        filled = 0
+        while filled < len(view):
+            if not self._rest:
+                block = next(self._blocks, None)
+                if block is None:
+                    break
+                self._rest = memoryview(block)
+            n = min(len(view) - filled, len(self._rest))
+            view[filled : filled + n] = self._rest[:n]
+            self._rest = self._rest[n:]
+            filled += n
+        return filled
 
 
 def read_csv(
@@ -128,7 +136,7 @@ def read_csv(
             return
         except pa.ArrowInvalid as exc:
             if "straddl" in str(exc) and block_size < _MAX_CSV_BLOCK:
-                block_size *= 4
+                block_size = min(block_size * 4, _MAX_CSV_BLOCK)
                 continue
             where = f" after row {done}" if done else ""
             raise InputError(
