@@ -205,3 +205,8 @@ def test_deeply_nested_and_lone_low_surrogate_records_do_not_crash_clean(
     assert by_doc["low"] == "IO103"
     assert "hostile:4" in rejected["id"].to_list()
     assert "a\ufffdb" in pl.concat([clean, rejected], how="diagonal")["text"].str.join("").item()
+    # check reports both records as findings (exit 1 is "findings", not a crash)
+    checked = run("check", path)
+    assert checked.exit_code == 1 and isinstance(checked.exception, SystemExit | None)
+    assert "IO001" in checked.output and "IO103" in checked.output
+    assert "Checked 5 documents" in checked.output

@@ -50,6 +50,7 @@ _CSV_HINT = (
     "the file needs a header row and the same number of fields on every row; "
     "quote fields that contain commas or newlines"
 )
+_CSV_BLOCK = 4 << 20  # bytes pyarrow parses at a time (more threads, more blocks in memory)
 _MAX_CSV_BLOCK = 1 << 30  # pyarrow needs a whole row inside one block (int32 sizes)
 
 
@@ -126,7 +127,7 @@ def read_csv(
     first row not yet returned.
     """
     done = 0
-    block_size = max(chunk_bytes, 1 << 20)
+    block_size = max(1 << 20, min(chunk_bytes, _CSV_BLOCK))
     while True:
         try:
             for frame in _csv_frames(path, block_size, done):
@@ -180,7 +181,8 @@ def _csv_header(head: bytes) -> list[str] | None:
     """The column names of the header row (duplicates renamed as polars names them)."""
     if not head.strip():
         return None
-    text = head.decode("utf-8") if _is_utf8(head) else decode_bytes(head).text
+    start = head[: head.find(b"\n", 1 << 16) + 1 or len(head)]  # whole lines, header first
+    text = start.decode("utf-8") if _is_utf8(start) else decode_bytes(start).text
     first = next(csv.reader(io.StringIO(text, newline="")), [])
     names: list[str] = []
     for name in first:
