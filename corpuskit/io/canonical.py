@@ -115,11 +115,6 @@ class Canonicalizer:
         return self._extra_names[name]
 
 
-def to_canonical(part: RawPart, source: InputFile, options: InputOptions) -> pl.DataFrame:
-    """The canonical frame of a file read in one piece."""
-    return Canonicalizer(source, options)(part)
-
-
 def _refuse_nested(part: RawPart, source: InputFile, mapping: dict[str, str | None]) -> None:
     """A mapped column of objects or lists (a Parquet struct column mapped as the text)
     would be read as its JSON-like rendering, ``{"...": ...}``: refuse it instead."""

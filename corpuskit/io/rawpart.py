@@ -15,9 +15,7 @@ from pathlib import Path
 import polars as pl
 
 from corpuskit import schema
-from corpuskit.config import InputOptions
 from corpuskit.io.codes import IOCode
-from corpuskit.io.detect import resolve_columns
 
 LINE = "__corpuskit_line"
 FINDINGS = "__corpuskit_findings"
@@ -94,12 +92,6 @@ def append_findings(
         )
         .drop("__row", "__added")
     )
-
-
-def text_column(frame: pl.DataFrame, path: Path, options: InputOptions) -> str | None:
-    """The input column that holds the text, or None when the frame has no columns yet."""
-    columns = [c for c in frame.columns if c not in INTERNAL]
-    return resolve_columns(columns, options, path)[schema.TEXT] if columns else None
 
 
 def add_whole_text_findings(
