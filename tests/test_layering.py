@@ -26,6 +26,7 @@ LAYERS = {
     "dedup": 2,
     "report": 2,
     "check": 2,
+    "engine": 2,
     "pipeline": 3,
     "cli": 4,
 }

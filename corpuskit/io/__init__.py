@@ -12,7 +12,6 @@
 """
 
 from corpuskit.io.atomic import (
-    output_dir,
     write_atomic,
     write_json_atomic,
     write_parquet_atomic,
@@ -21,6 +20,7 @@ from corpuskit.io.atomic import (
 from corpuskit.io.batching import UnionSchema, align
 from corpuskit.io.codes import IO_CODES, IOCode, io_code
 from corpuskit.io.ids import UniqueIds
+from corpuskit.io.outdir import output_dir
 from corpuskit.io.read import read_corpus
 from corpuskit.io.reader import CorpusReader, FileStats, ReadStats
 
