@@ -29,7 +29,7 @@ from corpuskit.config import Config
 from corpuskit.dedup.annotate import annotate_batch
 from corpuskit.dedup.index import open_index
 from corpuskit.engine import make_engine
-from corpuskit.pipeline.passes import VALIDATED
+from corpuskit.pipeline.passes import validated_part
 from corpuskit.pipeline.run import ProgressFactory, link_parts, prepare, silent
 
 
@@ -80,7 +80,7 @@ def check_paths(
         links = link_parts(context, read, engine) if batch_dedup else None
         ruleset = context.ruleset
         for part, first_row in enumerate(read.first_rows):
-            frame = context.work.read_frame(VALIDATED, part)
+            frame = validated_part(context, part)
             if links is not None:
                 frame = annotate_batch(frame, links.decisions, links.flags, first_row=first_row)
             matches = index.query(frame) if index is not None else None

@@ -94,10 +94,19 @@ def _validated(context: RunContext, frame: pl.DataFrame) -> pl.DataFrame:
     return validate(frame, ruleset=context.ruleset, options=options, corpus=context.evidence)
 
 
+def validated_part(context: RunContext, part: int) -> pl.DataFrame:
+    """One part after validation: as the prepare pass stored it, or, in a run without
+    validation (which only applies the reader's findings, a cheap step), recomputed."""
+    if context.do_validate:
+        return context.work.read_frame(VALIDATED, part)
+    return _validated(context, align(context.work.read_frame(INPUT, part), context.input_schema))
+
+
 def prepare_task(context: RunContext, part: int) -> None:
-    """Validate one part and, when deduplicating, compute its keys."""
+    """Validate one part (stored for the later passes) and, when deduplicating, compute
+    its keys."""
     work = context.work
-    done = work.part(VALIDATED, part).is_file() and (
+    done = (not context.do_validate or work.part(VALIDATED, part).is_file()) and (
         not context.do_dedup or work.part(KEYS, part).is_file()
     )
     if done:
@@ -107,7 +116,8 @@ def prepare_task(context: RunContext, part: int) -> None:
     if context.do_dedup:
         keys = sign_batch(frame, context.config.dedup, first_row=context.first_rows[part])
         work.write_frame(keys, KEYS, part)
-    work.write_frame(frame, VALIDATED, part)
+    if context.do_validate:
+        work.write_frame(frame, VALIDATED, part)
 
 
 def split(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -156,7 +166,7 @@ def write_task(context: RunContext, part: int) -> dict[str, pl.DataFrame]:
     summary_file = f"{SUMMARY}/{part_name(part, '.pickle')}"
     if work.has(summary_file):
         return work.load(summary_file)
-    frame = work.read_frame(VALIDATED, part)
+    frame = validated_part(context, part)
     if context.do_dedup:
         decisions, flags = _links_of(context, part, frame.height)
         frame = annotate_batch(frame, decisions, flags, first_row=context.first_rows[part])
