@@ -89,7 +89,6 @@ def build_report(
     tool_version: str = "",
 ) -> CheckReport:
     """Run :func:`run_check` and bundle the result for the formatters."""
-    level = check_fail_on(fail_on)
     findings = run_check(
         validated,
         matches=matches,
@@ -99,6 +98,30 @@ def build_report(
         known_codes=known_codes,
         allow_column=allow_column,
     )
+    return report_from(
+        findings,
+        checked_documents(validated),
+        ruleset=ruleset,
+        severity=severity,
+        known_codes=known_codes,
+        fail_on=fail_on,
+        tool_version=tool_version,
+    )
+
+
+def report_from(
+    findings: pl.DataFrame,
+    documents: pl.DataFrame,
+    *,
+    ruleset: Any = None,
+    severity: Mapping[str, str] | None = None,
+    known_codes: Mapping[str, RuleInfo] | None = None,
+    fail_on: str = "error",
+    tool_version: str = "",
+) -> CheckReport:
+    """The report of findings and documents checked part by part (:func:`run_check`'s
+    findings and :func:`checked_documents` of every part, concatenated)."""
+    level = check_fail_on(fail_on)
     rules = describe_codes(findings, ruleset, known_codes) if findings.height else {}
     # the report's rule metadata carries the effective (overridden) severity
     overrides = check_severity_overrides(severity or {})
@@ -108,7 +131,7 @@ def build_report(
     }
     return CheckReport(
         findings=findings,
-        documents=checked_documents(validated),
+        documents=documents,
         fail_on=level,
         rules=rules,
         tool_version=tool_version,

@@ -9,11 +9,11 @@ from pathlib import Path
 import click
 
 from corpuskit.check.formats import FORMATS, human, render
-from corpuskit.check.gate import check_paths, with_selection
 from corpuskit.check.rules_info import FAIL_ON_LEVELS
 from corpuskit.cli.common import EXIT_USAGE, column_options, config_option, fail, user_errors_exit
 from corpuskit.config import load_config
 from corpuskit.io import write_text_atomic
+from corpuskit.pipeline import check_paths
 
 
 def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -44,8 +44,10 @@ def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
     show_default=True,
     help="Lowest severity that makes the check fail (exit 1); `never` always exits 0.",
 )
-@click.option("--select", multiple=True, help="Only these rule codes, prefixes or categories.")
-@click.option("--ignore", multiple=True, help="Leave out these codes or prefixes (adds to config).")
+@click.option(
+    "--select", multiple=True, help="Report only these codes, code prefixes or categories."
+)
+@click.option("--ignore", multiple=True, help="Leave out these codes, code prefixes or categories.")
 @click.option(
     "--batch-dedup", is_flag=True, help="Also report duplicates among the incoming documents."
 )
@@ -93,10 +95,11 @@ def check(
     column_flags = {k: v for k, v in column_flags.items() if v is not None}
     if column_flags:
         config = config.replace(input=dataclasses.replace(config.input, **column_flags))
-    config = with_selection(config, select=_codes(select), ignore=_codes(ignore))
     report = check_paths(
         list(inputs),
         config=config,
+        select=_codes(select),
+        ignore=_codes(ignore),
         against=against,
         fail_on=fail_on,
         batch_dedup=batch_dedup,

@@ -38,6 +38,7 @@ registered with :func:`register_config_check` and run on every loaded configurat
 from corpuskit.config.declare import SEVERITY_LEVELS, Kind, Option, declared_option, toml_value
 from corpuskit.config.load import (
     ConfigCheck,
+    as_config,
     config_from_dict,
     discover_config_file,
     load_config,
@@ -64,6 +65,7 @@ __all__ = [
     "Option",
     "SourceOverride",
     "ValidateOptions",
+    "as_config",
     "config_from_dict",
     "declared_option",
     "discover_config_file",

@@ -21,7 +21,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from corpuskit.config import config_from_dict, load_config, option_rows
-from corpuskit.dedup import dedup
+from corpuskit.dedup.stage import dedup
 from corpuskit.errors import ConfigError
 from tests._fuzz import LONG, fuzz_settings, require_long_budget, short_budget
 
@@ -130,7 +130,7 @@ def _loads_or_refuses(strategy: str, load) -> None:
         OUTCOMES[f"{strategy} refused"] += 1
         return
     OUTCOMES[f"{strategy} loaded"] += 1
-    out = dedup(SMALL_FRAME, options=config.dedup, workers=1)
+    out = dedup(SMALL_FRAME, options=config.dedup)
     assert out.height == SMALL_FRAME.height
 
 
