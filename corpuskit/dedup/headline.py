@@ -110,9 +110,11 @@ def headline_candidates(
     )
     if pairs.size == 0:
         return empty
+    figures = {int(r): _figures(folded_titles[r]) for r in np.unique(pairs)}
     found, scores = [], []
-    for a, b in pairs:
-        if not same_figures(folded_titles[a], folded_titles[b]):
+    for a, b in pairs.tolist():
+        fa, fb = figures[a], figures[b]
+        if fa and fb and fa != fb:  # the figures guard (see same_figures)
             continue
         value = fuzz.token_sort_ratio(folded_titles[a], folded_titles[b], score_cutoff=score_cutoff)
         if value:

@@ -391,28 +391,40 @@ def apply_findings(frame: pl.DataFrame) -> pl.DataFrame:
     For a run without validation: ``text_clean``/``title_clean`` are the fields minus
     the existing "strip" findings (e.g. from the reader), ``drop_reason`` is the first
     existing "drop" finding, and an empty ``findings`` column is created if absent.
+    Only the documents that have strip findings are cut in Python; the rest is columns.
     """
     require_columns(frame, (ID, TEXT), "apply_findings")
-    texts, titles = _column(frame, TEXT), _column(frame, TITLE)
-    if FINDINGS in frame.columns:
-        all_findings = frame[FINDINGS].to_list()
-    else:
-        all_findings = [[] for _ in range(frame.height)]
-    text_clean, title_clean, drop_reasons = [], [], []
-    for text, title, found in zip(texts, titles, all_findings, strict=True):
+    if FINDINGS not in frame.columns:
+        frame = frame.with_columns(
+            pl.Series(FINDINGS, [[]], dtype=FINDINGS_DTYPE).new_from_index(0, frame.height)
+        )
+    findings = pl.col(FINDINGS).cast(FINDINGS_DTYPE).fill_null([])
+    action = pl.element().struct.field("action")
+    texts = (pl.col(TEXT) if TEXT in frame.columns else pl.lit(None)).cast(pl.String)
+    titles = (pl.col(TITLE) if TITLE in frame.columns else pl.lit(None)).cast(pl.String)
+    out = frame.with_columns(
+        findings.alias(FINDINGS),
+        texts.fill_null("").alias(TEXT_CLEAN),
+        titles.alias(TITLE_CLEAN),
+        findings.list.eval(pl.element().filter(action == "drop").struct.field("code"))
+        .list.first()
+        .alias(DROP_REASON),
+    )
+    stripped = out.select(findings.list.eval(action == "strip").list.any()).to_series()
+    rows = stripped.fill_null(False).arg_true()
+    if rows.len() == 0:
+        return out
+    text_clean, title_clean = [], []
+    picked = out.select(TEXT_CLEAN, TITLE_CLEAN, FINDINGS)[rows]
+    for text, title, found in picked.iter_rows():
         strips = _prior_strips(found)
-        text_clean.append(cut_spans(text or "", [(s, e) for f, s, e in strips if f == "text"]))
+        text_clean.append(cut_spans(text, [(s, e) for f, s, e in strips if f == "text"]))
         title_clean.append(
             None
             if title is None
             else cut_spans(title, [(s, e) for f, s, e in strips if f == "title"])
         )
-        drop_reasons.append(
-            next((f["code"] for f in found or [] if f and f.get("action") == "drop"), None)
-        )
-    return frame.with_columns(
-        pl.Series(TEXT_CLEAN, text_clean, dtype=pl.String),
-        pl.Series(TITLE_CLEAN, title_clean, dtype=pl.String),
-        pl.Series(FINDINGS, [list(f or []) for f in all_findings], dtype=FINDINGS_DTYPE),
-        pl.Series(DROP_REASON, drop_reasons, dtype=pl.String),
+    return out.with_columns(
+        out[TEXT_CLEAN].scatter(rows, pl.Series(text_clean, dtype=pl.String)),
+        out[TITLE_CLEAN].scatter(rows, pl.Series(title_clean, dtype=pl.String)),
     )
