@@ -82,9 +82,7 @@ def run_stages(
     started = time.perf_counter()
     if do_validate:
         with progress("validating", frame.height) as advance:
-            frame = validate(
-                frame, ruleset=ruleset, options=config.validate, workers=workers, progress=advance
-            )
+            frame = validate(frame, ruleset=ruleset, options=config.validate, progress=advance)
         log.info("validated %d documents in %.1f s", frame.height, time.perf_counter() - started)
     else:
         frame = apply_findings(frame)

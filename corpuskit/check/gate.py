@@ -110,7 +110,7 @@ def check_paths(
         against: a persisted duplicate index; matches become ``IDX001`` findings.
         fail_on: ``info``, ``warning``, ``error`` or ``never``; sets ``exit_code``.
         batch_dedup: also report duplicates among the incoming documents themselves.
-        workers: processes for validation (0 = every core).
+        workers: threads for the in-batch duplicate search (0 = every core).
     """
     config = config or Config()
     frame = read_corpus(list(paths), options=config.input, progress=progress)
@@ -120,7 +120,6 @@ def check_paths(
         frame,
         ruleset=ruleset,
         options=dataclasses.replace(options, rule_dirs=()),
-        workers=workers,
     )
     if batch_dedup:
         validated = dedup_within(validated, config, workers)

@@ -37,6 +37,8 @@ class Doc:
     text: str
     source: str | None
     lang: str | None
+    # Position of the document in its batch (for lookups done for the whole batch).
+    row: int = -1
     lines: list[Line] = field(init=False)
 
     def __post_init__(self) -> None:

@@ -1,32 +1,33 @@
-"""Apply the rules to a frame: findings, ``text_clean``, ``title_clean``, ``drop_reason``.
+"""The validation stage: findings, ``text_clean``, ``title_clean``, ``drop_reason``.
 
-Three passes:
+It runs in two passes that an engine can schedule over batches and processes:
 
-1. corpus-level statistics (only when a corpus rule is active), computed once;
-2. per document, the strip/flag rules on the original text: every hit becomes a
-   finding with exact offsets, and the union of "strip" spans is cut out to give
-   ``text_clean`` / ``title_clean`` (see :mod:`corpuskit.validate.spans` for how a
-   removed line takes its line break with it);
-3. per document, the document rules (quality, language, encoding) on the cleaned text.
+1. **fit** (only when a corpus rule is active): :func:`fit_batch` collects the corpus
+   statistics of one batch, :func:`~corpuskit.validate.evidence.merge_partials` adds
+   the batches up, and :func:`finish_evidence` keeps what the rules read;
+2. **apply**: :func:`apply_batch` runs, per document, the strip/flag rules on the
+   original text (every hit a finding with exact offsets; the union of "strip" spans is
+   cut out to give ``text_clean`` / ``title_clean``, see
+   :mod:`corpuskit.validate.spans`), then the document rules (quality, language,
+   encoding) on the cleaned text.
 
-Passes 2 and 3 run in batches, on ``workers`` processes when there is enough work.
+:func:`validate` does both on one frame in the calling process. The stage never starts
+processes, keeps no global state and prints nothing: the rules are resolved once in a
+:class:`~corpuskit.validate.plan.ValidationPlan`, and everything passed between the
+passes is picklable.
 """
 
 from __future__ import annotations
 
 import bisect
-import multiprocessing
-import os
-from collections.abc import Sequence
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 import polars as pl
 
 from corpuskit.config import ValidateOptions
 from corpuskit.progress import ProgressCallback
-from corpuskit.rules import Rule, RuleSet, load_ruleset
+from corpuskit.rules import Rule, RuleSet
 from corpuskit.schema import (
     DROP_REASON,
     FINDINGS,
@@ -41,55 +42,23 @@ from corpuskit.schema import (
     finding,
     require_columns,
 )
-from corpuskit.validate.corpus import (
-    CorpusStats,
-    build_corpus_stats,
-    finish_stats,
-    merge_stats,
-)
+from corpuskit.validate.corpus import BatchEvidence, find_document_headlines
 from corpuskit.validate.document import Doc, Hit
+from corpuskit.validate.evidence import CorpusPartial, Evidence, finish, fit_docs, merge_partials
 from corpuskit.validate.language import identify
 from corpuskit.validate.patterns import pattern_hits
-from corpuskit.validate.registry import CORPUS_DETECTORS, DETECTORS, DOCUMENT_DETECTORS
+from corpuskit.validate.plan import ValidationPlan
+from corpuskit.validate.registry import DETECTORS, DOCUMENT_DETECTORS
 from corpuskit.validate.spans import content_bounds, cut_spans, removed_line_spans
 
 EXCERPT_CHARS = 200
-BATCH_SIZE = 400
-# Below this many documents a second process costs more than it saves.
-MIN_DOCS_PER_WORKER = 500
+# Documents per batch in :func:`validate` (the unit of progress and of the fit pass).
+BATCH_SIZE = 2000
 
-Record = tuple[str, str | None, str | None, str | None, str | None, list[tuple[str, int, int]]]
 Result = tuple[str, str | None, str | None, list[dict[str, Any]]]
 
 
-@dataclass(frozen=True)
-class Plan:
-    """Which rules run on which document: the selected rules, split by phase and source."""
-
-    base: tuple[Rule, ...]
-    per_source: dict[str, tuple[Rule, ...]]
-
-    @classmethod
-    def build(cls, ruleset: RuleSet, options: ValidateOptions) -> Plan:
-        per_source = {
-            src: ruleset.select(ov.select, ov.ignore).rules
-            for src, ov in options.per_source.items()
-        }
-        return cls(ruleset.rules, per_source)
-
-    def rules_for(self, source: str | None) -> tuple[Rule, ...]:
-        if source is not None and source in self.per_source:
-            return self.per_source[source]
-        return self.base
-
-    def all_rules(self) -> list[Rule]:
-        rules = list(self.base)
-        for group in self.per_source.values():
-            rules.extend(group)
-        return rules
-
-
-def _run_rule(doc: Doc, rule: Rule, corpus: CorpusStats | None) -> list[Hit]:
+def _run_rule(doc: Doc, rule: Rule, corpus: BatchEvidence | None) -> list[Hit]:
     if rule.detector is not None:
         return DETECTORS[rule.detector](doc, rule, corpus)
     return pattern_hits(doc, rule)
@@ -127,12 +96,12 @@ def _promote_emptied_lines(doc: Doc, hits: list[Hit]) -> list[Hit]:
     ]
 
 
-def clean_record(record: Record, plan: Plan, corpus: CorpusStats | None) -> Result:
+def clean_doc(
+    doc: Doc, title: str | None, prior: list[tuple[str, int, int]], plan: ValidationPlan,
+    corpus: BatchEvidence | None,
+) -> Result:
     """Validate one document; returns (lang, text_clean, title_clean, new findings)."""
-    doc_id, title, text, source, lang, prior = record
-    if lang is None and text:
-        lang = identify(text)[0]
-    doc = Doc(doc_id, title or "", text or "", source, lang)
+    source, lang, doc_id = doc.source, doc.lang, doc.id
     rules = [r for r in plan.rules_for(source) if r.applies_to(lang, source)]
     strip_rules = [r for r in rules if r.detector not in DOCUMENT_DETECTORS]
     document_rules = [r for r in rules if r.detector in DOCUMENT_DETECTORS]
@@ -192,39 +161,6 @@ def clean_record(record: Record, plan: Plan, corpus: CorpusStats | None) -> Resu
     return lang, text_clean, title_clean, new
 
 
-# Worker state: set before the pool forks, so the statistics are shared, not pickled.
-_WORKER_STATE: dict[str, Any] = {}
-
-
-def _init_worker(plan: Plan | None, corpus: CorpusStats | None) -> None:
-    if plan is not None:
-        _WORKER_STATE["plan"] = plan
-        _WORKER_STATE["corpus"] = corpus
-
-
-def _clean_batch(batch: list[Record]) -> list[Result]:
-    plan, corpus = _WORKER_STATE["plan"], _WORKER_STATE["corpus"]
-    return [clean_record(r, plan, corpus) for r in batch]
-
-
-def _batches(items: Sequence[Any], size: int) -> list[Sequence[Any]]:
-    return [items[i : i + size] for i in range(0, len(items), size)]
-
-
-def _pool(workers: int, plan: Plan, corpus: CorpusStats | None):
-    methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods:
-        _init_worker(plan, corpus)
-        return multiprocessing.get_context("fork").Pool(workers, _init_worker, (None, None))
-    return multiprocessing.get_context("spawn").Pool(workers, _init_worker, (plan, corpus))
-
-
-def _effective_workers(workers: int, n_docs: int) -> int:
-    if workers <= 0:
-        workers = os.cpu_count() or 1
-    return max(1, min(workers, n_docs // MIN_DOCS_PER_WORKER))
-
-
 def _prior_strips(findings: list[dict[str, Any]] | None) -> list[tuple[str, int, int]]:
     out = []
     for f in findings or []:
@@ -239,73 +175,72 @@ def _column(frame: pl.DataFrame, name: str) -> list[Any]:
     return frame[name].cast(pl.String).to_list()
 
 
-def validate(
-    frame: pl.DataFrame,
-    *,
-    ruleset: RuleSet | None = None,
-    options: ValidateOptions | None = None,
-    workers: int = 1,
-    progress: ProgressCallback | None = None,
-) -> pl.DataFrame:
-    """Add ``text_clean``, ``title_clean``, findings, ``drop_reason``; fill ``lang``.
-
-    Never drops rows. ``workers=0`` uses every core. Options ``select``/``ignore``
-    (codes, code prefixes or categories), ``rule_dirs``, ``per_source`` and
-    ``severity`` are honoured.
-    """
-    options = options or ValidateOptions()
-    if ruleset is None:
-        ruleset = load_ruleset([Path(d) for d in options.rule_dirs])
-    elif options.rule_dirs:
-        extra = load_ruleset([Path(d) for d in options.rule_dirs], include_builtin=False)
-        ruleset = RuleSet(ruleset.rules + extra.rules)
-    ruleset = ruleset.select(options.select, options.ignore).with_severity(options.severity)
-    require_columns(frame, (ID, TEXT), "validate")
-    plan = Plan.build(ruleset, options)
-
+def _docs(frame: pl.DataFrame, *, identify_missing: bool) -> Iterator[Doc]:
     ids = _column(frame, ID)
     titles, texts = _column(frame, TITLE), _column(frame, TEXT)
     sources, langs = _column(frame, SOURCE), _column(frame, LANG)
+    for row in range(frame.height):
+        text, lang = texts[row], langs[row]
+        if identify_missing and lang is None and text:
+            lang = identify(text)[0]
+        yield Doc(ids[row], titles[row] or "", text or "", sources[row], lang, row=row)
+
+
+def fit_batch(frame: pl.DataFrame, plan: ValidationPlan) -> CorpusPartial:
+    """The corpus statistics of one batch (empty when no corpus rule is selected).
+
+    Picklable; add batches up with :func:`~corpuskit.validate.evidence.merge_partials`
+    in corpus order.
+    """
+    require_columns(frame, (ID, TEXT), "validate")
+    needs = plan.needs
+    if not needs.any:
+        return CorpusPartial(docs=frame.height)
+    return fit_docs(list(_docs(frame, identify_missing=False)), needs)
+
+
+def finish_evidence(partial: CorpusPartial, plan: ValidationPlan) -> Evidence:
+    """What :func:`apply_batch` reads, from the merged statistics of the whole corpus."""
+    return finish(partial, plan.rules_with("repeated-line"))
+
+
+def _batch_evidence(docs: list[Doc], plan: ValidationPlan, evidence: Evidence) -> BatchEvidence:
+    batch = BatchEvidence(evidence)
+    for rule in plan.rules_with("other-document-headline"):
+        targets = [
+            d
+            for d in docs
+            if any(r.code == rule.code for r in plan.rules_for(d.source))
+            and rule.applies_to(d.lang, d.source)
+        ]
+        batch.line_hits[rule.code] = find_document_headlines(targets, rule, evidence)
+    return batch
+
+
+def apply_batch(
+    frame: pl.DataFrame, plan: ValidationPlan, evidence: Evidence | None = None
+) -> pl.DataFrame:
+    """Add ``lang`` (where missing), ``text_clean``, ``title_clean``, ``findings`` and
+    ``drop_reason`` to one batch. Never drops rows.
+
+    ``evidence`` is the corpus evidence (:func:`finish_evidence`); without it the corpus
+    rules find nothing, as for a document checked on its own.
+    """
+    require_columns(frame, (ID, TEXT), "validate")
+    docs = list(_docs(frame, identify_missing=True))
+    titles = _column(frame, TITLE)
     prior_findings = frame[FINDINGS].to_list() if FINDINGS in frame.columns else None
-    n_workers = _effective_workers(workers, frame.height)
-
-    active = {r.detector for r in plan.all_rules() if r.detector in CORPUS_DETECTORS}
-    corpus = None
-    if active:
-        options_for_stats = {
-            "repeated_lines": "repeated-line" in active,
-            "other_headlines": "other-document-headline" in active,
-            "run_rules": [r for r in plan.all_rules() if r.detector == "inline-headline-run"],
-        }
-        corpus = finish_stats(
-            _corpus_stats(ids, titles, texts, sources, options_for_stats, n_workers)
+    corpus = _batch_evidence(docs, plan, evidence) if evidence is not None else None
+    results = [
+        clean_doc(
+            doc,
+            titles[doc.row],
+            _prior_strips(prior_findings[doc.row]) if prior_findings else [],
+            plan,
+            corpus,
         )
-
-    records: list[Record] = [
-        (
-            ids[i],
-            titles[i],
-            texts[i],
-            sources[i],
-            langs[i],
-            _prior_strips(prior_findings[i]) if prior_findings else [],
-        )
-        for i in range(frame.height)
+        for doc in docs
     ]
-    results: list[Result] = []
-    if n_workers == 1:
-        for batch in _batches(records, BATCH_SIZE):
-            results.extend(clean_record(r, plan, corpus) for r in batch)
-            if progress:
-                progress(len(batch))
-    else:
-        with _pool(n_workers, plan, corpus) as pool:
-            for batch_result in pool.imap(_clean_batch, _batches(records, BATCH_SIZE)):
-                results.extend(batch_result)
-                if progress:
-                    progress(len(batch_result))
-        _WORKER_STATE.clear()
-
     merged_findings = [
         list(prior_findings[i] or []) + res[3] if prior_findings else res[3]
         for i, res in enumerate(results)
@@ -323,32 +258,41 @@ def validate(
     )
 
 
-def _stats_batch(args: tuple[list[Any], list[Any], list[Any], list[Any], dict[str, Any]]):
-    ids, titles, texts, sources, options = args
-    return build_corpus_stats(ids, titles, texts, sources, **options)
+def _slices(frame: pl.DataFrame, size: int) -> Iterator[pl.DataFrame]:
+    for offset in range(0, frame.height, size):
+        yield frame.slice(offset, size)
 
 
-def _corpus_stats(
-    ids: list[Any],
-    titles: list[Any],
-    texts: list[Any],
-    sources: list[Any],
-    options: dict[str, Any],
-    workers: int,
-) -> CorpusStats:
-    """The corpus-level pass, split into slices over ``workers`` processes and merged."""
-    if workers == 1:
-        return build_corpus_stats(ids, titles, texts, sources, **options)
-    size = -(-len(ids) // (workers * 4))
-    slices = [
-        (ids[i : i + size], titles[i : i + size], texts[i : i + size], sources[i : i + size],
-         options)
-        for i in range(0, len(ids), size)
-    ]  # fmt: skip
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    with context.Pool(workers) as pool:
-        return merge_stats(pool.imap(_stats_batch, slices))
+def validate(
+    frame: pl.DataFrame,
+    *,
+    ruleset: RuleSet | None = None,
+    options: ValidateOptions | None = None,
+    plan: ValidationPlan | None = None,
+    progress: ProgressCallback | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> pl.DataFrame:
+    """Add ``text_clean``, ``title_clean``, findings, ``drop_reason``; fill ``lang``.
+
+    The eager form of the stage, in this process: fit the corpus evidence over the whole
+    frame, then apply the rules batch by batch. Never drops rows. Options
+    ``select``/``ignore`` (codes, code prefixes or categories), ``rule_dirs``,
+    ``per_source`` and ``severity`` are honoured; a ready ``plan`` replaces both.
+    """
+    require_columns(frame, (ID, TEXT), "validate")
+    plan = plan or ValidationPlan.build(ruleset, options)
+    evidence = None
+    if plan.needs.any:
+        partial = merge_partials(fit_batch(part, plan) for part in _slices(frame, batch_size))
+        evidence = finish_evidence(partial, plan)
+    out = []
+    for part in _slices(frame, batch_size):
+        out.append(apply_batch(part, plan, evidence))
+        if progress:
+            progress(part.height)
+    if not out:
+        return apply_batch(frame, plan, evidence)
+    return pl.concat(out, how="vertical") if len(out) > 1 else out[0]
 
 
 def apply_findings(frame: pl.DataFrame) -> pl.DataFrame:

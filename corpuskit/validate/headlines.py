@@ -23,6 +23,7 @@ import re
 from typing import Any
 
 from corpuskit.normalize import strip_invisible
+from corpuskit.rule_regex import compile_pattern
 from corpuskit.rules import Rule
 from corpuskit.validate.document import Doc, Hit
 from corpuskit.validate.spans import Line
@@ -89,7 +90,7 @@ def _introduces_list(line: Line) -> bool:
 def link_block(doc: Doc, rule: Rule, _corpus: object) -> list[Hit]:
     """Headline-like lines right after a standalone related-links header."""
     params = rule.params
-    header = re.compile(str(params["header"]))
+    header = compile_pattern(str(params["header"]))
     max_items = int(params.get("max_items", 12))
     min_items = int(params.get("min_items", 1))
     options = _headline_options(params)
