@@ -3,7 +3,7 @@
 Run on demand from the repository root::
 
     .venv/bin/python benchmarks/boilerplate.py [--corpus all|saudinewsnet|ant_corpus|none]
-                                               [--no-english] [--workers N] [--worst N]
+                                               [--no-english] [--worst N]
 
 Arabic: ``validate`` runs on each whole corpus (corpus-level detectors need every document
 of an outlet), then the hand-labelled lines of ``tests/data/boilerplate_labels`` are scored
@@ -229,7 +229,7 @@ def print_corpus_shares(name: str, validated: pl.DataFrame, findings: pl.DataFra
         print(f"  {code:<10}{count:>8}{100 * count / len(texts):>8.2f}%")
 
 
-def run_arabic(names: list[str], workers: int, worst: int, show_text: bool) -> None:
+def run_arabic(names: list[str], worst: int, show_text: bool) -> None:
     validate, load_ruleset, findings_table = load_validator()
     ruleset = load_ruleset()
     all_outcomes: list[LineOutcome] = []
@@ -237,11 +237,11 @@ def run_arabic(names: list[str], workers: int, worst: int, show_text: bool) -> N
     for corpus in (c for c in CORPORA if c.name in names):
         frame = canonical_frame(corpus.parquet)
         started = time.perf_counter()
-        validated = validate(frame, ruleset=ruleset, workers=workers)
+        validated = validate(frame, ruleset=ruleset)
         seconds = time.perf_counter() - started
         print(
             f"\nvalidate({corpus.name}): {frame.height:,} docs in {seconds:.1f} s "
-            f"({frame.height / seconds:,.0f} docs/s, workers={workers})"
+            f"({frame.height / seconds:,.0f} docs/s, one process)"
         )
         findings = findings_table(validated)
         outcomes, tallies, dropped = score_corpus(corpus, validated, findings)
@@ -280,7 +280,7 @@ def run_arabic(names: list[str], workers: int, worst: int, show_text: bool) -> N
     print_worst(all_outcomes, worst, texts)
 
 
-def run_english(workers: int) -> None:
+def run_english() -> None:
     validate, load_ruleset, _ = load_validator()
     pages = pl.read_parquet(ENGLISH)
     frame = pages.select(
@@ -295,7 +295,7 @@ def run_english(workers: int) -> None:
         pl.lit(None, pl.String).alias("lang"),
     )
     started = time.perf_counter()
-    validated = validate(frame, ruleset=load_ruleset(), workers=workers)
+    validated = validate(frame, ruleset=load_ruleset())
     corpuskit_seconds = time.perf_counter() - started
     cleaned = dict(validated.select("id", "text_clean").iter_rows())
     dropped = set(validated.filter(pl.col("drop_reason").is_not_null())["id"].to_list())
@@ -335,7 +335,6 @@ def main(argv: list[str] | None = None) -> None:
         "--corpus", default="all", choices=["all", "none", *[c.name for c in CORPORA]]
     )
     parser.add_argument("--no-english", action="store_true", help="skip the English pages")
-    parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--worst", type=int, default=25, help="how many failures to list")
     parser.add_argument(
         "--show-text", action="store_true", help="print the failing lines (research-only text)"
@@ -350,9 +349,9 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(2)
     names = [c.name for c in CORPORA] if args.corpus == "all" else [args.corpus]
     if args.corpus != "none":
-        run_arabic(names, args.workers, args.worst, args.show_text)
+        run_arabic(names, args.worst, args.show_text)
     if not args.no_english:
-        run_english(args.workers)
+        run_english()
 
 
 if __name__ == "__main__":

@@ -177,7 +177,7 @@ def test_unknown_parameter_suggests_the_closest_valid_one(tmp_path):
 def test_detector_regex_parameters_run_on_the_linear_engine(tmp_path):
     rule = _DETECTOR_RULE.replace('"repeated-line"', '"link-block"')
     folder = _write(tmp_path, rule.replace("PARAMS", "header = '^(?=x)y$'"))
-    with pytest.raises(RuleError, match="params.header"):
+    with pytest.raises(RuleError, match=r"params\.header"):
         load_ruleset([folder])
     folder = _write(tmp_path, rule.replace("PARAMS", "max_items = 3"))
     with pytest.raises(RuleError, match="missing parameter header"):

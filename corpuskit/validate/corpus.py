@@ -109,7 +109,9 @@ def find_document_headlines(
         own_leads = lead_keys(doc)
         own = [key_hash(k) for k in own_leads] + [None, None]
         content = [
-            (line, key) for line, key in zip(doc.lines, doc.line_keys, strict=True) if not line.blank
+            (line, key)
+            for line, key in zip(doc.lines, doc.line_keys, strict=True)
+            if not line.blank
         ]
         for position, (line, folded) in enumerate(content):
             if position < skip_lines or len(folded) > MAX_ANCHOR_LINE_CHARS:

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from corpuskit.validate.folding import fold_lines, key_of
+from corpuskit.validate.folding import fold_lines, line_keys_of
 from corpuskit.validate.spans import Line, split_lines
 
 _NOT_LETTER = re.compile(r"[\W\d_]+")
@@ -39,6 +39,8 @@ class Doc:
     lang: str | None
     # Position of the document in its batch (for lookups done for the whole batch).
     row: int = -1
+    # Codes of pattern rules that a batch-wide search showed cannot match this document.
+    cannot_match: frozenset[str] = frozenset()
     lines: list[Line] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -52,7 +54,7 @@ class Doc:
     @cached_property
     def line_keys(self) -> list[str]:
         """Every line folded without punctuation: the key lines are compared by."""
-        return [key_of(line) for line in self.folded_lines]
+        return line_keys_of(self.folded_lines)
 
     def folded(self, index: int) -> str:
         """Line ``index`` folded for matching."""

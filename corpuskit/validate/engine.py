@@ -46,7 +46,7 @@ from corpuskit.validate.corpus import BatchEvidence, find_document_headlines
 from corpuskit.validate.document import Doc, Hit
 from corpuskit.validate.evidence import CorpusPartial, Evidence, finish, fit_docs, merge_partials
 from corpuskit.validate.language import identify
-from corpuskit.validate.patterns import pattern_hits
+from corpuskit.validate.patterns import batch_subject, pattern_hits
 from corpuskit.validate.plan import ValidationPlan
 from corpuskit.validate.registry import DETECTORS, DOCUMENT_DETECTORS
 from corpuskit.validate.spans import content_bounds, cut_spans, removed_line_spans
@@ -97,7 +97,10 @@ def _promote_emptied_lines(doc: Doc, hits: list[Hit]) -> list[Hit]:
 
 
 def clean_doc(
-    doc: Doc, title: str | None, prior: list[tuple[str, int, int]], plan: ValidationPlan,
+    doc: Doc,
+    title: str | None,
+    prior: list[tuple[str, int, int]],
+    plan: ValidationPlan,
     corpus: BatchEvidence | None,
 ) -> Result:
     """Validate one document; returns (lang, text_clean, title_clean, new findings)."""
@@ -186,6 +189,34 @@ def _docs(frame: pl.DataFrame, *, identify_missing: bool) -> Iterator[Doc]:
         yield Doc(ids[row], titles[row] or "", text or "", sources[row], lang, row=row)
 
 
+def _cannot_match(frame: pl.DataFrame, plan: ValidationPlan) -> list[frozenset[str]]:
+    """Per row, the pattern rules whose pattern occurs nowhere in the raw field: one
+    vectorised search per rule over the batch, so most documents skip most rules."""
+    searches = {
+        rule.code: subject
+        for rule in plan.all_rules()
+        if (subject := batch_subject(rule)) is not None
+    }
+    if not searches or frame.height == 0:
+        return [frozenset()] * frame.height
+    fields = {
+        name: (
+            frame[name].cast(pl.String)
+            if name in frame.columns
+            else pl.repeat(None, frame.height, dtype=pl.String, eager=True)
+        ).fill_null("")
+        for name in (TEXT, TITLE)
+    }
+    masks = {
+        code: fields[name].str.contains(pattern).to_list()
+        for code, (name, pattern) in searches.items()
+    }
+    return [
+        frozenset(code for code, mask in masks.items() if not mask[row])
+        for row in range(frame.height)
+    ]
+
+
 def fit_batch(frame: pl.DataFrame, plan: ValidationPlan) -> CorpusPartial:
     """The corpus statistics of one batch (empty when no corpus rule is selected).
 
@@ -228,6 +259,8 @@ def apply_batch(
     """
     require_columns(frame, (ID, TEXT), "validate")
     docs = list(_docs(frame, identify_missing=True))
+    for doc, skip in zip(docs, _cannot_match(frame, plan), strict=True):
+        doc.cannot_match = skip
     titles = _column(frame, TITLE)
     prior_findings = frame[FINDINGS].to_list() if FINDINGS in frame.columns else None
     corpus = _batch_evidence(docs, plan, evidence) if evidence is not None else None

@@ -101,7 +101,7 @@ def doc_line_keys(doc: Doc) -> set[str]:
 
 def _second_key(doc: Doc) -> str:
     content = [i for i, line in enumerate(doc.lines) if line.text.strip()]
-    return fold(doc.lines[content[1]].text) if len(content) > 1 else ""
+    return doc.line_keys[content[1]] if len(content) > 1 else ""
 
 
 def lead_keys(doc: Doc) -> list[str]:
@@ -111,7 +111,7 @@ def lead_keys(doc: Doc) -> list[str]:
         if not raw.strip():
             continue
         keys = []
-        first = fold(raw)
+        first = doc.line_keys[line.index]  # fold(raw)
         if len(first.split()) >= MIN_LEAD_WORDS:
             keys.append(first)
         m = _SENTENCE.match(raw.strip())
@@ -242,13 +242,18 @@ def merge_partials(parts: Iterable[CorpusPartial]) -> CorpusPartial:
             lines = [_count_lines(pl.concat(lines))]
         if len(anchors) >= 16:
             anchors = [_first_anchors(pl.concat(anchors))]
-            anchor_docs = [pl.concat(anchor_docs)]
+            anchor_docs = [_used_docs(pl.concat(anchor_docs), anchors[0])]
     if lines:
         total.lines = _count_lines(pl.concat(lines))
     if anchors:
         total.anchors = _first_anchors(pl.concat(anchors))
-        total.anchor_docs = pl.concat(anchor_docs)
+        total.anchor_docs = _used_docs(pl.concat(anchor_docs), total.anchors)
     return total
+
+
+def _used_docs(anchor_docs: pl.DataFrame, anchors: pl.DataFrame) -> pl.DataFrame:
+    """The document rows some kept title or opening still points to."""
+    return anchor_docs.join(anchors.select("order").unique(), on="order", how="semi")
 
 
 def _first_anchors(anchors: pl.DataFrame) -> pl.DataFrame:

@@ -20,7 +20,7 @@ Patterns run on a linear-time engine (see :mod:`corpuskit.rule_regex`).
 from __future__ import annotations
 
 from corpuskit.normalize import fold_keep_punctuation
-from corpuskit.rule_regex import Pattern
+from corpuskit.rule_regex import Pattern, inline_flags
 from corpuskit.rules import Rule
 from corpuskit.validate.document import Doc, Hit
 
@@ -28,6 +28,8 @@ KEEP_GROUP = "keep"
 
 
 def pattern_hits(doc: Doc, rule: Rule) -> list[Hit]:
+    if rule.code in doc.cannot_match:
+        return []
     regex = rule.compiled()
     exclude = rule.compiled_exclude()
     if rule.scope == "title":
@@ -74,6 +76,27 @@ def _field_hits(
         return [Hit(field, start, end) for start, end in match_spans(regex, value)]
     subject = fold_keep_punctuation(value) if rule.match == "folded" else value
     return [Hit(field, 0, len(value))] if _matches(subject, regex, exclude) else []
+
+
+def batch_subject(rule: Rule) -> tuple[str, str] | None:
+    """How a rule can be searched over whole raw fields of a batch at once:
+    (field, pattern) such that a document without a match of ``pattern`` in ``field``
+    cannot be a hit of the rule; ``None`` when that cannot be said from the raw text.
+
+    Field and span rules search the raw field itself. A raw line rule's pattern is
+    searched in the whole text with ``^``/``$`` at line ends: a line that matches still
+    matches there (unless the pattern anchors at the text's ends with ``\\A``/``\\z``).
+    """
+    if rule.pattern is None or rule.match != "raw":
+        return None
+    flags = rule.flags
+    if rule.scope == "title":
+        return "title", inline_flags(rule.pattern, flags)
+    if rule.scope == "document" or rule.strip == "match":
+        return "text", inline_flags(rule.pattern, flags)
+    if "\\A" in rule.pattern or "\\z" in rule.pattern:
+        return None
+    return "text", inline_flags(rule.pattern, "".join(sorted(set(flags + "m"))))
 
 
 def _candidate_lines(doc: Doc, rule: Rule):

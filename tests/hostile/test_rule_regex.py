@@ -46,9 +46,11 @@ text = "نص الخبر.\\n{hostile}"
 match = false
 """.replace("{hostile}", HOSTILE_LINE * 3)
 
-EVIL_SPAN_RULE = EVIL_RULE.replace('"XX950"', '"XX951"').replace(
-    "match = \"raw\"\n", "match = \"raw\"\nstrip = \"match\"\nflags = \"m\"\n"
-).replace("name = \"evil-pattern\"", "name = \"evil-span\"")
+EVIL_SPAN_RULE = (
+    EVIL_RULE.replace('"XX950"', '"XX951"')
+    .replace('match = "raw"\n', 'match = "raw"\nstrip = "match"\nflags = "m"\n')
+    .replace('name = "evil-pattern"', 'name = "evil-span"')
+)
 
 
 def _rules(tmp_path: Path, *bodies: str) -> Path:
@@ -87,7 +89,11 @@ def test_catastrophic_pattern_in_clean_finishes_at_once(tmp_path):
     folder = _rules(tmp_path, EVIL_RULE, EVIL_SPAN_RULE)
     corpus = tmp_path / "in.jsonl"
     records = [
-        {"id": f"d{i}", "title": "عنوان", "text": f"قال مسؤول إن العمل بدأ اليوم {i}.\n" + HOSTILE_LINE}
+        {
+            "id": f"d{i}",
+            "title": "عنوان",
+            "text": f"قال مسؤول إن العمل بدأ اليوم {i}.\n" + HOSTILE_LINE,
+        }
         for i in range(50)
     ]
     corpus.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
