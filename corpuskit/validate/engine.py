@@ -30,6 +30,7 @@ from corpuskit.progress import ProgressCallback
 from corpuskit.rules import Rule, RuleSet
 from corpuskit.schema import (
     DROP_REASON,
+    FINDING_STRUCT,
     FINDINGS,
     FINDINGS_DTYPE,
     ID,
@@ -45,13 +46,14 @@ from corpuskit.schema import (
 from corpuskit.validate.corpus import BatchEvidence, find_document_headlines
 from corpuskit.validate.document import Doc, Hit
 from corpuskit.validate.evidence import CorpusPartial, Evidence, finish, fit_docs, merge_partials
-from corpuskit.validate.language import identify
-from corpuskit.validate.patterns import batch_subject, pattern_hits
+from corpuskit.validate.language import identify_many
+from corpuskit.validate.patterns import FOLDED_LINES, batch_subject, pattern_hits
 from corpuskit.validate.plan import ValidationPlan
 from corpuskit.validate.registry import DETECTORS, DOCUMENT_DETECTORS
 from corpuskit.validate.spans import content_bounds, cut_spans, removed_line_spans
 
 EXCERPT_CHARS = 200
+FINDING_FIELDS = {f.name: f.dtype for f in FINDING_STRUCT.fields}
 # Documents per batch in :func:`validate` (the unit of progress and of the fit pass).
 BATCH_SIZE = 2000
 
@@ -182,14 +184,17 @@ def _docs(frame: pl.DataFrame, *, identify_missing: bool) -> Iterator[Doc]:
     ids = _column(frame, ID)
     titles, texts = _column(frame, TITLE), _column(frame, TEXT)
     sources, langs = _column(frame, SOURCE), _column(frame, LANG)
+    if identify_missing:
+        missing = [row for row in range(frame.height) if langs[row] is None and texts[row]]
+        for row, (lang, _) in zip(missing, identify_many([texts[r] for r in missing]), strict=True):
+            langs[row] = lang
     for row in range(frame.height):
-        text, lang = texts[row], langs[row]
-        if identify_missing and lang is None and text:
-            lang = identify(text)[0]
-        yield Doc(ids[row], titles[row] or "", text or "", sources[row], lang, row=row)
+        yield Doc(ids[row], titles[row] or "", texts[row] or "", sources[row], langs[row], row=row)
 
 
-def _cannot_match(frame: pl.DataFrame, plan: ValidationPlan) -> list[frozenset[str]]:
+def _cannot_match(
+    frame: pl.DataFrame, plan: ValidationPlan, docs: list[Doc]
+) -> list[frozenset[str]]:
     """Per row, the pattern rules whose pattern occurs nowhere in the raw field: one
     vectorised search per rule over the batch, so most documents skip most rules."""
     searches = {
@@ -207,6 +212,9 @@ def _cannot_match(frame: pl.DataFrame, plan: ValidationPlan) -> list[frozenset[s
         ).fill_null("")
         for name in (TEXT, TITLE)
     }
+    if any(name == FOLDED_LINES for name, _ in searches.values()):
+        joined = ["\n".join(doc.folded_lines) for doc in docs]
+        fields[FOLDED_LINES] = pl.Series(FOLDED_LINES, joined, dtype=pl.String)
     masks = {
         code: fields[name].str.contains(pattern).to_list()
         for code, (name, pattern) in searches.items()
@@ -259,7 +267,7 @@ def apply_batch(
     """
     require_columns(frame, (ID, TEXT), "validate")
     docs = list(_docs(frame, identify_missing=True))
-    for doc, skip in zip(docs, _cannot_match(frame, plan), strict=True):
+    for doc, skip in zip(docs, _cannot_match(frame, plan, docs), strict=True):
         doc.cannot_match = skip
     titles = _column(frame, TITLE)
     prior_findings = frame[FINDINGS].to_list() if FINDINGS in frame.columns else None
@@ -274,21 +282,37 @@ def apply_batch(
         )
         for doc in docs
     ]
-    merged_findings = [
-        list(prior_findings[i] or []) + res[3] if prior_findings else res[3]
-        for i, res in enumerate(results)
-    ]
-    drop_reasons = [
-        next((f["code"] for f in fs if f and f.get("action") == "drop"), None)
-        for fs in merged_findings
-    ]
+    findings = _findings_column([r[3] for r in results])
+    if prior_findings is not None:
+        prior = frame[FINDINGS].cast(FINDINGS_DTYPE).fill_null(pl.lit([], FINDINGS_DTYPE))
+        findings = pl.concat_list([prior, findings]).alias(FINDINGS)
+    drop = pl.element().struct.field("action") == "drop"
+    drop_reasons = (
+        findings.list.eval(pl.element().filter(drop.fill_null(False)).struct.field("code"))
+        .list.first()
+        .alias(DROP_REASON)
+    )
     return frame.with_columns(
         pl.Series(LANG, [r[0] for r in results], dtype=pl.String),
         pl.Series(TEXT_CLEAN, [r[1] for r in results], dtype=pl.String),
         pl.Series(TITLE_CLEAN, [r[2] for r in results], dtype=pl.String),
-        pl.Series(FINDINGS, merged_findings, dtype=FINDINGS_DTYPE),
-        pl.Series(DROP_REASON, drop_reasons, dtype=pl.String),
+        findings,
+        drop_reasons,
     )
+
+
+def _findings_column(per_doc: list[list[dict[str, Any]]]) -> pl.Series:
+    """The ``findings`` list column, built from flat columns (fast) instead of dicts."""
+    rows = [row for row, found in enumerate(per_doc) for _ in found]
+    flat = {name: [f[name] for found in per_doc for f in found] for name in FINDING_FIELDS}
+    table = pl.DataFrame({"row": rows, **flat}, schema={"row": pl.Int64, **FINDING_FIELDS})
+    grouped = table.group_by("row").agg(pl.struct(list(FINDING_FIELDS)).alias(FINDINGS)).sort("row")
+    column = (
+        pl.DataFrame({"row": range(len(per_doc))}, schema={"row": pl.Int64})
+        .join(grouped, on="row", how="left", maintain_order="left")[FINDINGS]
+        .fill_null(pl.lit([], FINDINGS_DTYPE))
+    )
+    return column.cast(FINDINGS_DTYPE).alias(FINDINGS)
 
 
 def _slices(frame: pl.DataFrame, size: int) -> Iterator[pl.DataFrame]:

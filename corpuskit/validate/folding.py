@@ -31,7 +31,7 @@ _SPACES = re.compile(r"\s+")
 _NON_WORD = re.compile(r"[^\w]+|_+")
 # The same, never across a line break.
 _LINE_SPACES = re.compile(r"[^\S\n]+")
-_LINE_NON_WORD = re.compile(r"[^\w\n]+|_+")
+_LINE_NON_WORD = re.compile(r"[^\w\n]+")
 _BMP = 0x10000
 _DELETED = 0xFFFFFFFF
 # Below this many characters the table costs more than str.translate.
@@ -77,10 +77,13 @@ def fold_lines(text: str, n_lines: int) -> list[str]:
 
 
 def line_keys_of(folded_lines: list[str]) -> list[str]:
-    """Every folded line without punctuation (what :func:`key_of` gives for each)."""
-    joined = "\n".join(folded_lines)
-    stripped = _LINE_SPACES.sub(" ", _LINE_NON_WORD.sub(" ", joined))
-    return [line.strip() for line in stripped.split("\n")]
+    """Every folded line without punctuation (what :func:`key_of` gives for each).
+
+    Underscores become spaces first, so one pass turns every run of non-word characters
+    (spaces included) into a single space and no collapse is needed after it.
+    """
+    joined = "\n".join(folded_lines).replace("_", " ")
+    return [line.strip() for line in _LINE_NON_WORD.sub(" ", joined).split("\n")]
 
 
 def key_of(folded_line: str) -> str:

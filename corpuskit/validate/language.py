@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
+
+import numpy as np
 
 from corpuskit.rules import Rule
 from corpuskit.validate.document import Doc, Hit
@@ -42,6 +46,116 @@ def identify(text: str) -> tuple[str | None, float]:
         return None, 0.0
     lang, probability = _identifier().classify(sample)
     return str(lang), float(probability)
+
+
+def identify_many(texts: Sequence[str | None]) -> list[tuple[str | None, float]]:
+    """:func:`identify` for many texts at once, with the same answers.
+
+    py3langid walks the UTF-8 bytes of each sample through a finite automaton in a
+    Python loop; here the automaton steps every sample of the batch at once (one numpy
+    step per byte position), and each document is then scored exactly as py3langid
+    scores it. Falls back to one call per text if the model's layout is not the one
+    this code knows.
+    """
+    identifier = _identifier()
+    if not all(hasattr(identifier, a) for a in _MODEL_PARTS):
+        return [identify(t or "") for t in texts]
+    results: list[tuple[str | None, float]] = [(None, 0.0)] * len(texts)
+    rows, encoded = [], []
+    for row, text in enumerate(texts):
+        sample = (text or "").strip()[:SAMPLE_CHARS]
+        if any(ch.isalpha() for ch in sample):
+            rows.append(row)
+            encoded.append(identifier._encode(sample))
+    if not rows:
+        return results
+    visits = _visits(identifier, encoded)
+    for row, data, (features, counts) in zip(rows, encoded, visits, strict=True):
+        results[row] = _classify(identifier, data, features, counts)
+    return results
+
+
+_MODEL_PARTS = ("_encode", "_rowbase", "tk_nextmove", "tk_output", "nb_ptc", "nb_pc",
+                "nb_classes", "_alias_pairs", "_norm_probs", "min_confidence")  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def _automaton() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    identifier = _identifier()
+    nextmove = np.asarray(identifier.tk_nextmove, dtype=np.int64)
+    rowbase = np.asarray(identifier._rowbase, dtype=np.int64)
+    output = np.asarray(identifier.tk_output, dtype=np.int64)
+    return nextmove, rowbase, output
+
+
+def _visits(identifier: Any, encoded: list[bytes]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per text, the features the automaton emits (in first-visit order) and their counts."""
+    nextmove, rowbase, output = _automaton()
+    lengths = np.array([len(e) for e in encoded], dtype=np.int64)
+    width = int(lengths.max()) if len(lengths) else 0
+    data = np.zeros((len(encoded), max(width, 1)), dtype=np.int64)
+    for i, e in enumerate(encoded):
+        data[i, : len(e)] = np.frombuffer(e, dtype=np.uint8)
+    state = np.zeros(len(encoded), dtype=np.int64)
+    docs, features = [], []
+    order = np.argsort(-lengths, kind="stable")  # longest first: the active ones lead
+    for step in range(width):
+        active = order[: int(np.searchsorted(-lengths[order], -step, side="left"))]
+        state[active] = nextmove[rowbase[state[active]] + data[active, step]]
+        emitted = output[state[active]]
+        keep = emitted >= 0
+        docs.append(active[keep])
+        features.append(emitted[keep])
+    all_docs = np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64)
+    all_features = np.concatenate(features) if features else np.zeros(0, dtype=np.int64)
+    # One sort for the whole batch: each (text, feature) once, with its first visit.
+    width_f = int(all_features.max()) + 1 if len(all_features) else 1
+    pairs, first, counts = np.unique(
+        all_docs * width_f + all_features, return_index=True, return_counts=True
+    )
+    pair_docs = pairs // width_f
+    # first visits were collected byte position by byte position: index order is byte order
+    visit_order = np.lexsort((first, pair_docs))
+    pairs, counts, pair_docs = pairs[visit_order], counts[visit_order], pair_docs[visit_order]
+    bounds = np.searchsorted(pair_docs, np.arange(len(encoded) + 1))
+    return [
+        (
+            (pairs[bounds[i] : bounds[i + 1]] % width_f).astype(np.intp),
+            counts[bounds[i] : bounds[i + 1]].astype(np.float32),
+        )
+        for i in range(len(encoded))
+    ]
+
+
+@lru_cache(maxsize=1)
+def _class_table() -> np.ndarray:
+    """The model's feature-by-class table widened to float32 once (numpy widens it on
+    every product anyway), so scoring a text does not convert its rows again."""
+    return np.asarray(_identifier().nb_ptc, dtype=np.float32)
+
+
+def _classify(
+    identifier: Any, data: bytes, features: np.ndarray, counts: np.ndarray
+) -> tuple[str, float]:
+    """py3langid's ``classify`` from the automaton's features (same arithmetic)."""
+    if len(features):
+        scores = np.log1p(counts) @ _class_table()[features] + identifier.nb_pc
+    else:
+        fill = 0.0 if identifier._norm_probs else float(np.finfo(np.float32).min)
+        scores = np.full(len(identifier.nb_classes), fill, dtype=np.float32)
+    if identifier._norm_probs:
+        scores *= 1.0 / math.sqrt(len(data) or 1)
+        np.exp(scores - scores.max(), out=scores)
+        scores /= scores.sum()
+    for i, j in identifier._alias_pairs:
+        if identifier._norm_probs:
+            scores[i] += scores[j]
+            scores[j] = 0.0
+        else:
+            scores[i] = max(scores[i], scores[j])
+            scores[j] = float(np.finfo(np.float32).min)
+    best = int(scores.argmax())
+    return str(identifier.nb_classes[best]), float(scores[best])
 
 
 def language_mismatch(doc: Doc, rule: Rule, _corpus: object) -> list[Hit]:

@@ -25,6 +25,8 @@ from corpuskit.rules import Rule
 from corpuskit.validate.document import Doc, Hit
 
 KEEP_GROUP = "keep"
+# The subject name of a document's folded lines joined by line breaks.
+FOLDED_LINES = "folded_lines"
 
 
 def pattern_hits(doc: Doc, rule: Rule) -> list[Hit]:
@@ -85,18 +87,20 @@ def batch_subject(rule: Rule) -> tuple[str, str] | None:
 
     Field and span rules search the raw field itself. A raw line rule's pattern is
     searched in the whole text with ``^``/``$`` at line ends: a line that matches still
-    matches there (unless the pattern anchors at the text's ends with ``\\A``/``\\z``).
+    matches there (unless the pattern anchors at the text's ends with ``\\A``/``\\z``);
+    a folded line rule likewise in the folded lines joined (``FOLDED_LINES``).
     """
-    if rule.pattern is None or rule.match != "raw":
+    if rule.pattern is None:
         return None
     flags = rule.flags
-    if rule.scope == "title":
+    if rule.match == "raw" and rule.scope == "title":
         return "title", inline_flags(rule.pattern, flags)
-    if rule.scope == "document" or rule.strip == "match":
+    if rule.match == "raw" and (rule.scope == "document" or rule.strip == "match"):
         return "text", inline_flags(rule.pattern, flags)
-    if "\\A" in rule.pattern or "\\z" in rule.pattern:
+    if rule.scope != "line" or "\\A" in rule.pattern or "\\z" in rule.pattern:
         return None
-    return "text", inline_flags(rule.pattern, "".join(sorted(set(flags + "m"))))
+    lines = "text" if rule.match == "raw" else FOLDED_LINES
+    return lines, inline_flags(rule.pattern, "".join(sorted(set(flags + "m"))))
 
 
 def _candidate_lines(doc: Doc, rule: Rule):
