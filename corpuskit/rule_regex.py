@@ -21,6 +21,9 @@ combining marks (harakat) and not other-number symbols (``²``), ``\\s`` does no
 the ASCII separators U+001C-U+001F, ``$`` without the ``m`` flag matches only at the very
 end, and inside ``[…]`` a nested ``[`` and the operators ``&&`` ``--`` ``~~`` are set
 operations.
+
+Speed: a Unicode word boundary ``\\b`` keeps the engine off its fast automaton on
+non-ASCII text; where the word is ASCII ("var", "CNN") write ``(?-u:\\b)``.
 """
 
 from __future__ import annotations

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
+import numpy as np
+
+from corpuskit.validate.charclass import LETTER, SPACE, code_points
 from corpuskit.validate.folding import fold_lines, line_keys_of
 from corpuskit.validate.spans import Line, split_lines
-
-_NOT_LETTER = re.compile(r"[\W\d_]+")
-_SPACE = re.compile(r"\s+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,10 +40,11 @@ class Doc:
     row: int = -1
     # Codes of pattern rules that a batch-wide search showed cannot match this document.
     cannot_match: frozenset[str] = frozenset()
-    lines: list[Line] = field(init=False)
 
-    def __post_init__(self) -> None:
-        self.lines = split_lines(self.text)
+    @cached_property
+    def lines(self) -> list[Line]:
+        """The lines of the text with their offsets."""
+        return split_lines(self.text)
 
     @cached_property
     def folded_lines(self) -> list[str]:
@@ -61,14 +61,18 @@ class Doc:
         return self.folded_lines[index]
 
     @cached_property
+    def code_points(self) -> np.ndarray:
+        return code_points(self.text)
+
+    @cached_property
     def letter_count(self) -> int:
         """Letters in the text (any script), for the quality detectors."""
-        return len(_NOT_LETTER.sub("", self.text))
+        return LETTER.count(self.code_points)
 
     @cached_property
     def visible_count(self) -> int:
         """Non-whitespace characters in the text."""
-        return len(_SPACE.sub("", self.text))
+        return len(self.text) - SPACE.count(self.code_points)
 
     def content_lines(self) -> list[Line]:
         return [line for line in self.lines if not line.blank]

@@ -204,21 +204,20 @@ def _cannot_match(
     }
     if not searches or frame.height == 0:
         return [frozenset()] * frame.height
-    fields = {
-        name: (
-            frame[name].cast(pl.String)
-            if name in frame.columns
-            else pl.repeat(None, frame.height, dtype=pl.String, eager=True)
-        ).fill_null("")
+    subjects = [
+        (frame[name].cast(pl.String) if name in frame.columns else pl.Series([None] * frame.height))
+        .cast(pl.String)
+        .fill_null("")
+        .alias(name)
         for name in (TEXT, TITLE)
-    }
+    ]
     if any(name == FOLDED_LINES for name, _ in searches.values()):
         joined = ["\n".join(doc.folded_lines) for doc in docs]
-        fields[FOLDED_LINES] = pl.Series(FOLDED_LINES, joined, dtype=pl.String)
-    masks = {
-        code: fields[name].str.contains(pattern).to_list()
-        for code, (name, pattern) in searches.items()
-    }
+        subjects.append(pl.Series(FOLDED_LINES, joined, dtype=pl.String))
+    found = pl.DataFrame(subjects).select(
+        pl.col(name).str.contains(pattern).alias(code) for code, (name, pattern) in searches.items()
+    )
+    masks = {code: found[code].to_list() for code in searches}
     return [
         frozenset(code for code, mask in masks.items() if not mask[row])
         for row in range(frame.height)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
@@ -11,18 +10,18 @@ from typing import Any
 import numpy as np
 
 from corpuskit.rules import Rule
+from corpuskit.validate.charclass import LETTER, CharClass, code_points
 from corpuskit.validate.document import Doc, Hit
 
-_LETTER = re.compile(r"[^\W\d_]")
 # The script each language is written in, to skip identification when the text's letters
 # are plainly in the declared language's script and no other (the common case).
 _SCRIPTS = {
     "arabic": (
-        re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]"),
+        CharClass(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]"),
         {"ar"},
     ),
     "latin": (
-        re.compile(r"[A-Za-z\u00c0-\u024f]"),
+        CharClass(r"[A-Za-z\u00c0-\u024f]"),
         {"en", "fr", "de", "es", "it", "pt", "nl", "tr", "id", "ms", "sv", "da", "no"},
     ),
 }
@@ -184,10 +183,11 @@ def _plainly_in_script(sample: str, expected: list[str]) -> bool:
     Arabic-script languages other than Arabic (Farsi, Urdu) are therefore not told
     apart from Arabic by this shortcut when ``ar`` is expected.
     """
-    letters = len(_LETTER.findall(sample))
+    codes = code_points(sample)
+    letters = LETTER.count(codes)
     if not letters:
         return True
-    for pattern, languages in _SCRIPTS.values():
-        if languages & set(expected) and len(pattern.findall(sample)) >= 0.8 * letters:
-            return "ar" in expected or pattern is not _SCRIPTS["arabic"][0]
+    for script, languages in _SCRIPTS.values():
+        if languages & set(expected) and script.count(codes) >= 0.8 * letters:
+            return "ar" in expected or script is not _SCRIPTS["arabic"][0]
     return False
