@@ -37,6 +37,11 @@ Pattern rules on lines may also set ``[rule.params]`` ``first_lines = N`` / ``la
 variants or case; ى→ي, ة→ه; whitespace collapsed), so one pattern matches every
 spelling. Write folded patterns in folded spelling. ``strip = "match"`` needs
 ``match = "raw"`` because offsets must point into the original text.
+
+Patterns (``pattern``, ``exclude`` and regular-expression parameters) run on a
+linear-time engine and are checked for it here; see :mod:`corpuskit.rule_regex`. A line
+that also matches ``exclude`` is not a finding. Parameters are checked against
+:mod:`corpuskit.rule_params`, which fills in their defaults.
 """
 
 from __future__ import annotations
