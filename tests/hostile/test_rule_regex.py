@@ -71,9 +71,10 @@ def test_catastrophic_pattern_matches_hostile_lines_in_linear_time(tmp_path):
     rules = load_ruleset([_rules(tmp_path, EVIL_RULE, EVIL_SPAN_RULE)], include_builtin=False)
     texts = [f"نص الخبر {i}.\n" + "\n".join([HOSTILE_LINE] * 20) for i in range(100)]
     frame = pl.DataFrame({"id": [f"d{i}" for i in range(100)], "text": texts, "lang": "ar"})
-    started = time.perf_counter()
+    validate(frame.head(1).with_columns(text=pl.lit("نص.")), ruleset=rules)  # one-time set-up
+    started = time.process_time()  # CPU time: the machine may be busy with other work
     out = validate(frame, ruleset=rules)
-    assert time.perf_counter() - started < BUDGET_SECONDS  # 2,000 hostile lines, two rules
+    assert time.process_time() - started < BUDGET_SECONDS  # 2,000 hostile lines, two rules
     assert out["text_clean"].to_list() == texts  # nothing matches "…ab" at the line end
 
 
