@@ -81,9 +81,10 @@ _MODEL_PARTS = ("_encode", "_rowbase", "tk_nextmove", "tk_output", "nb_ptc", "nb
 @lru_cache(maxsize=1)
 def _automaton() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     identifier = _identifier()
-    nextmove = np.asarray(identifier.tk_nextmove, dtype=np.int64)
-    rowbase = np.asarray(identifier._rowbase, dtype=np.int64)
-    output = np.asarray(identifier.tk_output, dtype=np.int64)
+    # 32-bit tables: the walk is bound by random reads into them, so smaller is faster
+    nextmove = np.asarray(identifier.tk_nextmove, dtype=np.int32)
+    rowbase = np.asarray(identifier._rowbase, dtype=np.int32)
+    output = np.asarray(identifier.tk_output, dtype=np.int32)
     return nextmove, rowbase, output
 
 
@@ -91,35 +92,38 @@ def _visits(identifier: Any, encoded: list[bytes]) -> list[tuple[np.ndarray, np.
     """Per text, the features the automaton emits (in first-visit order) and their counts."""
     nextmove, rowbase, output = _automaton()
     lengths = np.array([len(e) for e in encoded], dtype=np.int64)
+    order = np.argsort(-lengths, kind="stable")  # longest first: the active texts lead
     width = int(lengths.max()) if len(lengths) else 0
-    data = np.zeros((len(encoded), max(width, 1)), dtype=np.int64)
-    for i, e in enumerate(encoded):
-        data[i, : len(e)] = np.frombuffer(e, dtype=np.uint8)
-    state = np.zeros(len(encoded), dtype=np.int64)
-    docs, features = [], []
-    order = np.argsort(-lengths, kind="stable")  # longest first: the active ones lead
+    # data[step, k]: byte ``step`` of the k-th longest text (texts in ``order``)
+    data = np.zeros((max(width, 1), len(encoded)), dtype=np.int32)
+    for k, i in enumerate(order):
+        data[: lengths[i], k] = np.frombuffer(encoded[i], dtype=np.uint8)
+    active_at = np.searchsorted(-lengths[order], -np.arange(width), side="left")
+    emitted = np.full((max(width, 1), len(encoded)), -1, dtype=np.int32)
+    state = np.zeros(len(encoded), dtype=np.int32)
     for step in range(width):
-        active = order[: int(np.searchsorted(-lengths[order], -step, side="left"))]
-        state[active] = nextmove[rowbase[state[active]] + data[active, step]]
-        emitted = output[state[active]]
-        keep = emitted >= 0
-        docs.append(active[keep])
-        features.append(emitted[keep])
-    all_docs = np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64)
-    all_features = np.concatenate(features) if features else np.zeros(0, dtype=np.int64)
-    # One sort for the whole batch: each (text, feature) once, with its first visit.
-    width_f = int(all_features.max()) + 1 if len(all_features) else 1
-    pairs, first, counts = np.unique(
-        all_docs * width_f + all_features, return_index=True, return_counts=True
-    )
-    pair_docs = pairs // width_f
-    # first visits were collected byte position by byte position: index order is byte order
-    visit_order = np.lexsort((first, pair_docs))
-    pairs, counts, pair_docs = pairs[visit_order], counts[visit_order], pair_docs[visit_order]
-    bounds = np.searchsorted(pair_docs, np.arange(len(encoded) + 1))
+        k = int(active_at[step])
+        state[:k] = nextmove[rowbase[state[:k]] + data[step, :k]]
+        emitted[step, :k] = output[state[:k]]
+    steps, ranks = np.nonzero(emitted >= 0)
+    features = emitted[steps, ranks].astype(np.int64)
+    # One sort of (text, feature, byte position) keys: per text and feature, the first
+    # position and the count; a second sort puts each text's features in first-visit
+    # order (the order py3langid's Counter keeps, so the sums below add up alike).
+    n_features = int(features.max()) + 1 if len(features) else 1
+    span = max(width, 1)
+    keys = np.sort((order[ranks].astype(np.int64) * n_features + features) * span + steps)
+    pair = keys // span
+    starts = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
+    counts = np.diff(np.r_[starts, len(keys)])
+    pair, first = pair[starts], keys[starts] % span
+    docs = pair // n_features
+    visit = np.argsort(docs * span + first)
+    docs, pair, counts = docs[visit], pair[visit], counts[visit]
+    bounds = np.searchsorted(docs, np.arange(len(encoded) + 1))
     return [
         (
-            (pairs[bounds[i] : bounds[i + 1]] % width_f).astype(np.intp),
+            (pair[bounds[i] : bounds[i + 1]] % n_features).astype(np.intp),
             counts[bounds[i] : bounds[i + 1]].astype(np.float32),
         )
         for i in range(len(encoded))
