@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
 import polars as pl
@@ -98,6 +99,19 @@ def _promote_emptied_lines(doc: Doc, hits: list[Hit]) -> list[Hit]:
     ]
 
 
+@lru_cache(maxsize=1024)
+def _phases(
+    plan: ValidationPlan, source: str | None, lang: str | None
+) -> tuple[tuple[Rule, ...], tuple[Rule, ...]]:
+    """The rules a document of ``source`` in ``lang`` runs: strip/flag rules on the
+    original text, then document rules on the cleaned text."""
+    rules = [r for r in plan.rules_for(source) if r.applies_to(lang, source)]
+    return (
+        tuple(r for r in rules if r.detector not in DOCUMENT_DETECTORS),
+        tuple(r for r in rules if r.detector in DOCUMENT_DETECTORS),
+    )
+
+
 def clean_doc(
     doc: Doc,
     title: str | None,
@@ -107,9 +121,8 @@ def clean_doc(
 ) -> Result:
     """Validate one document; returns (lang, text_clean, title_clean, new findings)."""
     source, lang, doc_id = doc.source, doc.lang, doc.id
-    rules = [r for r in plan.rules_for(source) if r.applies_to(lang, source)]
-    strip_rules = [r for r in rules if r.detector not in DOCUMENT_DETECTORS]
-    document_rules = [r for r in rules if r.detector in DOCUMENT_DETECTORS]
+    strip_rules, document_rules = _phases(plan, source, lang)
+    strip_rules = [r for r in strip_rules if r.code not in doc.cannot_match]
 
     found: list[tuple[Rule, list[Hit]]] = []
     for rule in strip_rules:

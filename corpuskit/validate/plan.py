@@ -16,7 +16,7 @@ from corpuskit.rules import Rule, RuleSet, load_ruleset
 from corpuskit.validate.evidence import EvidenceNeeds
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ValidationPlan:
     """The selected rules: ``base`` for every document, ``per_source`` where a source
     has its own selection."""
