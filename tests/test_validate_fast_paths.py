@@ -23,6 +23,7 @@ from corpuskit.validate.document import Doc
 from corpuskit.validate.folding import fold_lines, line_keys_of
 from corpuskit.validate.language import identify, identify_many
 from corpuskit.validate.quality import repetition
+from tests._rule_files import raw_strip_rule
 from tests.conftest import SEEDS
 
 # Letters that fold, marks, invisible and odd whitespace, digits of three scripts,
@@ -109,35 +110,19 @@ def test_bounded_repetition_filters_equal_the_full_computation(words, phrase):
     assert bool(repetition(doc, rule, None)) == expected
 
 
-EXCLUDE_AND_KEEP = """
-[[rule]]
-code = "XX960"
-name = "two-sided-line"
-category = "custom"
-scope = "line"
-action = "strip"
-severity = "info"
-languages = ["any"]
-match = "raw"
-pattern = '^\\S+ - \\S+$'
-exclude = 'ي - \\S+ي$'
-rationale = "a short 'a - b' line, unless both sides end in ي"
-message = "none"
-
-[[rule]]
-code = "XX961"
-name = "tag-after-sentence"
-category = "custom"
-scope = "line"
-action = "strip"
-severity = "info"
-languages = ["any"]
-match = "raw"
-strip = "match"
-pattern = '(?P<keep>[.!؟])[ \\t]+وسوم:[^\\n]*\\z'
-rationale = "a tag list glued after the last sentence; the full stop stays"
-message = "none"
-"""
+EXCLUDE_AND_KEEP = raw_strip_rule(
+    # a short "a - b" line, unless both sides end in ي
+    "XX960",
+    "two-sided-line",
+    r"^\S+ - \S+$",
+    extra=r"exclude = 'ي - \S+ي$'",
+) + raw_strip_rule(
+    # a tag list glued after the last sentence; the full stop stays
+    "XX961",
+    "tag-after-sentence",
+    r"(?P<keep>[.!؟])[ \t]+وسوم:[^\n]*\z",
+    extra='strip = "match"',
+)
 
 
 def test_exclude_and_keep_group(tmp_path):

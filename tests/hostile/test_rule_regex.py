@@ -18,25 +18,13 @@ from click.testing import CliRunner
 from corpuskit.cli import main
 from corpuskit.rules import load_ruleset
 from corpuskit.validate import validate
+from tests._rule_files import raw_strip_rule
 
 HOSTILE_LINE = "a" * 36 + "b"
 # A backtracking engine needs hours for one hostile line; linear time needs microseconds.
 BUDGET_SECONDS = 1.0
 
-EVIL_RULE = """
-[[rule]]
-code = "XX950"
-name = "evil-pattern"
-category = "custom"
-scope = "line"
-action = "strip"
-severity = "info"
-languages = ["any"]
-match = "raw"
-pattern = '(a+)+$'
-rationale = "a pattern that backtracks catastrophically on a run of a followed by b"
-message = "none"
-
+EVIL_EXAMPLES = """
 [[rule.examples]]
 text = "نص الخبر.\\naaaa"
 clean = "نص الخبر."
@@ -45,11 +33,11 @@ clean = "نص الخبر."
 text = "نص الخبر.\\n{hostile}"
 match = false
 """.replace("{hostile}", HOSTILE_LINE * 3)
-
+# (a+)+$ backtracks catastrophically on a run of "a" followed by "b"
+EVIL_RULE = raw_strip_rule("XX950", "evil-pattern", "(a+)+$") + EVIL_EXAMPLES
 EVIL_SPAN_RULE = (
-    EVIL_RULE.replace('"XX950"', '"XX951"')
-    .replace('match = "raw"\n', 'match = "raw"\nstrip = "match"\nflags = "m"\n')
-    .replace('name = "evil-pattern"', 'name = "evil-span"')
+    raw_strip_rule("XX951", "evil-span", "(a+)+$", extra='strip = "match"\nflags = "m"')
+    + EVIL_EXAMPLES
 )
 
 
