@@ -78,13 +78,16 @@ def other_document_headline(doc: Doc, rule: Rule, corpus: BatchEvidence | None) 
     return [doc.line_hit(doc.lines[i]) for i in sorted(found)]
 
 
-_CANDIDATE_SCHEMA = {
+_LINE_SCHEMA = {
     "row": pl.Int64,
     "line": pl.Int64,
-    "scope": pl.String,
     "key": pl.UInt64,
     "ends_dot": pl.Boolean,
     "next": pl.UInt64,
+}
+_OWN_SCHEMA = {
+    "row": pl.Int64,
+    "scope": pl.String,
     "own_doc": pl.UInt64,
     "own_source": pl.String,
     "own_title": pl.UInt64,
@@ -102,37 +105,44 @@ def find_document_headlines(
         return {}
     same_source = bool(rule.params["same_source"])
     skip_lines = int(rule.params["skip_opening_lines"])
-    columns: dict[str, list] = {name: [] for name in _CANDIDATE_SCHEMA}
+    lines: dict[str, list] = {name: [] for name in _LINE_SCHEMA}
+    own: dict[str, list] = {name: [] for name in _OWN_SCHEMA}
     for doc in docs:
-        src = source_key(doc.source)
         own_title = fold(doc.title)
         own_leads = lead_keys(doc)
-        own = [key_hash(k) for k in own_leads] + [None, None]
         content = [
             (line, key)
             for line, key in zip(doc.lines, doc.line_keys, strict=True)
             if not line.blank
         ]
+        before = len(lines["row"])
         for position, (line, folded) in enumerate(content):
             if position < skip_lines or len(folded) > MAX_ANCHOR_LINE_CHARS:
                 continue
             if len(folded.split()) < 3 or folded == own_title or folded in own_leads:
                 continue
             next_key = content[position + 1][1] if position + 1 < len(content) else ""
-            columns["row"].append(doc.row)
-            columns["line"].append(line.index)
-            columns["scope"].append(src if same_source else ALL_SOURCES)
-            columns["key"].append(key_hash(folded))
-            columns["ends_dot"].append(line.text.rstrip().endswith("."))
-            columns["next"].append(key_hash(next_key) if next_key else None)
-            columns["own_doc"].append(key_hash(doc.id))
-            columns["own_source"].append(src)
-            columns["own_title"].append(key_hash(own_title))
-            columns["own_lead1"].append(own[0])
-            columns["own_lead2"].append(own[1])
-    if not columns["row"]:
+            lines["row"].append(doc.row)
+            lines["line"].append(line.index)
+            lines["key"].append(key_hash(folded))
+            lines["ends_dot"].append(line.text.rstrip().endswith("."))
+            lines["next"].append(key_hash(next_key) if next_key else None)
+        if len(lines["row"]) == before:
+            continue
+        src = source_key(doc.source)
+        leads = [key_hash(k) for k in own_leads] + [None, None]
+        own["row"].append(doc.row)
+        own["scope"].append(src if same_source else ALL_SOURCES)
+        own["own_doc"].append(key_hash(doc.id))
+        own["own_source"].append(src)
+        own["own_title"].append(key_hash(own_title))
+        own["own_lead1"].append(leads[0])
+        own["own_lead2"].append(leads[1])
+    if not lines["row"]:
         return {}
-    candidates = pl.DataFrame(columns, schema=_CANDIDATE_SCHEMA)
+    candidates = pl.DataFrame(lines, schema=_LINE_SCHEMA).join(
+        pl.DataFrame(own, schema=_OWN_SCHEMA), on="row", how="left"
+    )
     joined = candidates.join(evidence.anchors, on=["scope", "key"], how="inner")
 
     def shares(lead: str) -> pl.Expr:

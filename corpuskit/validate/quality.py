@@ -11,8 +11,10 @@ so Arabic punctuation (، ؛ ؟) is not a word and vocalised spellings count as 
 
 from __future__ import annotations
 
+import operator
 import re
 from collections import Counter
+from itertools import compress
 
 from corpuskit.normalize import strip_diacritics
 from corpuskit.rules import Rule
@@ -113,14 +115,16 @@ def repetition(doc: Doc, rule: Rule, _corpus: object) -> list[Hit]:
     total = sum(lengths) or 1
     longest = max(lengths)
     words = Counter(tokens)
+    word_lengths, word_counts = list(map(len, words)), list(words.values())
+    word_chars = list(map(operator.mul, word_lengths, word_counts))  # characters per word
     # Bounds from the word counts (cheap) decide most articles without counting n-grams:
     # a 2-gram (a, b) occurs at most min(count a, count b) times, so its character share
     # is at most 2 * max(count * length) / total, and every top n-gram count is at most
     # the top word count. Where a bound cannot rule a limit out, the exact figure decides.
-    top_word = max(words.values())
+    top_word = max(word_counts)
     top_2gram_limit = float(p["max_top_2gram"])
     count2: int | None = None
-    if 2 * max(len(w) * k for w, k in words.items()) / total > top_2gram_limit:
+    if 2 * max(word_chars) / total > top_2gram_limit:
         share2, count2 = _top_ngram_share(tokens, total, 2)
         if share2 > top_2gram_limit:
             return _whole(doc)
@@ -136,7 +140,8 @@ def repetition(doc: Doc, rule: Rule, _corpus: object) -> list[Hit]:
     # bounds the others. A word inside a repeated n-gram occurs twice or more, so the
     # share of characters in repeated words bounds the 5-gram share in turn.
     limits = {n: float(p[f"max_duplicate_{n}gram"]) for n in (5, 7, 10)}
-    if sum(len(w) * k for w, k in words.items() if k > 1) / total <= min(limits.values()):
+    once = sum(compress(word_lengths, map((1).__eq__, word_counts)))
+    if (sum(word_chars) - once) / total <= min(limits.values()):
         return []
     share5 = _duplicated_ngram_share(tokens, lengths, total, 5)
     for n, limit in limits.items():
