@@ -9,13 +9,21 @@ and, on synthetic single documents of growing size (5 MB and 50 MB built from th
 sample's text), the time ratio 50 MB / 5 MB (about 10 means linear; 100 would mean
 quadratic). ``--no-big`` skips that part.
 
+With ``--baseline DIR`` (a checkout of an earlier corpuskit, e.g. made with
+``git worktree add /tmp/before 080d0bf``), the earlier ``validate`` runs on the same
+documents in a child process and both are printed in CPU seconds of the process too
+(robust to other work on a shared machine), with their ratio.
+
 Usage: python benchmarks/validate_speed.py [--corpus saudinewsnet] [--docs 5000] [--runs 3]
+       [--baseline DIR] [--no-big]
 """
 
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 import polars as pl
@@ -42,6 +50,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--big-mb", type=int, default=50)
     parser.add_argument("--no-big", action="store_true")
+    parser.add_argument("--baseline", type=Path, help="checkout of an earlier corpuskit")
     args = parser.parse_args()
     path = SHARED / args.corpus / "articles.parquet"
     if not path.is_file():
@@ -67,6 +76,13 @@ def main() -> int:
     print(f"  fit pass alone        : {n / fit:8.0f} docs/s")
     print(f"  apply pass alone      : {n / apply:8.0f} docs/s")
     print(f"  corpus-level rules add {100 * (whole - no_corpus) / whole:.0f}% to the run")
+    if args.baseline is not None:
+        ours = _cpu_seconds(lambda: validate(frame, plan=plan), args.runs)
+        theirs = _baseline_cpu_seconds(args.baseline, path, n, args.runs)
+        print(f"  CPU seconds, median: this code {ours:.1f} s ({n / ours:.0f} docs per CPU-s)")
+        print(
+            f"  {args.baseline}: {theirs:.1f} s ({n / theirs:.0f} docs per CPU-s); ratio x{theirs / ours:.2f}"
+        )
     if args.no_big:
         return 0
 
@@ -86,6 +102,45 @@ def main() -> int:
         f"for x{len(big) / len(small):.0f} the size"
     )
     return 0
+
+
+def _cpu_seconds(func, runs: int) -> float:
+    """Median CPU time of the process (all its threads) over ``runs`` calls."""
+    times = []
+    for _ in range(runs):
+        start = time.process_time()
+        func()
+        times.append(time.process_time() - start)
+    return sorted(times)[len(times) // 2]
+
+
+_BASELINE = """
+import sys, time
+sys.path.insert(0, sys.argv[1])
+import corpuskit
+assert corpuskit.__file__.startswith(sys.argv[1]), corpuskit.__file__
+from corpuskit.io import read_corpus
+from corpuskit.validate import validate
+frame = read_corpus([sys.argv[2]]).head(int(sys.argv[3]))
+validate(frame.head(50))
+times = []
+for _ in range(int(sys.argv[4])):
+    start = time.process_time()
+    validate(frame)
+    times.append(time.process_time() - start)
+print(sorted(times)[len(times) // 2])
+"""
+
+
+def _baseline_cpu_seconds(checkout: Path, corpus: Path, n: int, runs: int) -> float:
+    """The same measurement with the ``validate`` of another checkout, in a child process."""
+    done = subprocess.run(
+        [sys.executable, "-c", _BASELINE, str(checkout), str(corpus), str(n), str(runs)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return float(done.stdout.strip().splitlines()[-1])
 
 
 if __name__ == "__main__":
