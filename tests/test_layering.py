@@ -21,6 +21,8 @@ LAYERS = {
     "progress": 0,
     "normalize": 1,
     "rules": 1,
+    "rule_params": 1,
+    "rule_regex": 1,
     "config": 1,
     "io": 2,
     "validate": 2,

@@ -35,13 +35,10 @@ def run_stages(
     progress: ProgressFactory = silent,
 ) -> pl.DataFrame:
     """Validate and deduplicate ``frame``; every row comes back, with decision columns."""
-    workers = config.workers
     started = time.perf_counter()
     if do_validate:
         with progress("validating", frame.height) as advance:
-            frame = validate(
-                frame, ruleset=ruleset, options=config.validate, workers=workers, progress=advance
-            )
+            frame = validate(frame, ruleset=ruleset, options=config.validate, progress=advance)
         log.info("validated %d documents in %.1f s", frame.height, time.perf_counter() - started)
     else:
         frame = apply_findings(frame)

@@ -34,7 +34,14 @@ from corpuskit.io import align, write_parquet_atomic
 from corpuskit.pipeline.workdir import WorkDir, part_name
 from corpuskit.report.summary import summary_parts
 from corpuskit.rules import RuleSet
-from corpuskit.validate import CorpusStats, apply_findings, fit_corpus_stats, validate
+from corpuskit.validate import (
+    CorpusPartial,
+    Evidence,
+    ValidationPlan,
+    apply_batch,
+    apply_findings,
+    fit_batch,
+)
 
 INPUT, VALIDATED, KEYS, SUMMARY = "input", "validated", "keys", "summary"
 # The output datasets: folders of parts named like files (``clean.parquet/part-00000.parquet``),
@@ -53,26 +60,29 @@ class RunContext:
     work: WorkDir
     out: Path
     config: Config
-    ruleset: RuleSet | None
+    plan: ValidationPlan | None  # the rules, resolved once (None: no validation)
     do_validate: bool
     do_dedup: bool
     first_rows: tuple[int, ...] = ()
     input_schema: Mapping[str, pl.DataType] = field(default_factory=dict)
-    evidence: CorpusStats | None = None
+    evidence: Evidence | None = None
+
+    @property
+    def ruleset(self) -> RuleSet | None:
+        """The run's rules as a rule set (for names and rationales in reports)."""
+        return None if self.plan is None else RuleSet(tuple(self.plan.all_rules()))
 
 
-def fit_task(context: RunContext, part: int) -> CorpusStats | None:
+def fit_task(context: RunContext, part: int) -> CorpusPartial:
     """The corpus-level statistics of one input part."""
-    frame = context.work.read_frame(INPUT, part)
-    assert context.ruleset is not None
-    return fit_corpus_stats(frame, context.ruleset, context.config.validate)
+    assert context.plan is not None
+    return fit_batch(context.work.read_frame(INPUT, part), context.plan)
 
 
 def _validated(context: RunContext, frame: pl.DataFrame) -> pl.DataFrame:
-    if not context.do_validate:
+    if not context.do_validate or context.plan is None:
         return apply_findings(frame)
-    options = context.config.validate
-    return validate(frame, ruleset=context.ruleset, options=options, corpus=context.evidence)
+    return apply_batch(frame, context.plan, context.evidence)
 
 
 def validated_part(context: RunContext, part: int) -> pl.DataFrame:

@@ -35,8 +35,7 @@ from corpuskit.pipeline.passes import (
 )
 from corpuskit.pipeline.workdir import WorkDir
 from corpuskit.progress import ProgressCallback
-from corpuskit.rules import RuleSet, load_ruleset
-from corpuskit.validate import finish_stats, merge_stats, resolve_ruleset
+from corpuskit.validate import ValidationPlan, finish_evidence, merge_partials
 
 log = logging.getLogger(__name__)
 
@@ -73,11 +72,10 @@ class Ingest:
         return tuple(starts)
 
 
-def run_ruleset(config: Config) -> RuleSet:
+def run_plan(config: Config) -> ValidationPlan:
     """The rules of a run, resolved once: built-in plus ``rule_dirs``, then the
-    selection and severity overrides of ``[validate]``."""
-    options = config.validate
-    return resolve_ruleset(load_ruleset([Path(d) for d in options.rule_dirs]), options)
+    selection, per-source and severity overrides of ``[validate]``."""
+    return ValidationPlan.build(None, config.validate)
 
 
 def ingest(
@@ -155,7 +153,7 @@ def prepare(
         work=work,
         out=staging,
         config=config,
-        ruleset=run_ruleset(config) if do_validate else None,
+        plan=run_plan(config) if do_validate else None,
         do_validate=do_validate,
         do_dedup=do_dedup,
         first_rows=read.first_rows,
@@ -172,10 +170,11 @@ def _evidence(engine: Any, context: RunContext, read: Ingest, progress: Progress
     work = context.work
     if work.has("evidence.pickle"):
         return work.load("evidence.pickle")
-    partials = run_pass(engine, fit_task, context, read, progress, "corpus statistics")
     evidence = None
-    if any(p is not None for p in partials):
-        evidence = finish_stats(merge_stats(p for p in partials if p is not None))
+    plan = context.plan
+    if plan is not None and plan.needs.any:
+        partials = run_pass(engine, fit_task, context, read, progress, "corpus statistics")
+        evidence = finish_evidence(merge_partials(partials), plan)
     work.save(evidence, "evidence.pickle")
     return evidence
 
