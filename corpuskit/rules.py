@@ -42,13 +42,13 @@ spelling. Write folded patterns in folded spelling. ``strip = "match"`` needs
 from __future__ import annotations
 
 import re
-import sys
 import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from corpuskit.datafiles import data_dir
 from corpuskit.errors import RuleError
 
 SCOPES = ("line", "block", "document", "title")
@@ -112,18 +112,7 @@ def builtin_rules_dir() -> Path:
     repository; an installed wheel carries it as data files under
     ``<prefix>/share/corpuskit/rules``.
     """
-    checkout = Path(__file__).resolve().parent.parent / "rules"
-    if checkout.is_dir():
-        return checkout
-    for prefix in (sys.prefix, sys.base_prefix):
-        installed = Path(prefix) / "share" / "corpuskit" / "rules"
-        if installed.is_dir():
-            return installed
-    raise RuleError(
-        f"the built-in rules are missing: neither {checkout} nor "
-        f"{Path(sys.prefix) / 'share' / 'corpuskit' / 'rules'} exists",
-        hint="reinstall corpuskit (the rules ship as data files), or run from a checkout",
-    )
+    return data_dir("rules", "the built-in rules folder", RuleError)
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from corpuskit.check.gate import check_paths, io_code_infos, with_selection
+from corpuskit.check.gate import check_paths, with_selection
 from corpuskit.config import Config, ValidateOptions
-from corpuskit.io import IO_CODES
 
 BAD = Path(__file__).resolve().parents[1] / "seeds" / "incoming_bad.jsonl"
 
@@ -20,15 +19,6 @@ def bad_sample() -> Path:
     if not BAD.is_file():
         pytest.skip(f"bundled sample {BAD} is absent")
     return BAD
-
-
-def test_every_io_code_has_check_metadata():
-    infos = io_code_infos()
-    assert set(infos) == {c.code for c in IO_CODES}
-    for code in IO_CODES:
-        assert infos[code.code].name == code.name
-        assert infos[code.code].severity == code.severity
-        assert infos[code.code].message
 
 
 def test_select_replaces_and_ignore_adds():

@@ -17,50 +17,12 @@ import polars as pl
 
 import corpuskit
 from corpuskit.check.result import CheckReport, build_report
-from corpuskit.check.rules_info import RuleInfo
+from corpuskit.codes import code_registry
 from corpuskit.config import Config
-from corpuskit.io import IO_CODES, read_corpus
+from corpuskit.io import read_corpus
 from corpuskit.progress import ProgressCallback
 from corpuskit.rules import load_ruleset
 from corpuskit.validate import validate
-
-
-def io_code_infos() -> dict[str, RuleInfo]:
-    """Check metadata for the reader's ``IO…`` codes (they are not rule-file rules)."""
-    return {
-        c.code: RuleInfo(
-            code=c.code,
-            name=c.name,
-            severity=c.severity,
-            message=c.message,
-            rationale=c.rationale,
-            category="input",
-        )
-        for c in IO_CODES
-    }
-
-
-def dedup_code_infos() -> dict[str, RuleInfo]:
-    """Check metadata for the ``DUP…`` codes of duplicates found inside the batch."""
-    from corpuskit.dedup.codes import DESCRIPTIONS
-
-    return {
-        code: RuleInfo(
-            code=code,
-            name=name,
-            severity=severity,
-            message=what_to_do,
-            rationale=what_to_do,
-            category="duplicate",
-        )
-        for code, (name, _action, severity, what_to_do) in DESCRIPTIONS.items()
-        if code.startswith("DUP")
-    }
-
-
-def known_code_infos() -> dict[str, RuleInfo]:
-    """Metadata for every code that is not a rule-file rule (``IO…``, ``DUP…``)."""
-    return {**io_code_infos(), **dedup_code_infos()}
 
 
 def with_selection(
@@ -128,10 +90,9 @@ def check_paths(
     return build_report(
         validated,
         matches=matches,
-        ruleset=ruleset,
+        codes=code_registry(ruleset),
         severity=options.severity,
         ignore=options.ignore,
-        known_codes=known_code_infos(),
         fail_on=fail_on,
         tool_version=corpuskit.__version__,
     )

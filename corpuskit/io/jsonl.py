@@ -97,7 +97,8 @@ def read_json(path: Path, options: InputOptions) -> RawPart:
     except json.JSONDecodeError as exc:
         if head == "[":
             raise InputError(
-                f"{path}: not valid JSON at line {exc.lineno}, column {exc.colno} ({exc.msg})",
+                f"{path}: not valid JSON at line {exc.lineno}, column {exc.colno} "
+                f"({exc.msg.removesuffix(' at')})",
                 hint="fix the file, or write one object per line (JSON Lines) so a bad "
                 "record can be reported on its own",
             ) from None
@@ -154,7 +155,9 @@ def _parse_line(line: str) -> Any:
 def _problem(value: Any, text_col: str | None) -> tuple[codes.IOCode, str] | None:
     """Why a parsed record cannot be a document, or None when it can."""
     if isinstance(value, json.JSONDecodeError):
-        return codes.MALFORMED_JSON, f"not valid JSON: {value.msg} at column {value.colno}"
+        # some of Python's messages end in "at" ("Unterminated string starting at")
+        message = value.msg.removesuffix(" at")
+        return codes.MALFORMED_JSON, f"not valid JSON: {message} at column {value.colno}"
     if not isinstance(value, dict):
         return codes.NOT_AN_OBJECT, f"the record is {_json_type(value)}, not an object"
     if text_col is not None and not isinstance(value.get(text_col), str):
