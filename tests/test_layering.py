@@ -1,7 +1,7 @@
 """Keep the dependency direction of DESIGN.md true:
 
-cli -> pipeline -> (io, validate, dedup, report, check) -> (rules, normalize, config)
--> (schema, errors, progress). A module may import its own layer or lower ones, never a
+cli -> pipeline -> (io, validate, dedup, report, check, codes) -> (rules, normalize,
+config) -> (schema, errors, progress, display, datafiles). A module may import its own layer or lower ones, never a
 higher one; only the cli package imports click.
 """
 

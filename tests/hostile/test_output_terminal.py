@@ -64,16 +64,19 @@ def test_check_github_annotations_carry_no_raw_escape(tmp_path):
     assert commands and all(
         line.startswith(("::warning ", "::error ", "::notice ")) for line in commands
     )
-    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+    for raw in ("\x1b", "\x07", "\x9b"):
+        assert raw not in result.stdout, repr(raw)
+    assert "\\x9b31m" in result.stdout
 
 
-def test_clean_error_message_escapes_the_id_it_quotes(tmp_path):
-    record = {"id": INJECTED_ID + ESCAPES, "title": "t", "text": "نص " * 20}
-    source = _jsonl(tmp_path / "in.jsonl", [record, record])  # a repeated id: exit 2
-    result = _run("clean", source, "--out", tmp_path / "out")
-    assert result.exit_code == 2, result.output
-    _assert_harmless(result.output)
-    assert "doc\\n::error" in result.output
+def test_an_error_message_escapes_the_path_it_names(tmp_path):
+    missing = tmp_path / f"in\n::error file=x.py,line=1::INJECTED{ESCAPES}.jsonl"
+    out = str(tmp_path / "out")
+    for command in (["clean", "--out", out], ["check"], ["index", "build", "--out", out]):
+        result = _run(*command, missing)
+        assert result.exit_code == 2, result.output
+        _assert_harmless(result.output)
+        assert "in\\n::error file=x.py" in result.output
 
 
 def test_clean_summary_escapes_the_output_folder(tmp_path):

@@ -4,8 +4,9 @@ GitHub shows each as an annotation on the file (and line) in the pull request. V
 are escaped as the Actions toolkit does: ``%``, CR and LF everywhere, and additionally
 ``:`` and ``,`` inside properties, so a message can never end the command early or
 inject a second one; other control characters are written as escapes
-(:func:`corpuskit.display.printable`) so none reaches the log raw. Table files (Parquet, CSV) get no ``line=`` (their row is not a line
-of the file); the row is named in the message instead. Suppressed findings are not shown.
+(:func:`corpuskit.display.printable`), so none reaches the log raw. Table files (Parquet,
+CSV) get no ``line=`` (their row is not a line of the file); the row is named in the
+message instead. Suppressed findings are not shown.
 """
 
 from __future__ import annotations
