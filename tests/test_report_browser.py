@@ -25,7 +25,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_report_fixtures import HOSTILE_IMG, HOSTILE_SCRIPT, write_sample_output
+from test_report_fixtures import (
+    HOSTILE_IMG,
+    HOSTILE_SCRIPT,
+    hostile_documents,
+    write_sample_output,
+)
 
 from corpuskit.report import write_report_from_dir
 
@@ -392,6 +397,41 @@ def test_report_of_the_seed_run_renders_cleanly(seed_report):
             assert chromium.evaluate(
                 "Array.from(document.querySelectorAll('svg.chart')).every(s => "
                 "s.getBoundingClientRect().width > 100)"
+            )
+        finally:
+            chromium.close()
+
+
+# Where the characters of the first "0.91" after the near copy's id are drawn, left to
+# right: [x of "0", x of "1"]. Reversed by a leaking override, "0.91" would read "19.0".
+_SIMILARITY_AFTER_HOSTILE_ID = """(() => {
+  const cell = Array.from(document.querySelectorAll('#duplicates td'))
+    .find(td => td.textContent.includes('ar-\\u202e2'));
+  const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+  let node;
+  while ((node = walker.nextNode()) && !node.data.includes('0.91')) {}
+  const at = node.data.indexOf('0.91');
+  const x = i => {
+    const range = document.createRange();
+    range.setStart(node, at + i);
+    range.setEnd(node, at + i + 1);
+    return range.getBoundingClientRect().left;
+  };
+  return [x(0), x(3)];
+})()"""
+
+
+def test_a_bidi_override_in_an_id_does_not_reverse_the_rest_of_its_line(tmp_path):
+    folder = write_sample_output(tmp_path / "run", hostile_documents())
+    page = write_report_from_dir(folder)
+    with tempfile.TemporaryDirectory(prefix="corpuskit-chromium-") as profile:
+        chromium = Chromium(Path(profile))
+        try:
+            chromium.open(page.as_uri())
+            zero, one = chromium.evaluate(_SIMILARITY_AFTER_HOSTILE_ID)
+            assert zero < one, "0.91 after the id is drawn right to left"
+            assert chromium.evaluate("document.body.innerText.includes('\u2400')"), (
+                "a NUL in the text shows as ␀"
             )
         finally:
             chromium.close()

@@ -318,14 +318,20 @@ def _stripped_by_rule(table: pl.DataFrame) -> dict[str, dict[str, int]]:
 
 
 def _counts_by_rule(table: pl.DataFrame, action: str) -> dict[str, dict[str, int]]:
+    """Documents and findings of each rule with ``action``; for drops also ``rejected``:
+    the rejected documents among them (a document two rules drop counts for both, and
+    its ``reject_reason`` names only the first)."""
+    counts = [pl.col("doc_id").n_unique().alias("documents"), pl.len().alias("findings")]
+    if action == "drop":
+        counts.append(pl.col("doc_id").filter(~pl.col("kept")).n_unique().alias("rejected"))
     rows = (
         table.filter(pl.col("action") == action)
         .group_by("code")
-        .agg(pl.col("doc_id").n_unique().alias("documents"), pl.len().alias("findings"))
+        .agg(counts)
         .sort(["documents", "code"], descending=[True, False])
     )
     return {
-        row["code"]: {"documents": int(row["documents"]), "findings": int(row["findings"])}
+        row["code"]: {key: int(value) for key, value in row.items() if key != "code"}
         for row in rows.iter_rows(named=True)
     }
 
