@@ -13,6 +13,14 @@ The registry also decides what a selector in ``select``/``ignore`` may be (a cod
 code prefix such as ``BP`` or ``Q``, a category, a rule name): one that matches nothing is
 a configuration error that suggests the closest valid selector, because a misspelled
 ``select = ["ZZ999"]`` would otherwise silently switch every rule off.
+
+>>> from corpuskit.codes import code_registry
+>>> registry = code_registry()  # the codes that are not rules; pass a RuleSet for rules
+>>> info = registry["DUP200"]
+>>> info.name, info.category, info.action
+('near-duplicate', 'duplicate', 'drop')
+>>> registry.describe("ZZ999", "drop").name  # a code nobody describes
+'unknown-code'
 """
 
 from __future__ import annotations
@@ -171,10 +179,10 @@ class CodeRegistry:
     def check_selectors(self, selectors: Sequence[str], where: str) -> None:
         """Raise :class:`ConfigError` for the first entry of ``selectors`` that names no
         code, suggesting the closest valid one. ``where`` names the option for the message
-        (``"[validate] select in corpuskit.toml"``, ``"--ignore"``)."""
+        (``"corpuskit.toml: [validate] select"``, ``"--ignore"``)."""
         for selector in selectors:
             if not self.matching(selector):
-                raise self._unknown(selector, where, self._selector_vocabulary())
+                raise self._unknown(selector, where, self._selector_vocabulary(), categories=True)
 
     def check_severity_keys(self, keys: Iterable[str], where: str) -> None:
         """Like :meth:`check_selectors` for severity overrides, which name codes or code
@@ -182,7 +190,7 @@ class CodeRegistry:
         codes = [info.code for info in self]
         for key in keys:
             if not any(code.startswith(key) for code in codes):
-                raise self._unknown(key, where, [*codes, *self._families()])
+                raise self._unknown(key, where, [*codes, *self._families()], categories=False)
 
     def _families(self) -> list[str]:
         return sorted({info.family for info in self._infos.values()})
@@ -191,15 +199,18 @@ class CodeRegistry:
         names = [info.name for info in self]
         return [*(i.code for i in self), *self._families(), *self.categories(), *names]
 
-    def _unknown(self, selector: str, where: str, vocabulary: list[str]) -> ConfigError:
+    def _unknown(
+        self, selector: str, where: str, vocabulary: list[str], *, categories: bool
+    ) -> ConfigError:
         closest = closest_matches(selector, vocabulary)
         suggestion = f"; did you mean {' or '.join(closest)}?" if closest else ""
+        valid = f"a code or a code prefix ({', '.join(self._families())})"
+        if categories:
+            valid = f"a code, a code prefix ({', '.join(self._families())}) or a category "
+            valid += f"({', '.join(self.categories())})"
         return ConfigError(
             f"{where}: {selector!r} names no code{suggestion}",
-            hint=(
-                f"use a code, a code prefix ({', '.join(self._families())}) or a category "
-                f"({', '.join(self.categories())}); `corpuskit rules list` shows every code"
-            ),
+            hint=f"use {valid}; `corpuskit rules list` shows every code",
         )
 
 

@@ -65,6 +65,24 @@ def test_sarif_results_point_at_file_line_and_rule(report):
     assert [(r["ruleId"], r["properties"]["documentId"]) for r in suppressed] == [("Q201", "n3")]
 
 
+def test_sarif_describes_codes_that_are_not_rules_from_the_registry(sarif_validator):
+    frame = validated(
+        [
+            {"id": "a", "findings": [("text", "DUP200", "drop", None, None, "copy of b")]},
+            {"id": "b", "findings": [("text", "IO102", "flag", None, None, "bytes")]},
+        ]
+    )
+    log = json.loads(render(build_report(frame, codes=RULES), "sarif"))
+    sarif_validator.validate(log)
+    rules = {r["id"]: r for r in log["runs"][0]["tool"]["driver"]["rules"]}
+    for code in ("DUP200", "IO102"):
+        info = RULES[code]
+        assert rules[code]["name"] == info.name
+        assert rules[code]["fullDescription"]["text"] == info.rationale
+        assert rules[code]["help"]["text"] == info.message
+        assert rules[code]["properties"]["category"] == info.category
+
+
 def test_sarif_fingerprint_survives_a_line_shift():
     before = validated([{"id": "a", "line": 3, "findings": [("text", "Q101", "drop", 0, 2, "xy")]}])
     after = before.with_columns(pl.lit(40, pl.Int64).alias("origin_line"))
