@@ -169,7 +169,6 @@ def load_originals(
     probe = dedup(
         frame.select("id", "text", "title"),
         options=DedupOptions(threshold=0.3, headline=False, url=False),
-        workers=0,
     )
     clean_ids = probe.filter(pl.col("cluster_id").is_null())["id"]
     frame = frame.filter(pl.col("id").is_in(clean_ids.implode()))

@@ -33,12 +33,12 @@ import polars as pl
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from corpuskit.check import build_report
-from corpuskit.check.gate import check_paths
 from corpuskit.codes import code_registry
 from corpuskit.config import DedupOptions
 from corpuskit.dedup.index import build_index, open_index
 from corpuskit.errors import DedupIndexError
 from corpuskit.io import read_corpus
+from corpuskit.pipeline import check_paths
 from corpuskit.rules import load_ruleset
 from corpuskit.validate import validate
 

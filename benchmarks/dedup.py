@@ -65,7 +65,7 @@ def run_corpuskit_frame(frame: pl.DataFrame) -> tuple[np.ndarray, float]:
 
     options = DedupOptions(headline=False, url=False)
     started = time.perf_counter()
-    out = dedup(frame.select("id", "title", "text"), options=options, workers=0)
+    out = dedup(frame.select("id", "title", "text"), options=options)
     seconds = time.perf_counter() - started
     labels = out.select(pl.coalesce("cluster_id", "id")).to_series()
     return labels.to_numpy(), seconds
@@ -303,7 +303,7 @@ def section_snn(samples: int) -> None:
 
     snn = pl.read_parquet(SNN, columns=["id", "title", "text", "source", "url", "date"])
     started = time.perf_counter()
-    out = dedup(snn, workers=0)
+    out = dedup(snn)
     seconds = time.perf_counter() - started
     dropped = out.filter(~pl.col("keep"))
     kept_source = out.select(pl.col("id").alias("dup_of"), pl.col("source").alias("kept_source"))

@@ -8,8 +8,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from corpuskit.check.gate import check_paths, with_selection
-from corpuskit.config import Config, ValidateOptions
+from corpuskit.config import Config
+from corpuskit.dedup.index import build_index
+from corpuskit.io import read_corpus
+from corpuskit.pipeline import check_paths, run_stages
 
 BAD = Path(__file__).resolve().parents[1] / "seeds" / "incoming_bad.jsonl"
 
@@ -19,14 +21,6 @@ def bad_sample() -> Path:
     if not BAD.is_file():
         pytest.skip(f"bundled sample {BAD} is absent")
     return BAD
-
-
-def test_select_replaces_and_ignore_adds():
-    config = Config(validate=ValidateOptions(select=("BP",), ignore=("Q010",)))
-    changed = with_selection(config, select=["Q"], ignore=["IDX"])
-    assert changed.validate.select == ("Q",)
-    assert changed.validate.ignore == ("Q010", "IDX")
-    assert with_selection(config) is config
 
 
 def test_bad_sample_reports_each_problem_on_its_line(bad_sample):
@@ -49,9 +43,7 @@ def test_ignoring_the_error_codes_lets_the_sample_pass_at_error(bad_sample):
     first = check_paths([bad_sample])
     error_codes = sorted(set(first.failing()["code"].to_list()))
     assert error_codes
-    relaxed = check_paths(
-        [bad_sample], config=with_selection(Config(), ignore=error_codes), fail_on="error"
-    )
+    relaxed = check_paths([bad_sample], ignore=error_codes, fail_on="error")
     assert relaxed.exit_code == 0
     assert not set(relaxed.findings["code"].to_list()) & set(error_codes)
 
@@ -77,3 +69,37 @@ def test_batch_dedup_reports_copies_inside_the_incoming_batch(tmp_path):
     assert row["doc_id"] == "resent-copy"
     assert original["id"] in row["excerpt"]
     assert row["name"] != "duplicates-document-in-batch"  # described by the dedup codes
+
+
+def test_select_chooses_what_is_shown_not_how_documents_are_matched(tmp_path):
+    """The similarity to an indexed document must not depend on which codes are shown:
+    the documents are cleaned with the configured rules either way."""
+    sample = BAD.parent / "ant_sample.jsonl"
+    if not sample.is_file():
+        pytest.skip(f"bundled sample {sample} is absent")
+    corpus = run_stages(read_corpus([sample]), config=Config(), ruleset=None, do_dedup=False)
+    build_index(corpus, tmp_path / "idx")
+    lines = sample.read_text(encoding="utf-8").splitlines()
+    copies = []
+    for line in lines:
+        record = json.loads(line)
+        if len(record.get("text") or "") > 1500:
+            record["id"], record["url"] = "incoming-" + record["id"], None
+            record["text"] = "حصري:\n" + record["text"]
+            copies.append(json.dumps(record, ensure_ascii=False))
+        if len(copies) == 3:
+            break
+    path = tmp_path / "new.jsonl"
+    path.write_text("\n".join(copies) + "\n", encoding="utf-8")
+
+    everything = check_paths([path], against=tmp_path / "idx", fail_on="never")
+    only_index = check_paths([path], against=tmp_path / "idx", fail_on="never", select=["IDX"])
+    assert set(only_index.findings["code"]) == {"IDX001"}
+    assert set(everything.findings["code"]) > {"IDX001"}
+
+    def similarities(report):
+        rows = report.findings.filter(pl.col("code") == "IDX001")
+        return dict(zip(rows["doc_id"], rows["similarity"], strict=True))
+
+    assert similarities(only_index) == similarities(everything)
+    assert len(similarities(everything)) == 3

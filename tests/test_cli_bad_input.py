@@ -122,8 +122,15 @@ def test_existing_output_folder_needs_overwrite(tmp_path):
     (out / "keep.txt").write_text("mine", encoding="utf-8")
     assert_usage_error(run("clean", str(src), "--out", str(out)), "--overwrite")
     assert (out / "keep.txt").read_text(encoding="utf-8") == "mine"
-    assert run("clean", str(src), "--out", str(out), "--overwrite", "-q").exit_code == 0
-    assert (out / "clean.parquet").exists() and not (out / "keep.txt").exists()
+    refused = run("clean", str(src), "--out", str(out), "--overwrite", "-q")
+    assert_usage_error(refused, "not written by corpuskit")
+    assert (out / "keep.txt").read_text(encoding="utf-8") == "mine"
+
+    earlier = tmp_path / "earlier"
+    assert run("clean", str(src), "--out", str(earlier), "-q").exit_code == 0
+    (earlier / "keep.txt").write_text("stale", encoding="utf-8")
+    assert run("clean", str(src), "--out", str(earlier), "--overwrite", "-q").exit_code == 0
+    assert (earlier / "clean.parquet").exists() and not (earlier / "keep.txt").exists()
 
 
 def test_output_folder_inside_the_input(tmp_path):

@@ -12,7 +12,14 @@ from click.testing import CliRunner
 from corpuskit.cli import main
 from tests.conftest import SEED_DOCUMENT, SEEDS
 
-OUTPUTS = ("clean.parquet", "rejected.parquet", "findings.parquet", "summary.json", "report.html")
+OUTPUTS = (
+    "clean.parquet",
+    "rejected.parquet",
+    "findings.parquet",
+    "summary.json",
+    "report.html",
+    ".corpuskit-output",
+)
 
 
 def run(*args: str) -> object:

@@ -23,7 +23,7 @@ def result() -> pl.DataFrame:
     if not SNN.is_file():
         pytest.skip("the shared corpora folder (../shared/corpora) is not available")
     frame = pl.read_parquet(SNN, columns=["id", "title", "text", "source", "url", "date"])
-    return dedup(frame.slice(0, 4000), workers=0)
+    return dedup(frame.slice(0, 4000))
 
 
 def test_every_dropped_copy_points_at_a_kept_document(result):

@@ -1,4 +1,4 @@
-"""Atomic writers and the output-folder transaction: all or nothing, inputs untouched."""
+"""Atomic writers and where an output folder may go: all or nothing, inputs untouched."""
 
 from __future__ import annotations
 
@@ -82,53 +82,6 @@ def test_a_crash_mid_write_keeps_the_old_file(tmp_path: Path) -> None:
         pl.DataFrame.write_parquet = original  # type: ignore[method-assign]
     assert pl.read_parquet(target).equals(old)
     assert folder_listing(tmp_path) == ["clean.parquet"]
-
-
-def test_output_dir_appears_only_on_success(tmp_path: Path) -> None:
-    out = tmp_path / "run"
-    with output_dir(out, inputs=[], overwrite=False) as staging:
-        write_text_atomic("a", staging / "a.txt")
-        assert not out.exists()
-    assert (out / "a.txt").read_text() == "a"
-    assert folder_listing(tmp_path) == ["run", "run/a.txt"]
-
-
-def test_output_dir_failure_leaves_nothing(tmp_path: Path) -> None:
-    out = tmp_path / "run"
-    with pytest.raises(Crash), output_dir(out, inputs=[], overwrite=False) as staging:
-        write_text_atomic("a", staging / "a.txt")
-        raise Crash
-    assert folder_listing(tmp_path) == []
-
-
-def test_output_dir_failure_keeps_an_existing_folder(tmp_path: Path) -> None:
-    out = tmp_path / "run"
-    out.mkdir()
-    (out / "old.txt").write_text("old")
-    with pytest.raises(Crash), output_dir(out, inputs=[], overwrite=True) as staging:
-        write_text_atomic("new", staging / "new.txt")
-        raise Crash
-    assert folder_listing(tmp_path) == ["run", "run/old.txt"]
-
-
-def test_existing_non_empty_folder_needs_overwrite(tmp_path: Path) -> None:
-    out = tmp_path / "run"
-    out.mkdir()
-    (out / "old.txt").write_text("old")
-    with pytest.raises(OutputError, match="already exists") as err:
-        open_output(out, inputs=[], overwrite=False)
-    assert "--overwrite" in err.value.hint
-    with output_dir(out, inputs=[], overwrite=True) as staging:
-        (staging / "new.txt").write_text("new")
-    assert folder_listing(tmp_path) == ["run", "run/new.txt"]
-
-
-def test_existing_empty_folder_is_used(tmp_path: Path) -> None:
-    out = tmp_path / "run"
-    out.mkdir()
-    with output_dir(out, inputs=[], overwrite=False) as staging:
-        (staging / "a.txt").write_text("a")
-    assert folder_listing(tmp_path) == ["run", "run/a.txt"]
 
 
 def test_output_path_that_is_a_file(tmp_path: Path) -> None:

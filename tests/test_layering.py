@@ -29,6 +29,7 @@ LAYERS = {
     "report": 2,
     "codes": 2,
     "check": 2,
+    "engine": 2,
     "pipeline": 3,
     "cli": 4,
 }

@@ -168,3 +168,27 @@ def test_largest_clusters_put_the_least_similar_first_among_equal_sizes():
         clean=clean, rejected=clean.clear(), findings=schema.empty_findings_table(), run={}
     )
     assert [c["cluster_id"] for c in result["duplicates"]["largest"]] == ["y", "z", "x"]
+
+
+def test_a_run_summarised_part_by_part_equals_the_whole():
+    """Parts of a run (documents with their own findings) add up to the same summary."""
+    from corpuskit.report.summary import finish_summary, merge_summary_parts, summary_parts
+
+    clean, rejected, findings, run = sample_run()
+    whole = build_summary(clean=clean, rejected=rejected, findings=findings, run=run)
+    ids = sorted([*clean["id"], *rejected["id"]])
+    groups = [ids[0::3], ids[1::3], ids[2::3], []]
+    parts = []
+    for group in groups:
+        parts.append(
+            summary_parts(
+                clean=clean.filter(pl.col("id").is_in(group)),
+                rejected=rejected.filter(pl.col("id").is_in(group)),
+                findings=findings.filter(pl.col("doc_id").is_in(group)),
+            )
+        )
+    merged = finish_summary(merge_summary_parts(parts), run)
+    for block in ("run",):
+        merged.pop(block), whole.pop(block)
+    assert merged == whole
+    assert merged["duplicates"]["clusters"] > 0, "the sample run has clusters to merge"

@@ -83,7 +83,6 @@ def build_report(
     tool_version: str = "",
 ) -> CheckReport:
     """Run :func:`run_check` and bundle the result for the formatters."""
-    level = check_fail_on(fail_on)
     codes = codes if codes is not None else code_registry()
     findings = run_check(
         validated,
@@ -93,6 +92,29 @@ def build_report(
         ignore=ignore,
         allow_column=allow_column,
     )
+    return report_from(
+        findings,
+        checked_documents(validated),
+        codes=codes,
+        severity=severity,
+        fail_on=fail_on,
+        tool_version=tool_version,
+    )
+
+
+def report_from(
+    findings: pl.DataFrame,
+    documents: pl.DataFrame,
+    *,
+    codes: CodeRegistry | None = None,
+    severity: Mapping[str, str] | None = None,
+    fail_on: str = "error",
+    tool_version: str = "",
+) -> CheckReport:
+    """The report of findings and documents checked part by part (:func:`run_check`'s
+    findings and :func:`checked_documents` of every part, concatenated)."""
+    level = check_fail_on(fail_on)
+    codes = codes if codes is not None else code_registry()
     rules = describe_codes(findings, codes) if findings.height else {}
     # the report's code metadata carries the effective (overridden) severity
     overrides = severity_overrides(severity or {})
@@ -102,7 +124,7 @@ def build_report(
     }
     return CheckReport(
         findings=findings,
-        documents=checked_documents(validated),
+        documents=documents,
         fail_on=level,
         rules=rules,
         tool_version=tool_version,

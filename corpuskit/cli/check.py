@@ -9,7 +9,6 @@ from pathlib import Path
 import click
 
 from corpuskit.check.formats import FORMATS, human, render
-from corpuskit.check.gate import check_paths, with_selection
 from corpuskit.check.levels import FAIL_ON_LEVELS
 from corpuskit.cli.common import (
     EXIT_USAGE,
@@ -21,6 +20,7 @@ from corpuskit.cli.common import (
 )
 from corpuskit.config import load_config
 from corpuskit.io import write_text_atomic
+from corpuskit.pipeline import check_paths
 
 
 def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -51,8 +51,10 @@ def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
     show_default=True,
     help="Lowest severity that makes the check fail (exit 1); `never` always exits 0.",
 )
-@click.option("--select", multiple=True, help="Only these rule codes, prefixes or categories.")
-@click.option("--ignore", multiple=True, help="Leave out these codes or prefixes (adds to config).")
+@click.option(
+    "--select", multiple=True, help="Report only these codes, code prefixes or categories."
+)
+@click.option("--ignore", multiple=True, help="Leave out these codes, code prefixes or categories.")
 @click.option(
     "--batch-dedup", is_flag=True, help="Also report duplicates among the incoming documents."
 )
@@ -107,10 +109,11 @@ def check(
     registry = checked_code_registry(config, config_file)
     registry.check_selectors(_codes(select), "--select")
     registry.check_selectors(_codes(ignore), "--ignore")
-    config = with_selection(config, select=_codes(select), ignore=_codes(ignore))
     report = check_paths(
         list(inputs),
         config=config,
+        select=_codes(select),
+        ignore=_codes(ignore),
         against=against,
         fail_on=fail_on,
         batch_dedup=batch_dedup,

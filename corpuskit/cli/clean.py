@@ -18,6 +18,7 @@ from corpuskit.cli.common import (
 from corpuskit.cli.progress import progress_bars
 from corpuskit.config import Config, load_config
 from corpuskit.display import printable
+from corpuskit.engine import ENGINES, make_engine
 
 
 def _apply_flags(config: Config, **flags: object) -> Config:
@@ -43,6 +44,26 @@ def _apply_flags(config: Config, **flags: object) -> Config:
 @click.option("--no-validate", is_flag=True, help="Skip the boilerplate and quality rules.")
 @click.option("--no-dedup", is_flag=True, help="Skip duplicate detection.")
 @click.option("--workers", type=int, help="Processes to use (default: all cores).")
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="Continue an interrupted run into the same --out from the parts it finished.",
+)
+@click.option(
+    "--batch-size",
+    type=click.IntRange(min=1),
+    default=pipeline.BATCH_ROWS,
+    show_default=True,
+    help="Documents per part (memory grows with it).",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(ENGINES),
+    default="local",
+    show_default=True,
+    help="Where the passes run: this machine, or a Ray cluster (needs corpuskit[ray]).",
+)
+@click.option("--ray-address", help="Ray cluster to join (default: start a local Ray).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars and no summary.")
 @user_errors_exit
 def clean(
@@ -57,6 +78,10 @@ def clean(
     no_validate: bool,
     no_dedup: bool,
     workers: int | None,
+    resume: bool,
+    batch_size: int,
+    engine: str,
+    ray_address: str | None,
     quiet: bool,
 ) -> None:
     """Clean INPUTS (JSONL[.gz|.zst], Parquet, CSV, folders of .txt) into --out.
@@ -91,6 +116,9 @@ def clean(
         do_validate=not no_validate,
         do_dedup=not no_dedup,
         progress=progress_bars(not quiet),
+        resume=resume,
+        batch_rows=batch_size,
+        engine=make_engine(engine, workers=config.workers, address=ray_address),
     )
     if not quiet:
         click.echo(format_summary(result.summary, result.out_dir, result.seconds, codes.names()))

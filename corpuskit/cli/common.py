@@ -11,6 +11,7 @@ terminal or start a new line of a CI log.
 from __future__ import annotations
 
 import functools
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -26,6 +27,7 @@ from corpuskit.errors import CorpuskitError
 F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED = 130  # what shells report for a command stopped by Ctrl-C
 
 
 def fail(message: str, code: int = EXIT_USAGE, *, hint: str | None = None) -> None:
@@ -37,16 +39,26 @@ def fail(message: str, code: int = EXIT_USAGE, *, hint: str | None = None) -> No
     sys.exit(code)
 
 
+def _interrupt(_signum: int, _frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
 def user_errors_exit(func: F) -> F:
-    """Decorator: a CorpuskitError becomes a one-paragraph message and exit code 2."""
+    """Decorator: a CorpuskitError becomes a one-paragraph message and exit code 2, and
+    an interruption (Ctrl-C or SIGTERM, handled alike) a short message and exit 130."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        previous = signal.signal(signal.SIGTERM, _interrupt)
         try:
             return func(*args, **kwargs)
         except CorpuskitError as exc:
             message = str(exc.args[0]) if exc.args else type(exc).__name__
             fail(message, exc.exit_code, hint=exc.hint)
+        except KeyboardInterrupt as exc:
+            fail(f"interrupted; {exc}" if str(exc) else "interrupted", EXIT_INTERRUPTED)
+        finally:
+            signal.signal(signal.SIGTERM, previous)
 
     return wrapper  # type: ignore[return-value]
 

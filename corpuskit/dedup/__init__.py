@@ -3,7 +3,7 @@
 Usage::
 
     from corpuskit.dedup import dedup
-    frame = dedup(frame, options=DedupOptions(), workers=0)   # adds columns, drops nothing
+    frame = dedup(frame, options=DedupOptions())   # adds columns, drops nothing
 
     from corpuskit.dedup.index import build_index, add_to_index, open_index
     build_index(frame, Path("idx"))

@@ -52,6 +52,15 @@ def parse_dates(dates: pl.Series) -> pl.Series:
     return frame.select(pl.coalesce(attempts).alias("date")).to_series()
 
 
+def _as_datetimes(dates: pl.Series) -> pl.Series:
+    """Dates as datetimes: parsed when they are strings, as they are when already parsed."""
+    if dates.len() == 0:
+        return pl.Series([], dtype=pl.Datetime("us", "UTC"))
+    if isinstance(dates.dtype, pl.Datetime):
+        return dates
+    return parse_dates(dates)
+
+
 def choose_kept(
     labels: np.ndarray, body_length: np.ndarray, dates: pl.Series, ids: pl.Series
 ) -> np.ndarray:
@@ -62,7 +71,7 @@ def choose_kept(
             "row": np.arange(n, dtype=np.int64),
             "label": labels,
             "length": body_length.astype(np.int64),
-            "date": parse_dates(dates) if dates.len() else pl.Series([], dtype=pl.Datetime),
+            "date": _as_datetimes(dates),
             "id": ids.cast(pl.String),
         }
     )

@@ -24,6 +24,7 @@ and every candidate is still verified before it links anything.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 
 import numpy as np
@@ -103,7 +104,7 @@ def candidate_pairs(
     ``keys`` is ``len(doc_index) x bands``; documents sharing a key in the same band are
     candidates.
     """
-    return _pairs_by_band(
+    return band_candidate_pairs(
         doc_index, (keys[:, band] for band in range(keys.shape[1])), max_bucket=max_bucket
     )
 
@@ -119,10 +120,14 @@ def signature_candidate_pairs(
     """Candidate pairs among ``rows`` of ``signatures``, one band's keys at a time (the
     peak memory is one band's table, not a ``documents x bands`` key matrix)."""
     keys = (band_key(signatures, rows, band, band_rows) for band in range(bands))
-    return _pairs_by_band(rows, keys, max_bucket=max_bucket)
+    return band_candidate_pairs(rows, keys, max_bucket=max_bucket)
 
 
-def _pairs_by_band(doc_index: np.ndarray, keys, *, max_bucket: int) -> np.ndarray:
+def band_candidate_pairs(
+    doc_index: np.ndarray, keys: Iterable[np.ndarray], *, max_bucket: int = MAX_BUCKET
+) -> np.ndarray:
+    """Unique candidate pairs ``(i, j)``, ``i < j``, of ``doc_index`` values; ``keys``
+    yields one array of band keys (aligned with ``doc_index``) per band."""
     if doc_index.size < 2:
         return np.empty((0, 2), dtype=np.int64)
     docs = pl.Series("doc", doc_index.astype(np.int64))

@@ -9,13 +9,13 @@
 """
 
 from corpuskit.io.atomic import (
-    output_dir,
     write_atomic,
     write_json_atomic,
     write_parquet_atomic,
     write_text_atomic,
 )
 from corpuskit.io.codes import IO_CODES, IOCode, io_code
+from corpuskit.io.outdir import output_dir
 from corpuskit.io.read import read_corpus
 
 __all__ = [

@@ -11,9 +11,8 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import shutil
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -129,53 +128,3 @@ def check_output_location(out: Path, inputs: Sequence[Path], *, overwrite: bool)
             f"output folder {out} already exists and is not empty",
             hint="pass --overwrite to replace it, or choose another --out",
         )
-
-
-@contextlib.contextmanager
-def output_dir(out: Path, *, inputs: Sequence[Path], overwrite: bool) -> Iterator[Path]:
-    """Yield a temporary folder to write outputs into; on success it becomes ``out``.
-
-    Refuses (:class:`OutputError`) an existing non-empty ``out`` unless ``overwrite``, and
-    an ``out`` that is an input, lies inside an input folder or contains an input. The
-    temporary folder is a sibling of ``out``, so the final rename stays on one file
-    system. With ``overwrite`` the old folder is renamed aside, the new one renamed in,
-    and only then is the old one deleted. If the body raises, the temporary folder is
-    removed and an existing ``out`` is untouched.
-    """
-    out = Path(out)
-    check_output_location(out, inputs, overwrite=overwrite)
-    target = out.resolve()
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.tmp-"))
-        os.chmod(staging, 0o777 & ~_umask())  # mkdtemp makes it private
-    except OSError as exc:
-        raise OutputError(
-            f"cannot create the output folder {out} ({exc.strerror or exc})",
-            hint="choose an output location you can write to",
-        ) from None
-    try:
-        yield staging
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    _swap_into_place(staging, target)
-
-
-def _swap_into_place(staging: Path, target: Path) -> None:
-    """Rename ``staging`` to ``target``; an existing ``target`` is replaced as a whole."""
-    if not target.exists():
-        os.rename(staging, target)
-        _fsync_folder(target.parent)
-        return
-    aside = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.old-"))
-    aside.rmdir()
-    os.rename(target, aside)
-    try:
-        os.rename(staging, target)
-    except BaseException:
-        os.rename(aside, target)
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    _fsync_folder(target.parent)
-    shutil.rmtree(aside, ignore_errors=True)

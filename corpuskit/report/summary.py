@@ -5,6 +5,12 @@ Everything here is a query over the three tables a run produces: the kept docume
 table (``doc_id, field, code, action, start, end, excerpt``). Nothing is counted on the
 side, so the summary can always be recomputed from an output folder.
 
+A large run is summarised part by part: :func:`summary_parts` reduces one part's three
+tables to a few small tables of counts (a document and its findings are always in the
+same part), :func:`merge_summary_parts` adds up the tables of every part, and
+:func:`finish_summary` turns them into the summary. :func:`build_summary` does the three
+steps on one set of tables.
+
 Two details matter for honest numbers:
 
 * Strip spans of different rules may overlap. Per-rule character counts are each rule's
@@ -63,20 +69,130 @@ def build_summary(
     run (``inputs``, ``parameters``, ``started_at``...) and is copied in, with the corpuskit
     version and the generation time added where absent.
     """
+    return finish_summary(summary_parts(clean=clean, rejected=rejected, findings=findings), run)
+
+
+SummaryParts = dict[str, pl.DataFrame]
+
+
+def summary_parts(
+    *, clean: pl.DataFrame, rejected: pl.DataFrame, findings: pl.DataFrame
+) -> SummaryParts:
+    """The counts of one part of a run, as small tables that add up across parts."""
     docs = _documents(clean, rejected)
     table = _findings_with_docs(findings, docs)
+    text_strips = table.filter((pl.col("action") == "strip") & (pl.col("field") == "text"))
+    doc_chars = _merged_span_chars(text_strips, ["doc_id"]).join(
+        text_strips.select("doc_id", schema.SOURCE, "kept").unique("doc_id"), on="doc_id"
+    )
+    strips = table.filter(pl.col("action") == "strip")
+    rule_chars = (
+        _merged_span_chars(strips, ["code", "doc_id", "field"])
+        .group_by("code")
+        .agg(pl.col("chars").sum())
+    )
+    return {
+        "documents": docs.group_by(schema.SOURCE, "kept", "reason").agg(
+            pl.len().cast(pl.Int64).alias("documents"),
+            pl.col("chars_before").sum().cast(pl.Int64),
+            pl.col("chars_after").sum().cast(pl.Int64),
+        ),
+        "stripped": pl.DataFrame(
+            {
+                "chars": [int(doc_chars["chars"].sum())],
+                "chars_from_kept": [int(doc_chars.filter(pl.col("kept"))["chars"].sum())],
+                "lines": [int(text_strips["lines"].sum())],
+                "lines_from_kept": [int(text_strips.filter(pl.col("kept"))["lines"].sum())],
+            },
+            schema={k: pl.Int64 for k in ("chars", "chars_from_kept", "lines", "lines_from_kept")},
+        ),
+        "rules": table.group_by("action", "code")
+        .agg(
+            pl.col("doc_id").n_unique().cast(pl.Int64).alias("documents"),
+            pl.len().cast(pl.Int64).alias("findings"),
+            pl.col("lines").sum().cast(pl.Int64),
+            # a document's findings are all in its part, so these add up across parts
+            pl.col("doc_id").filter(~pl.col("kept")).n_unique().cast(pl.Int64).alias("rejected"),
+        )
+        .join(rule_chars.with_columns(action=pl.lit("strip")), on=["action", "code"], how="left")
+        .with_columns(pl.col("chars").fill_null(0).cast(pl.Int64)),
+        "source_rules": table.group_by(schema.SOURCE, "code").agg(
+            pl.col("doc_id").n_unique().cast(pl.Int64).alias("documents")
+        ),
+        "source_strips": doc_chars.group_by(schema.SOURCE).agg(
+            pl.len().cast(pl.Int64).alias("stripped_documents"),
+            pl.col("chars").sum().cast(pl.Int64).alias("stripped_chars"),
+        ),
+        "clusters": docs.filter(pl.col(schema.CLUSTER_ID).is_not_null())
+        .group_by(schema.CLUSTER_ID)
+        .agg(
+            pl.len().cast(pl.Int64).alias("size"),
+            pl.col(schema.DUP_KIND).drop_nulls().unique().alias("kinds"),
+            pl.col(schema.SIMILARITY).min().alias("min_similarity"),
+        ),
+        "dup_kinds": docs.filter(pl.col(schema.DUP_KIND).is_not_null())
+        .group_by(schema.DUP_KIND)
+        .agg(pl.len().cast(pl.Int64).alias("documents")),
+    }
+
+
+def merge_summary_parts(parts: list[SummaryParts]) -> SummaryParts:
+    """The tables of several parts added up (each table concatenated once, then grouped)."""
+    if not parts:
+        return summary_parts(clean=pl.DataFrame(), rejected=pl.DataFrame(), findings=pl.DataFrame())
+
+    def stacked(name: str) -> pl.DataFrame:
+        return pl.concat([p[name] for p in parts], how="vertical_relaxed")
+
+    def summed(name: str, keys: list[str]) -> pl.DataFrame:
+        table = stacked(name)
+        values = [c for c in table.columns if c not in keys]
+        return table.group_by(keys).agg(pl.col(values).sum())
+
+    members = stacked("clusters")
+    kinds = (
+        members.select(schema.CLUSTER_ID, "kinds")
+        .explode("kinds")
+        .drop_nulls("kinds")
+        .group_by(schema.CLUSTER_ID)
+        .agg(pl.col("kinds").unique())
+    )
+    clusters = (
+        members.group_by(schema.CLUSTER_ID)
+        .agg(pl.col("size").sum(), pl.col("min_similarity").min())
+        .join(kinds, on=schema.CLUSTER_ID, how="left")
+        .with_columns(pl.col("kinds").fill_null(pl.lit([], dtype=pl.List(pl.String))))
+    )
+    return {
+        "documents": summed("documents", [schema.SOURCE, "kept", "reason"]),
+        "stripped": stacked("stripped").sum(),
+        "rules": summed("rules", ["action", "code"]),
+        "source_rules": summed("source_rules", [schema.SOURCE, "code"]),
+        "source_strips": summed("source_strips", [schema.SOURCE]),
+        "clusters": clusters,
+        "dup_kinds": summed("dup_kinds", [schema.DUP_KIND]),
+    }
+
+
+def finish_summary(parts: SummaryParts, run: Mapping[str, Any]) -> dict[str, Any]:
+    """The summary dict (``summary.json``) from the added-up tables of a run."""
+    docs = parts["documents"]
+    stripped = parts["stripped"].row(0, named=True) if parts["stripped"].height else {}
     return {
         "schema_version": SUMMARY_SCHEMA_VERSION,
         "run": _run_block(run),
         "documents": _document_counts(docs),
         "rejected_by_reason": _rejected_by_reason(docs),
-        "characters": _characters(docs, table),
-        "lines": _lines(table),
-        "stripped_by_rule": _stripped_by_rule(table),
-        "flagged_by_rule": _counts_by_rule(table, "flag"),
-        "dropped_by_rule": _counts_by_rule(table, "drop"),
-        "duplicates": _duplicates(docs),
-        "sources": _sources(docs, table),
+        "characters": _characters(docs, stripped),
+        "lines": {
+            "stripped": int(stripped.get("lines") or 0),
+            "stripped_from_kept": int(stripped.get("lines_from_kept") or 0),
+        },
+        "stripped_by_rule": _stripped_by_rule(parts["rules"]),
+        "flagged_by_rule": _counts_by_rule(parts["rules"], "flag"),
+        "dropped_by_rule": _counts_by_rule(parts["rules"], "drop"),
+        "duplicates": _duplicates(docs, parts["clusters"], parts["dup_kinds"]),
+        "sources": _sources(docs, parts["source_strips"], parts["source_rules"]),
     }
 
 
@@ -137,6 +253,8 @@ def _findings_with_docs(findings: pl.DataFrame, docs: pl.DataFrame) -> pl.DataFr
     Adds ``chars`` (span length) and ``lines`` (non-empty lines of the original field the
     span touches; only computed for the text field, titles count one line).
     """
+    if findings.width == 0:
+        findings = schema.empty_findings_table()
     present = set(findings.columns)
     table = findings.select(
         [
@@ -242,14 +360,19 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
+def _total(frame: pl.DataFrame, column: str) -> int:
+    return int(frame[column].sum()) if frame.height else 0
+
+
 def _document_counts(docs: pl.DataFrame) -> dict[str, int]:
     rejected = docs.filter(~pl.col("kept"))
-    duplicates = rejected.filter(pl.col("reason") == DUPLICATE_REASON).height
+    duplicates = _total(rejected.filter(pl.col("reason") == DUPLICATE_REASON), "documents")
+    total, n_rejected = _total(docs, "documents"), _total(rejected, "documents")
     return {
-        "in": docs.height,
-        "kept": docs.height - rejected.height,
-        "rejected": rejected.height,
-        "rejected_by_rule": rejected.height - duplicates,
+        "in": total,
+        "kept": total - n_rejected,
+        "rejected": n_rejected,
+        "rejected_by_rule": n_rejected - duplicates,
         "rejected_as_duplicate": duplicates,
     }
 
@@ -258,52 +381,26 @@ def _rejected_by_reason(docs: pl.DataFrame) -> dict[str, int]:
     counts = (
         docs.filter(~pl.col("kept"))
         .group_by(pl.col("reason").fill_null("(unknown)"))
-        .len()
+        .agg(pl.col("documents").sum().alias("len"))
         .sort(["len", "reason"], descending=[True, False])
     )
-    return {row["reason"]: row["len"] for row in counts.iter_rows(named=True)}
+    return {row["reason"]: int(row["len"]) for row in counts.iter_rows(named=True)}
 
 
-def _characters(docs: pl.DataFrame, table: pl.DataFrame) -> dict[str, int]:
+def _characters(docs: pl.DataFrame, stripped: Mapping[str, Any]) -> dict[str, int]:
     kept = docs.filter(pl.col("kept"))
-    strips = table.filter((pl.col("action") == "strip") & (pl.col("field") == "text"))
-    merged = _merged_span_chars(strips, ["doc_id"])
-    stripped_kept = merged.join(
-        strips.filter(pl.col("kept")).select("doc_id").unique(), on="doc_id", how="semi"
-    )
     return {
-        "in": int(docs["chars_before"].sum()),
-        "rejected": int(docs.filter(~pl.col("kept"))["chars_before"].sum()),
-        "kept_before_strip": int(kept["chars_before"].sum()),
-        "kept_after_strip": int(kept["chars_after"].sum()),
-        "stripped": int(merged["chars"].sum()),
-        "stripped_from_kept": int(stripped_kept["chars"].sum()),
+        "in": _total(docs, "chars_before"),
+        "rejected": _total(docs.filter(~pl.col("kept")), "chars_before"),
+        "kept_before_strip": _total(kept, "chars_before"),
+        "kept_after_strip": _total(kept, "chars_after"),
+        "stripped": int(stripped.get("chars") or 0),
+        "stripped_from_kept": int(stripped.get("chars_from_kept") or 0),
     }
 
 
-def _lines(table: pl.DataFrame) -> dict[str, int]:
-    strips = table.filter((pl.col("action") == "strip") & (pl.col("field") == "text"))
-    return {
-        "stripped": int(strips["lines"].sum()),
-        "stripped_from_kept": int(strips.filter(pl.col("kept"))["lines"].sum()),
-    }
-
-
-def _stripped_by_rule(table: pl.DataFrame) -> dict[str, dict[str, int]]:
-    strips = table.filter(pl.col("action") == "strip")
-    if strips.height == 0:
-        return {}
-    chars = (
-        _merged_span_chars(strips, ["code", "doc_id", "field"])
-        .group_by("code")
-        .agg(pl.col("chars").sum())
-    )
-    counts = strips.group_by("code").agg(
-        pl.col("doc_id").n_unique().alias("documents"),
-        pl.len().alias("findings"),
-        pl.col("lines").sum().alias("lines"),
-    )
-    rows = counts.join(chars, on="code", how="left").sort(
+def _stripped_by_rule(rules: pl.DataFrame) -> dict[str, dict[str, int]]:
+    rows = rules.filter(pl.col("action") == "strip").sort(
         ["documents", "code"], descending=[True, False]
     )
     return {
@@ -317,39 +414,22 @@ def _stripped_by_rule(table: pl.DataFrame) -> dict[str, dict[str, int]]:
     }
 
 
-def _counts_by_rule(table: pl.DataFrame, action: str) -> dict[str, dict[str, int]]:
+def _counts_by_rule(rules: pl.DataFrame, action: str) -> dict[str, dict[str, int]]:
     """Documents and findings of each rule with ``action``; for drops also ``rejected``:
     the rejected documents among them (a document two rules drop counts for both, and
     its ``reject_reason`` names only the first)."""
-    counts = [pl.col("doc_id").n_unique().alias("documents"), pl.len().alias("findings")]
-    if action == "drop":
-        counts.append(pl.col("doc_id").filter(~pl.col("kept")).n_unique().alias("rejected"))
-    rows = (
-        table.filter(pl.col("action") == action)
-        .group_by("code")
-        .agg(counts)
-        .sort(["documents", "code"], descending=[True, False])
+    keys = ["documents", "findings", "rejected"] if action == "drop" else ["documents", "findings"]
+    rows = rules.filter(pl.col("action") == action).sort(
+        ["documents", "code"], descending=[True, False]
     )
-    return {
-        row["code"]: {key: int(value) for key, value in row.items() if key != "code"}
-        for row in rows.iter_rows(named=True)
-    }
+    return {row["code"]: {key: int(row[key]) for key in keys} for row in rows.iter_rows(named=True)}
 
 
-def _duplicates(docs: pl.DataFrame) -> dict[str, Any]:
-    clustered = docs.filter(pl.col(schema.CLUSTER_ID).is_not_null())
-    sizes = clustered.group_by(schema.CLUSTER_ID).agg(
-        pl.len().alias("size"),
-        pl.col(schema.DUP_KIND).drop_nulls().unique().sort().alias("kinds"),
-        pl.col(schema.SIMILARITY).min().alias("min_similarity"),
+def _duplicates(docs: pl.DataFrame, sizes: pl.DataFrame, dup_kinds: pl.DataFrame) -> dict[str, Any]:
+    dropped = _total(
+        docs.filter(~pl.col("kept") & (pl.col("reason") == DUPLICATE_REASON)), "documents"
     )
-    dropped = docs.filter(~pl.col("kept") & (pl.col("reason") == DUPLICATE_REASON))
-    by_kind = (
-        docs.filter(pl.col(schema.DUP_KIND).is_not_null())
-        .group_by(schema.DUP_KIND)
-        .len()
-        .sort(["len", schema.DUP_KIND], descending=[True, False])
-    )
+    by_kind = dup_kinds.sort(["documents", schema.DUP_KIND], descending=[True, False])
     histogram = sizes.group_by("size").len().sort("size")
     # Largest first; among equal sizes the least similar first (more to look at).
     largest = sizes.sort(
@@ -359,15 +439,17 @@ def _duplicates(docs: pl.DataFrame) -> dict[str, Any]:
     ).head(LARGEST_CLUSTERS)
     return {
         "clusters": sizes.height,
-        "documents_in_clusters": clustered.height,
-        "dropped": dropped.height,
-        "by_kind": {row[schema.DUP_KIND]: row["len"] for row in by_kind.iter_rows(named=True)},
+        "documents_in_clusters": _total(sizes, "size"),
+        "dropped": dropped,
+        "by_kind": {
+            row[schema.DUP_KIND]: int(row["documents"]) for row in by_kind.iter_rows(named=True)
+        },
         "cluster_sizes": {str(row["size"]): row["len"] for row in histogram.iter_rows(named=True)},
         "largest": [
             {
                 "cluster_id": row[schema.CLUSTER_ID],
                 "size": int(row["size"]),
-                "kinds": list(row["kinds"]),
+                "kinds": sorted(row["kinds"]),
                 "min_similarity": _round(row["min_similarity"]),
             }
             for row in largest.iter_rows(named=True)
@@ -375,28 +457,18 @@ def _duplicates(docs: pl.DataFrame) -> dict[str, Any]:
     }
 
 
-def _sources(docs: pl.DataFrame, table: pl.DataFrame) -> dict[str, dict[str, Any]]:
+def _sources(
+    docs: pl.DataFrame, strips: pl.DataFrame, rule_hits: pl.DataFrame
+) -> dict[str, dict[str, Any]]:
     per_doc = docs.group_by(schema.SOURCE).agg(
-        pl.len().alias("documents"),
-        pl.col("kept").sum().alias("kept"),
-        (~pl.col("kept")).sum().alias("rejected"),
-        (pl.col("reason") == DUPLICATE_REASON).sum().alias("duplicates"),
+        pl.col("documents").sum(),
+        pl.col("documents").filter(pl.col("kept")).sum().alias("kept"),
+        pl.col("documents").filter(~pl.col("kept")).sum().alias("rejected"),
+        pl.col("documents").filter(pl.col("reason") == DUPLICATE_REASON).sum().alias("duplicates"),
         pl.col("chars_before").sum().alias("chars"),
     )
-    strips = table.filter((pl.col("action") == "strip") & (pl.col("field") == "text"))
-    stripped_docs = strips.group_by(schema.SOURCE).agg(
-        pl.col("doc_id").n_unique().alias("stripped_documents")
-    )
-    stripped_chars = (
-        _merged_span_chars(strips, ["doc_id"])
-        .join(strips.select("doc_id", schema.SOURCE).unique("doc_id"), on="doc_id")
-        .group_by(schema.SOURCE)
-        .agg(pl.col("chars").sum().alias("stripped_chars"))
-    )
-    rule_hits = (
-        table.group_by(schema.SOURCE, "code")
-        .agg(pl.col("doc_id").n_unique().alias("documents"))
-        .sort([schema.SOURCE, "documents", "code"], descending=[False, True, False])
+    rule_hits = rule_hits.sort(
+        [schema.SOURCE, "documents", "code"], descending=[False, True, False]
     )
     top_rules: dict[str, list[dict[str, Any]]] = {}
     for row in rule_hits.iter_rows(named=True):
@@ -406,17 +478,15 @@ def _sources(docs: pl.DataFrame, table: pl.DataFrame) -> dict[str, dict[str, Any
     reasons = (
         docs.filter(~pl.col("kept"))
         .group_by(schema.SOURCE, pl.col("reason").fill_null("(unknown)"))
-        .len()
+        .agg(pl.col("documents").sum().alias("len"))
         .sort([schema.SOURCE, "len", "reason"], descending=[False, True, False])
     )
     by_reason: dict[str, dict[str, int]] = {}
     for row in reasons.iter_rows(named=True):
         by_reason.setdefault(row[schema.SOURCE], {})[row["reason"]] = int(row["len"])
 
-    rows = (
-        per_doc.join(stripped_docs, on=schema.SOURCE, how="left")
-        .join(stripped_chars, on=schema.SOURCE, how="left")
-        .sort(["documents", schema.SOURCE], descending=[True, False])
+    rows = per_doc.join(strips, on=schema.SOURCE, how="left").sort(
+        ["documents", schema.SOURCE], descending=[True, False]
     )
     result: dict[str, dict[str, Any]] = {}
     for row in rows.iter_rows(named=True):

@@ -239,6 +239,47 @@ def _column(frame: pl.DataFrame, name: str) -> list[Any]:
     return frame[name].cast(pl.String).to_list()
 
 
+def resolve_ruleset(ruleset: RuleSet | None, options: ValidateOptions) -> RuleSet:
+    """The rules a run applies, resolved once: the given (or built-in) rules plus the
+    ``rule_dirs`` folders when no rule set is given, then ``select``/``ignore`` and
+    severity overrides."""
+    if ruleset is None:
+        ruleset = load_ruleset([Path(d) for d in options.rule_dirs])
+    return ruleset.select(options.select, options.ignore).with_severity(options.severity)
+
+
+def _stats_options(plan: Plan) -> dict[str, Any] | None:
+    """What the corpus-level pass must collect for the active rules (None: nothing)."""
+    active = {r.detector for r in plan.all_rules() if r.detector in CORPUS_DETECTORS}
+    if not active:
+        return None
+    return {
+        "repeated_lines": "repeated-line" in active,
+        "other_headlines": "other-document-headline" in active,
+        "run_rules": [r for r in plan.all_rules() if r.detector == "inline-headline-run"],
+    }
+
+
+def fit_corpus_stats(
+    frame: pl.DataFrame, ruleset: RuleSet, options: ValidateOptions
+) -> CorpusStats | None:
+    """The corpus-level statistics of one batch (None when no corpus rule is active).
+
+    Statistics of consecutive batches add up with :func:`merge_stats`, then
+    :func:`finish_stats`; pass the result to :func:`validate` as ``corpus``.
+    """
+    wanted = _stats_options(Plan.build(ruleset, options))
+    if wanted is None:
+        return None
+    return build_corpus_stats(
+        _column(frame, ID), _column(frame, TITLE), _column(frame, TEXT), _column(frame, SOURCE),
+        **wanted,
+    )  # fmt: skip
+
+
+_FIT = object()  # validate(corpus=...) default: compute the statistics from the frame
+
+
 def validate(
     frame: pl.DataFrame,
     *,
@@ -246,20 +287,18 @@ def validate(
     options: ValidateOptions | None = None,
     workers: int = 1,
     progress: ProgressCallback | None = None,
+    corpus: CorpusStats | object | None = _FIT,
 ) -> pl.DataFrame:
     """Add ``text_clean``, ``title_clean``, findings, ``drop_reason``; fill ``lang``.
 
     Never drops rows. ``workers=0`` uses every core. Options ``select``/``ignore``
-    (codes, code prefixes or categories), ``rule_dirs``, ``per_source`` and
-    ``severity`` are honoured.
+    (codes, code prefixes or categories), ``per_source`` and ``severity`` are honoured;
+    ``rule_dirs`` are loaded when no ``ruleset`` is given (a given rule set is complete).
+    ``corpus``: corpus-level statistics computed beforehand (see
+    :func:`fit_corpus_stats`); by default they are computed from ``frame`` itself.
     """
     options = options or ValidateOptions()
-    if ruleset is None:
-        ruleset = load_ruleset([Path(d) for d in options.rule_dirs])
-    elif options.rule_dirs:
-        extra = load_ruleset([Path(d) for d in options.rule_dirs], include_builtin=False)
-        ruleset = RuleSet(ruleset.rules + extra.rules)
-    ruleset = ruleset.select(options.select, options.ignore).with_severity(options.severity)
+    ruleset = resolve_ruleset(ruleset, options)
     require_columns(frame, (ID, TEXT), "validate")
     plan = Plan.build(ruleset, options)
 
@@ -269,17 +308,12 @@ def validate(
     prior_findings = frame[FINDINGS].to_list() if FINDINGS in frame.columns else None
     n_workers = _effective_workers(workers, frame.height)
 
-    active = {r.detector for r in plan.all_rules() if r.detector in CORPUS_DETECTORS}
-    corpus = None
-    if active:
-        options_for_stats = {
-            "repeated_lines": "repeated-line" in active,
-            "other_headlines": "other-document-headline" in active,
-            "run_rules": [r for r in plan.all_rules() if r.detector == "inline-headline-run"],
-        }
-        corpus = finish_stats(
-            _corpus_stats(ids, titles, texts, sources, options_for_stats, n_workers)
-        )
+    wanted = _stats_options(plan)
+    if corpus is _FIT:
+        corpus = None
+        if wanted is not None:
+            corpus = finish_stats(_corpus_stats(ids, titles, texts, sources, wanted, n_workers))
+    assert corpus is None or isinstance(corpus, CorpusStats)
 
     records: list[Record] = [
         (

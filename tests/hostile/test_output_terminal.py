@@ -81,7 +81,7 @@ def test_an_error_message_escapes_the_path_it_names(tmp_path):
 
 def test_clean_summary_escapes_the_output_folder(tmp_path):
     source = _jsonl(tmp_path / "in.jsonl", [{"id": "a", "title": "t", "text": "نص " * 20}])
-    out = tmp_path / f"out\n::error::INJECTED{ESCAPES}"
+    out = tmp_path / "out\n::error::INJECTED\x1b\x07\x9b31m"
     result = _run("clean", source, "--out", out, "--workers", "1")
     assert result.exit_code == 0, result.output
     _assert_harmless(result.output)

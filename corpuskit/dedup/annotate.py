@@ -1,0 +1,97 @@
+"""Annotate: the link pass's decisions written onto one batch of documents.
+
+Adds ``cluster_id`` (the kept document's id, null outside clusters), ``dup_kind``,
+``dup_of``, ``similarity``, ``keep`` (False only for dropped copies) and appends one
+``DUP…`` finding per dropped copy ("near duplicate of X (similarity 0.83)") and per
+headline-only match (a ``DUP300`` flag on the title).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+
+from corpuskit import schema
+from corpuskit.dedup import codes
+from corpuskit.dedup.link import DECISION_SCHEMA, FLAG_SCHEMA
+
+
+def _lengths(frame: pl.DataFrame, name: str) -> pl.Expr:
+    if name not in frame.columns:
+        return pl.lit(0, dtype=pl.Int64)
+    return pl.col(name).cast(pl.String).str.len_chars().fill_null(0).cast(pl.Int64)
+
+
+def annotate_batch(
+    frame: pl.DataFrame,
+    decisions: pl.DataFrame,
+    flags: pl.DataFrame,
+    *,
+    first_row: int = 0,
+) -> pl.DataFrame:
+    """``frame`` with the dedup columns and findings of its rows.
+
+    ``decisions`` and ``flags`` hold (at least) the rows of this batch, numbered from
+    ``first_row``; rows outside the batch are ignored.
+    """
+    n = frame.height
+    last_row = first_row + n
+    decisions = decisions.filter(pl.col("row").is_between(first_row, last_row - 1))
+    flags = flags.filter(pl.col("row").is_between(first_row, last_row - 1))
+    rows = pl.DataFrame({"row": np.arange(first_row, last_row, dtype=np.int64)})
+    joined = rows.join(decisions, on="row", how="left", maintain_order="left")
+    text_length = frame.select(_lengths(frame, schema.TEXT)).to_series().to_list()
+    title_length = frame.select(_lengths(frame, schema.TITLE)).to_series().to_list()
+    found: list[tuple[int, dict[str, object]]] = []
+    for row, kind, dup_of, similarity in (
+        joined.filter(pl.col("keep").not_())
+        .select("row", "dup_kind", "dup_of", "similarity")
+        .iter_rows()
+    ):
+        local = row - first_row
+        excerpt = f"{kind} duplicate of {dup_of} (similarity {similarity:.2f})"
+        found.append(
+            (
+                local,
+                schema.finding(
+                    "text", codes.DROP_CODES[kind], "drop", 0, text_length[local], excerpt
+                ),
+            )
+        )
+    for row, other_id, score in flags.select("row", "other_id", "score").iter_rows():
+        local = row - first_row
+        excerpt = f"headline matches {other_id} (score {score:.0f}) but the bodies differ"
+        found.append(
+            (
+                local,
+                schema.finding(
+                    "title", codes.HEADLINE_FLAG, "flag", 0, title_length[local], excerpt
+                ),
+            )
+        )
+    keep = joined["keep"].fill_null(True)
+    columns = [
+        joined["cluster_id"].alias(schema.CLUSTER_ID),
+        joined["dup_kind"].alias(schema.DUP_KIND),
+        joined["dup_of"].alias(schema.DUP_OF),
+        joined["similarity"].alias(schema.SIMILARITY),
+        keep.alias(schema.KEEP),
+        _append_findings(frame, found),
+    ]
+    return frame.with_columns(columns)
+
+
+def _append_findings(frame: pl.DataFrame, found: list[tuple[int, dict[str, object]]]) -> pl.Series:
+    """The ``findings`` column with ``found`` ((row in the batch, finding) pairs) appended
+    in the order given."""
+    per_row: list[list[dict[str, object]]] = [[] for _ in range(frame.height)]
+    for local, item in found:
+        per_row[local].append(item)
+    new = pl.Series(schema.FINDINGS, per_row, dtype=schema.FINDINGS_DTYPE)
+    if schema.FINDINGS in frame.columns:
+        existing = frame[schema.FINDINGS].cast(schema.FINDINGS_DTYPE).fill_null([])
+        new = pl.select(pl.concat_list(existing, new)).to_series()
+    return new.alias(schema.FINDINGS)
+
+
+__all__ = ["DECISION_SCHEMA", "FLAG_SCHEMA", "annotate_batch"]

@@ -1,0 +1,156 @@
+"""Where the link pass reads the keys of every document from: memory or parts on disk.
+
+The link pass (:mod:`corpuskit.dedup.link`) needs whole columns of small keys (exact
+keys, URL keys, word counts, one LSH band at a time) and, for candidate pairs only, the
+MinHash signatures and a few other fields of the rows concerned. A :class:`KeyTable`
+gives exactly that, whether the keys of a small corpus sit in one frame
+(:class:`FrameKeys`) or the keys of a large one were written batch by batch to Parquet
+parts (:class:`PartKeys`), whose signatures are then copied once into a memory-mapped
+file so that gathering the signatures of candidate pairs never loads them all.
+"""
+
+from __future__ import annotations
+
+import mmap
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from corpuskit.dedup.lsh import band_candidate_pairs
+from corpuskit.dedup.sign import ROW, SIGNATURE, band_column
+
+# Pairs whose signatures are gathered at once when estimating similarities.
+PAIR_CHUNK = 50_000
+
+
+class KeyTable:
+    """The keys of every document of a corpus, by global row (0 … height-1)."""
+
+    height: int
+    num_perm: int
+
+    def column(self, name: str) -> pl.Series:
+        """One key column over every row, in row order."""
+        raise NotImplementedError
+
+    def signatures(self, rows: np.ndarray) -> np.ndarray:
+        """The MinHash signatures of ``rows`` (``len(rows) x num_perm`` uint32)."""
+        raise NotImplementedError
+
+    def take(self, rows: np.ndarray, columns: Sequence[str]) -> pl.DataFrame:
+        """``columns`` of ``rows`` (in the order of ``rows``)."""
+        raise NotImplementedError
+
+    def band_pairs(self, rows: np.ndarray, bands: int) -> np.ndarray:
+        """Candidate pairs ``(a, b)``, ``a < b``, among ``rows``: documents whose LSH band
+        keys agree in at least one of ``bands`` bands (grouped with polars, one band at
+        a time)."""
+        keys = (self.column(band_column(band)).gather(rows).to_numpy() for band in range(bands))
+        return band_candidate_pairs(rows, keys)
+
+    def similarity(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Estimated Jaccard similarity of rows ``a[i]`` and ``b[i]`` (share of equal
+        minima), computed in chunks so the gathered signatures stay small."""
+        out = np.empty(a.size, dtype=np.float64)
+        for lo in range(0, a.size, PAIR_CHUNK):
+            hi = min(lo + PAIR_CHUNK, a.size)
+            out[lo:hi] = (self.signatures(a[lo:hi]) == self.signatures(b[lo:hi])).mean(axis=1)
+        return out
+
+
+class FrameKeys(KeyTable):
+    """Keys held in one frame (the output of :func:`corpuskit.dedup.sign.sign_batch`)."""
+
+    def __init__(self, frame: pl.DataFrame) -> None:
+        if frame.height and frame[ROW][0] != 0:
+            frame = frame.with_columns(pl.int_range(pl.len(), dtype=pl.Int64).alias(ROW))
+        self.frame = frame
+        self.height = frame.height
+        self._signatures = frame[SIGNATURE].to_numpy()
+        self.num_perm = frame.schema[SIGNATURE].size  # type: ignore[attr-defined]
+
+    def column(self, name: str) -> pl.Series:
+        return self.frame[name]
+
+    def signatures(self, rows: np.ndarray) -> np.ndarray:
+        return self._signatures[rows]
+
+    def take(self, rows: np.ndarray, columns: Sequence[str]) -> pl.DataFrame:
+        return self.frame.select(columns)[rows]
+
+
+class PartKeys(KeyTable):
+    """Keys written as Parquet parts, in row order, and their signatures in one file.
+
+    ``parts`` are the keys frames of consecutive batches. On first use the signatures are
+    copied, part by part, into ``signature_file`` (``height x num_perm`` uint32); gathers
+    read it through a memory map whose pages are released after each gather, so the
+    process never holds more than one gather's pages.
+    """
+
+    def __init__(
+        self,
+        parts: Sequence[Path],
+        signature_file: Path,
+        *,
+        num_perm: int,
+        pair_finder: Callable[[Sequence[Path], int], np.ndarray] | None = None,
+    ) -> None:
+        self.parts = list(parts)
+        self._pair_finder = pair_finder
+        self.num_perm = num_perm
+        self._file = Path(signature_file)
+        self._scan = pl.scan_parquet(self.parts) if self.parts else None
+        self.height = self._count_rows()
+        self._written = False
+
+    def _count_rows(self) -> int:
+        if self._scan is None:
+            return 0
+        return int(self._scan.select(pl.len()).collect().item())
+
+    def column(self, name: str) -> pl.Series:
+        if self._scan is None:
+            return pl.Series(name, [])
+        return self._scan.select(name).collect().to_series()
+
+    def take(self, rows: np.ndarray, columns: Sequence[str]) -> pl.DataFrame:
+        if self._scan is None or rows.size == 0:
+            return pl.DataFrame(schema={c: self._scan.collect_schema()[c] for c in columns})
+        wanted = pl.DataFrame({"__order": np.arange(rows.size), ROW: rows.astype(np.int64)})
+        found = (
+            self._scan.select(ROW, *[c for c in columns if c != ROW])
+            .join(pl.LazyFrame({ROW: np.unique(rows).astype(np.int64)}), on=ROW, how="semi")
+            .collect()
+        )
+        return wanted.join(found, on=ROW, how="left").sort("__order").select(columns)
+
+    def band_pairs(self, rows: np.ndarray, bands: int) -> np.ndarray:
+        """As :meth:`KeyTable.band_pairs`; with a ``pair_finder`` (an engine that groups
+        band keys across a cluster) the grouping is left to it. Band keys are null
+        outside the rows that take part, so its pairs are among ``rows`` already."""
+        if self._pair_finder is None:
+            return super().band_pairs(rows, bands)
+        return self._pair_finder(self.parts, bands)
+
+    def _ensure_signature_file(self) -> None:
+        if self._written:
+            return
+        with self._file.open("wb") as out:
+            for part in self.parts:
+                block = pl.read_parquet(part, columns=[SIGNATURE])[SIGNATURE].to_numpy()
+                out.write(np.ascontiguousarray(block, dtype=np.uint32).tobytes())
+        self._written = True
+
+    def signatures(self, rows: np.ndarray) -> np.ndarray:
+        self._ensure_signature_file()
+        if rows.size == 0 or self.height == 0:
+            return np.empty((rows.size, self.num_perm), dtype=np.uint32)
+        with self._file.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+            view = np.frombuffer(mm, dtype=np.uint32).reshape(self.height, self.num_perm)
+            gathered = view[rows]  # a copy: fancy indexing
+            del view
+            mm.madvise(mmap.MADV_DONTNEED)
+        return gathered

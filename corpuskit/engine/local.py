@@ -1,0 +1,103 @@
+"""The local engine: a pass's tasks in this process or on spawn-started worker processes.
+
+A *task* is a module-level function ``task(context, item)``; the *context* is whatever the
+pass shares with every task (options, the rules plan, corpus statistics, where the parts
+are). The context is sent once to each worker when it starts, not with every task.
+
+Workers are started with ``spawn`` (a fresh interpreter: polars' thread pool is never
+forked half-initialised), ignore Ctrl-C (the parent decides what an interruption means)
+and are killed by the kernel if the parent dies, so none outlives an interrupted run.
+Results come back in the order of the items, whatever order the workers finish in, so a
+run is the same with one worker or many.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import signal
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any, TypeVar
+
+R = TypeVar("R")
+Task = Callable[[Any, Any], R]
+
+# The context of the pass this worker process serves (set by the pool's initializer).
+_CONTEXT: dict[str, Any] = {}
+
+
+def resolve_workers(workers: int) -> int:
+    """``0`` means one worker per core."""
+    return max(1, os.cpu_count() or 1) if workers <= 0 else workers
+
+
+def _die_with_parent() -> None:
+    """Ask the kernel to kill this process when its parent dies (Linux only)."""
+    if not sys.platform.startswith("linux"):
+        return
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
+
+
+def _install(context: Any) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with_parent()
+    _CONTEXT["context"] = context
+
+
+def _run(task: Task, item: Any) -> Any:
+    return task(_CONTEXT["context"], item)
+
+
+class LocalEngine:
+    """Runs tasks on up to ``workers`` processes of this machine (0: one per core)."""
+
+    name = "local"
+
+    def __init__(self, workers: int = 0) -> None:
+        self.workers = resolve_workers(workers)
+
+    def map(
+        self,
+        task: Task,
+        items: Sequence[Any],
+        context: Any,
+        *,
+        progress: Callable[[Any, Any], None] | None = None,
+    ) -> Iterator[Any]:
+        """``task(context, item)`` for every item, yielded in the order of ``items``.
+
+        ``progress(item, result)`` is called as each result is yielded. With one worker,
+        or one item, the tasks run in this process.
+        """
+        workers = min(self.workers, len(items))
+        if workers <= 1:
+            for item in items:
+                result = task(context, item)
+                if progress:
+                    progress(item, result)
+                yield result
+            return
+        spawn = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(
+            workers, mp_context=spawn, initializer=_install, initargs=(context,)
+        ) as pool:
+            futures = [pool.submit(_run, task, item) for item in items]
+            try:
+                for item, future in zip(items, futures, strict=True):
+                    result = future.result()
+                    if progress:
+                        progress(item, result)
+                    yield result
+            except BaseException:
+                for future in futures:
+                    future.cancel()
+                raise

@@ -1,0 +1,152 @@
+"""``clean``: read -> validate -> dedup -> split -> write, part by part.
+
+Every input document ends up in exactly one of the ``clean`` and ``rejected`` datasets
+(the write pass checks it for every part, and the totals are checked again at the end).
+The outputs are written into a staging folder and appear at once when the run succeeds
+(:func:`corpuskit.io.output_dir`); an interrupted run can be resumed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+import corpuskit
+from corpuskit.config import Config
+from corpuskit.datafiles import data_dir
+from corpuskit.engine import make_engine
+from corpuskit.io import output_dir, write_json_atomic, write_text_atomic
+from corpuskit.io.discover import discover_inputs
+from corpuskit.pipeline.passes import OUTPUTS, write_task
+from corpuskit.pipeline.run import (
+    BATCH_ROWS,
+    ProgressFactory,
+    link_parts,
+    prepare,
+    run_pass,
+    silent,
+)
+from corpuskit.report import render_report
+from corpuskit.report.summary import finish_summary, merge_summary_parts
+
+DEFAULT_OUT = Path("reports") / "latest"
+
+
+@dataclass(frozen=True)
+class CleanResult:
+    out_dir: Path
+    summary: dict
+    seconds: float
+
+
+def seed_inputs() -> list[Path]:
+    """The bundled sample: every corpus file and text folder directly under ``seeds/``
+    (in a checkout, or installed with the package under ``share/corpuskit/seeds``)."""
+    folder = data_dir("seeds", "the bundled sample (seeds/)")
+    return sorted(
+        p for p in folder.iterdir() if p.is_dir() or p.name.endswith((".jsonl", ".parquet"))
+    )
+
+
+def run_fingerprint(inputs: Sequence[Path], config: Config, **flags: Any) -> dict[str, Any]:
+    """What must be equal for an interrupted run to be resumed: the version, every input
+    file with its size and modification time, the configuration and the flags.
+
+    Raises :class:`~corpuskit.errors.InputError` for an input that does not exist."""
+    digest = hashlib.sha256(repr(asdict(config)).encode("utf-8")).hexdigest()
+    files = discover_inputs(list(inputs))
+    return {
+        "corpuskit_version": corpuskit.__version__,
+        "inputs": [
+            [str(f.resolved), f.resolved.stat().st_size, f.resolved.stat().st_mtime_ns]
+            for f in files
+        ],
+        "config": digest,
+        "flags": flags,
+    }
+
+
+def _datasets(folder: Path) -> dict[str, pl.LazyFrame]:
+    return {name: pl.scan_parquet(folder / name) for name in OUTPUTS}
+
+
+def clean(
+    inputs: Sequence[Path],
+    out: Path,
+    *,
+    config: Config | None = None,
+    overwrite: bool = False,
+    do_validate: bool = True,
+    do_dedup: bool = True,
+    progress: ProgressFactory = silent,
+    resume: bool = False,
+    engine: Any = None,
+    batch_rows: int = BATCH_ROWS,
+) -> CleanResult:
+    """Clean ``inputs`` into the folder ``out``: ``clean.parquet``, ``rejected.parquet`` and
+    ``findings.parquet`` (each a folder of parts), ``summary.json`` and ``report.html``,
+    all appearing at once when the run succeeds.
+
+    ``resume``: continue a run into the same ``out`` that was interrupted, from the parts
+    it finished (the inputs, configuration and flags must be the same).
+    """
+    started = time.perf_counter()
+    config = config or Config()
+    inputs = [Path(p) for p in inputs]
+    engine = engine or make_engine("local", workers=config.workers)
+    fingerprint = run_fingerprint(
+        inputs, config, validate=do_validate, dedup=do_dedup, batch_rows=batch_rows
+    )
+    with output_dir(
+        out, inputs=inputs, overwrite=overwrite, resume=resume, fingerprint=fingerprint
+    ) as staging:
+        context, read = prepare(
+            inputs,
+            staging,
+            config=config,
+            engine=engine,
+            do_validate=do_validate,
+            do_dedup=do_dedup,
+            progress=progress,
+            batch_rows=batch_rows,
+        )
+        if do_dedup:
+            link_parts(context, read, engine)
+        tables = run_pass(engine, write_task, context, read, progress, "writing")
+        parts = merge_summary_parts(tables)
+        run = {
+            "corpuskit_version": corpuskit.__version__,
+            "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "inputs": [str(p) for p in inputs],
+            "stages": {"validate": do_validate, "dedup": do_dedup},
+            "parameters": config,
+            "rules": len(context.ruleset.rules) if context.ruleset is not None else 0,
+            "seconds": round(time.perf_counter() - started, 2),
+        }
+        summary = finish_summary(parts, run)
+        if summary["documents"]["in"] != read.documents:
+            raise AssertionError(
+                f"{read.documents} documents read, {summary['documents']['in']} written"
+            )
+        write_json_atomic(summary, staging / "summary.json")
+        with progress("writing report", 1) as advance:
+            html = render_report(
+                **{
+                    name.removesuffix(".parquet"): frame
+                    for name, frame in _datasets(staging).items()
+                },
+                summary=summary,
+                ruleset=context.ruleset,
+            )
+            write_text_atomic(html, staging / "report.html")
+            advance(1)
+        shutil.rmtree(context.work.root)
+    return CleanResult(out_dir=Path(out), summary=summary, seconds=time.perf_counter() - started)

@@ -1,0 +1,180 @@
+"""The passes of a run, as tasks an engine runs on one part each.
+
+A corpus goes through these passes, each over every part (input batch) of the run:
+
+1. **ingest** (in the driver): read the inputs batch by batch into ``input`` parts;
+2. **fit** (:func:`fit_task`): the corpus-level statistics of each part, merged in part
+   order into the validation evidence (only when a corpus-level rule is active);
+3. **prepare** (:func:`prepare_task`): validate each part with that evidence
+   (``validated`` parts) and sign it for deduplication (``keys`` parts: hashes, MinHash
+   signatures and LSH band keys; no text);
+4. **link** (in the driver, over keys only): clusters and kept documents;
+5. **write** (:func:`write_task`): annotate each part with the link pass's decisions,
+   split it into kept and rejected documents, write the output parts and return the
+   part's summary tables.
+
+Tasks are module-level functions ``task(context, part) -> result`` so that a worker
+process can run them; the :class:`RunContext` carries everything they share. A task
+whose outputs already exist (a resumed run) returns without redoing them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from corpuskit import schema
+from corpuskit.config import Config
+from corpuskit.dedup.annotate import annotate_batch
+from corpuskit.dedup.sign import sign_batch
+from corpuskit.io import write_parquet_atomic
+from corpuskit.pipeline.workdir import WorkDir, part_name
+from corpuskit.report.summary import summary_parts
+from corpuskit.rules import RuleSet
+from corpuskit.validate import CorpusStats, apply_findings, fit_corpus_stats, validate
+
+INPUT, VALIDATED, KEYS, SUMMARY = "input", "validated", "keys", "summary"
+# The output datasets: folders of parts named like files (``clean.parquet/part-00000.parquet``),
+# which polars, pyarrow, pandas, DuckDB and Hugging Face datasets read as one table.
+OUTPUTS = ("clean.parquet", "rejected.parquet", "findings.parquet")
+DECISIONS, FLAGS = "links/decisions.parquet", "links/flags.parquet"
+
+# Columns that describe the run, not the document: kept out of clean/rejected parts.
+INTERNAL_COLUMNS = (schema.FINDINGS, schema.KEEP, schema.DROP_REASON)
+
+
+@dataclass(frozen=True)
+class RunContext:
+    """What every task of a run shares (sent once to each worker process)."""
+
+    work: WorkDir
+    out: Path
+    config: Config
+    ruleset: RuleSet | None
+    do_validate: bool
+    do_dedup: bool
+    first_rows: tuple[int, ...] = ()
+    input_schema: Mapping[str, pl.DataType] = field(default_factory=dict)
+    evidence: CorpusStats | None = None
+
+
+def union_schema(schemas: Sequence[Mapping[str, pl.DataType]]) -> dict[str, pl.DataType]:
+    """Every column of ``schemas`` in order of first appearance, each with the type that
+    holds all its values (as polars' relaxed diagonal concatenation decides)."""
+    empties = [pl.DataFrame(schema=dict(s)) for s in schemas]
+    if not empties:
+        return {}
+    return dict(pl.concat(empties, how="diagonal_relaxed").schema)
+
+
+def align(frame: pl.DataFrame, target: Mapping[str, pl.DataType]) -> pl.DataFrame:
+    """``frame`` with exactly the columns of ``target`` (missing ones null), in its order
+    and types, so the parts of a dataset share one schema."""
+    columns = [
+        pl.col(name).cast(dtype) if name in frame.columns else pl.lit(None, dtype).alias(name)
+        for name, dtype in target.items()
+    ]
+    return frame.select(columns)
+
+
+def fit_task(context: RunContext, part: int) -> CorpusStats | None:
+    """The corpus-level statistics of one input part."""
+    frame = context.work.read_frame(INPUT, part)
+    assert context.ruleset is not None
+    return fit_corpus_stats(frame, context.ruleset, context.config.validate)
+
+
+def _validated(context: RunContext, frame: pl.DataFrame) -> pl.DataFrame:
+    if not context.do_validate:
+        return apply_findings(frame)
+    options = context.config.validate
+    return validate(frame, ruleset=context.ruleset, options=options, corpus=context.evidence)
+
+
+def validated_part(context: RunContext, part: int) -> pl.DataFrame:
+    """One part after validation: as the prepare pass stored it, or, in a run without
+    validation (which only applies the reader's findings, a cheap step), recomputed."""
+    if context.do_validate:
+        return context.work.read_frame(VALIDATED, part)
+    return _validated(context, align(context.work.read_frame(INPUT, part), context.input_schema))
+
+
+def prepare_task(context: RunContext, part: int) -> None:
+    """Validate one part (stored for the later passes) and, when deduplicating, compute
+    its keys."""
+    work = context.work
+    done = (not context.do_validate or work.part(VALIDATED, part).is_file()) and (
+        not context.do_dedup or work.part(KEYS, part).is_file()
+    )
+    if done:
+        return
+    frame = align(work.read_frame(INPUT, part), context.input_schema)
+    frame = _validated(context, frame)
+    if context.do_dedup:
+        keys = sign_batch(frame, context.config.dedup, first_row=context.first_rows[part])
+        work.write_frame(keys, KEYS, part)
+    if context.do_validate:
+        work.write_frame(frame, VALIDATED, part)
+
+
+def split(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Kept and rejected documents. Rejected ones carry ``reject_reason``: the code of the
+    rule that dropped them, or ``duplicate`` (then ``dup_of`` names the kept copy)."""
+    dropped = pl.col(schema.DROP_REASON).is_not_null()
+    if schema.KEEP in frame.columns:
+        dropped = dropped | pl.col(schema.KEEP).not_()
+    frame = frame.with_columns(_rejected=dropped.fill_null(False))
+    internal = [c for c in INTERNAL_COLUMNS if c in frame.columns]
+    clean = frame.filter(~pl.col("_rejected")).drop("_rejected", *internal)
+    rejected = (
+        frame.filter(pl.col("_rejected"))
+        .with_columns(
+            pl.coalesce(pl.col(schema.DROP_REASON), pl.lit("duplicate")).alias(schema.REJECT_REASON)
+        )
+        .drop("_rejected", *internal)
+    )
+    if clean.height + rejected.height != frame.height:
+        raise AssertionError(
+            f"{frame.height} documents in, {clean.height} kept + {rejected.height} rejected"
+        )
+    return clean, rejected
+
+
+def _with_dedup_columns(frame: pl.DataFrame) -> pl.DataFrame:
+    """The dedup columns a run without deduplication still writes (all null, all kept)."""
+    missing = {c: t for c, t in schema.DEDUP_SCHEMA.items() if c not in frame.columns}
+    return frame.with_columns(
+        pl.lit(True if name == schema.KEEP else None, dtype).alias(name)
+        for name, dtype in missing.items()
+    )
+
+
+def _links_of(context: RunContext, part: int, n: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+    first = context.first_rows[part]
+    in_part = pl.col("row").is_between(first, first + n - 1)
+    decisions = pl.scan_parquet(context.work.file(DECISIONS)).filter(in_part).collect()
+    flags = pl.scan_parquet(context.work.file(FLAGS)).filter(in_part).collect()
+    return decisions, flags
+
+
+def write_task(context: RunContext, part: int) -> dict[str, pl.DataFrame]:
+    """Annotate one part, split it, write its output parts; returns its summary tables."""
+    work = context.work
+    summary_file = f"{SUMMARY}/{part_name(part, '.pickle')}"
+    if work.has(summary_file):
+        return work.load(summary_file)
+    frame = validated_part(context, part)
+    if context.do_dedup:
+        decisions, flags = _links_of(context, part, frame.height)
+        frame = annotate_batch(frame, decisions, flags, first_row=context.first_rows[part])
+    frame = _with_dedup_columns(frame)
+    findings = schema.findings_table(frame)
+    kept, rejected = split(frame)
+    for name, table in zip(OUTPUTS, (kept, rejected, findings), strict=True):
+        write_parquet_atomic(table, context.out / name / part_name(part))
+    tables = summary_parts(clean=kept, rejected=rejected, findings=findings)
+    work.save(tables, summary_file)
+    return tables

@@ -1,0 +1,194 @@
+"""The spine every command shares: ingest -> validate -> sign -> (link) -> sink.
+
+:func:`prepare` takes a run from its inputs to validated and signed parts in a work
+folder; what happens next depends on the command (``clean`` links and writes the
+outputs, ``check`` looks the documents up, ``index`` stores their keys). Every pass
+over parts runs on an engine (:mod:`corpuskit.engine`), so the same passes run on one
+process, on the worker processes of this machine, or on a Ray cluster.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from corpuskit.config import Config
+from corpuskit.dedup.keytable import PartKeys
+from corpuskit.dedup.link import Links, link
+from corpuskit.io import read_corpus, write_parquet_atomic
+from corpuskit.pipeline.passes import (
+    DECISIONS,
+    FLAGS,
+    INPUT,
+    KEYS,
+    RunContext,
+    fit_task,
+    prepare_task,
+    union_schema,
+)
+from corpuskit.pipeline.workdir import WorkDir
+from corpuskit.progress import ProgressCallback
+from corpuskit.rules import RuleSet, load_ruleset
+from corpuskit.validate import finish_stats, merge_stats, resolve_ruleset
+
+log = logging.getLogger(__name__)
+
+BATCH_ROWS = 10_000  # documents per part
+
+# A factory the CLI passes to show progress: (label, total) -> context giving a callback.
+ProgressFactory = Callable[[str, int], AbstractContextManager[ProgressCallback]]
+
+
+@contextlib.contextmanager
+def silent(_label: str, _total: int) -> Iterator[ProgressCallback]:
+    yield lambda _n: None
+
+
+@dataclass(frozen=True)
+class Ingest:
+    """What the ingest pass found: documents per part and the union of input columns."""
+
+    rows: tuple[int, ...]
+    schema: dict[str, pl.DataType]
+
+    @property
+    def documents(self) -> int:
+        return sum(self.rows)
+
+    @property
+    def first_rows(self) -> tuple[int, ...]:
+        starts, total = [], 0
+        for n in self.rows:
+            starts.append(total)
+            total += n
+        return tuple(starts)
+
+
+def run_ruleset(config: Config) -> RuleSet:
+    """The rules of a run, resolved once: built-in plus ``rule_dirs``, then the
+    selection and severity overrides of ``[validate]``."""
+    options = config.validate
+    return resolve_ruleset(load_ruleset([Path(d) for d in options.rule_dirs]), options)
+
+
+def ingest(
+    inputs: Sequence[Path],
+    config: Config,
+    work: WorkDir,
+    *,
+    batch_rows: int = BATCH_ROWS,
+) -> Ingest:
+    """Read the inputs into ``input`` parts of ``batch_rows`` documents (kept on resume)."""
+    if work.has("ingest.pickle"):
+        return work.load("ingest.pickle")
+    frame = read_corpus(list(inputs), options=config.input)
+    rows, schemas = [], []
+    for part, start in enumerate(range(0, frame.height, batch_rows)):
+        batch = frame.slice(start, batch_rows)
+        if not work.part(INPUT, part).is_file():
+            work.write_frame(batch, INPUT, part)
+        rows.append(batch.height)
+        schemas.append(batch.schema)
+    result = Ingest(tuple(rows), union_schema(schemas))
+    work.save(result, "ingest.pickle")
+    return result
+
+
+def _timed(label: str):
+    started = time.perf_counter()
+    return lambda: log.info("%s in %.1f s", label, time.perf_counter() - started)
+
+
+def run_pass(
+    engine: Any,
+    task: Callable[[RunContext, int], Any],
+    context: RunContext,
+    ingest_result: Ingest,
+    progress: ProgressFactory,
+    label: str,
+) -> list[Any]:
+    parts = list(range(len(ingest_result.rows)))
+    done = _timed(label)
+    with progress(label, ingest_result.documents) as advance:
+        results = list(
+            engine.map(
+                task, parts, context, progress=lambda part, _r: advance(ingest_result.rows[part])
+            )
+        )
+    done()
+    return results
+
+
+def prepare(
+    inputs: Sequence[Path],
+    staging: Path,
+    *,
+    config: Config,
+    engine: Any,
+    do_validate: bool,
+    do_dedup: bool,
+    progress: ProgressFactory = silent,
+    batch_rows: int = BATCH_ROWS,
+) -> tuple[RunContext, Ingest]:
+    """Ingest, fit and prepare: validated and signed parts in ``staging``'s work folder."""
+    work = WorkDir.inside(staging)
+    done = _timed("read")
+    read = ingest(inputs, config, work, batch_rows=batch_rows)
+    done()
+    log.info("read %d documents from %d input(s)", read.documents, len(inputs))
+    context = RunContext(
+        work=work,
+        out=staging,
+        config=config,
+        ruleset=run_ruleset(config) if do_validate else None,
+        do_validate=do_validate,
+        do_dedup=do_dedup,
+        first_rows=read.first_rows,
+        input_schema=read.schema,
+    )
+    if do_validate:
+        context = replace(context, evidence=_evidence(engine, context, read, progress))
+    run_pass(engine, prepare_task, context, read, progress, "validating")
+    return context, read
+
+
+def _evidence(engine: Any, context: RunContext, read: Ingest, progress: ProgressFactory):
+    """The corpus-level statistics of the whole run (merged part by part, in order)."""
+    work = context.work
+    if work.has("evidence.pickle"):
+        return work.load("evidence.pickle")
+    partials = run_pass(engine, fit_task, context, read, progress, "corpus statistics")
+    evidence = None
+    if any(p is not None for p in partials):
+        evidence = finish_stats(merge_stats(p for p in partials if p is not None))
+    work.save(evidence, "evidence.pickle")
+    return evidence
+
+
+def link_parts(context: RunContext, read: Ingest, engine: Any = None) -> Links:
+    """The link pass over every keys part (keys only, no text); written to the work
+    folder for the write pass."""
+    work = context.work
+    if work.has(DECISIONS) and work.has(FLAGS):
+        return Links(pl.read_parquet(work.file(DECISIONS)), pl.read_parquet(work.file(FLAGS)))
+    done = _timed("linked")
+    keys = PartKeys(
+        work.parts(KEYS, len(read.rows)),
+        work.file("signatures.u32"),
+        num_perm=context.config.dedup.num_perm,
+        pair_finder=getattr(engine, "band_pairs", None),
+    )
+    links = link(keys, context.config.dedup)
+    work.file("signatures.u32").unlink(missing_ok=True)
+    write_parquet_atomic(links.flags, work.file(FLAGS))
+    write_parquet_atomic(links.decisions, work.file(DECISIONS))
+    done()
+    return links

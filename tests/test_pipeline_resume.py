@@ -1,0 +1,119 @@
+"""A run killed part-way and resumed gives exactly the output of an uninterrupted run."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import polars as pl
+import pytest
+from conftest import SEEDS
+
+from corpuskit.io.outdir import staging_path
+
+CORPUSKIT = [sys.executable, "-c", "from corpuskit.cli import main; main()"]
+TABLES = ("clean.parquet", "rejected.parquet", "findings.parquet")
+
+
+def _corpus(tmp_path: Path, copies: int = 4) -> Path:  # 4 copies: 1,052 documents, 27 parts
+    """The bundled sample several times over, each copy with its own ids."""
+    lines = (SEEDS / "ant_sample.jsonl").read_text(encoding="utf-8").splitlines()
+    out = []
+    for copy in range(copies):
+        for line in lines:
+            record = json.loads(line)
+            record["id"] = f"{record['id']}-{copy}"
+            out.append(json.dumps(record, ensure_ascii=False))
+    path = tmp_path / "corpus.jsonl"
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+    return path
+
+
+def _clean(corpus: Path, out: Path, *extra: str) -> subprocess.Popen:
+    """A small run in many parts. Validation is left out to keep it quick: the passes,
+    parts and resume logic are the same with it."""
+    return subprocess.Popen(
+        [*CORPUSKIT, "clean", str(corpus), "--out", str(out), "--batch-size", "40",
+         "--workers", "1", "--no-validate", "-q", *extra],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )  # fmt: skip
+
+
+def _finished_parts(out: Path) -> int:
+    staging = staging_path(out)
+    return sum(
+        len(list((staging / folder).glob("*.parquet")))
+        for folder in (".work/keys", "clean.parquet")
+        if (staging / folder).is_dir()
+    )
+
+
+def _tables(out: Path) -> dict[str, pl.DataFrame]:
+    return {name: pl.read_parquet(out / name) for name in TABLES}
+
+
+def _summary(out: Path) -> dict:
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    summary.pop("run")
+    return summary
+
+
+@pytest.mark.parametrize("kill_after_parts", [5, pytest.param(30, marks=pytest.mark.slow)])
+def test_resume_after_sigkill_gives_the_uninterrupted_output(tmp_path, kill_after_parts):
+    corpus = _corpus(tmp_path)
+    reference = tmp_path / "reference"
+    assert _clean(corpus, reference).wait(300) == 0
+
+    out = tmp_path / "resumed"
+    run = _clean(corpus, out)
+    deadline = time.monotonic() + 300
+    while _finished_parts(out) < kill_after_parts and run.poll() is None:
+        assert time.monotonic() < deadline, "the run never got that far"
+        time.sleep(0.05)
+    if run.poll() is not None:
+        pytest.skip("the run finished before it could be killed")
+    os.kill(run.pid, signal.SIGKILL)
+    run.wait(30)
+    assert not out.exists(), "a killed run leaves no output"
+    assert staging_path(out).is_dir(), "its finished parts are kept"
+
+    resumed = _clean(corpus, out, "--resume")
+    _, err = resumed.communicate(timeout=300)
+    assert resumed.returncode == 0, err.decode()
+    assert not staging_path(out).exists()
+    for name, table in _tables(reference).items():
+        again = _tables(out)[name]
+        assert again.equals(table), name
+        parts = sorted(p.name for p in (out / name).iterdir())
+        assert parts == sorted(p.name for p in (reference / name).iterdir())
+        for part in parts:
+            assert (out / name / part).read_bytes() == (reference / name / part).read_bytes()
+    assert _summary(out) == _summary(reference)
+
+
+def test_sigterm_stops_the_run_and_a_fresh_run_clears_it(tmp_path):
+    corpus = _corpus(tmp_path, copies=2)  # 526 documents, 14 parts
+    out = tmp_path / "out"
+    run = _clean(corpus, out)
+    deadline = time.monotonic() + 300
+    while _finished_parts(out) < 1 and run.poll() is None:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    if run.poll() is not None:
+        pytest.skip("the run finished before it could be stopped")
+    run.send_signal(signal.SIGTERM)
+    _, err = run.communicate(timeout=60)
+    assert run.returncode == 130
+    assert "--resume" in err.decode()
+    assert "Traceback" not in err.decode()
+    assert not out.exists()
+    fresh = _clean(corpus, out)
+    assert fresh.wait(300) == 0
+    assert not staging_path(out).exists()
+    assert (out / "clean.parquet").is_dir()
