@@ -13,10 +13,11 @@ from corpuskit.config import Config, DedupOptions
 from corpuskit.errors import InputError
 
 
-def test_the_api_names_are_functions_even_after_their_subpackages_are_imported():
-    import corpuskit.dedup.sign
-    import corpuskit.validate.engine
+def test_the_api_names_are_callable_and_the_subpackages_still_importable():
+    import corpuskit.dedup.minhash as minhash
+    import corpuskit.validate.engine as engine
 
+    assert callable(minhash.signatures) and callable(engine.validate)
     for name in corpuskit.__all__[1:]:
         assert callable(getattr(corpuskit, name)), name
 

@@ -15,6 +15,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "corpuskit"
 
 LAYERS = {
+    "_callable": 0,
     "schema": 0,
     "errors": 0,
     "progress": 0,
@@ -31,6 +32,7 @@ LAYERS = {
     "check": 2,
     "engine": 2,
     "pipeline": 3,
+    "api": 4,
     "cli": 4,
 }
 

@@ -133,10 +133,11 @@ def format_summary(
     printed through :func:`~corpuskit.display.printable`."""
     names = {printable(code): printable(name) for code, name in (names or {}).items()}
     docs = summary["documents"]
-    lines = [
+    lines = [summary["run"]["read"]] if summary.get("run", {}).get("read") else []
+    lines.append(
         f"{docs['in']:,} documents in: {docs['kept']:,} kept, {docs['rejected']:,} rejected"
-        f" ({seconds:.1f} s)",
-    ]
+        f" ({seconds:.1f} s)"
+    )
     if summary["rejected_by_reason"]:
         lines.append("rejected by reason:")
         for reason, count in _top(summary["rejected_by_reason"]):

@@ -126,6 +126,7 @@ def clean(
             "corpuskit_version": corpuskit.__version__,
             "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "inputs": [str(p) for p in inputs],
+            "read": read.described,
             "stages": {"validate": do_validate, "dedup": do_dedup},
             "parameters": config,
             "rules": len(context.ruleset.rules) if context.ruleset is not None else 0,

@@ -20,7 +20,7 @@ whose outputs already exist (a resumed run) returns without redoing them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,7 +30,7 @@ from corpuskit import schema
 from corpuskit.config import Config
 from corpuskit.dedup.annotate import annotate_batch
 from corpuskit.dedup.sign import sign_batch
-from corpuskit.io import write_parquet_atomic
+from corpuskit.io import align, write_parquet_atomic
 from corpuskit.pipeline.workdir import WorkDir, part_name
 from corpuskit.report.summary import summary_parts
 from corpuskit.rules import RuleSet
@@ -59,25 +59,6 @@ class RunContext:
     first_rows: tuple[int, ...] = ()
     input_schema: Mapping[str, pl.DataType] = field(default_factory=dict)
     evidence: CorpusStats | None = None
-
-
-def union_schema(schemas: Sequence[Mapping[str, pl.DataType]]) -> dict[str, pl.DataType]:
-    """Every column of ``schemas`` in order of first appearance, each with the type that
-    holds all its values (as polars' relaxed diagonal concatenation decides)."""
-    empties = [pl.DataFrame(schema=dict(s)) for s in schemas]
-    if not empties:
-        return {}
-    return dict(pl.concat(empties, how="diagonal_relaxed").schema)
-
-
-def align(frame: pl.DataFrame, target: Mapping[str, pl.DataType]) -> pl.DataFrame:
-    """``frame`` with exactly the columns of ``target`` (missing ones null), in its order
-    and types, so the parts of a dataset share one schema."""
-    columns = [
-        pl.col(name).cast(dtype) if name in frame.columns else pl.lit(None, dtype).alias(name)
-        for name, dtype in target.items()
-    ]
-    return frame.select(columns)
 
 
 def fit_task(context: RunContext, part: int) -> CorpusStats | None:

@@ -23,7 +23,7 @@ import polars as pl
 from corpuskit.config import Config
 from corpuskit.dedup.keytable import PartKeys
 from corpuskit.dedup.link import Links, link
-from corpuskit.io import read_corpus, write_parquet_atomic
+from corpuskit.io import CorpusReader, UniqueIds, write_parquet_atomic
 from corpuskit.pipeline.passes import (
     DECISIONS,
     FLAGS,
@@ -32,7 +32,6 @@ from corpuskit.pipeline.passes import (
     RunContext,
     fit_task,
     prepare_task,
-    union_schema,
 )
 from corpuskit.pipeline.workdir import WorkDir
 from corpuskit.progress import ProgressCallback
@@ -54,10 +53,12 @@ def silent(_label: str, _total: int) -> Iterator[ProgressCallback]:
 
 @dataclass(frozen=True)
 class Ingest:
-    """What the ingest pass found: documents per part and the union of input columns."""
+    """What the ingest pass found: documents per part, the union of input columns, and
+    a line saying what was read (files and documents per format)."""
 
     rows: tuple[int, ...]
     schema: dict[str, pl.DataType]
+    described: str = ""
 
     @property
     def documents(self) -> int:
@@ -86,18 +87,24 @@ def ingest(
     *,
     batch_rows: int = BATCH_ROWS,
 ) -> Ingest:
-    """Read the inputs into ``input`` parts of ``batch_rows`` documents (kept on resume)."""
+    """Stream the inputs into ``input`` parts of at most ``batch_rows`` documents.
+
+    Memory follows the batch size, not the corpus. Duplicate ids are refused across the
+    whole corpus (:class:`~corpuskit.io.UniqueIds`). On resume, parts already written
+    are not written again (the inputs are read again to find where they end)."""
     if work.has("ingest.pickle"):
         return work.load("ingest.pickle")
-    frame = read_corpus(list(inputs), options=config.input)
-    rows, schemas = [], []
-    for part, start in enumerate(range(0, frame.height, batch_rows)):
-        batch = frame.slice(start, batch_rows)
+    reader = CorpusReader(list(inputs), options=config.input, batch_rows=batch_rows)
+    ids = UniqueIds()
+    rows: list[int] = []
+    for part, batch in enumerate(reader.batches()):
+        ids.add(batch)
         if not work.part(INPUT, part).is_file():
             work.write_frame(batch, INPUT, part)
         rows.append(batch.height)
-        schemas.append(batch.schema)
-    result = Ingest(tuple(rows), union_schema(schemas))
+    ids.finish(lambda: (work.read_frame(INPUT, part) for part in range(len(rows))))
+    result = Ingest(tuple(rows), dict(reader.stats.columns), reader.stats.describe())
+    log.info("%s", result.described)
     work.save(result, "ingest.pickle")
     return result
 
