@@ -47,13 +47,13 @@ that also matches ``exclude`` is not a finding. Parameters are checked against
 from __future__ import annotations
 
 import re
-import sys
 import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from corpuskit.datafiles import data_dir
 from corpuskit.errors import RuleError
 from corpuskit.rule_params import DETECTOR_PARAMS, ParamProblem, resolve_params
 from corpuskit.rule_regex import PATTERN_HINT, Pattern, PatternProblem, compile_pattern
@@ -106,18 +106,7 @@ def builtin_rules_dir() -> Path:
     repository; an installed wheel carries it as data files under
     ``<prefix>/share/corpuskit/rules``.
     """
-    checkout = Path(__file__).resolve().parent.parent / "rules"
-    if checkout.is_dir():
-        return checkout
-    for prefix in (sys.prefix, sys.base_prefix):
-        installed = Path(prefix) / "share" / "corpuskit" / "rules"
-        if installed.is_dir():
-            return installed
-    raise RuleError(
-        f"the built-in rules are missing: neither {checkout} nor "
-        f"{Path(sys.prefix) / 'share' / 'corpuskit' / 'rules'} exists",
-        hint="reinstall corpuskit (the rules ship as data files), or run from a checkout",
-    )
+    return data_dir("rules", "the built-in rules folder", RuleError)
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from corpuskit.check.gate import io_code_infos
 from corpuskit.config import Config
 from corpuskit.dedup.index import build_index
-from corpuskit.io import IO_CODES, read_corpus
+from corpuskit.io import read_corpus
 from corpuskit.pipeline import check_paths, run_stages
 
 BAD = Path(__file__).resolve().parents[1] / "seeds" / "incoming_bad.jsonl"
@@ -22,15 +21,6 @@ def bad_sample() -> Path:
     if not BAD.is_file():
         pytest.skip(f"bundled sample {BAD} is absent")
     return BAD
-
-
-def test_every_io_code_has_check_metadata():
-    infos = io_code_infos()
-    assert set(infos) == {c.code for c in IO_CODES}
-    for code in IO_CODES:
-        assert infos[code.code].name == code.name
-        assert infos[code.code].severity == code.severity
-        assert infos[code.code].message
 
 
 def test_bad_sample_reports_each_problem_on_its_line(bad_sample):

@@ -1,7 +1,7 @@
 """Keep the dependency direction of DESIGN.md true:
 
-cli -> pipeline -> (io, validate, dedup, report, check) -> (rules, normalize, config)
--> (schema, errors, progress). A module may import its own layer or lower ones, never a
+cli -> pipeline -> (io, validate, dedup, report, check, codes) -> (rules, normalize,
+config) -> (schema, errors, progress, display, datafiles). A module may import its own layer or lower ones, never a
 higher one; only the cli package imports click.
 """
 
@@ -19,6 +19,8 @@ LAYERS = {
     "schema": 0,
     "errors": 0,
     "progress": 0,
+    "display": 0,
+    "datafiles": 0,
     "normalize": 1,
     "rules": 1,
     "rule_params": 1,
@@ -28,6 +30,7 @@ LAYERS = {
     "validate": 2,
     "dedup": 2,
     "report": 2,
+    "codes": 2,
     "check": 2,
     "engine": 2,
     "pipeline": 3,

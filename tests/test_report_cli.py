@@ -30,3 +30,12 @@ def test_report_command_on_a_wrong_folder_exits_2_with_a_message(tmp_path):
     assert result.exit_code == 2
     assert "clean.parquet" in result.output
     assert "Traceback" not in result.output
+
+
+def test_report_out_into_a_missing_folder_is_an_error_naming_it(tmp_path):
+    folder = write_sample_output(tmp_path / "out")
+    target = tmp_path / "no-such-folder" / "review.html"
+    result = CliRunner().invoke(report, [str(folder), "--out", str(target)])
+    assert result.exit_code == 2
+    assert f"the folder {target.parent} does not exist" in result.output
+    assert not target.parent.exists()

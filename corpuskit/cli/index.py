@@ -13,7 +13,7 @@ import click
 import polars as pl
 
 from corpuskit import pipeline
-from corpuskit.cli.common import config_option, user_errors_exit
+from corpuskit.cli.common import FullHelpGroup, config_option, user_errors_exit
 from corpuskit.cli.progress import progress_bars
 from corpuskit.config import Config, load_config
 from corpuskit.dedup.index import add_to_index, build_index, open_index
@@ -54,7 +54,7 @@ def _indexed(frame: pl.DataFrame) -> int:
     )
 
 
-@click.group()
+@click.group(cls=FullHelpGroup)
 def index() -> None:
     """Build or extend a duplicate index (a folder of files; no server needed)."""
 

@@ -16,7 +16,7 @@ import polars as pl
 from corpuskit.config import Config
 from corpuskit.dedup import dedup
 from corpuskit.pipeline.check import check_paths
-from corpuskit.pipeline.clean import DEFAULT_OUT, SEEDS_DIR, CleanResult, clean, seed_inputs
+from corpuskit.pipeline.clean import DEFAULT_OUT, CleanResult, clean, seed_inputs
 from corpuskit.pipeline.passes import split
 from corpuskit.pipeline.run import BATCH_ROWS, ProgressFactory, silent
 from corpuskit.rules import RuleSet
@@ -53,7 +53,6 @@ def run_stages(
 __all__ = [
     "BATCH_ROWS",
     "DEFAULT_OUT",
-    "SEEDS_DIR",
     "CleanResult",
     "check_paths",
     "clean",

@@ -21,6 +21,7 @@ import polars as pl
 
 import corpuskit
 from corpuskit.config import Config
+from corpuskit.datafiles import data_dir
 from corpuskit.engine import make_engine
 from corpuskit.io import output_dir, write_json_atomic, write_text_atomic
 from corpuskit.io.discover import discover_inputs
@@ -36,8 +37,6 @@ from corpuskit.pipeline.run import (
 from corpuskit.report import render_report
 from corpuskit.report.summary import finish_summary, merge_summary_parts
 
-REPO_ROOT = Path(corpuskit.__file__).resolve().parent.parent
-SEEDS_DIR = REPO_ROOT / "seeds"
 DEFAULT_OUT = Path("reports") / "latest"
 
 
@@ -49,11 +48,11 @@ class CleanResult:
 
 
 def seed_inputs() -> list[Path]:
-    """The bundled sample: every corpus file and text folder directly under ``seeds/``."""
-    if not SEEDS_DIR.is_dir():
-        return []
+    """The bundled sample: every corpus file and text folder directly under ``seeds/``
+    (in a checkout, or installed with the package under ``share/corpuskit/seeds``)."""
+    folder = data_dir("seeds", "the bundled sample (seeds/)")
     return sorted(
-        p for p in SEEDS_DIR.iterdir() if p.is_dir() or p.name.endswith((".jsonl", ".parquet"))
+        p for p in folder.iterdir() if p.is_dir() or p.name.endswith((".jsonl", ".parquet"))
     )
 
 
