@@ -24,6 +24,7 @@ from corpuskit.config import Config
 from corpuskit.datafiles import data_dir
 from corpuskit.engine import make_engine
 from corpuskit.io import output_dir, write_json_atomic, write_text_atomic
+from corpuskit.io.datasets import scan_dataset
 from corpuskit.io.discover import discover_inputs
 from corpuskit.pipeline.passes import OUTPUTS, write_task
 from corpuskit.pipeline.run import (
@@ -75,7 +76,7 @@ def run_fingerprint(inputs: Sequence[Path], config: Config, **flags: Any) -> dic
 
 
 def _datasets(folder: Path) -> dict[str, pl.LazyFrame]:
-    return {name: pl.scan_parquet(folder / name) for name in OUTPUTS}
+    return {name: scan_dataset(folder / name) for name in OUTPUTS}
 
 
 def clean(

@@ -31,6 +31,7 @@ from corpuskit.config import Config
 from corpuskit.dedup.annotate import annotate_batch
 from corpuskit.dedup.sign import sign_batch
 from corpuskit.io import align, write_parquet_atomic
+from corpuskit.io.datasets import scan_dataset
 from corpuskit.pipeline.workdir import WorkDir, part_name
 from corpuskit.report.summary import summary_parts
 from corpuskit.rules import RuleSet
@@ -146,8 +147,8 @@ def _with_dedup_columns(frame: pl.DataFrame) -> pl.DataFrame:
 def _links_of(context: RunContext, part: int, n: int) -> tuple[pl.DataFrame, pl.DataFrame]:
     first = context.first_rows[part]
     in_part = pl.col("row").is_between(first, first + n - 1)
-    decisions = pl.scan_parquet(context.work.file(DECISIONS)).filter(in_part).collect()
-    flags = pl.scan_parquet(context.work.file(FLAGS)).filter(in_part).collect()
+    decisions = scan_dataset(context.work.file(DECISIONS)).filter(in_part).collect()
+    flags = scan_dataset(context.work.file(FLAGS)).filter(in_part).collect()
     return decisions, flags
 
 

@@ -24,6 +24,7 @@ from corpuskit.config import Config
 from corpuskit.dedup.keytable import PartKeys
 from corpuskit.dedup.link import Links, link
 from corpuskit.io import CorpusReader, UniqueIds, write_parquet_atomic
+from corpuskit.io.datasets import read_file
 from corpuskit.pipeline.passes import (
     DECISIONS,
     FLAGS,
@@ -184,7 +185,7 @@ def link_parts(context: RunContext, read: Ingest, engine: Any = None) -> Links:
     folder for the write pass."""
     work = context.work
     if work.has(DECISIONS) and work.has(FLAGS):
-        return Links(pl.read_parquet(work.file(DECISIONS)), pl.read_parquet(work.file(FLAGS)))
+        return Links(read_file(work.file(DECISIONS)), read_file(work.file(FLAGS)))
     done = _timed("linked")
     keys = PartKeys(
         work.parts(KEYS, len(read.rows)),

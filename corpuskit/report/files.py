@@ -15,6 +15,7 @@ import polars as pl
 
 from corpuskit.errors import CorpuskitError, InputError, OutputError
 from corpuskit.io import write_text_atomic
+from corpuskit.io.datasets import scan_dataset
 from corpuskit.report.render import render_report
 from corpuskit.report.summary import build_summary
 from corpuskit.rules import load_ruleset
@@ -41,7 +42,7 @@ def write_report_from_dir(out_dir: Path, out_file: Path | None = None) -> Path:
             f"expected an output folder of `corpuskit clean`, but {out_dir} is not a folder",
             hint="pass the folder given to `corpuskit clean --out`",
         )
-    missing = [name for name in REQUIRED_FILES if not (out_dir / name).is_file()]
+    missing = [name for name in REQUIRED_FILES if not (out_dir / name).exists()]
     if missing:
         raise InputError(
             f"{out_dir} is not a complete output folder: {', '.join(missing)} missing",
@@ -50,7 +51,7 @@ def write_report_from_dir(out_dir: Path, out_file: Path | None = None) -> Path:
     frames = {}
     for name in REQUIRED_FILES:
         try:
-            frames[name] = pl.scan_parquet(out_dir / name)
+            frames[name] = scan_dataset(out_dir / name)
             frames[name].collect_schema()
         except (OSError, pl.exceptions.PolarsError) as exc:
             raise InputError(
