@@ -247,9 +247,13 @@ def run_check(
         if column not in found.columns:
             found = found.with_columns(pl.lit(None, CHECK_FINDINGS_SCHEMA[column]).alias(column))
     messages = [
-        _message(infos[c], match_id, sim)
-        for c, match_id, sim in zip(
-            codes, found["match_id"].to_list(), found["similarity"].to_list(), strict=True
+        _message(infos[c], match_id, sim, kind)
+        for c, match_id, sim, kind in zip(
+            codes,
+            found["match_id"].to_list(),
+            found["similarity"].to_list(),
+            found["match_kind"].to_list(),
+            strict=True,
         )
     ]
     allow = allowed_codes(validated, allow_column).gather(found.get_column("_doc"))
@@ -275,8 +279,19 @@ def describe_codes(found: pl.DataFrame, codes: CodeRegistry) -> dict[str, CodeIn
     return infos
 
 
-def _message(info: CodeInfo, match_id: str | None, similarity: float | None) -> str:
+def _message(
+    info: CodeInfo, match_id: str | None, similarity: float | None, kind: str | None
+) -> str:
     if info.code == INDEX_MATCH and match_id is not None:
-        sim = f"similarity {similarity:.2f}" if similarity is not None else "similarity unknown"
-        return f"this document copies {match_id} of the existing corpus ({sim}); {info.message}"
+        sim = f"{similarity:.2f}" if similarity is not None else "unknown"
+        if kind == "url":
+            what = f"has the same URL as {match_id} of the existing corpus (body similarity {sim})"
+        elif kind == "id":
+            what = (
+                f"is already in the existing corpus as {match_id}, with another body "
+                f"(body similarity {sim})"
+            )
+        else:
+            what = f"copies {match_id} of the existing corpus (similarity {sim})"
+        return f"this document {what}; {info.message}"
     return info.message

@@ -16,7 +16,7 @@ from corpuskit import pipeline
 from corpuskit.cli.common import FullHelpGroup, config_option, user_errors_exit
 from corpuskit.cli.progress import progress_bars
 from corpuskit.config import Config, load_config
-from corpuskit.dedup.index import add_to_index, build_index, open_index
+from corpuskit.dedup.index import DEFAULT_LOCK_TIMEOUT, IndexWriter
 from corpuskit.io import read_corpus
 from corpuskit.rules import load_ruleset
 
@@ -24,6 +24,17 @@ _no_validate_option = click.option(
     "--no-validate", is_flag=True, help="Index the raw text (skip the boilerplate rules)."
 )
 _quiet_option = click.option("-q", "--quiet", is_flag=True, help="No progress and no summary.")
+_lock_timeout_option = click.option(
+    "--lock-timeout",
+    type=click.FloatRange(min=0),
+    default=DEFAULT_LOCK_TIMEOUT,
+    show_default=True,
+    help="Seconds to wait while another run writes the same index (0: fail at once).",
+)
+
+
+def _waiting(message: str) -> None:
+    click.echo(message, err=True)
 
 
 def _prepared(inputs: tuple[Path, ...], config: Config, *, validate: bool, quiet: bool):
@@ -71,9 +82,15 @@ def index() -> None:
 @config_option
 @_no_validate_option
 @_quiet_option
+@_lock_timeout_option
 @user_errors_exit
 def build(
-    inputs: tuple[Path, ...], out: Path, config_file: Path | None, no_validate: bool, quiet: bool
+    inputs: tuple[Path, ...],
+    out: Path,
+    config_file: Path | None,
+    no_validate: bool,
+    quiet: bool,
+    lock_timeout: float,
 ) -> None:
     """Index the documents of INPUTS into a new folder --out.
 
@@ -81,8 +98,12 @@ def build(
     come from [dedup] in the configuration and are stored in the index.
     """
     config = load_config(config_file)
-    frame = _prepared(inputs, config, validate=not no_validate, quiet=quiet)
-    build_index(frame, out, options=config.dedup)
+    writer = IndexWriter(
+        out, config.dedup, mode="build", lock_timeout=lock_timeout, on_wait=_waiting
+    )
+    with writer:
+        frame = _prepared(inputs, config, validate=not no_validate, quiet=quiet)
+        writer.add(frame)
     if not quiet:
         click.echo(f"indexed {_indexed(frame):,} of {frame.height:,} documents into {out}")
 
@@ -99,6 +120,12 @@ def build(
 @config_option
 @_no_validate_option
 @_quiet_option
+@click.option(
+    "--skip-indexed",
+    is_flag=True,
+    help="Leave out documents whose id is already indexed (default: refuse to add them).",
+)
+@_lock_timeout_option
 @user_errors_exit
 def add(
     inputs: tuple[Path, ...],
@@ -106,12 +133,28 @@ def add(
     config_file: Path | None,
     no_validate: bool,
     quiet: bool,
+    skip_indexed: bool,
+    lock_timeout: float,
 ) -> None:
-    """Add the documents of INPUTS to the index --index (its own parameters are used)."""
+    """Add the documents of INPUTS to the index --index (its own parameters are used).
+
+    A document whose id is already in the index is refused (the index would hold it
+    twice); --skip-indexed leaves such documents out and keeps their indexed version.
+    """
     config = load_config(config_file)
-    open_index(index_path)  # fail before reading the corpus if the index is unusable
-    frame = _prepared(inputs, config, validate=not no_validate, quiet=quiet)
-    add_to_index(frame, index_path)
+    writer = IndexWriter(
+        index_path,
+        mode="add",
+        skip_indexed=skip_indexed,
+        lock_timeout=lock_timeout,
+        on_wait=_waiting,
+    )  # fails before reading the corpus if the index is unusable
+    with writer:
+        frame = _prepared(inputs, config, validate=not no_validate, quiet=quiet)
+        writer.add(frame)
     if not quiet:
-        total = open_index(index_path).documents
-        click.echo(f"added {_indexed(frame):,} documents to {index_path} ({total:,} in all)")
+        done = writer.summary
+        skipped = f", {done.skipped:,} already indexed left out" if done.skipped else ""
+        click.echo(
+            f"added {done.added:,} documents to {index_path}{skipped} ({done.documents:,} in all)"
+        )
