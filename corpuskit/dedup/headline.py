@@ -24,7 +24,7 @@ import re
 
 import numpy as np
 import polars as pl
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 BLOCK_TOKENS = 3
 MAX_BLOCK = 200
@@ -110,16 +110,26 @@ def headline_candidates(
     )
     if pairs.size == 0:
         return empty
-    figures = {int(r): _figures(folded_titles[r]) for r in np.unique(pairs)}
-    found, scores = [], []
-    for a, b in pairs.tolist():
-        fa, fb = figures[a], figures[b]
-        if fa and fb and fa != fb:  # the figures guard (see same_figures)
-            continue
-        value = fuzz.token_sort_ratio(folded_titles[a], folded_titles[b], score_cutoff=score_cutoff)
-        if value:
-            found.append((a, b))
-            scores.append(value)
-    if not found:
+    # The figures guard, vectorised: each headline's set of figures as a small integer
+    # (0: none), computed once per headline.
+    rows = np.unique(pairs)
+    ids: dict[frozenset[str], int] = {frozenset(): 0}
+    figure_id = np.zeros(int(rows.max()) + 1, dtype=np.int64)
+    for r in rows.tolist():
+        figure_id[r] = ids.setdefault(frozenset(_figures(folded_titles[r])), len(ids))
+    fa, fb = figure_id[pairs[:, 0]], figure_id[pairs[:, 1]]
+    pairs = pairs[(fa == 0) | (fb == 0) | (fa == fb)]
+    if pairs.size == 0:
         return empty
-    return np.array(found, dtype=np.int64), np.array(scores)
+    scores = process.cpdist(
+        [folded_titles[a] for a in pairs[:, 0].tolist()],
+        [folded_titles[b] for b in pairs[:, 1].tolist()],
+        scorer=fuzz.token_sort_ratio,
+        score_cutoff=score_cutoff,
+        dtype=np.float64,
+        workers=-1,  # the link pass runs alone on the driver: use every core
+    )
+    matched = scores >= score_cutoff
+    if not matched.any():
+        return empty
+    return pairs[matched].astype(np.int64), scores[matched]
