@@ -29,7 +29,7 @@ import polars as pl
 
 from corpuskit.config import DedupOptions
 from corpuskit.dedup.clusters import choose_kept, components
-from corpuskit.dedup.headline import headline_candidates
+from corpuskit.dedup.headline import headline_pairs
 from corpuskit.dedup.keytable import KeyTable
 from corpuskit.dedup.lsh import resolve_bands
 from corpuskit.dedup.sign import (
@@ -38,7 +38,6 @@ from corpuskit.dedup.sign import (
     EXACT_KEY,
     ID,
     LENGTH,
-    TITLE,
     URL_KEY,
     WORDS,
 )
@@ -151,8 +150,7 @@ def link(keys: KeyTable, options: DedupOptions | None = None) -> Links:
     flags = np.empty((0, 2), dtype=np.int64)
     flag_scores = np.empty(0)
     if options.headline:
-        titles = keys.column(TITLE).fill_null("").to_list()
-        pairs, scores = headline_candidates(titles, rows, score_cutoff=options.headline_threshold)
+        pairs, scores = headline_pairs(keys, rows, score_cutoff=options.headline_threshold)
         if pairs.size:
             body_sim = keys.similarity(pairs[:, 0], pairs[:, 1])
             long_pair = (word_counts[pairs[:, 0]] >= options.min_words) & (
