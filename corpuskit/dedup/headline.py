@@ -27,7 +27,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from corpuskit.dedup.keytable import KeyTable
-from corpuskit.dedup.lsh import band_candidate_pairs
+from corpuskit.dedup.lsh import keyed_candidate_pairs
 from corpuskit.dedup.sign import TITLE, TITLE_BANDS, TITLE_KEY, title_band_column
 
 
@@ -70,23 +70,36 @@ def same_figures(a: str, b: str) -> bool:
     return not (figures_a and figures_b and figures_a != figures_b)
 
 
+# Candidate pairs scored at once: bounds the headlines held in memory at one time.
+SCORE_CHUNK = 1_000_000
+
+
 def headline_pairs(keys: KeyTable, rows: np.ndarray, *, score_cutoff: float):
     """Pairs ``(i, j)``, ``i < j``, among ``rows`` whose headlines score >= ``score_cutoff``,
-    with their scores. Candidates share the exact headline key or a headline band key."""
+    with their scores. Candidates share the exact headline key or a headline band key;
+    they are scored a chunk at a time, fetching only that chunk's headlines."""
     empty = (np.empty((0, 2), dtype=np.int64), np.empty(0))
     if rows.size < 2:
         return empty
-    found = []
-    for name in (TITLE_KEY, *(title_band_column(b) for b in range(TITLE_BANDS))):
-        column = keys.column(name).gather(rows)
-        valid = column.is_not_null().to_numpy()
-        if valid.sum() > 1:
-            found.append(band_candidate_pairs(rows[valid], [column.filter(valid).to_numpy()]))
-    found = [f for f in found if f.size]
+
+    def bands():
+        for name in (TITLE_KEY, *(title_band_column(b) for b in range(TITLE_BANDS))):
+            column = keys.column(name).gather(rows)
+            valid = column.is_not_null().to_numpy()
+            yield rows[valid], column.filter(valid).to_numpy()
+
+    candidates = keyed_candidate_pairs(bands())
+    found, scores = [], []
+    for lo in range(0, candidates.shape[0], SCORE_CHUNK):
+        chunk = candidates[lo : lo + SCORE_CHUNK]
+        pairs, chunk_scores = score_pairs(
+            chunk, _titles_of(keys, np.unique(chunk)), score_cutoff=score_cutoff
+        )
+        found.append(pairs)
+        scores.append(chunk_scores)
     if not found:
         return empty
-    pairs = np.unique(np.concatenate(found), axis=0)
-    return score_pairs(pairs, _titles_of(keys, np.unique(pairs)), score_cutoff=score_cutoff)
+    return np.concatenate(found), np.concatenate(scores)
 
 
 def _titles_of(keys: KeyTable, rows: np.ndarray) -> dict[int, str]:
