@@ -260,17 +260,40 @@ def print_corpus_shares(name: str, validated: pl.DataFrame, findings: pl.DataFra
 def validate_corpus_mode(
     corpora: list[LabelledCorpus], workers: int
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Validate every chosen corpus whole, read together as ``clean --no-dedup`` would."""
-    validate, load_ruleset, findings_table = load_validator()
-    frame = canonical_frame([c.parquet for c in corpora])
+    """Run ``corpuskit clean --no-dedup`` over every chosen corpus read together (the
+    pipeline, on ``workers`` processes) and return its documents and findings."""
+    import tempfile
+
+    from corpuskit.engine import make_engine
+    from corpuskit.pipeline import clean
+
     started = time.perf_counter()
-    validated = validate(frame, ruleset=load_ruleset(), workers=workers)
+    with tempfile.TemporaryDirectory(prefix="ck-boilerplate-") as tmp:
+        out = Path(tmp) / "out"
+        result = clean(
+            [c.parquet for c in corpora],
+            out,
+            do_dedup=False,
+            engine=make_engine("local", workers=workers),
+        )
+        kept = pl.read_parquet(out / "clean.parquet", columns=["id", "text"])
+        rejected = pl.read_parquet(
+            out / "rejected.parquet", columns=["id", "text", "reject_reason"]
+        )
+        validated = pl.concat(
+            [
+                kept.with_columns(pl.lit(None, pl.String).alias("drop_reason")),
+                rejected.rename({"reject_reason": "drop_reason"}),
+            ]
+        )
+        findings = pl.read_parquet(out / "findings.parquet")
     seconds = time.perf_counter() - started
+    n = result.summary["documents"]["in"]
     print(
-        f"\nvalidate({' + '.join(c.name for c in corpora)}): {frame.height:,} docs in "
-        f"{seconds:.1f} s ({frame.height / seconds:,.0f} docs/s, workers={workers})"
+        f"\nclean --no-dedup ({' + '.join(c.name for c in corpora)}): {n:,} docs in "
+        f"{seconds:.1f} s ({n / seconds:,.0f} docs/s, workers={workers})"
     )
-    return validated, findings_table(validated)
+    return validated, findings
 
 
 def validate_in_batches(frame: pl.DataFrame, batch_size: int) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -283,7 +306,7 @@ def validate_in_batches(frame: pl.DataFrame, batch_size: int) -> tuple[pl.DataFr
     validate, load_ruleset, findings_table = load_validator()
     ruleset = load_ruleset()
     parts = [
-        validate(frame.slice(start, batch_size), ruleset=ruleset, workers=1)
+        validate(frame.slice(start, batch_size), ruleset=ruleset)
         for start in range(0, frame.height, batch_size)
     ]
     validated = pl.concat(parts, how="vertical_relaxed")
@@ -389,7 +412,7 @@ def run_arabic(
     print_worst(all_outcomes, worst, texts)
 
 
-def run_english(workers: int) -> None:
+def run_english() -> None:
     validate, load_ruleset, _ = load_validator()
     pages = pl.read_parquet(ENGLISH)
     frame = pages.select(
@@ -404,7 +427,7 @@ def run_english(workers: int) -> None:
         pl.lit(None, pl.String).alias("lang"),
     )
     started = time.perf_counter()
-    validated = validate(frame, ruleset=load_ruleset(), workers=workers)
+    validated = validate(frame, ruleset=load_ruleset())
     corpuskit_seconds = time.perf_counter() - started
     cleaned = dict(validated.select("id", "text_clean").iter_rows())
     dropped = set(validated.filter(pl.col("drop_reason").is_not_null())["id"].to_list())
@@ -482,7 +505,7 @@ def main(argv: list[str] | None = None) -> None:
             show_text=args.show_text,
         )
     if not args.no_english:
-        run_english(args.workers)
+        run_english()
 
 
 if __name__ == "__main__":

@@ -10,15 +10,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-import polars as pl
 
-from corpuskit import pipeline
-from corpuskit.cli.common import config_option, user_errors_exit
+from corpuskit.cli.common import FullHelpGroup, config_option, user_errors_exit
 from corpuskit.cli.progress import progress_bars
+from corpuskit.codes import load_code_registry
 from corpuskit.config import Config, load_config
 from corpuskit.dedup.index import DEFAULT_LOCK_TIMEOUT, IndexWriter
-from corpuskit.io import read_corpus
-from corpuskit.rules import load_ruleset
+from corpuskit.display import printable
+from corpuskit.pipeline.index import IndexRun, index_corpus
 
 _no_validate_option = click.option(
     "--no-validate", is_flag=True, help="Index the raw text (skip the boilerplate rules)."
@@ -37,35 +36,32 @@ def _waiting(message: str) -> None:
     click.echo(message, err=True)
 
 
-def _prepared(inputs: tuple[Path, ...], config: Config, *, validate: bool, quiet: bool):
-    """Read ``inputs`` and run the validators (no dedup): the frame the index stores."""
-    frame = read_corpus([Path(p) for p in inputs], options=config.input)
-    ruleset = None
-    if validate:
-        ruleset = load_ruleset(
-            [Path(d) for d in config.validate.rule_dirs],
-            select=config.validate.select,
-            ignore=config.validate.ignore,
-        )
-    return pipeline.run_stages(
-        frame,
+def _left_out(run: IndexRun, config_rule_dirs) -> list[str]:
+    """Lines naming the documents a validation rule kept out of the index, and why."""
+    if not run.left_out:
+        return []
+    names = load_code_registry(config_rule_dirs).names()
+    total = sum(run.left_out.values())
+    lines = [f"left out {total:,} document(s) that a validation rule drops:"]
+    for code, n in run.left_out.most_common():
+        lines.append(f"  {code:<8} {names.get(code, ''):<30} {n:>8,}")
+    shown = ", ".join(f"{printable(i)} ({c})" for i, c in run.left_out_examples)
+    more = "" if total <= len(run.left_out_examples) else ", ..."
+    lines.append(f"  ids: {shown}{more}")
+    return lines
+
+
+def _run(inputs, writer, config: Config, *, validate: bool, quiet: bool) -> IndexRun:
+    return index_corpus(
+        [Path(p) for p in inputs],
+        writer,
         config=config,
-        ruleset=ruleset,
         do_validate=validate,
-        do_dedup=False,
         progress=progress_bars(not quiet),
     )
 
 
-def _indexed(frame: pl.DataFrame) -> int:
-    return (
-        frame.filter(pl.col("drop_reason").is_null()).height
-        if "drop_reason" in frame.columns
-        else frame.height
-    )
-
-
-@click.group()
+@click.group(cls=FullHelpGroup)
 def index() -> None:
     """Build or extend a duplicate index (a folder of files; no server needed)."""
 
@@ -102,10 +98,13 @@ def build(
         out, config.dedup, mode="build", lock_timeout=lock_timeout, on_wait=_waiting
     )
     with writer:
-        frame = _prepared(inputs, config, validate=not no_validate, quiet=quiet)
-        writer.add(frame)
+        run = _run(inputs, writer, config, validate=not no_validate, quiet=quiet)
     if not quiet:
-        click.echo(f"indexed {_indexed(frame):,} of {frame.height:,} documents into {out}")
+        done = writer.summary
+        click.echo(run.read)
+        click.echo(f"indexed {done.added:,} of {run.documents:,} documents into {printable(out)}")
+        for line in _left_out(run, config.validate.rule_dirs):
+            click.echo(line)
 
 
 @index.command("add")
@@ -150,11 +149,14 @@ def add(
         on_wait=_waiting,
     )  # fails before reading the corpus if the index is unusable
     with writer:
-        frame = _prepared(inputs, config, validate=not no_validate, quiet=quiet)
-        writer.add(frame)
+        run = _run(inputs, writer, config, validate=not no_validate, quiet=quiet)
     if not quiet:
         done = writer.summary
+        click.echo(run.read)
         skipped = f", {done.skipped:,} already indexed left out" if done.skipped else ""
         click.echo(
-            f"added {done.added:,} documents to {index_path}{skipped} ({done.documents:,} in all)"
+            f"added {done.added:,} documents to {printable(index_path)}{skipped} "
+            f"({done.documents:,} in all)"
         )
+        for line in _left_out(run, config.validate.rule_dirs):
+            click.echo(line)

@@ -160,3 +160,13 @@ def load_config(path: Path | None = None, *, cwd: Path | None = None) -> Config:
     file, data = found
     where = f"{file} [tool.corpuskit]" if file.name == "pyproject.toml" else str(file)
     return config_from_dict(data, where)
+
+
+def as_config(value: Config | str | Path | None) -> Config:
+    """A :class:`Config` from what the Python API accepts: a Config, a TOML file, or
+    None for the defaults."""
+    if value is None:
+        return Config()
+    if isinstance(value, Config):
+        return value
+    return load_config(Path(value))

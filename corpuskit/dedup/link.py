@@ -29,7 +29,7 @@ import polars as pl
 
 from corpuskit.config import DedupOptions
 from corpuskit.dedup.clusters import choose_kept, components
-from corpuskit.dedup.headline import headline_candidates
+from corpuskit.dedup.headline import headline_pairs
 from corpuskit.dedup.keytable import KeyTable
 from corpuskit.dedup.lsh import resolve_bands
 from corpuskit.dedup.sign import (
@@ -38,7 +38,6 @@ from corpuskit.dedup.sign import (
     EXACT_KEY,
     ID,
     LENGTH,
-    TITLE,
     URL_KEY,
     WORDS,
 )
@@ -113,14 +112,15 @@ class _Ranking:
             kept[members] = members[chosen]
         return kept
 
-    def prefer(self, a: int, b: int) -> bool:
-        """True when the keep rule prefers row ``a`` over row ``b``."""
-        pair = np.array([a, b], dtype=np.int64)
-        extra = self.keys.take(pair, [DATE, ID])
-        chosen = choose_kept(
-            np.zeros(2, dtype=np.int64), self.lengths[pair], extra[DATE], extra[ID]
-        )
-        return int(chosen[0]) == 0
+    def prefer(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """For each pair, True when the keep rule prefers row ``a[i]`` over row ``b[i]``."""
+        if a.size == 0:
+            return np.empty(0, dtype=bool)
+        rows = np.concatenate([a, b]).astype(np.int64)
+        extra = self.keys.take(rows, [DATE, ID])
+        labels = np.concatenate([np.arange(a.size), np.arange(a.size)])
+        chosen = choose_kept(labels, self.lengths[rows], extra[DATE], extra[ID])
+        return chosen[: a.size] == np.arange(a.size)
 
 
 def link(keys: KeyTable, options: DedupOptions | None = None) -> Links:
@@ -150,8 +150,7 @@ def link(keys: KeyTable, options: DedupOptions | None = None) -> Links:
     flags = np.empty((0, 2), dtype=np.int64)
     flag_scores = np.empty(0)
     if options.headline:
-        titles = keys.column(TITLE).fill_null("").to_list()
-        pairs, scores = headline_candidates(titles, rows, score_cutoff=options.headline_threshold)
+        pairs, scores = headline_pairs(keys, rows, score_cutoff=options.headline_threshold)
         if pairs.size:
             body_sim = keys.similarity(pairs[:, 0], pairs[:, 1])
             long_pair = (word_counts[pairs[:, 0]] >= options.min_words) & (
@@ -283,10 +282,11 @@ def _flags(
     prefer is flagged, naming the other cluster's kept document; once per (document,
     other cluster)."""
     flagged_once: dict[tuple[int, int], float] = {}
-    for (a, b), score in zip(pairs, scores, strict=True):
-        if labels[a] == labels[b]:
-            continue
-        flagged, other = (int(b), int(a)) if ranking.prefer(a, b) else (int(a), int(b))
+    apart = labels[pairs[:, 0]] != labels[pairs[:, 1]] if pairs.size else np.empty(0, bool)
+    pairs, scores = pairs[apart], scores[apart]
+    prefers_a = ranking.prefer(pairs[:, 0], pairs[:, 1])
+    for (a, b), score, a_kept in zip(pairs, scores, prefers_a, strict=True):
+        flagged, other = (int(b), int(a)) if a_kept else (int(a), int(b))
         flagged_once.setdefault((flagged, int(kept[other])), float(score))
     if not flagged_once:
         return pl.DataFrame(schema=FLAG_SCHEMA)

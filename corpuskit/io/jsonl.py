@@ -144,7 +144,8 @@ def read_json(
         whole = json.loads(decoded.text, strict=False)
     except json.JSONDecodeError as exc:
         raise InputError(
-            f"{path}: not valid JSON at line {exc.lineno}, column {exc.colno} ({exc.msg})",
+            f"{path}: not valid JSON at line {exc.lineno}, column {exc.colno} "
+            f"({exc.msg.removesuffix(' at')})",
             hint="fix the file, or write one object per line (JSON Lines) so a bad "
             "record can be reported on its own",
         ) from None
@@ -274,7 +275,9 @@ def _parse_line(line: str) -> tuple[Any, bool]:
 def _problem(value: Any, text_col: str | None) -> tuple[codes.IOCode, str] | None:
     """Why a parsed record cannot be a document, or None when it can."""
     if isinstance(value, json.JSONDecodeError):
-        return codes.MALFORMED_JSON, f"not valid JSON: {value.msg} at column {value.colno}"
+        # some of Python's messages end in "at" ("Unterminated string starting at")
+        message = value.msg.removesuffix(" at")
+        return codes.MALFORMED_JSON, f"not valid JSON: {message} at column {value.colno}"
     if isinstance(value, TooDeep):
         return (
             codes.MALFORMED_JSON,

@@ -30,6 +30,7 @@ from typing import Any
 import polars as pl
 
 from corpuskit.io import write_atomic, write_text_atomic
+from corpuskit.io.datasets import read_file
 
 WORK = ".work"
 
@@ -65,7 +66,7 @@ class WorkDir:
         return path
 
     def read_frame(self, kind: str, index: int) -> pl.DataFrame:
-        return pl.read_parquet(self.part(kind, index))
+        return read_file(self.part(kind, index))
 
     def save(self, obj: Any, name: str) -> None:
         path = self.root / name

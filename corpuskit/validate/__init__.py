@@ -7,23 +7,25 @@ import polars as pl
 from corpuskit._callable import make_callable
 from corpuskit.config import Config, as_config
 from corpuskit.rules import RuleSet
-from corpuskit.validate.corpus import CorpusStats, finish_stats, merge_stats
 from corpuskit.validate.engine import (
+    apply_batch,
     apply_findings,
-    clean_record,
-    fit_corpus_stats,
-    resolve_ruleset,
+    finish_evidence,
+    fit_batch,
     validate,
 )
+from corpuskit.validate.evidence import CorpusPartial, Evidence, merge_partials
+from corpuskit.validate.plan import ValidationPlan
 
 __all__ = [
-    "CorpusStats",
+    "CorpusPartial",
+    "Evidence",
+    "ValidationPlan",
+    "apply_batch",
     "apply_findings",
-    "clean_record",
-    "finish_stats",
-    "fit_corpus_stats",
-    "merge_stats",
-    "resolve_ruleset",
+    "finish_evidence",
+    "fit_batch",
+    "merge_partials",
     "validate",
     "validate_frame",
 ]
