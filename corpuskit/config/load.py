@@ -130,16 +130,6 @@ def discover_config_file(cwd: Path) -> tuple[Path, dict[str, Any]] | None:
     return None
 
 
-def as_config(value: Config | str | Path | None) -> Config:
-    """A :class:`Config` from what the Python API accepts: a Config, a TOML file, or
-    None for the defaults."""
-    if value is None:
-        return Config()
-    if isinstance(value, Config):
-        return value
-    return load_config(Path(value))
-
-
 def load_config(path: Path | None = None, *, cwd: Path | None = None) -> Config:
     """The run's configuration: an explicit file, else one discovered in ``cwd``, else
     defaults. :class:`~corpuskit.errors.ConfigError` names the file, the key, the value

@@ -21,7 +21,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from corpuskit.config import config_from_dict, load_config, option_rows
-from corpuskit.dedup.stage import dedup
+from corpuskit.dedup import dedup
 from corpuskit.errors import ConfigError
 from tests._fuzz import LONG, fuzz_settings, require_long_budget, short_budget
 
