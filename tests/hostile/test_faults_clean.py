@@ -86,7 +86,8 @@ def test_sigkill_at_random_points_never_loses_or_mixes_an_output(tmp_path):
     old, new = _corpus(tmp_path, "old"), _corpus(tmp_path, "new")
     out = tmp_path / "out"
     started = time.monotonic()
-    assert subprocess.run(_clean(old, out), check=False).returncode == 0
+    first = subprocess.run(_clean(old, out), check=False, capture_output=True)
+    assert first.returncode == 0, first.stderr.decode()
     full_run = time.monotonic() - started
     outcomes = {"old": 0, "new": 0}
     workers_seen = 0
@@ -108,7 +109,8 @@ def test_sigkill_at_random_points_never_loses_or_mixes_an_output(tmp_path):
         assert state is not None, "--out must never be missing after a kill"
         outcomes[state] += 1
         # the next run into the same folder clears what the killed one left
-        assert subprocess.run(_clean(old, out), check=False).returncode == 0
+        again = subprocess.run(_clean(old, out), check=False, capture_output=True)
+        assert again.returncode == 0, again.stderr.decode()
         assert _state(out) == "old"
         assert _leftovers(out) == [], _leftovers(out)
     print(f"{KILLS} kills: old output intact {outcomes['old']}, new output complete "
