@@ -93,7 +93,7 @@ def headline_pairs(keys: KeyTable, rows: np.ndarray, *, score_cutoff: float):
     for lo in range(0, candidates.shape[0], SCORE_CHUNK):
         chunk = candidates[lo : lo + SCORE_CHUNK]
         pairs, chunk_scores = score_pairs(
-            chunk, _titles_of(keys, np.unique(chunk)), score_cutoff=score_cutoff
+            chunk, _titles_of(keys, chunk.ravel()), score_cutoff=score_cutoff
         )
         found.append(pairs)
         scores.append(chunk_scores)
@@ -102,27 +102,35 @@ def headline_pairs(keys: KeyTable, rows: np.ndarray, *, score_cutoff: float):
     return np.concatenate(found), np.concatenate(scores)
 
 
-def _titles_of(keys: KeyTable, rows: np.ndarray) -> dict[int, str]:
+def _titles_of(keys: KeyTable, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(rows, titles)``: the sorted unique ``rows`` and their folded headlines."""
+    rows = np.unique(rows)
     taken = keys.take(rows, [TITLE])[TITLE].fill_null("").to_list()
-    return dict(zip(rows.tolist(), taken, strict=True))
+    return rows, np.array(taken, dtype=object)
 
 
-def score_pairs(pairs: np.ndarray, titles: dict[int, str], *, score_cutoff: float):
-    """The pairs whose folded headlines (``titles`` by row) pass the figures guard and
-    score >= ``score_cutoff``, with their scores."""
+def score_pairs(pairs: np.ndarray, titles: tuple[np.ndarray, np.ndarray], *, score_cutoff: float):
+    """The pairs whose folded headlines (``titles``: sorted rows and their headlines, as
+    :func:`_titles_of` gives) pass the figures guard and score >= ``score_cutoff``, with
+    their scores. Array operations throughout: millions of pairs are cheap."""
     empty = (np.empty((0, 2), dtype=np.int64), np.empty(0))
-    # The figures guard, vectorised: each headline's set of figures as a small integer
-    # (0: none), computed once per headline.
+    rows, text = titles
+    a, b = np.searchsorted(rows, pairs[:, 0]), np.searchsorted(rows, pairs[:, 1])
+    # The figures guard: each headline's set of figures as a small integer (0: none).
     ids: dict[frozenset[str], int] = {frozenset(): 0}
-    figure_id = {row: ids.setdefault(frozenset(_figures(t)), len(ids)) for row, t in titles.items()}
-    fa = np.array([figure_id[a] for a in pairs[:, 0].tolist()], dtype=np.int64)
-    fb = np.array([figure_id[b] for b in pairs[:, 1].tolist()], dtype=np.int64)
-    pairs = pairs[(fa == 0) | (fb == 0) | (fa == fb)]
+    figure_id = np.fromiter(
+        (ids.setdefault(frozenset(_figures(t)), len(ids)) for t in text.tolist()),
+        dtype=np.int64,
+        count=text.size,
+    )
+    fa, fb = figure_id[a], figure_id[b]
+    keep = (fa == 0) | (fb == 0) | (fa == fb)
+    pairs, a, b = pairs[keep], a[keep], b[keep]
     if pairs.size == 0:
         return empty
     scores = process.cpdist(
-        [titles[a] for a in pairs[:, 0].tolist()],
-        [titles[b] for b in pairs[:, 1].tolist()],
+        text[a],
+        text[b],
         scorer=fuzz.token_sort_ratio,
         score_cutoff=score_cutoff,
         dtype=np.float64,
