@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from corpuskit.config import Config, as_config
+from corpuskit.config import Config, OutputOptions, as_config
 
 if TYPE_CHECKING:
     import polars as pl
@@ -50,10 +50,15 @@ def clean(
     resume: bool = False,
     engine: str = "local",
     workers: int | None = None,
+    format: str | None = None,
 ) -> CleanResult:
     """Clean ``inputs`` into the folder ``out`` as ``corpuskit clean`` does:
     ``clean.parquet``, ``rejected.parquet``, ``findings.parquet`` (folders of parts),
     ``summary.json`` and ``report.html``. Returns the summary and the time taken.
+
+    ``format``: ``"parquet"`` (the default), or JSON Lines: ``"jsonl"``, ``"jsonl.gz"``,
+    ``"jsonl.zst"`` (then ``clean.jsonl/part-00000.jsonl.zst``...); overrides the
+    config's ``[output] format``.
 
     Worker processes are started with ``spawn``: call this under
     ``if __name__ == "__main__":`` in a script.
@@ -65,6 +70,8 @@ def clean(
     settings = as_config(config)
     if workers is not None:
         settings = settings.replace(workers=workers)
+    if format is not None:
+        settings = settings.replace(output=OutputOptions(format=format))
     check_rule_selection(settings.validate, load_code_registry(settings.validate.rule_dirs))
     return run(
         [Path(p) for p in inputs],
