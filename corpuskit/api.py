@@ -85,6 +85,29 @@ def clean(
     )
 
 
+def scan_output(out: PathLike, dataset: str = "clean") -> pl.LazyFrame:
+    """One dataset of a ``clean`` output folder (``"clean"``, ``"rejected"`` or
+    ``"findings"``) as a lazy frame, in whichever format it was written. JSON Lines keeps
+    no types: its parts are read with corpuskit's column types, so a column empty in one
+    part and filled in the next is still one column."""
+    from corpuskit.errors import InputError
+    from corpuskit.io.datasets import find_dataset, scan_dataset
+    from corpuskit.schema import OUTPUT_DATASETS
+
+    if dataset not in OUTPUT_DATASETS:
+        raise InputError(
+            f"no dataset {dataset!r} in a corpuskit output",
+            hint=f"choose one of: {', '.join(OUTPUT_DATASETS)}",
+        )
+    folder = find_dataset(Path(out), dataset)
+    if folder is None:
+        raise InputError(
+            f"{out} holds no {dataset} dataset ({dataset}.parquet or {dataset}.jsonl)",
+            hint="pass the folder given to `corpuskit clean --out`",
+        )
+    return scan_dataset(folder, OUTPUT_DATASETS[dataset])
+
+
 def open_index(path: PathLike) -> DedupIndex:
     """A persisted duplicate index (``corpuskit index build``); ``.query(frame)`` says
     which indexed document each document of ``frame`` copies."""

@@ -17,7 +17,7 @@ from conftest import SEEDS
 import corpuskit
 from corpuskit.cli import main
 from corpuskit.config import Config, OutputOptions, load_config
-from corpuskit.errors import ConfigError
+from corpuskit.errors import ConfigError, InputError
 from corpuskit.io.datasets import FORMATS, scan_dataset, write_dataset_part
 from corpuskit.pipeline import clean
 from corpuskit.report.files import write_report_from_dir
@@ -184,11 +184,18 @@ def test_clean_format_flag_and_config_option(tmp_path):
         load_config(config)
 
 
-def test_the_python_api_takes_the_format(tmp_path):
-    corpus = tmp_path / "tiny.jsonl"
-    corpus.write_text(json.dumps({"id": "x", "text": "خبر قصير عن الطقس اليوم " * 10}) + "\n")
-    result = corpuskit.clean([corpus], tmp_path / "out", format="jsonl.zst", workers=1)
-    assert result.summary["documents"]["in"] == 1
-    assert (tmp_path / "out" / "findings.jsonl" / "part-00000.jsonl.zst").is_file()
+def test_the_python_api_takes_the_format_and_reads_either_back(corpus, parquet_run, tmp_path):
+    out = tmp_path / "out"
+    result = corpuskit.clean([corpus], out, format="jsonl.zst", workers=1)
+    assert (out / "findings.jsonl" / "part-00000.jsonl.zst").is_file()
+    kept = corpuskit.scan_output(out).collect()
+    assert kept.height == result.summary["documents"]["kept"]
+    assert kept.sort("id").equals(corpuskit.scan_output(parquet_run).collect().sort("id"))
+    rejected = corpuskit.scan_output(out, "rejected").collect()
+    assert rejected["reject_reason"].null_count() == 0 and rejected.height > 0
     with pytest.raises(ConfigError, match=r"output\.format"):
         corpuskit.clean([corpus], tmp_path / "other", format="xml")
+    with pytest.raises(InputError, match="choose one of: clean, rejected, findings"):
+        corpuskit.scan_output(out, "kept")
+    with pytest.raises(InputError, match="holds no clean dataset"):
+        corpuskit.scan_output(tmp_path)
