@@ -199,3 +199,26 @@ def test_the_python_api_takes_the_format_and_reads_either_back(corpus, parquet_r
         corpuskit.scan_output(out, "kept")
     with pytest.raises(InputError, match="holds no clean dataset"):
         corpuskit.scan_output(tmp_path)
+
+
+def test_jsonl_refuses_a_column_of_raw_bytes_before_writing_anything(tmp_path):
+    corpus = tmp_path / "with_bytes.parquet"
+    pl.DataFrame(
+        {
+            "id": ["a", "b"],
+            "text": ["نص الخبر الأول " * 10, "نص الخبر الثاني " * 10],
+            "raw": [b"\x00\x01", None],
+            "meta": [{"blob": b"x"}, None],
+        }
+    ).write_parquet(corpus)
+    out = tmp_path / "out"
+    refused = CliRunner().invoke(
+        main, ["clean", str(corpus), "--out", str(out), "--format", "jsonl.gz", "--workers", "1"]
+    )
+    assert refused.exit_code == 2, refused.output
+    assert "'raw', 'meta' hold raw bytes" in refused.output and "--format parquet" in refused.output
+    assert "Traceback" not in refused.output
+    assert not out.exists() and not any(p.name.startswith(".out") for p in tmp_path.iterdir())
+    kept = CliRunner().invoke(main, ["clean", str(corpus), "--out", str(out), "--workers", "1"])
+    assert kept.exit_code == 0, kept.output
+    assert pl.read_parquet(out / "clean.parquet")["raw"].to_list() == [b"\x00\x01", None]

@@ -89,6 +89,29 @@ def dataset_format(name: str) -> DatasetFormat:
     return FORMATS[name]
 
 
+def _holds_bytes(dtype: pl.DataType) -> bool:
+    if dtype == pl.Binary:
+        return True
+    if isinstance(dtype, pl.Struct):
+        return any(_holds_bytes(f.dtype) for f in dtype.fields)
+    inner = getattr(dtype, "inner", None)
+    return inner is not None and _holds_bytes(inner)
+
+
+def check_writable(columns: Mapping[str, pl.DataType], fmt: DatasetFormat) -> None:
+    """Refuse, before a run writes anything, columns the format cannot store: JSON has no
+    raw bytes (a Parquet input's binary column, also inside lists and structs)."""
+    if not fmt.is_jsonl:
+        return
+    binary = [name for name, dtype in columns.items() if _holds_bytes(dtype)]
+    if binary:
+        raise InputError(
+            f"the input column(s) {', '.join(map(repr, binary))} hold raw bytes, which "
+            f"JSON Lines (--format {fmt.name}) cannot store",
+            hint="write Parquet (--format parquet), or drop or encode those columns first",
+        )
+
+
 def dataset_folder(out: Path, stem: str, fmt: DatasetFormat) -> Path:
     """``out/clean.parquet`` or ``out/clean.jsonl``: where dataset ``stem`` is written."""
     return Path(out) / f"{stem}{fmt.folder_suffix}"

@@ -24,17 +24,19 @@ from corpuskit.config import Config
 from corpuskit.datafiles import data_dir
 from corpuskit.engine import make_engine
 from corpuskit.io import output_dir, write_json_atomic, write_text_atomic
-from corpuskit.io.datasets import dataset_folder, dataset_format, scan_dataset
+from corpuskit.io.datasets import check_writable, dataset_folder, dataset_format, scan_dataset
 from corpuskit.io.discover import discover_inputs
 from corpuskit.pipeline.passes import OUTPUTS, write_task
 from corpuskit.pipeline.run import (
     BATCH_ROWS,
     ProgressFactory,
+    ingest,
     link_parts,
     prepare,
     run_pass,
     silent,
 )
+from corpuskit.pipeline.workdir import WorkDir
 from corpuskit.report import render_report
 from corpuskit.report.summary import finish_summary, merge_summary_parts
 from corpuskit.schema import OUTPUT_DATASETS
@@ -115,6 +117,10 @@ def clean(
     with output_dir(
         out, inputs=inputs, overwrite=overwrite, resume=resume, fingerprint=fingerprint
     ) as staging:
+        # The columns are known once the inputs are read (kept for prepare): refuse any
+        # the output format cannot store before the long passes.
+        read = ingest(inputs, config, WorkDir.inside(staging), batch_rows=batch_rows)
+        check_writable(read.schema, dataset_format(config.output.format))
         context, read = prepare(
             inputs,
             staging,
