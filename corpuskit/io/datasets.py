@@ -3,8 +3,9 @@ exact path.
 
 A dataset is a folder named like a file, ``clean.parquet/`` or ``clean.jsonl/``, holding
 one part per input batch: ``part-00000.parquet``, or ``part-00000.jsonl`` (also
-``.jsonl.gz`` and ``.jsonl.zst``), one JSON object per document and line. Such a folder
-reads as one table in polars, pyarrow, pandas, DuckDB and Hugging Face datasets.
+``.jsonl.gz`` and ``.jsonl.zst``), one JSON object per document and line. A Parquet
+folder reads as one table in polars, pyarrow, pandas, DuckDB and Hugging Face datasets;
+a JSON Lines folder is what pipelines that take JSON Lines read part by part.
 
 polars reads a path with ``*``, ``?`` or ``[`` as a glob pattern, so an output folder
 called ``run[2]`` would not be found. Every part is therefore listed here with pathlib

@@ -52,8 +52,8 @@ from corpuskit.validate import (
 
 INPUT, VALIDATED, KEYS, SUMMARY = "input", "validated", "keys", "summary"
 # The output datasets (schema.OUTPUT_DATASETS): folders of parts named like files
-# (``clean.parquet/part-00000.parquet``, ``clean.jsonl/part-00000.jsonl.zst``), which polars,
-# pyarrow, pandas, DuckDB and Hugging Face datasets read as one table.
+# (``clean.parquet/part-00000.parquet``, or ``clean.jsonl/part-00000.jsonl.zst`` with
+# ``[output] format``; see corpuskit.io.datasets).
 OUTPUTS = tuple(schema.OUTPUT_DATASETS)
 DECISIONS, FLAGS = "links/decisions.parquet", "links/flags.parquet"
 
