@@ -24,10 +24,12 @@ True
 
 ``corpuskit.validate(frame, config=..., rules=...)`` and ``corpuskit.dedup(frame,
 config=...)`` run the two stages on a frame (the subpackages of those names are
-callable); :func:`clean` runs the whole job on files, as ``corpuskit clean`` does;
-:func:`read` reads any supported input into the canonical frame; :func:`load_rules` and
-:func:`open_index` give the rule set and a persisted duplicate index. ``config`` is a
-:class:`corpuskit.config.Config`, a TOML file, or None for the defaults.
+callable); :func:`clean` runs the whole job on files, as ``corpuskit clean`` does
+(``format="jsonl.zst"`` for JSON Lines outputs), and :func:`scan_output` reads one of its
+datasets back in either format; :func:`read` reads any supported input into the
+canonical frame; :func:`load_rules` and :func:`open_index` give the rule set and a
+persisted duplicate index. ``config`` is a :class:`corpuskit.config.Config`, a TOML
+file, or None for the defaults.
 """
 
 __version__ = "0.1.0"
@@ -37,6 +39,15 @@ __version__ = "0.1.0"
 # so both ``corpuskit.validate(frame)`` and ``import corpuskit.validate.engine`` work.
 import corpuskit.dedup
 import corpuskit.validate  # noqa: F401
-from corpuskit.api import clean, load_rules, open_index, read
+from corpuskit.api import clean, load_rules, open_index, read, scan_output
 
-__all__ = ["__version__", "clean", "dedup", "load_rules", "open_index", "read", "validate"]
+__all__ = [
+    "__version__",
+    "clean",
+    "dedup",
+    "load_rules",
+    "open_index",
+    "read",
+    "scan_output",
+    "validate",
+]

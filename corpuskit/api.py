@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from corpuskit.config import Config, as_config
+from corpuskit.config import Config, OutputOptions, as_config
 
 if TYPE_CHECKING:
     import polars as pl
@@ -50,10 +50,15 @@ def clean(
     resume: bool = False,
     engine: str = "local",
     workers: int | None = None,
+    format: str | None = None,
 ) -> CleanResult:
     """Clean ``inputs`` into the folder ``out`` as ``corpuskit clean`` does:
     ``clean.parquet``, ``rejected.parquet``, ``findings.parquet`` (folders of parts),
     ``summary.json`` and ``report.html``. Returns the summary and the time taken.
+
+    ``format``: ``"parquet"`` (the default), or JSON Lines: ``"jsonl"``, ``"jsonl.gz"``,
+    ``"jsonl.zst"`` (then ``clean.jsonl/part-00000.jsonl.zst``...); overrides the
+    config's ``[output] format``.
 
     Worker processes are started with ``spawn``: call this under
     ``if __name__ == "__main__":`` in a script.
@@ -65,6 +70,8 @@ def clean(
     settings = as_config(config)
     if workers is not None:
         settings = settings.replace(workers=workers)
+    if format is not None:
+        settings = settings.replace(output=OutputOptions(format=format))
     check_rule_selection(settings.validate, load_code_registry(settings.validate.rule_dirs))
     return run(
         [Path(p) for p in inputs],
@@ -76,6 +83,29 @@ def clean(
         resume=resume,
         engine=make_engine(engine, workers=settings.workers),
     )
+
+
+def scan_output(out: PathLike, dataset: str = "clean") -> pl.LazyFrame:
+    """One dataset of a ``clean`` output folder (``"clean"``, ``"rejected"`` or
+    ``"findings"``) as a lazy frame, in whichever format it was written. JSON Lines keeps
+    no types: its parts are read with corpuskit's column types, so a column empty in one
+    part and filled in the next is still one column."""
+    from corpuskit.errors import InputError
+    from corpuskit.io.datasets import find_dataset, scan_dataset
+    from corpuskit.schema import OUTPUT_DATASETS
+
+    if dataset not in OUTPUT_DATASETS:
+        raise InputError(
+            f"no dataset {dataset!r} in a corpuskit output",
+            hint=f"choose one of: {', '.join(OUTPUT_DATASETS)}",
+        )
+    folder = find_dataset(Path(out), dataset)
+    if folder is None:
+        raise InputError(
+            f"{out} holds no {dataset} dataset ({dataset}.parquet or {dataset}.jsonl)",
+            hint="pass the folder given to `corpuskit clean --out`",
+        )
+    return scan_dataset(folder, OUTPUT_DATASETS[dataset])
 
 
 def open_index(path: PathLike) -> DedupIndex:

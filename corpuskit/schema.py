@@ -77,6 +77,27 @@ DEDUP_SCHEMA: dict[str, pl.DataType] = {
 }
 
 
+# The datasets ``clean`` writes, each a folder of parts, and the columns corpuskit itself
+# puts in them (the documents' own extra columns come after). JSON Lines does not carry
+# types, so a JSON Lines dataset is read back with these.
+DOCUMENT_OUTPUT_SCHEMA: dict[str, pl.DataType] = {
+    **CANONICAL_SCHEMA,
+    **ORIGIN_SCHEMA,
+    TEXT_CLEAN: pl.String(),
+    TITLE_CLEAN: pl.String(),
+    **{name: DEDUP_SCHEMA[name] for name in DEDUP_COLUMNS},
+    REJECT_REASON: pl.String(),
+}
+OUTPUT_DATASETS: dict[str, dict[str, pl.DataType]] = {
+    "clean": DOCUMENT_OUTPUT_SCHEMA,
+    "rejected": DOCUMENT_OUTPUT_SCHEMA,
+    "findings": FINDINGS_TABLE_SCHEMA,
+}
+# The formats they are written in: Parquet, or JSON Lines plain or compressed. The name is
+# also how each part's file name ends (``clean.jsonl/part-00000.jsonl.zst``).
+OUTPUT_FORMATS: tuple[str, ...] = ("parquet", "jsonl", "jsonl.gz", "jsonl.zst")
+
+
 def finding(
     field: str, code: str, action: str, start: int, end: int, excerpt: str
 ) -> dict[str, object]:

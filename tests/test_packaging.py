@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import tomllib
+from pathlib import Path
 
 import pytest
 
@@ -42,6 +43,14 @@ def test_report_templates_are_package_data():
     package_data = _pyproject()["tool"]["setuptools"]["package-data"]["corpuskit"]
     templates = REPO / "corpuskit" / "templates"
     assert "templates/*" in package_data and any(templates.iterdir())
+
+
+def test_the_package_says_it_is_typed():
+    """PEP 561: ``py.typed`` in the package tells type checkers to read its hints."""
+    package_data = _pyproject()["tool"]["setuptools"]["package-data"]["corpuskit"]
+    marker = REPO / "corpuskit" / "py.typed"
+    assert "py.typed" in package_data
+    assert marker.is_file() and marker.read_bytes() == b""
 
 
 def _shipped_files() -> dict[str, str]:
@@ -130,6 +139,12 @@ def test_pip_install_then_clean_with_no_input_runs_the_bundled_sample(tmp_path):
         [corpuskit, "rules", "explain", "DUP200"], capture_output=True, env=env
     )
     assert explained.returncode == 0
+    typed = subprocess.run(
+        [str(venv / "bin" / "python"), "-c",
+         "import corpuskit, pathlib; print(pathlib.Path(corpuskit.__file__).parent)"],
+        capture_output=True, text=True, check=True, env=env,
+    )  # fmt: skip
+    assert (Path(typed.stdout.strip()) / "py.typed").is_file(), "py.typed is not installed"
 
 
 def test_the_default_run_leaves_the_slow_tests_to_ci():

@@ -14,10 +14,11 @@ import polars as pl
 import pytest
 from conftest import SEEDS
 
+from corpuskit.io.datasets import find_dataset, scan_dataset
 from corpuskit.io.outdir import staging_path
+from corpuskit.schema import OUTPUT_DATASETS
 
 CORPUSKIT = [sys.executable, "-c", "from corpuskit.cli import main; main()"]
-TABLES = ("clean.parquet", "rejected.parquet", "findings.parquet")
 
 
 def _corpus(tmp_path: Path, copies: int = 4) -> Path:  # 4 copies: 1,052 documents, 27 parts
@@ -48,14 +49,20 @@ def _clean(corpus: Path, out: Path, *extra: str) -> subprocess.Popen:
 def _finished_parts(out: Path) -> int:
     staging = staging_path(out)
     return sum(
-        len(list((staging / folder).glob("*.parquet")))
-        for folder in (".work/keys", "clean.parquet")
+        len(list((staging / folder).glob("part-*")))
+        for folder in (".work/keys", "clean.parquet", "clean.jsonl")
         if (staging / folder).is_dir()
     )
 
 
 def _tables(out: Path) -> dict[str, pl.DataFrame]:
-    return {name: pl.read_parquet(out / name) for name in TABLES}
+    """Each dataset, in whichever format the run wrote it."""
+    tables = {}
+    for stem, known in OUTPUT_DATASETS.items():
+        folder = find_dataset(out, stem)
+        assert folder is not None, f"{stem} missing in {out}"
+        tables[folder.name] = scan_dataset(folder, known).collect()
+    return tables
 
 
 def _summary(out: Path) -> dict:
@@ -64,14 +71,17 @@ def _summary(out: Path) -> dict:
     return summary
 
 
-@pytest.mark.parametrize("kill_after_parts", [5, pytest.param(30, marks=pytest.mark.slow)])
-def test_resume_after_sigkill_gives_the_uninterrupted_output(tmp_path, kill_after_parts):
+@pytest.mark.parametrize(
+    ("kill_after_parts", "fmt"),
+    [(5, "parquet"), (5, "jsonl.gz"), pytest.param(30, "parquet", marks=pytest.mark.slow)],
+)
+def test_resume_after_sigkill_gives_the_uninterrupted_output(tmp_path, kill_after_parts, fmt):
     corpus = _corpus(tmp_path)
     reference = tmp_path / "reference"
-    assert _clean(corpus, reference).wait(300) == 0
+    assert _clean(corpus, reference, "--format", fmt).wait(300) == 0
 
     out = tmp_path / "resumed"
-    run = _clean(corpus, out)
+    run = _clean(corpus, out, "--format", fmt)
     deadline = time.monotonic() + 300
     while _finished_parts(out) < kill_after_parts and run.poll() is None:
         assert time.monotonic() < deadline, "the run never got that far"
@@ -83,10 +93,12 @@ def test_resume_after_sigkill_gives_the_uninterrupted_output(tmp_path, kill_afte
     assert not out.exists(), "a killed run leaves no output"
     assert staging_path(out).is_dir(), "its finished parts are kept"
 
-    resumed = _clean(corpus, out, "--resume")
+    resumed = _clean(corpus, out, "--format", fmt, "--resume")
     _, err = resumed.communicate(timeout=300)
     assert resumed.returncode == 0, err.decode()
     assert not staging_path(out).exists()
+    assert sorted(_tables(reference)) == [f"{stem}.{fmt.split('.')[0]}" for stem in
+                                          sorted(OUTPUT_DATASETS)]  # fmt: skip
     for name, table in _tables(reference).items():
         again = _tables(out)[name]
         assert again.equals(table), name

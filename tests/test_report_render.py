@@ -300,3 +300,17 @@ def test_run_section_folds_the_parameters_and_names_the_rejection_reasons():
     flat = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", reasons))
     assert f"Q001 {load_ruleset().get('Q001').name} 1" in flat
     assert "duplicate (DUP200 near-duplicate 2, DUP100 exact-duplicate 1)" in flat
+
+
+def test_the_rejection_chart_names_each_reason():
+    from corpuskit.rules import load_ruleset
+
+    clean, rejected, findings, run = sample_run()
+    summary = build_summary(clean=clean, rejected=rejected, findings=findings, run=run)
+    page = render_report(
+        clean=clean, rejected=rejected, findings=findings, summary=summary, ruleset=load_ruleset()
+    )
+    chart = re.search(r'<figure id="chart-reasons">(.*?)</figure>', page, re.S).group(1)
+    bars = re.findall(r"<title>\u2068(.*?)\u2069: (\d+)</title>", chart)
+    assert (f"Q001 {load_ruleset().get('Q001').name}", "1") in bars, bars
+    assert ("duplicate", "3") in bars, bars

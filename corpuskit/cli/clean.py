@@ -16,9 +16,10 @@ from corpuskit.cli.common import (
     user_errors_exit,
 )
 from corpuskit.cli.progress import progress_bars
-from corpuskit.config import Config, load_config
+from corpuskit.config import Config, OutputOptions, load_config
 from corpuskit.display import printable
 from corpuskit.engine import ENGINES, make_engine
+from corpuskit.schema import OUTPUT_FORMATS
 
 
 def _apply_flags(config: Config, **flags: object) -> Config:
@@ -41,6 +42,13 @@ def _apply_flags(config: Config, **flags: object) -> Config:
 @config_option
 @column_options
 @click.option("--strict", is_flag=True, default=None, help="Stop at the first malformed record.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(OUTPUT_FORMATS),
+    help="Format of the clean, rejected and findings datasets: Parquet (default), or JSON "
+    "Lines plain, gzip or zstd compressed (config: [output] format).",
+)
 @click.option("--no-validate", is_flag=True, help="Skip the boilerplate and quality rules.")
 @click.option("--no-dedup", is_flag=True, help="Skip duplicate detection.")
 @click.option("--workers", type=int, help="Processes to use (default: all cores).")
@@ -75,6 +83,7 @@ def clean(
     title_col: str | None,
     id_col: str | None,
     strict: bool | None,
+    output_format: str | None,
     no_validate: bool,
     no_dedup: bool,
     workers: int | None,
@@ -87,8 +96,9 @@ def clean(
     """Clean INPUTS (JSONL[.gz|.zst], Parquet, CSV, folders of .txt) into --out.
 
     With no INPUTS, runs on the bundled sample in seeds/ and writes reports/latest/.
-    Writes clean.parquet, rejected.parquet, findings.parquet, summary.json and
-    report.html; every input document ends up in exactly one of clean or rejected.
+    Writes clean.parquet, rejected.parquet, findings.parquet (clean.jsonl... with
+    --format jsonl), summary.json and report.html; every input document ends up in
+    exactly one of clean or rejected.
     """
     if no_validate and no_dedup:
         fail("--no-validate and --no-dedup together leave nothing to do; drop one of them")
@@ -98,6 +108,8 @@ def clean(
     )
     if workers is not None:
         config = config.replace(workers=workers)
+    if output_format is not None:
+        config = config.replace(output=OutputOptions(format=output_format))
     codes = checked_code_registry(config, config_file)
     paths = list(inputs)
     if not paths:

@@ -25,6 +25,9 @@ Layout of a config file (all sections optional)::
     [dedup]
     threshold = 0.5
 
+    [output]
+    format = "jsonl.zst"          # parquet (default), jsonl, jsonl.gz or jsonl.zst
+
 **The option registry.** Every option is declared once, as a dataclass field made by
 :func:`option`: its default, its meaning, its kind (integer, number, text, list of codes,
 ...) and its range. Loading a file, building an options object in Python and
@@ -49,6 +52,7 @@ from corpuskit.config.options import (
     Config,
     DedupOptions,
     InputOptions,
+    OutputOptions,
     SourceOverride,
     ValidateOptions,
     option_rows,
@@ -63,6 +67,7 @@ __all__ = [
     "InputOptions",
     "Kind",
     "Option",
+    "OutputOptions",
     "SourceOverride",
     "ValidateOptions",
     "as_config",

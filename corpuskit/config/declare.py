@@ -138,6 +138,20 @@ def _severities(value: Any) -> dict[str, str]:
     return dict(value)
 
 
+def one_of(values: tuple[str, ...]) -> Kind:
+    """A kind that takes one of ``values`` (written in quotes)."""
+    listed = ", ".join(toml_value(v) for v in values)
+
+    def convert(value: Any) -> str:
+        if not isinstance(value, str):
+            raise InvalidValue(f"found {type_name(value)}")
+        if value not in values:
+            raise InvalidValue("")
+        return value
+
+    return Kind(f"one of {listed}", convert)
+
+
 INTEGER = Kind("an integer", _integer)
 NUMBER = Kind("a number", _number)
 BOOLEAN = Kind("true or false", _boolean)

@@ -25,12 +25,14 @@ from corpuskit.config.declare import (
     Option,
     check_fields,
     declare,
+    one_of,
     option,
     toml_key,
     toml_value,
     type_name,
 )
 from corpuskit.errors import ConfigError
+from corpuskit.schema import OUTPUT_FORMATS
 
 
 @dataclass(frozen=True)
@@ -262,10 +264,27 @@ def _check_banding(options: DedupOptions) -> None:
 
 
 @dataclass(frozen=True)
+class OutputOptions:
+    """How ``clean`` writes its datasets (clean, rejected, findings)."""
+
+    format: str = option(
+        "parquet",
+        meaning="format of the clean, rejected and findings datasets: Parquet, or JSON Lines "
+        "plain or compressed (gzip, zstd)",
+        kind=one_of(OUTPUT_FORMATS),
+        example='"jsonl.zst"',
+    )
+
+    def __post_init__(self) -> None:
+        check_fields(self, "output.")
+
+
+@dataclass(frozen=True)
 class Config:
     input: InputOptions = field(default_factory=InputOptions)
     validate: ValidateOptions = field(default_factory=ValidateOptions)
     dedup: DedupOptions = field(default_factory=DedupOptions)
+    output: OutputOptions = field(default_factory=OutputOptions)
     workers: int = option(
         0,
         meaning="worker processes (0: one per core)",
@@ -283,7 +302,12 @@ class Config:
 
 
 SECTIONS: dict[type, dict[str, type]] = {
-    Config: {"input": InputOptions, "validate": ValidateOptions, "dedup": DedupOptions},
+    Config: {
+        "input": InputOptions,
+        "validate": ValidateOptions,
+        "dedup": DedupOptions,
+        "output": OutputOptions,
+    },
 }
 
 

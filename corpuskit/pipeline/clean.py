@@ -24,19 +24,22 @@ from corpuskit.config import Config
 from corpuskit.datafiles import data_dir
 from corpuskit.engine import make_engine
 from corpuskit.io import output_dir, write_json_atomic, write_text_atomic
-from corpuskit.io.datasets import scan_dataset
+from corpuskit.io.datasets import check_writable, dataset_folder, dataset_format, scan_dataset
 from corpuskit.io.discover import discover_inputs
 from corpuskit.pipeline.passes import OUTPUTS, write_task
 from corpuskit.pipeline.run import (
     BATCH_ROWS,
     ProgressFactory,
+    ingest,
     link_parts,
     prepare,
     run_pass,
     silent,
 )
+from corpuskit.pipeline.workdir import WorkDir
 from corpuskit.report import render_report
 from corpuskit.report.summary import finish_summary, merge_summary_parts
+from corpuskit.schema import OUTPUT_DATASETS
 
 DEFAULT_OUT = Path("reports") / "latest"
 
@@ -75,8 +78,12 @@ def run_fingerprint(inputs: Sequence[Path], config: Config, **flags: Any) -> dic
     }
 
 
-def _datasets(folder: Path) -> dict[str, pl.LazyFrame]:
-    return {name: scan_dataset(folder / name) for name in OUTPUTS}
+def _datasets(folder: Path, config: Config) -> dict[str, pl.LazyFrame]:
+    fmt = dataset_format(config.output.format)
+    return {
+        stem: scan_dataset(dataset_folder(folder, stem, fmt), OUTPUT_DATASETS[stem])
+        for stem in OUTPUTS
+    }
 
 
 def clean(
@@ -93,8 +100,9 @@ def clean(
     batch_rows: int = BATCH_ROWS,
 ) -> CleanResult:
     """Clean ``inputs`` into the folder ``out``: ``clean.parquet``, ``rejected.parquet`` and
-    ``findings.parquet`` (each a folder of parts), ``summary.json`` and ``report.html``,
-    all appearing at once when the run succeeds.
+    ``findings.parquet`` (each a folder of parts; ``clean.jsonl``... when
+    ``config.output.format`` is JSON Lines), ``summary.json`` and ``report.html``, all
+    appearing at once when the run succeeds.
 
     ``resume``: continue a run into the same ``out`` that was interrupted, from the parts
     it finished (the inputs, configuration and flags must be the same).
@@ -109,6 +117,10 @@ def clean(
     with output_dir(
         out, inputs=inputs, overwrite=overwrite, resume=resume, fingerprint=fingerprint
     ) as staging:
+        # The columns are known once the inputs are read (kept for prepare): refuse any
+        # the output format cannot store before the long passes.
+        read = ingest(inputs, config, WorkDir.inside(staging), batch_rows=batch_rows)
+        check_writable(read.schema, dataset_format(config.output.format))
         context, read = prepare(
             inputs,
             staging,
@@ -141,10 +153,7 @@ def clean(
         write_json_atomic(summary, staging / "summary.json")
         with progress("writing report", 1) as advance:
             html = render_report(
-                **{
-                    name.removesuffix(".parquet"): frame
-                    for name, frame in _datasets(staging).items()
-                },
+                **_datasets(staging, config),
                 summary=summary,
                 ruleset=context.ruleset,
             )

@@ -30,8 +30,14 @@ from corpuskit import schema
 from corpuskit.config import Config
 from corpuskit.dedup.annotate import annotate_batch
 from corpuskit.dedup.sign import sign_batch
-from corpuskit.io import align, write_parquet_atomic
-from corpuskit.io.datasets import scan_dataset
+from corpuskit.io import align
+from corpuskit.io.datasets import (
+    DatasetFormat,
+    dataset_folder,
+    dataset_format,
+    scan_dataset,
+    write_dataset_part,
+)
 from corpuskit.pipeline.workdir import WorkDir, part_name
 from corpuskit.report.summary import summary_parts
 from corpuskit.rules import RuleSet
@@ -45,9 +51,10 @@ from corpuskit.validate import (
 )
 
 INPUT, VALIDATED, KEYS, SUMMARY = "input", "validated", "keys", "summary"
-# The output datasets: folders of parts named like files (``clean.parquet/part-00000.parquet``),
-# which polars, pyarrow, pandas, DuckDB and Hugging Face datasets read as one table.
-OUTPUTS = ("clean.parquet", "rejected.parquet", "findings.parquet")
+# The output datasets (schema.OUTPUT_DATASETS): folders of parts named like files
+# (``clean.parquet/part-00000.parquet``, or ``clean.jsonl/part-00000.jsonl.zst`` with
+# ``[output] format``; see corpuskit.io.datasets).
+OUTPUTS = tuple(schema.OUTPUT_DATASETS)
 DECISIONS, FLAGS = "links/decisions.parquet", "links/flags.parquet"
 
 # Columns that describe the run, not the document: kept out of clean/rejected parts.
@@ -67,6 +74,10 @@ class RunContext:
     first_rows: tuple[int, ...] = ()
     input_schema: Mapping[str, pl.DataType] = field(default_factory=dict)
     evidence: Evidence | None = None
+
+    @property
+    def output_format(self) -> DatasetFormat:
+        return dataset_format(self.config.output.format)
 
     @property
     def ruleset(self) -> RuleSet | None:
@@ -165,8 +176,10 @@ def write_task(context: RunContext, part: int) -> dict[str, pl.DataFrame]:
     frame = _with_dedup_columns(frame)
     findings = schema.findings_table(frame)
     kept, rejected = split(frame)
-    for name, table in zip(OUTPUTS, (kept, rejected, findings), strict=True):
-        write_parquet_atomic(table, context.out / name / part_name(part))
+    fmt = context.output_format
+    for stem, table in zip(OUTPUTS, (kept, rejected, findings), strict=True):
+        folder = dataset_folder(context.out, stem, fmt)
+        write_dataset_part(table, folder / part_name(part, fmt.part_suffix), fmt)
     tables = summary_parts(clean=kept, rejected=rejected, findings=findings)
     work.save(tables, summary_file)
     return tables

@@ -1,8 +1,9 @@
 """Regenerate ``report.html`` from an output folder of ``corpuskit clean``.
 
-The folder holds ``clean.parquet``, ``rejected.parquet``, ``findings.parquet`` and
-``summary.json``. The parquet files are scanned lazily: only lengths and the sampled
-documents are read into memory, so a report of a large run needs little RAM.
+The folder holds the datasets ``clean``, ``rejected`` and ``findings`` (``clean.parquet``
+or ``clean.jsonl``..., in whichever format the run wrote) and ``summary.json``. The
+datasets are scanned lazily: only lengths and the sampled documents are read into memory,
+so a report of a large run needs little RAM.
 """
 
 from __future__ import annotations
@@ -15,19 +16,19 @@ import polars as pl
 
 from corpuskit.errors import CorpuskitError, InputError, OutputError
 from corpuskit.io import write_text_atomic
-from corpuskit.io.datasets import scan_dataset
+from corpuskit.io.datasets import find_dataset, scan_dataset
 from corpuskit.report.render import render_report
 from corpuskit.report.summary import build_summary
 from corpuskit.rules import load_ruleset
+from corpuskit.schema import OUTPUT_DATASETS
 
 REPORT_FILE = "report.html"
-REQUIRED_FILES = ("clean.parquet", "rejected.parquet", "findings.parquet")
 
 
 def write_report_from_dir(out_dir: Path, out_file: Path | None = None) -> Path:
     """Render the report of the run in ``out_dir`` to ``out_file`` (default: its report.html).
 
-    A missing ``summary.json`` is rebuilt from the parquet files. Returns the path written.
+    A missing ``summary.json`` is rebuilt from the datasets. Returns the path written.
     The folder of ``out_file`` must exist: a misspelled folder is an error, not created.
     """
     out_dir = Path(out_dir)
@@ -42,23 +43,26 @@ def write_report_from_dir(out_dir: Path, out_file: Path | None = None) -> Path:
             f"expected an output folder of `corpuskit clean`, but {out_dir} is not a folder",
             hint="pass the folder given to `corpuskit clean --out`",
         )
-    missing = [name for name in REQUIRED_FILES if not (out_dir / name).exists()]
+    folders = {stem: find_dataset(out_dir, stem) for stem in OUTPUT_DATASETS}
+    missing = [f"{stem}.parquet" for stem, folder in folders.items() if folder is None]
     if missing:
         raise InputError(
-            f"{out_dir} is not a complete output folder: {', '.join(missing)} missing",
+            f"{out_dir} is not a complete output folder: {', '.join(missing)} missing"
+            " (or the same datasets as .jsonl)",
             hint="run `corpuskit clean --out DIR` again, or pass the right folder",
         )
     frames = {}
-    for name in REQUIRED_FILES:
+    for stem, folder in folders.items():
+        assert folder is not None
         try:
-            frames[name] = scan_dataset(out_dir / name)
-            frames[name].collect_schema()
+            frames[stem] = scan_dataset(folder, OUTPUT_DATASETS[stem])
+            frames[stem].collect_schema()
         except (OSError, pl.exceptions.PolarsError) as exc:
             raise InputError(
-                f"cannot read {out_dir / name}: {exc}",
+                f"cannot read {folder}: {exc}",
                 hint="the file is damaged; run `corpuskit clean` again",
             ) from exc
-    clean, rejected, findings = (frames[n] for n in REQUIRED_FILES)
+    clean, rejected, findings = (frames[stem] for stem in OUTPUT_DATASETS)
     summary = _load_summary(out_dir, clean, rejected, findings)
     html = render_report(
         clean=clean,
@@ -88,12 +92,12 @@ def _load_summary(
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputError(
             f"cannot read {path}: {exc}",
-            hint="delete summary.json to have it rebuilt from the parquet files",
+            hint="delete summary.json to have it rebuilt from the datasets",
         ) from exc
     if not isinstance(summary, dict) or "documents" not in summary:
         raise InputError(
             f"{path} is not a corpuskit summary (no 'documents' key)",
-            hint="delete summary.json to have it rebuilt from the parquet files",
+            hint="delete summary.json to have it rebuilt from the datasets",
         )
     return summary
 

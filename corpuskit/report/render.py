@@ -77,7 +77,7 @@ def render_report(
         "code_names": codes.names(),
         "examples": examples,
         "sources": _source_rows(summary, limits),
-        "charts": _charts(clean, docs, findings_lazy, summary),
+        "charts": _charts(clean, docs, findings_lazy, summary, codes),
         "clusters": clusters,
         "largest_pairs": largest,
         "borderline_pairs": borderline,
@@ -158,6 +158,12 @@ def _environment() -> jinja2.Environment:
     return env
 
 
+def _named(code: str, codes: CodeRegistry) -> str:
+    """``"Q001 empty-text"``: a code with its name (a reason without a code as it is)."""
+    info = codes.get(code)
+    return f"{code} {info.name}" if info is not None and info.name else code
+
+
 def _reason_rows(summary: dict[str, Any], codes: CodeRegistry) -> list[dict[str, Any]]:
     """Rejected documents by reason, each named; ``duplicate`` broken down by its codes."""
     docs_in = summary.get("documents", {}).get("in", 0)
@@ -206,7 +212,11 @@ def _source_rows(summary: dict[str, Any], limits: ReportLimits) -> dict[str, Any
 
 
 def _charts(
-    clean: Any, docs: pl.LazyFrame, findings: pl.LazyFrame, summary: dict[str, Any]
+    clean: Any,
+    docs: pl.LazyFrame,
+    findings: pl.LazyFrame,
+    summary: dict[str, Any],
+    codes: CodeRegistry,
 ) -> list[dict[str, Any]]:
     """Every chart of the report as ``{"id", "caption", "svg"}``."""
     clean_lazy = lazy(clean)
@@ -325,8 +335,14 @@ def _charts(
     charts.append(
         {
             "id": "chart-reasons",
-            "caption": "Rejected documents by reason.",
-            "svg": bar_chart_svg(summary.get("rejected_by_reason", {}), title="Rejected by reason"),
+            "caption": "Rejected documents by reason (the rule's code and name).",
+            "svg": bar_chart_svg(
+                {
+                    _named(reason, codes): n
+                    for reason, n in summary.get("rejected_by_reason", {}).items()
+                },
+                title="Rejected by reason",
+            ),
         }
     )
     rates = {name: s["rejection_rate"] for name, s in summary.get("sources", {}).items()}
