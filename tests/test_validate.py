@@ -174,6 +174,18 @@ def test_drop_reason_is_first_drop_finding():
     assert out.height == 2
 
 
+def test_an_empty_document_is_reported_empty_and_a_short_one_too_short():
+    # one finding each: an empty body is not also "too short"; a short one is not "empty"
+    out = validate(_frame("  \n ", "قال مسؤول إن المحادثات", "<p></p>"))
+    codes = [sorted(f["code"] for f in row) for row in out["findings"].to_list()]
+    assert [[c for c in row if c.startswith("Q00")] for row in codes] == [
+        ["Q001"],
+        ["Q002"],
+        ["Q001"],
+    ]
+    assert out["drop_reason"].to_list() == ["Q001", "Q002", "Q001"]
+
+
 def test_select_ignore_and_per_source_options():
     text = "نص الخبر الأول هنا.\nمواضيع ذات صلة\nنص الخبر الثاني هنا."
     frame = _frame(text, text, sources=["a", "b"])
