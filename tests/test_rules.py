@@ -193,3 +193,26 @@ def test_defaults_are_filled_in_from_the_registry(tmp_path):
         "min_share": 0.02,
         "min_prefix_share": 0.1,
     }
+
+
+def _readme_family_codes() -> list[tuple[str, str]]:
+    """The code ranges of the README's rule-family table, as (first, last) pairs."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("| family | codes |") :].split("\n\n", 1)[0]
+    ranges = []
+    for row in table.splitlines()[2:]:
+        for item in row.split("|")[2].split(","):
+            first, _, last = item.strip().partition("–")
+            ranges.append((first, last or first))
+    return ranges
+
+
+def test_the_readme_rule_family_table_covers_every_built_in_rule():
+    ranges = _readme_family_codes()
+    assert ranges, "the README has no rule-family table"
+    for rule in load_ruleset():
+        prefix = rule.code.rstrip("0123456789")
+        assert any(
+            first.rstrip("0123456789") == prefix and first <= rule.code <= last
+            for first, last in ranges
+        ), f"{rule.code} ({rule.name}) is in no family of the README's table: {ranges}"
