@@ -47,7 +47,6 @@ that also matches ``exclude`` is not a finding. Parameters are checked against
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,6 +56,7 @@ from corpuskit.datafiles import data_dir
 from corpuskit.errors import RuleError
 from corpuskit.rule_params import DETECTOR_PARAMS, ParamProblem, resolve_params
 from corpuskit.rule_regex import PATTERN_HINT, Pattern, PatternProblem, compile_pattern
+from corpuskit.tomlfile import read_toml
 
 SCOPES = ("line", "block", "document", "title")
 ACTIONS = ("flag", "strip", "drop")
@@ -383,11 +383,7 @@ def parse_rule(
 
 
 def load_rule_file(path: Path, known_detectors: Iterable[str] | None = None) -> list[Rule]:
-    try:
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise _fail(str(path), f"not valid TOML: {exc}") from None
+    data = read_toml(path, RuleError, "rule file", "a rule file is TOML text in UTF-8")
     tables = data.get("rule", [])
     if not isinstance(tables, list):
         raise _fail(str(path), "expected [[rule]] tables")

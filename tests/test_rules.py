@@ -75,6 +75,26 @@ def test_invalid_rule_files_are_rejected(tmp_path, change, message):
         load_ruleset([folder])
 
 
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"\xff\xfe\x00[[rule]]", r"not a text file \(byte 0 is not UTF-8\)"),
+        (b"a = " + b"[" * 5000 + b"]" * 5000 + b"\n", "nested too deeply"),
+        (b"[[rule]\n", "not valid TOML"),
+        (None, "cannot read rule file"),  # a folder named like a rule file
+    ],
+)
+def test_a_rule_file_that_is_not_toml_text_is_a_rule_error(tmp_path, content, message):
+    folder = tmp_path / "rules"
+    folder.mkdir()
+    if content is None:
+        (folder / "x.toml").mkdir()
+    else:
+        (folder / "x.toml").write_bytes(content)
+    with pytest.raises(RuleError, match=message):
+        load_ruleset([folder])
+
+
 def test_repeated_code_is_rejected(tmp_path):
     folder = _write(tmp_path, GOOD.replace("XX901", "BP101"))
     with pytest.raises(RuleError, match="defined twice"):
