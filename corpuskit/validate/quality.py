@@ -46,7 +46,7 @@ def non_letter_ratio(doc: Doc, rule: Rule, _corpus: object) -> list[Hit]:
     min_share = float(rule.params.get("min_letter_share", 0.5))
     min_chars = int(rule.params.get("min_chars", 50))
     visible = doc.visible_count
-    if visible < min_chars:
+    if visible == 0 or visible < min_chars:  # no characters, no share (min_chars may be 0)
         return []
     return _whole(doc) if doc.letter_count / visible < min_share else []
 
