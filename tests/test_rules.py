@@ -67,6 +67,11 @@ def test_user_rule_folder_is_loaded(tmp_path):
         (("pattern = '^اعلان$'", 'detector = "no-such-detector"'), "unknown detector"),
         (('clean = "نص."', ""), "needs `clean`"),
         (('rationale = "an advert label"', 'rationale = "x"\nbogus = 1'), "unknown key"),
+        (('languages = ["any"]', "languages = 0"), "`languages` must be a list of strings"),
+        (('languages = ["any"]', 'languages = ["any"]\nsources = 0'), "`sources` must be a list"),
+        (('category = "custom"', "category = 7"), "`category` must be a string, found int"),
+        (("match = false", 'match = "false"'), "`match` must be true or false"),
+        (('text = "هذا إعلان مهم."', "text = 5"), "`text` must be a string"),
     ],
 )
 def test_invalid_rule_files_are_rejected(tmp_path, change, message):
