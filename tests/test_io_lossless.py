@@ -96,6 +96,16 @@ def test_an_unreadable_sub_folder_is_an_error_naming_it(monkeypatch, tmp_path: P
         os.chmod(folder / "locked", 0o755)
 
 
+def test_symbolic_link_loops_in_a_folder_read_each_file_once(tmp_path: Path) -> None:
+    folder = tmp_path / "texts"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "sub" / "a.txt").write_text("t\nbody", encoding="utf-8")
+    (folder / "sub" / "up").symlink_to("..")  # a link back to a folder being read
+    (folder / "self").symlink_to(folder)
+    frame = read_corpus([folder])
+    assert frame["id"].to_list() == ["a"]
+
+
 # --- damaged compressed files --------------------------------------------------------
 
 
