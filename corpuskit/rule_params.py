@@ -95,7 +95,11 @@ DETECTOR_PARAMS: dict[str, dict[str, Param]] = {
         "same_source": Param("bool", True),
         "skip_opening_lines": _int(1),
     },
-    "too-short": {"min_chars": _int(1), "min_words": _int(0)},
+    "too-short": {
+        "min_chars": _int(1),
+        "min_words": _int(0),
+        "empty": Param("bool", True, doc="also match a document with no letters at all"),
+    },
     "non-letter-ratio": {"min_letter_share": _share(0.5), "min_chars": _int(50)},
     "repetition": {
         "min_words": _int(50),

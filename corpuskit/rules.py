@@ -47,7 +47,6 @@ that also matches ``exclude`` is not a finding. Parameters are checked against
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,6 +56,7 @@ from corpuskit.datafiles import data_dir
 from corpuskit.errors import RuleError
 from corpuskit.rule_params import DETECTOR_PARAMS, ParamProblem, resolve_params
 from corpuskit.rule_regex import PATTERN_HINT, Pattern, PatternProblem, compile_pattern
+from corpuskit.tomlfile import read_toml
 
 SCOPES = ("line", "block", "document", "title")
 ACTIONS = ("flag", "strip", "drop")
@@ -70,6 +70,8 @@ KNOWN_DETECTORS = frozenset(name for name in DETECTOR_PARAMS if name != "pattern
 _CODE = re.compile(r"^[A-Z]{1,4}[0-9]{3,4}$")
 _KEBAB = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _REQUIRED = ("code", "name", "category", "scope", "action", "severity", "languages")
+# Keys whose values are strings, beyond the required ones (``languages`` is a list).
+_TEXT_KEYS = ("pattern", "exclude", "flags", "match", "strip", "detector", "rationale", "message")
 _KNOWN_KEYS = {
     *_REQUIRED,
     "sources",
@@ -245,10 +247,39 @@ def _reject_unknown_keys(raw: dict[str, Any], known: Iterable[str], where: str, 
         )
 
 
+def _check_types(
+    raw: dict[str, Any], where: str, texts: Iterable[str], flags: Iterable[str]
+) -> None:
+    """Refuse a value of the wrong TOML type: ``texts`` must be strings, ``flags`` true or
+    false (``"false"`` in quotes is a string, and would read as true)."""
+    for key in texts:
+        if key in raw and not isinstance(raw[key], str):
+            raise _fail(where, f"`{key}` must be a string, found {type(raw[key]).__name__}")
+    for key in flags:
+        if key in raw and not isinstance(raw[key], bool):
+            raise _fail(where, f"`{key}` must be true or false, found {raw[key]!r}")
+
+
+def _string_list(raw: dict[str, Any], key: str, where: str) -> list[str]:
+    """A list of strings (one string is a list of one)."""
+    value = raw.get(key, [])
+    if isinstance(value, str):
+        return [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise _fail(where, f"`{key}` must be a list of strings, found {value!r}")
+    return value
+
+
 def _parse_example(raw: Any, where: str, needs_clean: bool) -> Example:
     if not isinstance(raw, dict):
         raise _fail(where, f"expected a table, found {type(raw).__name__}")
     _reject_unknown_keys(raw, _EXAMPLE_KEYS, where, "example")
+    _check_types(
+        raw,
+        where,
+        ("text", "title", "clean", "clean_title", "note", "lang", "source"),
+        ("match", "known_failure"),
+    )
     must_match = bool(raw.get("match", True))
     if must_match and needs_clean and "clean" not in raw and "clean_title" not in raw:
         raise _fail(
@@ -314,6 +345,7 @@ def parse_rule(
     if missing:
         raise _fail(where, f"missing field(s) {', '.join(missing)}")
     _reject_unknown_keys(raw, _KNOWN_KEYS, where, "rule")
+    _check_types(raw, where, (*_REQUIRED[:-1], *_TEXT_KEYS), ())
     if not _CODE.match(str(code)):
         raise _fail(where, f"code must look like BP101 (letters then 3-4 digits), found {code!r}")
     if not _KEBAB.match(str(raw["name"])):
@@ -328,9 +360,7 @@ def parse_rule(
         value = raw.get(key, allowed[0])
         if value not in allowed:
             raise _fail(where, f"{key} must be one of {', '.join(allowed)}, found {value!r}")
-    languages = raw["languages"]
-    if isinstance(languages, str):
-        languages = [languages]
+    languages = _string_list(raw, "languages", where)
     has_pattern, has_detector = "pattern" in raw, "detector" in raw
     if has_pattern == has_detector:
         raise _fail(where, "a rule needs exactly one of `pattern` or `detector`")
@@ -354,11 +384,13 @@ def parse_rule(
         )
     params = _resolved_params(raw, where)
     examples_raw = raw.get("examples", [])
+    if not isinstance(examples_raw, list):
+        raise _fail(where, f"`examples` must be a list of tables, found {examples_raw!r}")
     examples = tuple(
         _parse_example(e, f"{where} example {i + 1}", raw["action"] == "strip")
         for i, e in enumerate(examples_raw)
     )
-    sources = raw.get("sources", raw.get("outlets", []))
+    sources = _string_list(raw, "sources" if "sources" in raw else "outlets", where)
     return Rule(
         code=str(code),
         name=str(raw["name"]),
@@ -383,11 +415,7 @@ def parse_rule(
 
 
 def load_rule_file(path: Path, known_detectors: Iterable[str] | None = None) -> list[Rule]:
-    try:
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise _fail(str(path), f"not valid TOML: {exc}") from None
+    data = read_toml(path, RuleError, "rule file", "a rule file is TOML text in UTF-8")
     tables = data.get("rule", [])
     if not isinstance(tables, list):
         raise _fail(str(path), "expected [[rule]] tables")

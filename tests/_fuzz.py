@@ -14,7 +14,8 @@ import os
 from datetime import timedelta
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 LONG_VARIABLE = "CORPUSKIT_FUZZ_LONG_EXAMPLES"
 LONG = int(os.environ.get(LONG_VARIABLE, "3000"))
@@ -40,3 +41,28 @@ def require_long_budget(request: pytest.FixtureRequest) -> None:
     asked = "slow" in (request.config.option.markexpr or "")
     if not asked and LONG_VARIABLE not in os.environ:
         pytest.skip(f"long fuzz budget: run with -m slow or {LONG_VARIABLE}=N")
+
+
+def run_long_budget(deadline_seconds: float, cases) -> None:
+    """Run each ``(strategy, check)`` of ``cases`` on ``LONG`` inputs drawn from
+    ``strategy``, each within ``deadline_seconds`` (the ``slow`` long-budget tests)."""
+    for strategy, check in cases:
+        fuzz_settings(LONG, deadline_seconds)(given(strategy)(check))()
+
+
+@st.composite
+def damaged_copies(draw, valid: str, alphabet: bytes) -> bytes:
+    """``valid`` (UTF-8) with a few bytes replaced, inserted or deleted: bytes drawn from
+    ``alphabet`` and NUL, 0xFF and a lone UTF-8 lead byte."""
+    raw = bytearray(valid.encode())
+    for _ in range(draw(st.integers(1, 6))):
+        at = draw(st.integers(0, len(raw) - 1))
+        how = draw(st.sampled_from(["replace", "insert", "delete"]))
+        byte = draw(st.sampled_from([*alphabet, 0, 0xFF, 0xC3]))
+        if how == "replace":
+            raw[at] = byte
+        elif how == "insert":
+            raw.insert(at, byte)
+        else:
+            del raw[at]
+    return bytes(raw)

@@ -116,3 +116,26 @@ def test_adding_the_same_corpus_twice_is_refused_then_skipped(tmp_path):
     assert skipped.exit_code == 0, skipped.output
     assert "added 0 documents" in skipped.output and "1 already indexed left out" in skipped.output
     assert open_index(out).documents == 1
+
+
+def test_build_on_a_folder_reads_every_corpus_file_and_names_what_it_left_out(tmp_path):
+    folder = tmp_path / "corpus"
+    (folder / "texts").mkdir(parents=True)
+    write_jsonl(
+        folder / "a.jsonl", [{"id": "a1", "text": article(SENTENCES)}, {"id": "e1", "text": " "}]
+    )
+    pl.DataFrame({"id": ["p1"], "text": [article(OTHER_SENTENCES)]}).write_parquet(
+        folder / "b.parquet"
+    )
+    (folder / "texts" / "t1.txt").write_text("عنوان\n" + article(SENTENCES[::-1]), encoding="utf-8")
+    (folder / "notes.md").write_text("about this corpus", encoding="utf-8")
+    out = tmp_path / "idx"
+    result = CliRunner().invoke(index, ["build", str(folder), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "read 3 files: 1 jsonl (2 documents), 1 parquet (1 document), 1 txt (1 document)" in (
+        result.output
+    )
+    assert "indexed 3 of 4 documents" in result.output
+    assert "left out 1 document(s) that a validation rule drops:" in result.output
+    assert "ids: e1 (Q001)" in result.output
+    assert open_index(out).documents == 3

@@ -96,6 +96,16 @@ def test_an_unreadable_sub_folder_is_an_error_naming_it(monkeypatch, tmp_path: P
         os.chmod(folder / "locked", 0o755)
 
 
+def test_symbolic_link_loops_in_a_folder_read_each_file_once(tmp_path: Path) -> None:
+    folder = tmp_path / "texts"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "sub" / "a.txt").write_text("t\nbody", encoding="utf-8")
+    (folder / "sub" / "up").symlink_to("..")  # a link back to a folder being read
+    (folder / "self").symlink_to(folder)
+    frame = read_corpus([folder])
+    assert frame["id"].to_list() == ["a"]
+
+
 # --- damaged compressed files --------------------------------------------------------
 
 
@@ -113,6 +123,22 @@ def test_a_truncated_compressed_file_is_refused(tmp_path: Path, name: str) -> No
     assert result.exit_code == 2, result.output
     assert name in result.output and "Traceback" not in result.output
     assert not out.exists()
+
+
+def test_a_parquet_text_column_that_is_not_utf8_is_refused(tmp_path: Path) -> None:
+    # Parquet does not check string bytes on read; polars failed on them later with a
+    # traceback (or a panic), after the run had started
+    path = tmp_path / "c.parquet"
+    pl.DataFrame({"id": ["a", "b"], "text": ["good text", "bad text zzzz"]}).write_parquet(
+        path, compression="uncompressed", statistics=False
+    )
+    raw = path.read_bytes()
+    path.write_bytes(raw.replace(b"zzzz", b"\xf2zzz"))
+    out = tmp_path / "out"
+    result = run("clean", path, "--out", out, "--no-dedup")
+    assert result.exit_code == 2, result.output
+    assert "c.parquet: column 'text' holds bytes that are not UTF-8 text" in result.output
+    assert "Traceback" not in result.output and not out.exists()
 
 
 def test_several_zstd_frames_are_one_file(tmp_path: Path) -> None:

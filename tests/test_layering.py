@@ -1,7 +1,7 @@
 """Keep the dependency direction of DESIGN.md true:
 
 cli -> pipeline -> (io, validate, dedup, report, check, codes) -> (rules, normalize,
-config) -> (schema, errors, progress, display, datafiles). A module may import its own layer or lower ones, never a
+config) -> (schema, errors, progress, display, datafiles, tomlfile). A module may import its own layer or lower ones, never a
 higher one; only the cli package imports click.
 """
 
@@ -21,6 +21,7 @@ LAYERS = {
     "progress": 0,
     "display": 0,
     "datafiles": 0,
+    "tomlfile": 0,
     "normalize": 1,
     "rules": 1,
     "rule_params": 1,

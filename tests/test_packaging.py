@@ -157,3 +157,19 @@ def test_the_default_run_leaves_the_slow_tests_to_ci():
     assert "slow" in marker_runs, "CI must run the slow tests explicitly"
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert "pytest -m slow" in readme
+
+
+def test_the_pytest_command_collects_the_hostile_suite():
+    """``pytest`` (the command, which does not put the current folder on ``sys.path`` as
+    ``python -m pytest`` does) imports the shared helpers of tests/hostile."""
+    command = Path(sys.executable).with_name("pytest")
+    if not command.exists():
+        pytest.skip(f"no pytest command beside {sys.executable}")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    collected = subprocess.run(
+        [str(command), "--collect-only", "-q", "-p", "no:cacheprovider",
+         "tests/hostile/test_config_fuzz.py"],
+        cwd=REPO, capture_output=True, text=True, env=env, timeout=300,
+    )  # fmt: skip
+    assert collected.returncode == 0, collected.stdout[-2000:] + collected.stderr[-2000:]
+    assert "test_fuzz_random_bytes" in collected.stdout

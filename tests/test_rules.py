@@ -67,10 +67,35 @@ def test_user_rule_folder_is_loaded(tmp_path):
         (("pattern = '^اعلان$'", 'detector = "no-such-detector"'), "unknown detector"),
         (('clean = "نص."', ""), "needs `clean`"),
         (('rationale = "an advert label"', 'rationale = "x"\nbogus = 1'), "unknown key"),
+        (('languages = ["any"]', "languages = 0"), "`languages` must be a list of strings"),
+        (('languages = ["any"]', 'languages = ["any"]\nsources = 0'), "`sources` must be a list"),
+        (('category = "custom"', "category = 7"), "`category` must be a string, found int"),
+        (("match = false", 'match = "false"'), "`match` must be true or false"),
+        (('text = "هذا إعلان مهم."', "text = 5"), "`text` must be a string"),
     ],
 )
 def test_invalid_rule_files_are_rejected(tmp_path, change, message):
     folder = _write(tmp_path, GOOD.replace(*change))
+    with pytest.raises(RuleError, match=message):
+        load_ruleset([folder])
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"\xff\xfe\x00[[rule]]", r"not a text file \(byte 0 is not UTF-8\)"),
+        (b"a = " + b"[" * 5000 + b"]" * 5000 + b"\n", "nested too deeply"),
+        (b"[[rule]\n", "not valid TOML"),
+        (None, "cannot read rule file"),  # a folder named like a rule file
+    ],
+)
+def test_a_rule_file_that_is_not_toml_text_is_a_rule_error(tmp_path, content, message):
+    folder = tmp_path / "rules"
+    folder.mkdir()
+    if content is None:
+        (folder / "x.toml").mkdir()
+    else:
+        (folder / "x.toml").write_bytes(content)
     with pytest.raises(RuleError, match=message):
         load_ruleset([folder])
 
@@ -193,3 +218,26 @@ def test_defaults_are_filled_in_from_the_registry(tmp_path):
         "min_share": 0.02,
         "min_prefix_share": 0.1,
     }
+
+
+def _readme_family_codes() -> list[tuple[str, str]]:
+    """The code ranges of the README's rule-family table, as (first, last) pairs."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("| family | codes |") :].split("\n\n", 1)[0]
+    ranges = []
+    for row in table.splitlines()[2:]:
+        for item in row.split("|")[2].split(","):
+            first, _, last = item.strip().partition("–")
+            ranges.append((first, last or first))
+    return ranges
+
+
+def test_the_readme_rule_family_table_covers_every_built_in_rule():
+    ranges = _readme_family_codes()
+    assert ranges, "the README has no rule-family table"
+    for rule in load_ruleset():
+        prefix = rule.code.rstrip("0123456789")
+        assert any(
+            first.rstrip("0123456789") == prefix and first <= rule.code <= last
+            for first, last in ranges
+        ), f"{rule.code} ({rule.name}) is in no family of the README's table: {ranges}"

@@ -174,6 +174,43 @@ def test_drop_reason_is_first_drop_finding():
     assert out.height == 2
 
 
+def test_an_empty_document_is_reported_empty_and_a_short_one_too_short():
+    # one finding each: an empty body is not also "too short"; a short one is not "empty"
+    out = validate(_frame("  \n ", "قال مسؤول إن المحادثات", "<p></p>"))
+    codes = [sorted(f["code"] for f in row) for row in out["findings"].to_list()]
+    assert [[c for c in row if c.startswith("Q00")] for row in codes] == [
+        ["Q001"],
+        ["Q002"],
+        ["Q001"],
+    ]
+    assert out["drop_reason"].to_list() == ["Q001", "Q002", "Q001"]
+
+
+def test_a_share_rule_with_min_chars_0_passes_over_an_empty_document():
+    from corpuskit.rules import KNOWN_DETECTORS, RuleSet, parse_rule
+
+    rule = parse_rule(
+        {
+            "code": "XX950",
+            "name": "digits-only",
+            "category": "custom",
+            "scope": "document",
+            "action": "flag",
+            "severity": "info",
+            "languages": ["any"],
+            "detector": "non-letter-ratio",
+            "params": {"min_chars": 0},
+            "rationale": "r",
+            "message": "m",
+        },
+        "mine.toml",
+        KNOWN_DETECTORS,
+    )
+    out = validate(_frame("", "12345 678", "نص عربي"), ruleset=RuleSet((rule,)))
+    flagged = [[f["code"] for f in row] for row in out["findings"].to_list()]
+    assert flagged == [[], ["XX950"], []]
+
+
 def test_select_ignore_and_per_source_options():
     text = "نص الخبر الأول هنا.\nمواضيع ذات صلة\nنص الخبر الثاني هنا."
     frame = _frame(text, text, sources=["a", "b"])

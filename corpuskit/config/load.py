@@ -9,7 +9,6 @@ whatever the checks registered with :func:`register_config_check` refuse.
 from __future__ import annotations
 
 import difflib
-import tomllib
 from collections.abc import Callable
 from dataclasses import fields
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import Any
 from corpuskit.config.declare import converted, toml_key, toml_value
 from corpuskit.config.options import SECTIONS, Config, SourceOverride
 from corpuskit.errors import ConfigError
+from corpuskit.tomlfile import read_toml
 
 
 def _build(cls: type, data: Any, file: str, keypath: str) -> Any:
@@ -88,25 +88,12 @@ def run_config_checks(config: Config, where: str) -> None:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ConfigError(f"config file {path} does not exist") from None
-    except OSError as exc:
-        raise ConfigError(f"cannot read config file {path}: {exc.strerror or exc}") from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ConfigError(
-            f"{path}: not a text file (byte {exc.start} is not UTF-8)",
-            hint="a config file is TOML text in UTF-8; check that --config names the right file",
-        ) from None
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
-    except RecursionError:
-        raise ConfigError(f"{path}: not valid TOML: values nested too deeply") from None
+    return read_toml(
+        path,
+        ConfigError,
+        "config file",
+        "a config file is TOML text in UTF-8; check that --config names the right file",
+    )
 
 
 def _tool_section(path: Path, data: dict[str, Any]) -> dict[str, Any] | None:

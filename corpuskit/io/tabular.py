@@ -65,6 +65,7 @@ def read_parquet(
         # and the row group, not the file
         parquet = pq.ParquetFile(path, buffer_size=1 << 20, pre_buffer=False)
         for batch in parquet.iter_batches(batch_size=batch_rows):
+            _check_utf8(path, batch, row)
             frame = pl.from_arrow(batch)
             assert isinstance(frame, pl.DataFrame)
             lines = list(range(row + 1, row + frame.height + 1))
@@ -76,6 +77,22 @@ def read_parquet(
             f"{path}: not a readable Parquet file{where} ({_first_line(exc)})",
             hint=_PARQUET_HINT,
         ) from None
+
+
+def _check_utf8(path: Path, batch: pa.RecordBatch, row: int) -> None:
+    """Refuse a batch whose string columns hold bytes that are not UTF-8. Parquet does not
+    check them on read, and polars fails on them later (or panics), so a damaged file is
+    caught here, where it can be named."""
+    for name, column in zip(batch.schema.names, batch.columns, strict=True):
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            try:
+                column.validate(full=True)
+            except pa.ArrowInvalid:
+                raise InputError(
+                    f"{path}: column {name!r} holds bytes that are not UTF-8 text "
+                    f"(in rows {row + 1}–{row + batch.num_rows})",
+                    hint=_PARQUET_HINT,
+                ) from None
 
 
 def with_partition_columns(part: RawPart, partition: tuple[tuple[str, str], ...]) -> RawPart:

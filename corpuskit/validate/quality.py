@@ -26,10 +26,16 @@ def _whole(doc: Doc) -> list[Hit]:
 
 
 def too_short(doc: Doc, rule: Rule, _corpus: object) -> list[Hit]:
-    """Fewer than ``min_chars`` letters or ``min_words`` words left after cleaning."""
+    """Fewer than ``min_chars`` letters or ``min_words`` words left after cleaning.
+
+    With ``empty = false`` a document with no letters at all is left to the rule that
+    reports empty documents (Q001), so it is not reported as too short as well.
+    """
     min_chars = int(rule.params.get("min_chars", 1))
     min_words = int(rule.params.get("min_words", 0))
     letters = doc.letter_count
+    if letters == 0 and not rule.params.get("empty", True):
+        return []
     if letters < min_chars or (min_words and len(doc.text.split()) < min_words):
         return _whole(doc)
     return []
@@ -40,7 +46,7 @@ def non_letter_ratio(doc: Doc, rule: Rule, _corpus: object) -> list[Hit]:
     min_share = float(rule.params.get("min_letter_share", 0.5))
     min_chars = int(rule.params.get("min_chars", 50))
     visible = doc.visible_count
-    if visible < min_chars:
+    if visible == 0 or visible < min_chars:  # no characters, no share (min_chars may be 0)
         return []
     return _whole(doc) if doc.letter_count / visible < min_share else []
 

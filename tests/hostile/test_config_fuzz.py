@@ -23,7 +23,13 @@ from hypothesis import strategies as st
 from corpuskit.config import config_from_dict, load_config, option_rows
 from corpuskit.dedup import dedup
 from corpuskit.errors import ConfigError
-from tests._fuzz import LONG, fuzz_settings, require_long_budget, short_budget
+from tests._fuzz import (
+    damaged_copies,
+    fuzz_settings,
+    require_long_budget,
+    run_long_budget,
+    short_budget,
+)
 
 SHORT = short_budget(60)
 DEADLINE_SECONDS = 5  # per input, on a shared 2-core machine
@@ -144,21 +150,8 @@ def _fuzz_bytes(tmp_path: Path, raw: bytes, strategy: str) -> None:
     _loads_or_refuses(strategy, lambda: load_config(path))
 
 
-@st.composite
-def damaged_files(draw) -> bytes:
-    """The valid file with a few random bytes replaced, inserted or deleted."""
-    raw = bytearray(VALID.encode())
-    for _ in range(draw(st.integers(1, 6))):
-        at = draw(st.integers(0, len(raw) - 1))
-        how = draw(st.sampled_from(["replace", "insert", "delete"]))
-        byte = draw(st.sampled_from([*b"0123456789.-=[]\"'\n #x", 0, 0xFF, 0xC3]))
-        if how == "replace":
-            raw[at] = byte
-        elif how == "insert":
-            raw.insert(at, byte)
-        else:
-            del raw[at]
-    return bytes(raw)
+# The valid file with a few random bytes replaced, inserted or deleted.
+DAMAGED = damaged_copies(VALID, b"0123456789.-=[]\"'\n #x")
 
 
 def _settings(examples: int):
@@ -184,7 +177,7 @@ def test_fuzz_random_bytes(tmp_path, raw):
 
 
 @_settings(SHORT)
-@given(damaged_files())
+@given(DAMAGED)
 def test_fuzz_damaged_file(tmp_path, raw):
     _fuzz_bytes(tmp_path, raw, "damaged")
 
@@ -192,25 +185,17 @@ def test_fuzz_damaged_file(tmp_path, raw):
 @pytest.mark.slow
 def test_fuzz_long_budget(request, tmp_path):
     require_long_budget(request)
-
-    @_settings(LONG)
-    @given(config_tables())
-    def tables(data):
-        _fuzz_tables(data)
-
-    @_settings(LONG)
-    @given(st.binary(max_size=2048))
-    def random_bytes(raw):
-        _fuzz_bytes(tmp_path, raw, "bytes")
-
-    @_settings(LONG)
-    @given(damaged_files())
-    def damaged(raw):
-        _fuzz_bytes(tmp_path, raw, "damaged")
-
-    tables()
-    random_bytes()
-    damaged()
+    run_long_budget(
+        DEADLINE_SECONDS,
+        [
+            (config_tables(), _fuzz_tables),
+            (st.binary(max_size=2048), lambda raw: _fuzz_bytes(tmp_path, raw, "bytes")),
+            (
+                DAMAGED,
+                lambda raw: _fuzz_bytes(tmp_path, raw, "damaged"),
+            ),
+        ],
+    )
 
 
 def teardown_module() -> None:
