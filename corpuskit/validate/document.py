@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
@@ -40,6 +40,8 @@ class Doc:
     row: int = -1
     # Codes of pattern rules that a batch-wide search showed cannot match this document.
     cannot_match: frozenset[str] = frozenset()
+    # What detectors computed for this document and share (keyed by detector and params).
+    memo: dict = field(default_factory=dict)
 
     @cached_property
     def lines(self) -> list[Line]:

@@ -26,6 +26,7 @@ from corpuskit.normalize import strip_invisible
 from corpuskit.rule_regex import compile_pattern
 from corpuskit.rules import Rule
 from corpuskit.validate.document import Doc, Hit
+from corpuskit.validate.lineshape import headline_shape, unwrap, word_count
 from corpuskit.validate.spans import Line
 
 # Sentence punctuation: Latin and Arabic (، ؛ ؟ are U+060C, U+061B, U+061F; ۔ U+06D4).
@@ -189,8 +190,10 @@ def inline_headline_run(doc: Doc, rule: Rule, corpus: Any) -> list[Hit]:
     return inline_headline_candidates(doc, rule)
 
 
-def inline_headline_candidates(doc: Doc, rule: Rule) -> list[Hit]:
-    """The runs :func:`inline_headline_run` removes, before the per-source check."""
+def inline_headline_candidates(doc: Doc, rule: Rule, *, lone_titles: bool = True) -> list[Hit]:
+    """The runs :func:`inline_headline_run` removes, before the per-source check; with
+    ``lone_titles``, also single lines that read as another story's title (the
+    per-source evidence counts runs of two or more only)."""
     params = rule.params
     min_lines = int(params.get("min_lines", 2))
     max_lines = int(params.get("max_lines", 6))
@@ -200,6 +203,12 @@ def inline_headline_candidates(doc: Doc, rule: Rule) -> list[Hit]:
     shape = {"max_chars": int(params["max_chars"]), "max_commas": int(params["max_commas"])}
     content = doc.content_lines()
     counts = [headline_words(line.text, **shape) for line in content]
+    for k, line in enumerate(content):
+        # a headline with a colon before a number or a second clause: judged on the fold
+        if counts[k] is None and len(line.text) <= shape["max_chars"]:
+            folded = doc.folded(line.index)
+            if headline_shape(folded):
+                counts[k] = word_count(unwrap(folded))
     # "flags": headline-like with the rule's min_words; "loose": with the default minimum.
     flags = [n is not None and min_words <= n <= max_words for n in counts]
     loose = [n is not None and LOOSE_MIN_WORDS <= n <= max_words for n in counts]
@@ -215,14 +224,50 @@ def inline_headline_candidates(doc: Doc, rule: Rule) -> list[Hit]:
         while j < len(content) and flags[j]:
             j += 1
         before, after = content[i - 1], content[j] if j < len(content) else None
+        run = content[i:j]
         if (
-            min_lines <= j - i <= max_lines
+            (
+                min_lines <= j - i <= max_lines
+                or (lone_titles and j - i == 1 and _lone_title(run[0].text))
+            )
             and after is not None
             and not loose[i - 1]
             and not loose[j]
             and _PROSE_END.search(before.text)
             and len(after.text.split()) >= 8
+            and not _own_list_or_box(before, run)
         ):
-            hits.extend(doc.line_hit(line) for line in content[i:j])
+            hits.extend(doc.line_hit(line) for line in run)
         i = j
     return hits
+
+
+# A byline that opens a box of the article's own ("تحليل فلان", "بقلم فلان").
+_BOX_BYLINE = re.compile(r"^\s*(?:تحليل|بقلم|كتب|كتبت|إعداد|اعداد)\s")
+# A title that names another story: a question, or "place: quote" / "topic: news".
+_TITLE_MARKS = re.compile(r"[؟?!]\s*[\"'”»]?\s*$|^[^:：]{2,40}[:：]\s*\S")
+
+
+def _lone_title(text: str) -> bool:
+    """One line between two paragraphs that is another story's title rather than a
+    section head: a question or a "place: quote" title of five words or more, or a
+    headline of seven words or more (section heads are a few words)."""
+    if _BULLET.match(text) or text.lstrip().startswith((">", "-", "–", "*", "•")):
+        return False  # an item or a question of the article's own
+    words = len(_WORD.findall(text))
+    return words >= 7 or (words >= 5 and bool(_TITLE_MARKS.search(text.strip())))
+
+
+def _own_list_or_box(before: Line, run: list[Line]) -> bool:
+    """The run belongs to the article: items of a list whose previous item stands
+    before it (they share words), or the heading and byline of its own box."""
+    if any(_BOX_BYLINE.match(line.text) for line in run):
+        return True
+    previous = set(_WORD.findall(before.text))
+    if len(previous) > 20:
+        return False  # a paragraph, not the previous item of a list
+    for line in run:
+        words = set(_WORD.findall(line.text))
+        if len(words & previous) >= max(3, len(words) // 2):
+            return True
+    return False
