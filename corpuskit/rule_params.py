@@ -86,9 +86,13 @@ DETECTOR_PARAMS: dict[str, dict[str, Param]] = {
         "max_words": _int(24, 1),
         "min_lines": _int(2, 1, doc="story openings in the trailing run"),
         "max_teaser_words": _int(80, 1, doc="a story opening has at most this many words"),
-        "min_body_lines": _int(1),
         "min_body_continuing": _share(0.5, "share of body paragraphs that continue the story"),
         "max_extra_lines": _int(4, doc="the run may exceed the body by this many lines"),
+        "max_topic_overlap": _share(
+            0.05,
+            "a paragraph sharing at most this share of words with the title and "
+            "opening is about another story",
+        ),
     },
     "trailing-headline-run": {
         "min_lines": _int(3, 1),

@@ -241,23 +241,46 @@ def trailing_links(doc: Doc, rule: Rule, _corpus: object) -> list[Hit]:
     return view.hits(run)
 
 
+def _content_words(folded: str) -> set[str]:
+    return {w for w in _LETTERS.findall(folded) if len(w) >= 4}
+
+
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
 def teaser_run(doc: Doc, rule: Rule, _corpus: object) -> list[Hit]:
     """Trailing paragraphs that each open another story (CNN's teasers)."""
     view = _view(doc, rule)
     params = rule.params
-    min_run = int(params["min_lines"])
     max_words = int(params["max_teaser_words"])
     n = len(view)
+    if n < 3:
+        return []
+    # What the article is about: its title and its opening paragraph.
+    topic = _content_words(doc.folded_title) | _content_words(view.folded[0])
+    max_overlap = float(params["max_topic_overlap"])
+
+    def other_story(k: int) -> bool:
+        folded = view.folded[k]
+        if view.words(k) > max_words or continues(folded):
+            return False
+        if lead_shape(folded):
+            return True
+        words = _content_words(folded)
+        return bool(words) and len(words & topic) <= max_overlap * len(words)
+
     run: list[int] = []
     k = n - 1
-    while k >= 0 and view.words(k) <= max_words and lead_shape(view.folded[k]):
+    while k > 0 and other_story(k):
         run.append(k)
         k -= 1
-    if len(run) < min_run:
+    wire = dateline_shape(view.folded[0])
+    while run and not (wire or lead_shape(view.folded[run[-1]])):
+        run.pop()  # the run starts with a story opening (any other story after a dateline)
+    leads = sum(lead_shape(view.folded[j]) for j in run)
+    body = list(range(n - len(run)))
+    if leads < int(params["min_lines"]) + (0 if wire else 1) or len(body) < (1 if wire else 2):
         return []
-    body = list(range(k + 1))
-    if len(body) < int(params["min_body_lines"]) or not dateline_shape(view.folded[0]):
-        return []  # only a wire-style article (opened by a dateline) ends with teasers
     # The article's own paragraphs continue one another; its opening is a lead too.
     continuing = [j for j in body[1:] if not lead_shape(view.folded[j])]
     if len(body) > 2 and len(continuing) / (len(body) - 1) < float(params["min_body_continuing"]):

@@ -58,6 +58,11 @@ class Doc:
         """Every line folded without punctuation: the key lines are compared by."""
         return line_keys_of(self.folded_lines)
 
+    @cached_property
+    def folded_title(self) -> str:
+        """The title folded for matching, punctuation kept."""
+        return " ".join(fold_lines(self.title, self.title.count("\n") + 1)) if self.title else ""
+
     def folded(self, index: int) -> str:
         """Line ``index`` folded for matching."""
         return self.folded_lines[index]
