@@ -80,6 +80,12 @@ DETECTOR_PARAMS: dict[str, dict[str, Param]] = {
         "max_words": _int(24, 1, doc="a headline has at most this many words"),
         "max_body_headline_share": _share(0.34, "above this the article is in short lines"),
         "min_mean_words": Param("float", 4.0, 0.0, 50.0, "a run of names is shorter"),
+        "min_gap": _int(2, doc="with no header, blank lines at least between article and run"),
+        "max_topic_overlap": _share(
+            0.3,
+            "with no header, a line sharing this share of its words with the article "
+            "(two at least) is the article's own; a third of such lines keeps the run",
+        ),
     },
     "teaser-run": {
         "header": _regex("a related-links header line"),
@@ -92,6 +98,11 @@ DETECTOR_PARAMS: dict[str, dict[str, Param]] = {
             0.05,
             "a paragraph sharing at most this share of words with the title and "
             "opening is about another story",
+        ),
+        "max_unrelated_overlap": _share(
+            0.15,
+            "with no dateline, every teaser shares at most this share of its words "
+            "with the article",
         ),
     },
     "trailing-headline-run": {

@@ -28,11 +28,13 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections import Counter
 from typing import Any
 
 from corpuskit.rule_regex import compile_pattern
 from corpuskit.rules import Rule
 from corpuskit.validate.document import Doc, Hit
+from corpuskit.validate.headlines import stems as _stems
 from corpuskit.validate.lineshape import (
     continues,
     dateline_shape,
@@ -233,12 +235,55 @@ def trailing_links(doc: Doc, rule: Rule, _corpus: object) -> list[Hit]:
         len(body) > 1 and _CLOSING.search(view.folded[last - 1])
     ):
         return []  # a signature under a letter
-    gap = view.lines[top].index - view.lines[last].index - 1
-    wide_gap = gap > _usual_gap(body_lines)
-    after_prose = ends_prose(view.folded[last])
-    if not (header_anywhere or (wide_gap and news_length) or (after_prose and news_length)):
+    if header_anywhere:
+        return view.hits(run)
+    # No header: the lines must read as other stories, not as the article's own ending.
+    if not news_length or _own_ending(view, body, headlines, params):
         return []
-    return view.hits(run)
+    # ... and be set off from the article by a gap wider than its paragraphs have.
+    gap = view.lines[top].index - view.lines[last].index - 1
+    if gap >= int(params["min_gap"]) and gap > _usual_gap(body_lines):
+        return view.hits(run)
+    return []
+
+
+def _own_ending(view: _View, body: list[int], run: list[int], params: dict) -> bool:
+    """The signs that a run of short lines closing an article is the article's own:
+    captions and lists about its topic (they share its words), items that repeat one
+    opening word ("اللاعب ...", "** ..."), or the lines of a poem (they rhyme)."""
+    topic: set[str] = set()
+    for k in body:
+        topic |= _stems(view.folded[k])
+    topic |= _stems(view.doc.folded_title)
+    shared = 0
+    for k in run:
+        words = _stems(view.folded[k])
+        if words and len(words & topic) >= max(2, len(words) * float(params["max_topic_overlap"])):
+            shared += 1
+    if shared * 3 > len(run):
+        return True
+    firsts = Counter(_first_token(view.folded[k]) for k in run)
+    if len(run) >= 3 and firsts.most_common(1)[0][1] * 2 >= len(run):
+        return True
+    endings = Counter(
+        _LETTERS.findall(view.folded[k])[-1][-1:] for k in run if _LETTERS.findall(view.folded[k])
+    )
+    return len(run) >= 4 and endings.most_common(1)[0][1] * 2 > len(run) and _rhymes(view, run)
+
+
+def _first_token(folded: str) -> str:
+    token = folded.split(" ", 1)[0] if folded else ""
+    return token if token.strip("*-•·o.>") else folded[:2]
+
+
+def _rhymes(view: _View, run: list[int]) -> bool:
+    """Half the lines or more end in the same two letters (a poem's rhyme)."""
+    tails = Counter()
+    for k in run:
+        words = _LETTERS.findall(view.folded[k])
+        if words:
+            tails[words[-1][-2:]] += 1
+    return bool(tails) and tails.most_common(1)[0][1] * 2 >= len(run)
 
 
 def _content_words(folded: str) -> set[str]:
@@ -287,4 +332,28 @@ def teaser_run(doc: Doc, rule: Rule, _corpus: object) -> list[Hit]:
         return []
     if len(run) > len(body) + int(params["max_extra_lines"]):
         return []
+    if not wire and not _unrelated_openings(view, body, run, params):
+        return []
     return view.hits(run)
+
+
+def _unrelated_openings(view: _View, body: list[int], run: list[int], params: dict) -> bool:
+    """Without a dateline to show a wire layout, teasers must look like other stories
+    and nothing like the article's own structure: every one a paragraph (no subhead
+    between them), no two opening with the same word (a list of decisions or a
+    timeline does), and none sharing more than ``max_unrelated_overlap`` of its words
+    with the article and its title."""
+    if any(view.words(k) < 12 for k in run):
+        return False
+    firsts = [_first_token(view.folded[k]) for k in run]
+    if len(set(firsts)) < len(firsts):
+        return False
+    topic = _stems(view.doc.folded_title)
+    for k in body:
+        topic |= _stems(view.folded[k])
+    limit = float(params["max_unrelated_overlap"])
+    for k in run:
+        words = _stems(view.folded[k])
+        if not words or len(words & topic) > limit * len(words):
+            return False
+    return True

@@ -26,7 +26,7 @@ from corpuskit.normalize import strip_invisible
 from corpuskit.rule_regex import compile_pattern
 from corpuskit.rules import Rule
 from corpuskit.validate.document import Doc, Hit
-from corpuskit.validate.lineshape import headline_shape, unwrap, word_count
+from corpuskit.validate.lineshape import continues, headline_shape, unwrap, word_count
 from corpuskit.validate.spans import Line
 
 # Sentence punctuation: Latin and Arabic (، ؛ ؟ are U+060C, U+061B, U+061F; ۔ U+06D4).
@@ -228,7 +228,13 @@ def inline_headline_candidates(doc: Doc, rule: Rule, *, lone_titles: bool = True
         if (
             (
                 min_lines <= j - i <= max_lines
-                or (lone_titles and j - i == 1 and _lone_title(run[0].text))
+                or (
+                    lone_titles
+                    and j - i == 1
+                    and _lone_title(run[0].text)
+                    and after is not None
+                    and not _heads_next(doc.folded(run[0].index), doc.folded(after.index))
+                )
             )
             and after is not None
             and not loose[i - 1]
@@ -245,17 +251,46 @@ def inline_headline_candidates(doc: Doc, rule: Rule, *, lone_titles: bool = True
 # A byline that opens a box of the article's own ("تحليل فلان", "بقلم فلان").
 _BOX_BYLINE = re.compile(r"^\s*(?:تحليل|بقلم|كتب|كتبت|إعداد|اعداد)\s")
 # A title that names another story: a question, or "place: quote" / "topic: news".
-_TITLE_MARKS = re.compile(r"[؟?!]\s*[\"'”»]?\s*$|^[^:：]{2,40}[:：]\s*\S")
+_TITLE_MARKS = re.compile(r"^\S+(?:\s+\S+){0,2}\s*[:：]\s*\S")
 
 
 def _lone_title(text: str) -> bool:
     """One line between two paragraphs that is another story's title rather than a
-    section head: a question or a "place: quote" title of five words or more, or a
-    headline of seven words or more (section heads are a few words)."""
-    if _BULLET.match(text) or text.lstrip().startswith((">", "-", "–", "*", "•")):
+    section head: a "place: quote" title of five words or more, or a headline of seven
+    words or more (section heads are a few words). A question is not taken alone: the
+    article's own section heads are often questions ("كيف كان رد فعل العالم؟")."""
+    stripped = text.strip()
+    if _BULLET.match(text) or stripped.startswith((">", "-", "–", "*", "•")):
         return False  # an item or a question of the article's own
+    if stripped.rstrip("\"'”» ").endswith(("؟", "?")):
+        return False
     words = len(_WORD.findall(text))
-    return words >= 7 or (words >= 5 and bool(_TITLE_MARKS.search(text.strip())))
+    return words >= 7 or (words >= 5 and bool(_TITLE_MARKS.search(stripped)))
+
+
+def _heads_next(folded_title: str, folded_next: str) -> bool:
+    """A section head introduces the paragraph under it, which takes up its words ("كيف
+    ردت العصبة؟" over "رفض غرينبلات، مدير العصبة ..."); another story's title does not,
+    and a line that continues the sentence before it is prose."""
+    if continues(folded_title):
+        return True
+    title = stems(folded_title)
+    following = stems(" ".join(folded_next.split()[:25]))
+    return len(title & following) >= 2
+
+
+def stems(folded: str) -> set[str]:
+    """Content words without the article and its clitics (ال, وال, بال, لل), for
+    comparing what two lines are about."""
+    out = set()
+    for word in _WORD.findall(folded):
+        for prefix in ("وال", "بال", "فال", "كال", "لل", "ال"):
+            if word.startswith(prefix) and len(word) - len(prefix) >= 3:
+                word = word[len(prefix) :]
+                break
+        if len(word) >= 3 and not word.isdigit():
+            out.add(word)
+    return out
 
 
 def _own_list_or_box(before: Line, run: list[Line]) -> bool:
