@@ -135,16 +135,19 @@ def _block_to_end(
     view: _View, start: int, max_items: int, max_words: int, headlines_first: bool
 ) -> list[int]:
     """Every line from ``start`` to the end of the document, when they read as links:
-    all headlines or story openings, or mostly headlines (two in three) with no paragraph
-    of prose among them."""
+    story openings (the first one and at least half of them shaped like one, none
+    longer than a lead), or mostly headlines (two in three) with no paragraph of prose
+    among them."""
     tail = list(range(start, len(view)))
     if not tail or len(tail) > max_items or any(view.header[k] for k in tail):
         return []
-    if not headlines_first and all(
-        view.words(k) <= max_words and (view.headline[k] or lead_shape(view.folded[k]))
-        for k in tail
+    if (
+        not headlines_first
+        and lead_shape(view.folded[tail[0]])
+        and all(view.words(k) <= max_words for k in tail)
+        and 2 * sum(view.headline[k] or lead_shape(view.folded[k]) for k in tail) >= len(tail)
     ):
-        return tail
+        return tail  # story openings, most of them shaped like one
     headlines = sum(view.headline[k] for k in tail)
     if headlines * 3 >= 2 * len(tail) and not any(
         _prose(view, k) for k in tail if not view.headline[k]
