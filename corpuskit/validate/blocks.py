@@ -314,6 +314,9 @@ def teaser_run(doc: Doc, rule: Rule, _corpus: object) -> list[Hit]:
             return False
         if lead_shape(folded):
             return True
+        first = unwrap(folded).split(" ", 1)[0]
+        if first[:1] == "و" and len(first) >= 4:
+            return False  # a conjunction glued to a word: most likely the article going on
         words = _content_words(folded)
         return bool(words) and len(words & topic) <= max_overlap * len(words)
 
