@@ -61,25 +61,38 @@ def _as_datetimes(dates: pl.Series) -> pl.Series:
     return parse_dates(dates)
 
 
-def choose_kept(
+def _ordered(
     labels: np.ndarray, body_length: np.ndarray, dates: pl.Series, ids: pl.Series
-) -> np.ndarray:
-    """Row index of the kept document of each row's cluster (longest, earliest, smallest id)."""
-    n = labels.size
+) -> pl.DataFrame:
+    """Rows sorted by cluster, then in the keep rule's order within each cluster."""
     order_frame = pl.DataFrame(
         {
-            "row": np.arange(n, dtype=np.int64),
+            "row": np.arange(labels.size, dtype=np.int64),
             "label": labels,
             "length": body_length.astype(np.int64),
             "date": _as_datetimes(dates),
             "id": ids.cast(pl.String),
         }
     )
-    ranked = order_frame.sort(
+    return order_frame.sort(
         ["label", "length", "date", "id"],
         descending=[False, True, False, False],
         nulls_last=True,
     )
+
+
+def keep_order(
+    labels: np.ndarray, body_length: np.ndarray, dates: pl.Series, ids: pl.Series
+) -> np.ndarray:
+    """Row indices in the keep rule's order within each cluster (clusters in label order)."""
+    return _ordered(labels, body_length, dates, ids)["row"].to_numpy()
+
+
+def choose_kept(
+    labels: np.ndarray, body_length: np.ndarray, dates: pl.Series, ids: pl.Series
+) -> np.ndarray:
+    """Row index of the kept document of each row's cluster (longest, earliest, smallest id)."""
+    ranked = _ordered(labels, body_length, dates, ids)
     first = ranked.group_by("label", maintain_order=True).agg(pl.col("row").first().alias("kept"))
-    kept = order_frame.select("label").join(first, on="label", how="left")["kept"]
+    kept = pl.DataFrame({"label": labels}).join(first, on="label", how="left")["kept"]
     return kept.to_numpy().astype(np.int64)

@@ -6,11 +6,12 @@ honorific, or changing spelling (folded away before matching). The score is rapi
 unlike ``token_set_ratio`` it does not reach 100 when one headline merely contains the
 other.
 
-Blocking: two headlines that score 90 or more share nearly all their words, so they
-share at least one of their rarest words. Each headline is put in the buckets of its
-``BLOCK_TOKENS`` rarest words (by document frequency across the batch); only headlines
-sharing a bucket are scored, and buckets larger than ``MAX_BLOCK`` (words so common that
-they identify nothing) are skipped. Identical folded headlines are always paired.
+Blocking: two headlines that score 90 or more share nearly all their words. The sign
+pass gives every headline an exact key and a few LSH band keys of its word set
+(:data:`corpuskit.dedup.sign.TITLE_BANDS`); only headlines that are equal or agree on a
+band are scored (:func:`headline_pairs`), so the link pass never compares all pairs and
+never holds every headline: it reads one key column at a time and fetches the headlines
+of the candidate rows only.
 
 Figures guard: serial bulletins reuse one headline with new figures ("تصحيح أوضاع 400
 ألف يمني" one day, "… 425 ألف …" the next; "الطائرة الإغاثية الرابعة" then "…
@@ -23,12 +24,11 @@ from __future__ import annotations
 import re
 
 import numpy as np
-import polars as pl
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
-BLOCK_TOKENS = 3
-MAX_BLOCK = 200
-MIN_TOKEN_CHARS = 2
+from corpuskit.dedup.keytable import KeyTable
+from corpuskit.dedup.lsh import keyed_candidate_pairs
+from corpuskit.dedup.sign import TITLE, TITLE_BANDS, TITLE_KEY, title_band_column
 
 
 def score(a: str, b: str) -> float:
@@ -70,56 +70,73 @@ def same_figures(a: str, b: str) -> bool:
     return not (figures_a and figures_b and figures_a != figures_b)
 
 
-def headline_candidates(
-    folded_titles: list[str], rows: np.ndarray, *, score_cutoff: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs ``(i, j)``, ``i < j``, among ``rows`` whose headlines score >= ``score_cutoff``."""
+# Candidate pairs scored at once: bounds the headlines held in memory at one time.
+SCORE_CHUNK = 1_000_000
+
+
+def headline_pairs(keys: KeyTable, rows: np.ndarray, *, score_cutoff: float):
+    """Pairs ``(i, j)``, ``i < j``, among ``rows`` whose headlines score >= ``score_cutoff``,
+    with their scores. Candidates share the exact headline key or a headline band key;
+    they are scored a chunk at a time, fetching only that chunk's headlines."""
     empty = (np.empty((0, 2), dtype=np.int64), np.empty(0))
     if rows.size < 2:
         return empty
-    titles = pl.DataFrame(
-        {"row": rows.astype(np.int64), "title": [folded_titles[i] for i in rows]}
-    ).filter(pl.col("title") != "")
-    if titles.height < 2:
-        return empty
-    tokens = (
-        titles.with_columns(token=pl.col("title").str.split(" ").list.unique())
-        .explode("token")
-        .filter(pl.col("token").str.len_chars() >= MIN_TOKEN_CHARS)
-        .select("row", "token")
-    )
-    tokens = tokens.with_columns(df=pl.len().over("token"))
-    blocks = (
-        tokens.sort("row", "df", "token")
-        .group_by("row", maintain_order=True)
-        .head(BLOCK_TOKENS)
-        .select("row", pl.col("token").alias("key"))
-    )
-    exact_keys = titles.select("row", pl.col("title").alias("key"))
-    keyed = pl.concat([blocks, exact_keys.with_columns(key=pl.lit("=") + pl.col("key"))])
-    keyed = keyed.with_columns(size=pl.len().over("key")).filter(
-        (pl.col("size") > 1) & (pl.col("size") <= MAX_BLOCK)
-    )
-    pairs = (
-        keyed.join(keyed.select("key", pl.col("row").alias("other")), on="key")
-        .filter(pl.col("row") < pl.col("other"))
-        .select("row", "other")
-        .unique()
-        .sort("row", "other")
-        .to_numpy()
-    )
-    if pairs.size == 0:
-        return empty
-    figures = {int(r): _figures(folded_titles[r]) for r in np.unique(pairs)}
+
+    def bands():
+        for name in (TITLE_KEY, *(title_band_column(b) for b in range(TITLE_BANDS))):
+            column = keys.column(name).gather(rows)
+            valid = column.is_not_null().to_numpy()
+            yield rows[valid], column.filter(valid).to_numpy()
+
+    candidates = keyed_candidate_pairs(bands())
     found, scores = [], []
-    for a, b in pairs.tolist():
-        fa, fb = figures[a], figures[b]
-        if fa and fb and fa != fb:  # the figures guard (see same_figures)
-            continue
-        value = fuzz.token_sort_ratio(folded_titles[a], folded_titles[b], score_cutoff=score_cutoff)
-        if value:
-            found.append((a, b))
-            scores.append(value)
+    for lo in range(0, candidates.shape[0], SCORE_CHUNK):
+        chunk = candidates[lo : lo + SCORE_CHUNK]
+        pairs, chunk_scores = score_pairs(
+            chunk, _titles_of(keys, chunk.ravel()), score_cutoff=score_cutoff
+        )
+        found.append(pairs)
+        scores.append(chunk_scores)
     if not found:
         return empty
-    return np.array(found, dtype=np.int64), np.array(scores)
+    return np.concatenate(found), np.concatenate(scores)
+
+
+def _titles_of(keys: KeyTable, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(rows, titles)``: the sorted unique ``rows`` and their folded headlines."""
+    rows = np.unique(rows)
+    taken = keys.take(rows, [TITLE])[TITLE].fill_null("").to_list()
+    return rows, np.array(taken, dtype=object)
+
+
+def score_pairs(pairs: np.ndarray, titles: tuple[np.ndarray, np.ndarray], *, score_cutoff: float):
+    """The pairs whose folded headlines (``titles``: sorted rows and their headlines, as
+    :func:`_titles_of` gives) pass the figures guard and score >= ``score_cutoff``, with
+    their scores. Array operations throughout: millions of pairs are cheap."""
+    empty = (np.empty((0, 2), dtype=np.int64), np.empty(0))
+    rows, text = titles
+    a, b = np.searchsorted(rows, pairs[:, 0]), np.searchsorted(rows, pairs[:, 1])
+    # The figures guard: each headline's set of figures as a small integer (0: none).
+    ids: dict[frozenset[str], int] = {frozenset(): 0}
+    figure_id = np.fromiter(
+        (ids.setdefault(frozenset(_figures(t)), len(ids)) for t in text.tolist()),
+        dtype=np.int64,
+        count=text.size,
+    )
+    fa, fb = figure_id[a], figure_id[b]
+    keep = (fa == 0) | (fb == 0) | (fa == fb)
+    pairs, a, b = pairs[keep], a[keep], b[keep]
+    if pairs.size == 0:
+        return empty
+    scores = process.cpdist(
+        text[a],
+        text[b],
+        scorer=fuzz.token_sort_ratio,
+        score_cutoff=score_cutoff,
+        dtype=np.float64,
+        workers=-1,  # the link pass runs alone on the driver: use every core
+    )
+    matched = scores >= score_cutoff
+    if not matched.any():
+        return empty
+    return pairs[matched].astype(np.int64), scores[matched]

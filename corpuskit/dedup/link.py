@@ -28,8 +28,8 @@ import numpy as np
 import polars as pl
 
 from corpuskit.config import DedupOptions
-from corpuskit.dedup.clusters import choose_kept, components
-from corpuskit.dedup.headline import headline_candidates
+from corpuskit.dedup.clusters import choose_kept, components, keep_order
+from corpuskit.dedup.headline import headline_pairs
 from corpuskit.dedup.keytable import KeyTable
 from corpuskit.dedup.lsh import resolve_bands
 from corpuskit.dedup.sign import (
@@ -38,7 +38,6 @@ from corpuskit.dedup.sign import (
     EXACT_KEY,
     ID,
     LENGTH,
-    TITLE,
     URL_KEY,
     WORDS,
 )
@@ -114,14 +113,24 @@ class _Ranking:
         return kept
 
     def prefer(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        """For each pair, True when the keep rule prefers row ``a[i]`` over row ``b[i]``."""
+        """For each pair, True when the keep rule prefers row ``a[i]`` over row ``b[i]``.
+
+        The rows involved are ranked once in the keep rule's order (each row's date and
+        id read once), however many pairs they appear in."""
         if a.size == 0:
             return np.empty(0, dtype=bool)
-        rows = np.concatenate([a, b]).astype(np.int64)
+        rows = np.unique(np.concatenate([a, b])).astype(np.int64)
+        rank = self._rank(rows)
+        return rank[np.searchsorted(rows, a)] < rank[np.searchsorted(rows, b)]
+
+    def _rank(self, rows: np.ndarray) -> np.ndarray:
+        """Position of each of ``rows`` in the keep rule's order (0: kept first)."""
         extra = self.keys.take(rows, [DATE, ID])
-        labels = np.concatenate([np.arange(a.size), np.arange(a.size)])
-        chosen = choose_kept(labels, self.lengths[rows], extra[DATE], extra[ID])
-        return chosen[: a.size] == np.arange(a.size)
+        one_cluster = np.zeros(rows.size, dtype=np.int64)
+        order = keep_order(one_cluster, self.lengths[rows], extra[DATE], extra[ID])
+        rank = np.empty(rows.size, dtype=np.int64)
+        rank[order] = np.arange(rows.size)
+        return rank
 
 
 def link(keys: KeyTable, options: DedupOptions | None = None) -> Links:
@@ -151,8 +160,7 @@ def link(keys: KeyTable, options: DedupOptions | None = None) -> Links:
     flags = np.empty((0, 2), dtype=np.int64)
     flag_scores = np.empty(0)
     if options.headline:
-        titles = keys.column(TITLE).fill_null("").to_list()
-        pairs, scores = headline_candidates(titles, rows, score_cutoff=options.headline_threshold)
+        pairs, scores = headline_pairs(keys, rows, score_cutoff=options.headline_threshold)
         if pairs.size:
             body_sim = keys.similarity(pairs[:, 0], pairs[:, 1])
             long_pair = (word_counts[pairs[:, 0]] >= options.min_words) & (
@@ -283,22 +291,23 @@ def _flags(
     """Headline matches whose bodies differ: the document the keep rule would not
     prefer is flagged, naming the other cluster's kept document; once per (document,
     other cluster)."""
-    flagged_once: dict[tuple[int, int], float] = {}
-    apart = labels[pairs[:, 0]] != labels[pairs[:, 1]] if pairs.size else np.empty(0, bool)
-    pairs, scores = pairs[apart], scores[apart]
-    prefers_a = ranking.prefer(pairs[:, 0], pairs[:, 1])
-    for (a, b), score, a_kept in zip(pairs, scores, prefers_a, strict=True):
-        flagged, other = (int(b), int(a)) if a_kept else (int(a), int(b))
-        flagged_once.setdefault((flagged, int(kept[other])), float(score))
-    if not flagged_once:
+    if pairs.size == 0:
         return pl.DataFrame(schema=FLAG_SCHEMA)
-    rows = np.array([row for row, _ in flagged_once], dtype=np.int64)
-    others = np.array([other for _, other in flagged_once], dtype=np.int64)
+    apart = labels[pairs[:, 0]] != labels[pairs[:, 1]]
+    pairs, scores = pairs[apart], scores[apart]
+    a_first = ranking.prefer(pairs[:, 0], pairs[:, 1])
+    flagged = np.where(a_first, pairs[:, 1], pairs[:, 0])
+    other_kept = kept[np.where(a_first, pairs[:, 0], pairs[:, 1])]
+    once = pl.DataFrame({"row": flagged, "other": other_kept, "score": scores}).unique(
+        subset=["row", "other"], keep="first", maintain_order=True
+    )
+    if once.height == 0:
+        return pl.DataFrame(schema=FLAG_SCHEMA)
     return pl.DataFrame(
         {
-            "row": rows,
-            "other_id": keys.take(others, [ID])[ID],
-            "score": list(flagged_once.values()),
+            "row": once["row"],
+            "other_id": keys.take(once["other"].to_numpy(), [ID])[ID],
+            "score": once["score"],
         },
         schema=FLAG_SCHEMA,
     )

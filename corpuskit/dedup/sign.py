@@ -31,13 +31,46 @@ from corpuskit.dedup.words import words
 
 ROW, ID, ACTIVE, WORDS, LENGTH, DATE = "row", "id", "active", "words", "length", "date"
 EXACT_KEY, URL_KEY, TITLE, SIGNATURE = "exact_key", "url_key", "title", "signature"
+TITLE_KEY = "title_key"
 # Columns every keys frame has besides the signature and the band keys.
-SCALAR_COLUMNS = (ROW, ID, ACTIVE, WORDS, LENGTH, DATE, EXACT_KEY, URL_KEY, TITLE)
+SCALAR_COLUMNS = (ROW, ID, ACTIVE, WORDS, LENGTH, DATE, EXACT_KEY, URL_KEY, TITLE, TITLE_KEY)
+
+# Headline blocking: a MinHash of the folded headline's word set, in TITLE_BANDS bands of
+# TITLE_ROWS values. Two headlines that rapidfuzz scores 90 or more share nearly all their
+# words (word-set Jaccard about 0.7 or more), so they agree on a band with probability
+# 1 - (1 - 0.7**2)**8 = 0.995; the link pass compares only headlines that agree on a band
+# or are equal, and never holds every headline at once.
+TITLE_BANDS, TITLE_ROWS = 8, 2
+TITLE_SEED = 7
 
 
 def band_column(band: int) -> str:
     """Name of the column holding band ``band``'s LSH key ("band_007")."""
     return f"band_{band:03d}"
+
+
+def title_band_column(band: int) -> str:
+    """Name of the column holding band ``band`` of the headline's blocking keys."""
+    return f"title_band_{band:02d}"
+
+
+def _title_keys(folded_titles: pl.Series, active: np.ndarray) -> list[pl.Series]:
+    """The exact headline key and the headline band keys (null where there is no
+    headline or the document takes no part)."""
+    n = folded_titles.len()
+    titles = folded_titles.fill_null("").to_list()
+    tokens = words(titles, 1)
+    has_title = active & (tokens.word_counts > 0)
+    columns = [_where(has_title, tokens.exact_keys, TITLE_KEY)]
+    signatures = signatures_from_hashes(
+        tokens.hashes, tokens.doc_index, n, num_perm=TITLE_BANDS * TITLE_ROWS, seed=TITLE_SEED
+    )
+    banded = has_title & (tokens.word_counts >= 2)
+    everyone = np.arange(n)
+    for band in range(TITLE_BANDS):
+        keys = band_key(signatures, everyone, band, TITLE_ROWS)
+        columns.append(_where(banded, keys, title_band_column(band)))
+    return columns
 
 
 def body_and_title(frame: pl.DataFrame) -> tuple[pl.Series, pl.Series]:
@@ -82,6 +115,7 @@ def sign_batch(frame: pl.DataFrame, options: DedupOptions, *, first_row: int = 0
         active &= frame[schema.DROP_REASON].is_null().to_numpy()
     urls = frame[schema.URL].cast(pl.String) if schema.URL in frame.columns else None
     dates = frame[schema.DATE] if schema.DATE in frame.columns else pl.Series([None] * n)
+    folded_title = fold_series(title, parts=1).alias(TITLE)
     columns = [
         pl.Series(ROW, np.arange(first_row, first_row + n, dtype=np.int64)),
         frame[schema.ID].cast(pl.String).alias(ID),
@@ -95,8 +129,9 @@ def sign_batch(frame: pl.DataFrame, options: DedupOptions, *, first_row: int = 0
             [url_hash(u) for u in urls.to_list()] if urls is not None else [None] * n,
             dtype=pl.UInt64,
         ),
-        fold_series(title, parts=1).alias(TITLE) if options.headline else title.alias(TITLE),
+        folded_title,
         pl.Series(SIGNATURE, signatures, dtype=pl.Array(pl.UInt32, options.num_perm)),
+        *_title_keys(folded_title, active),
     ]
     banded = active & (tokens.word_counts >= options.min_words)
     bands, rows = resolve_bands(options.threshold, options.num_perm, options.bands, options.rows)
