@@ -118,6 +118,12 @@ DETECTOR_PARAMS: dict[str, dict[str, Param]] = {
         "min_words": _int(5),
         "max_body_headline_share": _share(0.34),
         "min_source_share": _share(0.0),
+        "min_source_docs": _int(
+            30, doc="fewer documents of a source in view are no evidence of its layout"
+        ),
+        "max_shared_words": _int(
+            1, doc="without that evidence, a line may share this many words with the article"
+        ),
         "max_words": _HEADLINE["max_words"],
         "max_chars": _HEADLINE["max_chars"],
         "max_commas": _HEADLINE["max_commas"],

@@ -161,3 +161,25 @@ def test_footers_repeated_in_a_corpus_without_sources_go_and_verses_stay():
     cleaned = out["text_clean"].to_list()
     assert all(footer not in t for t in cleaned[:60])
     assert all(verse in t for t in cleaned[60:120])
+
+
+def test_a_lone_title_of_another_story_goes_when_checked_alone_and_subheadings_stay():
+    other = "منتخب البرازيل يفوز على الأرجنتين بثلاثة أهداف في مباراة ودية"
+    own = "المرحلة الأولى تشمل بناء الطرق والجسور في المناطق الشمالية من البلاد"
+    text = "\n".join([BODY[0], other, BODY[1], BODY[2]])
+    assert _clean(text)[0] == "\n".join([BODY[0], *BODY[1:]])
+    kept = "\n".join([BODY[0], own, BODY[1], BODY[2]])
+    assert _clean(kept)[0] == kept
+
+
+def test_inserted_titles_sharing_only_small_words_with_the_line_before_go():
+    before = "ويعيش الدروز في سوريا منذ قرون في مناطق جبلية."
+    titles = [
+        "الدروز يواجهون خطر اتساع الصراع في سوريا",
+        "الصراع في سوريا: المشهد من مرتفعات الجولان",
+    ]
+    text = "\n".join([BODY[0], before, *titles, BODY[1], BODY[2]])
+    assert _clean(text)[0] == "\n".join([BODY[0], before, BODY[1], BODY[2]])
+    items = ["- في نظر الجغرافيا: أنت الجهات الأربع", "- أنت كبير رياضة الوطن قولا وفعلا"]
+    listed = "\n".join([BODY[0], "- في نظر التاريخ: أنت العميد المؤسس.", *items, BODY[1]])
+    assert _clean(listed)[0] == listed

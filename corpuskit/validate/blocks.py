@@ -41,6 +41,7 @@ from corpuskit.validate.lineshape import (
     ends_prose,
     headline_shape,
     lead_shape,
+    opening_words,
     unwrap,
     word_count,
 )
@@ -347,19 +348,24 @@ def _unrelated_openings(view: _View, body: list[int], run: list[int], params: di
     """Without a dateline to show a wire layout, teasers must look like other stories
     and nothing like the article's own structure: every one a paragraph (no subhead
     between them), no two opening with the same word (a list of decisions or a
-    timeline does), and none sharing more than ``max_unrelated_overlap`` of its words
-    with the article and its title."""
+    timeline does) unless it is a word that opens stories ("أكد", "قالت") and at most
+    half of them share it, and on average no more than ``max_unrelated_overlap`` of
+    their words (none more than twice that) shared with the article and its title."""
     if any(view.words(k) < 12 for k in run):
         return False
-    firsts = [_first_token(view.folded[k]) for k in run]
-    if len(set(firsts)) < len(firsts):
+    firsts = Counter(_first_token(view.folded[k]) for k in run)
+    if any(count > 1 and word not in opening_words() for word, count in firsts.items()):
+        return False  # a repeated word that does not open stories: the article's own list
+    if firsts.most_common(1)[0][1] * 2 > len(run):
         return False
     topic = _stems(view.doc.folded_title)
     for k in body:
         topic |= _stems(view.folded[k])
     limit = float(params["max_unrelated_overlap"])
+    shares = []
     for k in run:
         words = _stems(view.folded[k])
-        if not words or len(words & topic) > limit * len(words):
+        if not words:
             return False
-    return True
+        shares.append(len(words & topic) / len(words))
+    return max(shares) <= 2 * limit and sum(shares) <= limit * len(shares)

@@ -180,14 +180,45 @@ def inline_headline_run(doc: Doc, rule: Rule, corpus: Any) -> list[Hit]:
     list) and a prose paragraph follows. Because the same shape also occurs in prose now
     and then (dialogue, paired subheadings), the run only counts in a source where it
     is systematic: at least ``min_source_share`` of the source's documents have one.
+    With fewer than ``min_source_docs`` documents of the source in view, the lack of
+    that evidence proves nothing, and the lines about something else than the article
+    are still taken.
     """
     min_share = float(rule.params.get("min_source_share", 0.0))
     if min_share and corpus is not None and getattr(corpus, "source_docs", None):
         source = doc.source or ""
         n_source = corpus.source_docs.get(source, 0)
         if n_source and corpus.pattern_docs.get((rule.code, source), 0) < min_share * n_source:
+            if n_source < int(rule.params.get("min_source_docs", 0)):
+                return _unrelated_lines(doc, inline_headline_candidates(doc, rule), rule)
             return []
     return inline_headline_candidates(doc, rule)
+
+
+def _unrelated_lines(doc: Doc, hits: list[Hit], rule: Rule) -> list[Hit]:
+    """Without evidence of the outlet's layout (one incoming document, a small batch),
+    only the lines that are about something else: another story's title shares at most
+    ``max_shared_words`` content words with the article's title and text, while the
+    article's own subheadings and list items take up its words."""
+    if not hits:
+        return []
+    limit = int(rule.params.get("max_shared_words", 1))
+    taken = {hit.line for hit in hits}
+    article = stems(doc.folded_title)
+    for line in doc.content_lines():
+        if line.index not in taken:
+            article |= stems(doc.folded(line.index))
+    return [
+        hit
+        for hit in hits
+        if not _item(doc.text[hit.start : hit.end])
+        and len(stems(doc.folded(hit.line)) & article) <= limit
+    ]
+
+
+def _item(text: str) -> bool:
+    """A line marked as an item of the article's own (a bullet, a dash, a quote mark)."""
+    return bool(_BULLET.match(text)) or text.strip().startswith((">", "-", "–", "*", "•"))
 
 
 def inline_headline_candidates(doc: Doc, rule: Rule, *, lone_titles: bool = True) -> list[Hit]:
@@ -241,7 +272,7 @@ def inline_headline_candidates(doc: Doc, rule: Rule, *, lone_titles: bool = True
             and not loose[j]
             and _PROSE_END.search(before.text)
             and len(after.text.split()) >= 8
-            and not _own_list_or_box(before, run)
+            and not _own_list_or_box(doc, before, run)
         ):
             hits.extend(doc.line_hit(line) for line in run)
         i = j
@@ -260,7 +291,7 @@ def _lone_title(text: str) -> bool:
     words or more (section heads are a few words). A question is not taken alone: the
     article's own section heads are often questions ("كيف كان رد فعل العالم؟")."""
     stripped = text.strip()
-    if _BULLET.match(text) or stripped.startswith((">", "-", "–", "*", "•")):
+    if _item(text):
         return False  # an item or a question of the article's own
     if stripped.rstrip("\"'”» ").endswith(("؟", "?")):
         return False
@@ -293,16 +324,19 @@ def stems(folded: str) -> set[str]:
     return out
 
 
-def _own_list_or_box(before: Line, run: list[Line]) -> bool:
+def _own_list_or_box(doc: Doc, before: Line, run: list[Line]) -> bool:
     """The run belongs to the article: items of a list whose previous item stands
-    before it (they share words), or the heading and byline of its own box."""
+    before it (marked the same way, or sharing content words, not just "في" and "من"),
+    or the heading and byline of its own box."""
     if any(_BOX_BYLINE.match(line.text) for line in run):
         return True
-    previous = set(_WORD.findall(before.text))
-    if len(previous) > 20:
+    if _item(before.text) and all(_item(line.text) for line in run):
+        return True  # the list goes on, marked as before
+    if len(_WORD.findall(before.text)) > 20:
         return False  # a paragraph, not the previous item of a list
+    previous = stems(doc.folded(before.index))
     for line in run:
-        words = set(_WORD.findall(line.text))
+        words = stems(doc.folded(line.index))
         if len(words & previous) >= max(3, len(words) // 2):
             return True
     return False
