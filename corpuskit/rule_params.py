@@ -124,6 +124,9 @@ DETECTOR_PARAMS: dict[str, dict[str, Param]] = {
         "max_shared_words": _int(
             1, doc="without that evidence, a line may share this many words with the article"
         ),
+        "min_short_title_words": _int(
+            4, 1, doc="... and a line this short or longer, sharing none, goes too"
+        ),
         "max_words": _HEADLINE["max_words"],
         "max_chars": _HEADLINE["max_chars"],
         "max_commas": _HEADLINE["max_commas"],

@@ -170,6 +170,13 @@ def test_a_lone_title_of_another_story_goes_when_checked_alone_and_subheadings_s
     assert _clean(text)[0] == "\n".join([BODY[0], *BODY[1:]])
     kept = "\n".join([BODY[0], own, BODY[1], BODY[2]])
     assert _clean(kept)[0] == kept
+    # shorter than a lone title: it goes only when it shares no word with the article
+    short_other = "زلزال قوي يضرب جزيرة بعيدة"
+    short_own = "الجسور الجديدة في المناطق الشمالية"
+    text = "\n".join([BODY[0], short_other, BODY[1], BODY[2]])
+    assert _clean(text)[0] == "\n".join([BODY[0], *BODY[1:]])
+    kept = "\n".join([BODY[0], short_own, BODY[1], BODY[2]])
+    assert _clean(kept)[0] == kept
 
 
 def test_inserted_titles_sharing_only_small_words_with_the_line_before_go():

@@ -331,8 +331,11 @@ def teaser_run(doc: Doc, rule: Rule, _corpus: object) -> list[Hit]:
         run.pop()  # the run starts with a story opening (any other story after a dateline)
     leads = sum(lead_shape(view.folded[j]) for j in run)
     body = list(range(n - len(run)))
-    if leads < int(params["min_lines"]) + (0 if wire else 1) or len(body) < (1 if wire else 2):
+    min_lines = int(params["min_lines"])
+    if len(body) < (1 if wire else 2) or leads < min_lines:
         return []
+    if not wire and (len(run) <= min_lines or 2 * leads < len(run)):
+        return []  # without a dateline: one more paragraph, half of them shaped as openings
     # The article's own paragraphs continue one another; its opening is a lead too.
     continuing = [j for j in body[1:] if not lead_shape(view.folded[j])]
     if len(body) > 2 and len(continuing) / (len(body) - 1) < float(params["min_body_continuing"]):

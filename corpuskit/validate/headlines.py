@@ -190,16 +190,19 @@ def inline_headline_run(doc: Doc, rule: Rule, corpus: Any) -> list[Hit]:
         n_source = corpus.source_docs.get(source, 0)
         if n_source and corpus.pattern_docs.get((rule.code, source), 0) < min_share * n_source:
             if n_source < int(rule.params.get("min_source_docs", 0)):
-                return _unrelated_lines(doc, inline_headline_candidates(doc, rule), rule)
+                return _unrelated_lines(doc, rule)
             return []
     return inline_headline_candidates(doc, rule)
 
 
-def _unrelated_lines(doc: Doc, hits: list[Hit], rule: Rule) -> list[Hit]:
+def _unrelated_lines(doc: Doc, rule: Rule) -> list[Hit]:
     """Without evidence of the outlet's layout (one incoming document, a small batch),
     only the lines that are about something else: another story's title shares at most
-    ``max_shared_words`` content words with the article's title and text, while the
-    article's own subheadings and list items take up its words."""
+    ``max_shared_words`` content words with the article's title and text (none, when it
+    is shorter than a lone title), while the article's own subheadings and list items
+    take up its words."""
+    short = int(rule.params.get("min_short_title_words", 4))
+    hits = inline_headline_candidates(doc, rule, min_words=short, lone_min_words=short)
     if not hits:
         return []
     limit = int(rule.params.get("max_shared_words", 1))
@@ -208,12 +211,13 @@ def _unrelated_lines(doc: Doc, hits: list[Hit], rule: Rule) -> list[Hit]:
     for line in doc.content_lines():
         if line.index not in taken:
             article |= stems(doc.folded(line.index))
-    return [
-        hit
-        for hit in hits
-        if not _item(doc.text[hit.start : hit.end])
-        and len(stems(doc.folded(hit.line)) & article) <= limit
-    ]
+    out = []
+    for hit in hits:
+        text = doc.text[hit.start : hit.end]
+        allowed = limit if len(_WORD.findall(text)) >= _LONE_TITLE_WORDS else 0
+        if not _item(text) and len(stems(doc.folded(hit.line)) & article) <= allowed:
+            out.append(hit)
+    return out
 
 
 def _item(text: str) -> bool:
@@ -221,14 +225,24 @@ def _item(text: str) -> bool:
     return bool(_BULLET.match(text)) or text.strip().startswith((">", "-", "–", "*", "•"))
 
 
-def inline_headline_candidates(doc: Doc, rule: Rule, *, lone_titles: bool = True) -> list[Hit]:
+def inline_headline_candidates(
+    doc: Doc,
+    rule: Rule,
+    *,
+    lone_titles: bool = True,
+    min_words: int | None = None,
+    lone_min_words: int | None = None,
+) -> list[Hit]:
     """The runs :func:`inline_headline_run` removes, before the per-source check; with
     ``lone_titles``, also single lines that read as another story's title (the
-    per-source evidence counts runs of two or more only)."""
+    per-source evidence counts runs of two or more only). ``min_words`` and
+    ``lone_min_words`` lower the rule's word minimum and a lone title's."""
     params = rule.params
     min_lines = int(params.get("min_lines", 2))
     max_lines = int(params.get("max_lines", 6))
-    min_words = int(params.get("min_words", 5))
+    if min_words is None:
+        min_words = int(params.get("min_words", 5))
+    lone_words = _LONE_TITLE_WORDS if lone_min_words is None else lone_min_words
     max_body_share = float(params.get("max_body_headline_share", 0.34))
     max_words = int(params["max_words"])
     shape = {"max_chars": int(params["max_chars"]), "max_commas": int(params["max_commas"])}
@@ -262,7 +276,7 @@ def inline_headline_candidates(doc: Doc, rule: Rule, *, lone_titles: bool = True
                 or (
                     lone_titles
                     and j - i == 1
-                    and _lone_title(run[0].text)
+                    and _lone_title(run[0].text, lone_words)
                     and after is not None
                     and not _heads_next(doc.folded(run[0].index), doc.folded(after.index))
                 )
@@ -285,7 +299,11 @@ _BOX_BYLINE = re.compile(r"^\s*(?:تحليل|بقلم|كتب|كتبت|إعداد
 _TITLE_MARKS = re.compile(r"^\S+(?:\s+\S+){0,2}\s*[:：]\s*\S")
 
 
-def _lone_title(text: str) -> bool:
+# A lone line between paragraphs this long is another story's title, not a section head.
+_LONE_TITLE_WORDS = 7
+
+
+def _lone_title(text: str, min_words: int = _LONE_TITLE_WORDS) -> bool:
     """One line between two paragraphs that is another story's title rather than a
     section head: a "place: quote" title of five words or more, or a headline of seven
     words or more (section heads are a few words). A question is not taken alone: the
@@ -296,7 +314,7 @@ def _lone_title(text: str) -> bool:
     if stripped.rstrip("\"'”» ").endswith(("؟", "?")):
         return False
     words = len(_WORD.findall(text))
-    return words >= 7 or (words >= 5 and bool(_TITLE_MARKS.search(stripped)))
+    return words >= min_words or (words >= 5 and bool(_TITLE_MARKS.search(stripped)))
 
 
 def _heads_next(folded_title: str, folded_next: str) -> bool:
