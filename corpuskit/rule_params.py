@@ -73,6 +73,11 @@ DETECTOR_PARAMS: dict[str, dict[str, Param]] = {
         "max_items": _int(15, 1, doc="lines a header introduces at most"),
         "max_words": _int(24, 1, doc="a headline has at most this many words"),
         "max_teaser_words": _int(80, 1, doc="a story opening under a header, at most"),
+        "max_unrelated_overlap": _share(
+            0.15,
+            "paragraphs under a header that share at most this share of their words with "
+            "the article (on average) are other stories, whatever their opening",
+        ),
     },
     "trailing-links": {
         "header": _regex("a related-links header line (evidence when anywhere in the text)"),

@@ -189,3 +189,19 @@ def test_inserted_titles_sharing_only_small_words_with_the_line_before_go():
     items = ["- في نظر الجغرافيا: أنت الجهات الأربع", "- أنت كبير رياضة الوطن قولا وفعلا"]
     listed = "\n".join([BODY[0], "- في نظر التاريخ: أنت العميد المؤسس.", *items, BODY[1]])
     assert _clean(listed)[0] == listed
+
+
+def test_paragraphs_of_other_stories_under_a_trailing_header_go():
+    teasers = [
+        "فريق كرة السلة الوطني يستعد لخوض مباراة ودية قوية أمام نظيره الإسباني مساء غد الجمعة.",
+        "آلاف السياح الأجانب يزورون المتاحف القديمة خلال موسم الصيف بحثا عن آثار الحضارات.",
+    ]
+    text = "\n".join([*BODY, "قد يهمك أيضا:", *teasers])
+    assert _clean(text)[0] == "\n".join(BODY)
+    # the article going on after a stray header stays
+    going_on = [
+        "وأشار إلى أن المرحلة الثانية تشمل المطارات والموانئ في المناطق الجنوبية من البلاد.",
+        "وتوقع أن تبدأ الأعمال في المشروع خلال الأشهر الأولى من العام المقبل بتمويل حكومي.",
+    ]
+    text = "\n".join([*BODY, "للمزيد:", *going_on])
+    assert _clean(text)[0] == "\n".join([*BODY, *going_on])

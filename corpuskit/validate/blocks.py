@@ -127,9 +127,57 @@ def related_block(doc: Doc, rule: Rule, _corpus: object) -> list[Hit]:
                 break
             k += 1
         if k < n and not view.header[k] and (not items or not _prose(view, k)):
-            items = _block_to_end(view, h + 1, max_items, max_teaser_words, bool(items)) or items
+            items = (
+                _block_to_end(view, h + 1, max_items, max_teaser_words, bool(items))
+                or _other_stories_to_end(view, h, max_items, max_teaser_words, params)
+                or items
+            )
         taken += items
     return view.hits(taken)
+
+
+def _other_stories_to_end(
+    view: _View, header: int, max_items: int, max_words: int, params: dict
+) -> list[int]:
+    """The paragraphs from below a header to the end of the document, when none of them
+    continues the one before and together they are about other stories (few of their
+    words in the article above the header): teasers whose openings are not of a known
+    shape."""
+    tail = list(range(header + 1, len(view)))
+    body = list(range(header))
+    if len(tail) < 2 or not body or len(tail) > max_items or any(view.header[k] for k in tail):
+        return []  # one paragraph after a header is as likely the article going on
+    if any(view.words(k) > max_words or _goes_on(view.folded[k]) for k in tail):
+        return []
+    if any(view.words(k) < 12 for k in tail):
+        return []  # paragraphs, not the article's own short items
+    shares = _topic_shares(view, body, tail)
+    limit = float(params["max_unrelated_overlap"])
+    if shares and max(shares) <= 2 * limit and sum(shares) <= limit * len(shares):
+        return tail
+    return []
+
+
+def _goes_on(folded: str) -> bool:
+    """A paragraph that continues the text: a continuation opening, or a conjunction
+    glued to its first word ("وعرضت", "وخاض"), which is most likely the article going on."""
+    first = unwrap(folded).split(" ", 1)[0]
+    return continues(folded) or (first[:1] == "و" and len(first) >= 4)
+
+
+def _topic_shares(view: _View, body: list[int], run: list[int]) -> list[float]:
+    """For each line of ``run``, the share of its words found in the title and ``body``
+    (empty when a line has no words)."""
+    topic = _stems(view.doc.folded_title)
+    for k in body:
+        topic |= _stems(view.folded[k])
+    shares = []
+    for k in run:
+        words = _stems(view.folded[k])
+        if not words:
+            return []
+        shares.append(len(words & topic) / len(words))
+    return shares
 
 
 def _block_to_end(
@@ -315,9 +363,8 @@ def teaser_run(doc: Doc, rule: Rule, _corpus: object) -> list[Hit]:
             return False
         if lead_shape(folded):
             return True
-        first = unwrap(folded).split(" ", 1)[0]
-        if first[:1] == "و" and len(first) >= 4:
-            return False  # a conjunction glued to a word: most likely the article going on
+        if _goes_on(folded):
+            return False
         words = _content_words(folded)
         return bool(words) and len(words & topic) <= max_overlap * len(words)
 
@@ -361,14 +408,6 @@ def _unrelated_openings(view: _View, body: list[int], run: list[int], params: di
         return False  # a repeated word that does not open stories: the article's own list
     if firsts.most_common(1)[0][1] * 2 > len(run):
         return False
-    topic = _stems(view.doc.folded_title)
-    for k in body:
-        topic |= _stems(view.folded[k])
+    shares = _topic_shares(view, body, run)
     limit = float(params["max_unrelated_overlap"])
-    shares = []
-    for k in run:
-        words = _stems(view.folded[k])
-        if not words:
-            return False
-        shares.append(len(words & topic) / len(words))
-    return max(shares) <= 2 * limit and sum(shares) <= limit * len(shares)
+    return bool(shares) and max(shares) <= 2 * limit and sum(shares) <= limit * len(shares)
