@@ -317,8 +317,48 @@ def _shapes() -> list[Shape]:
                 "\r",
             ),
         ),
+        Shape(
+            "qad-yuhimmuk-teasers",
+            "a standalone قد يهمك أيضا: after the last paragraph, then 2-5 opening paragraphs "
+            "of other articles (CNN)",
+            lambda p: _trailing(p, block(p.leads[: p.rng.randint(2, 5)], "قد يهمك أيضا:")),
+        ),
+        Shape(
+            "place-quote-titles",
+            "1-2 other stories' titles shaped 'place: \"quote\"' between two paragraphs (BBC)",
+            lambda p: mid_article(
+                p,
+                [
+                    (f'{p.rng.choice(PLACES)}: "{h}"', BOILERPLATE)
+                    for h in p.headlines[: p.rng.randint(1, 2)]
+                ],
+            ),
+        ),
+        Shape(
+            "header-over-starred-paragraphs",
+            "اقرأ أيضاً: directly under the title over the article's own paragraphs, each "
+            "starting with ** (only the header is boilerplate)",
+            lambda p: (
+                [(HEADERS["iqra-aydan"], BOILERPLATE)]
+                + [("** " + text, label) for text, label in body(p)]
+            ),
+        ),
+        Shape(
+            "lilmazid-standalone",
+            "a standalone للمزيد: line between two paragraphs, with no headline after it",
+            lambda p: mid_article(p, [(HEADERS["lilmazid"], BOILERPLATE)]),
+        ),
+        Shape(
+            "next-previous-dot",
+            "' . Next Previous ' slider residue on the first line (3alyoum)",
+            lambda p: [(" . Next Previous ", BOILERPLATE), *body(p)],
+        ),
     ]
     return shapes
+
+
+# Places that open BBC's "place: quote" titles.
+PLACES = ("بنغلادش", "الأمم المتحدة", "واشنطن", "موسكو", "الأمم المتحدة", "مصر", "تركيا", "لندن")
 
 
 def _trailing(parts: Parts, inserted: list[Line]) -> list[Line]:

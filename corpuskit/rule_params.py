@@ -68,6 +68,48 @@ DETECTOR_PARAMS: dict[str, dict[str, Param]] = {
         "min_items": _int(1, 1),
         **_HEADLINE,
     },
+    "related-block": {
+        "header": _regex("the folded header line that opens the block"),
+        "max_items": _int(15, 1, doc="lines a header introduces at most"),
+        "max_words": _int(24, 1, doc="a headline has at most this many words"),
+        "max_teaser_words": _int(80, 1, doc="a story opening under a header, at most"),
+        "max_unrelated_overlap": _share(
+            0.15,
+            "paragraphs under a header that share at most this share of their words with "
+            "the article (on average) are other stories, whatever their opening",
+        ),
+    },
+    "trailing-links": {
+        "header": _regex("a related-links header line (evidence when anywhere in the text)"),
+        "min_lines": _int(3, 1, doc="headlines in a run with no header in the document"),
+        "max_words": _int(24, 1, doc="a headline has at most this many words"),
+        "max_body_headline_share": _share(0.34, "above this the article is in short lines"),
+        "min_mean_words": Param("float", 4.0, 0.0, 50.0, "a run of names is shorter"),
+        "min_gap": _int(2, doc="with no header, blank lines at least between article and run"),
+        "max_topic_overlap": _share(
+            0.3,
+            "with no header, a line sharing this share of its words with the article "
+            "(two at least) is the article's own; a third of such lines keeps the run",
+        ),
+    },
+    "teaser-run": {
+        "header": _regex("a related-links header line"),
+        "max_words": _int(24, 1),
+        "min_lines": _int(2, 1, doc="story openings in the trailing run"),
+        "max_teaser_words": _int(80, 1, doc="a story opening has at most this many words"),
+        "min_body_continuing": _share(0.5, "share of body paragraphs that continue the story"),
+        "max_extra_lines": _int(4, doc="the run may exceed the body by this many lines"),
+        "max_topic_overlap": _share(
+            0.05,
+            "a paragraph sharing at most this share of words with the title and "
+            "opening is about another story",
+        ),
+        "max_unrelated_overlap": _share(
+            0.15,
+            "with no dateline, every teaser shares at most this share of its words "
+            "with the article",
+        ),
+    },
     "trailing-headline-run": {
         "min_lines": _int(3, 1),
         "max_body_headline_share": _share(0.34),
@@ -81,6 +123,15 @@ DETECTOR_PARAMS: dict[str, dict[str, Param]] = {
         "min_words": _int(5),
         "max_body_headline_share": _share(0.34),
         "min_source_share": _share(0.0),
+        "min_source_docs": _int(
+            30, doc="fewer documents of a source in view are no evidence of its layout"
+        ),
+        "max_shared_words": _int(
+            1, doc="without that evidence, a line may share this many words with the article"
+        ),
+        "min_short_title_words": _int(
+            4, 1, doc="... and a line this short or longer, sharing none, goes too"
+        ),
         "max_words": _HEADLINE["max_words"],
         "max_chars": _HEADLINE["max_chars"],
         "max_commas": _HEADLINE["max_commas"],
@@ -90,10 +141,17 @@ DETECTOR_PARAMS: dict[str, dict[str, Param]] = {
         "min_docs": _int(10, 1),
         "min_share": _share(0.02),
         "min_prefix_share": _share(0.1),
+        "sourceless_min_docs": _int(
+            25, 1, doc="without a source column: a line in this many documents ..."
+        ),
+        "min_edge_share": _share(0.9, "... at the first or last lines of this share of them"),
     },
     "other-document-headline": {
         "same_source": Param("bool", True),
         "skip_opening_lines": _int(1),
+        "skip_opening_leads": _int(
+            2, doc="another document's opening among the first N lines is this one's own lead"
+        ),
     },
     "too-short": {
         "min_chars": _int(1),

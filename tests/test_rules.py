@@ -217,6 +217,8 @@ def test_defaults_are_filled_in_from_the_registry(tmp_path):
         "min_docs": 3,
         "min_share": 0.02,
         "min_prefix_share": 0.1,
+        "sourceless_min_docs": 25,
+        "min_edge_share": 0.9,
     }
 
 

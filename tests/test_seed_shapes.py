@@ -124,6 +124,23 @@ CLAIMS = {
         and all(t.strip("\r").strip() == "" and t.strip("\r") for t in texts(ls, shapes.BLANK))
         and all(t.lstrip("\u00a0").startswith(shapes.BULLETS) for t in headlines_of(ls))
     ),
+    "qad-yuhimmuk-teasers": lambda ls: (
+        "قد يهمك أيضا:" in texts(ls, shapes.BOILERPLATE)
+        and all(t in LEADS for t in texts(ls, shapes.BOILERPLATE)[1:])
+        and not is_mid_article(ls)
+    ),
+    "place-quote-titles": lambda ls: (
+        is_mid_article(ls)
+        and all(re.fullmatch(r'[^:"]+: ".+"', t) for t in texts(ls, shapes.BOILERPLATE))
+    ),
+    "header-over-starred-paragraphs": lambda ls: (
+        texts(ls, shapes.BOILERPLATE) == ["اقرأ أيضاً:"]
+        and all(t.startswith("** ") for t in texts(ls, shapes.BODY))
+    ),
+    "lilmazid-standalone": lambda ls: (
+        is_mid_article(ls) and texts(ls, shapes.BOILERPLATE) == ["للمزيد:"]
+    ),
+    "next-previous-dot": lambda ls: ls[0] == (" . Next Previous ", shapes.BOILERPLATE),
 }
 for _slug, _header in shapes.HEADERS.items():
     CLAIMS[f"header-above-block:{_slug}"] = lambda ls, h=_header: (
@@ -143,7 +160,7 @@ def test_shape_builds_what_it_claims_and_keeps_every_paragraph(name):
     for seed in range(12):
         lines = shapes.SHAPES[name].build(parts(seed))
         assert CLAIMS[name](lines), (name, seed)
-        body = [t.strip(" \u00a0\r") for t in texts(lines, shapes.BODY)]
+        body = [t.strip(" \u00a0\r").removeprefix("** ") for t in texts(lines, shapes.BODY)]
         assert body == list(PARAGRAPHS), "the body is the article's paragraphs, in order"
         assert texts(lines, shapes.BOILERPLATE), "every shape carries boilerplate"
         assert all("\n" not in t for t, _ in lines)

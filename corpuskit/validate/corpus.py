@@ -81,6 +81,7 @@ def other_document_headline(doc: Doc, rule: Rule, corpus: BatchEvidence | None) 
 _LINE_SCHEMA = {
     "row": pl.Int64,
     "line": pl.Int64,
+    "position": pl.Int64,
     "key": pl.UInt64,
     "ends_dot": pl.Boolean,
     "next": pl.UInt64,
@@ -105,6 +106,7 @@ def find_document_headlines(
         return {}
     same_source = bool(rule.params["same_source"])
     skip_lines = int(rule.params["skip_opening_lines"])
+    skip_leads = int(rule.params["skip_opening_leads"])
     lines: dict[str, list] = {name: [] for name in _LINE_SCHEMA}
     own: dict[str, list] = {name: [] for name in _OWN_SCHEMA}
     for doc in docs:
@@ -124,6 +126,7 @@ def find_document_headlines(
             next_key = content[position + 1][1] if position + 1 < len(content) else ""
             lines["row"].append(doc.row)
             lines["line"].append(line.index)
+            lines["position"].append(position)
             lines["key"].append(key_hash(folded))
             lines["ends_dot"].append(line.text.rstrip().endswith("."))
             lines["next"].append(key_hash(next_key) if next_key else None)
@@ -164,6 +167,8 @@ def find_document_headlines(
     hits = joined.filter(
         usable,
         pl.col("kind").is_in([TITLE, LEAD]),
+        # another article's opening among this one's first lines is a copy's own lead
+        (pl.col("kind") == TITLE) | (pl.col("position") >= skip_leads),
         pl.col("doc") != pl.col("own_doc"),
         (pl.col("doc_source") == pl.col("own_source")) if same_source else pl.lit(True),
         pl.col("doc_title") != pl.col("own_title"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
@@ -40,6 +40,8 @@ class Doc:
     row: int = -1
     # Codes of pattern rules that a batch-wide search showed cannot match this document.
     cannot_match: frozenset[str] = frozenset()
+    # What detectors computed for this document and share (keyed by detector and params).
+    memo: dict = field(default_factory=dict)
 
     @cached_property
     def lines(self) -> list[Line]:
@@ -55,6 +57,11 @@ class Doc:
     def line_keys(self) -> list[str]:
         """Every line folded without punctuation: the key lines are compared by."""
         return line_keys_of(self.folded_lines)
+
+    @cached_property
+    def folded_title(self) -> str:
+        """The title folded for matching, punctuation kept."""
+        return " ".join(fold_lines(self.title, self.title.count("\n") + 1)) if self.title else ""
 
     def folded(self, index: int) -> str:
         """Line ``index`` folded for matching."""

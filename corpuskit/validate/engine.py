@@ -51,7 +51,13 @@ from corpuskit.validate.language import identify_many
 from corpuskit.validate.patterns import FOLDED_LINES, batch_subject, pattern_hits
 from corpuskit.validate.plan import ValidationPlan
 from corpuskit.validate.registry import DETECTORS, DOCUMENT_DETECTORS
-from corpuskit.validate.spans import content_bounds, cut_spans, removed_line_spans
+from corpuskit.validate.spans import (
+    content_bounds,
+    covered,
+    cut_spans,
+    removed_line_spans,
+    widen_to_tokens,
+)
 
 EXCERPT_CHARS = 200
 FINDING_FIELDS = {f.name: f.dtype for f in FINDING_STRUCT.fields}
@@ -143,6 +149,7 @@ def clean_doc(
     for field_name, start, end in prior:
         strips.setdefault(field_name, []).append((start, end))
     new: list[dict[str, Any]] = []
+    claimed: dict[str, list[tuple[int, int]]] = {"text": [], "title": []}
     for rule, hits in found:
         for hit in hits:
             value = doc.title if hit.field == "title" else doc.text
@@ -154,8 +161,13 @@ def clean_doc(
                 excerpt = _excerpt(value, *content_bounds(line))
             else:
                 start, end = hit.start, hit.end
+                if rule.action == "strip":
+                    start, end = widen_to_tokens(value, start, end)
                 excerpt = _excerpt(value, start, end)
             if rule.action == "strip":
+                if covered((start, end), claimed[hit.field]):
+                    continue  # one finding per removed span: an earlier rule took it
+                claimed[hit.field].append((start, end))
                 strips[hit.field].append((start, end))
             new.append(finding(hit.field, rule.code, rule.action, start, end, excerpt))
     text_clean = cut_spans(doc.text, strips["text"])

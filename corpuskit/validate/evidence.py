@@ -48,7 +48,15 @@ ANCHORS_PER_KEY = 4
 ALL_SOURCES = "\x00*"
 
 TITLE, LEAD = 0, 1
-_LINES_SCHEMA = {"source": pl.String, "key": pl.UInt64, "prefix": pl.Boolean, "docs": pl.UInt32}
+_LINES_SCHEMA = {
+    "source": pl.String,
+    "key": pl.UInt64,
+    "prefix": pl.Boolean,
+    "docs": pl.UInt32,
+    "edge_docs": pl.UInt32,
+}
+# Content lines at each end of a document where furniture sits (a header, a footer).
+EDGE_LINES = 3
 _ANCHOR_SCHEMA = {
     "order": pl.UInt64,
     "scope": pl.String,
@@ -90,12 +98,16 @@ def line_keys(text: str, key: str) -> list[str]:
     return keys
 
 
-def doc_line_keys(doc: Doc) -> set[str]:
-    """Every key the lines of ``doc`` are counted under (each once per document)."""
-    keys: set[str] = set()
-    for line, key in zip(doc.lines, doc.line_keys, strict=True):
-        if key:
-            keys.update(line_keys(line.text, key))
+def doc_line_keys(doc: Doc) -> dict[str, bool]:
+    """Every key the lines of ``doc`` are counted under (each once per document), and
+    whether it stands among the first or last ``EDGE_LINES`` content lines."""
+    keys: dict[str, bool] = {}
+    content = [i for i, key in enumerate(doc.line_keys) if key]
+    edges = set(content[:EDGE_LINES] + content[-EDGE_LINES:])
+    for index in content:
+        edge = index in edges
+        for key in line_keys(doc.lines[index].text, doc.line_keys[index]):
+            keys[key] = keys.get(key, False) or edge
     return keys
 
 
@@ -104,23 +116,39 @@ def _second_key(doc: Doc) -> str:
     return doc.line_keys[content[1]] if len(content) > 1 else ""
 
 
+# A dateline glued before the first sentence: "دبي، الإمارات (CNN)-- ", "لندن - (رويترز) - ".
+_DATELINE = re.compile(r"^[^\n]{0,80}?\([^()\n]{2,20}\)\s*[-–—]+\s*")
+
+
 def lead_keys(doc: Doc) -> list[str]:
-    """Folded opening line and opening sentence of a document (long enough to be specific)."""
+    """Folded opening line and opening sentence of a document (long enough to be
+    specific), each also without the dateline glued before it: a teaser quotes another
+    article's opening without its dateline."""
     for line in doc.lines:
         raw = line.text
         if not raw.strip():
             continue
-        keys = []
+        keys: list[str] = []
         first = doc.line_keys[line.index]  # fold(raw)
-        if len(first.split()) >= MIN_LEAD_WORDS:
-            keys.append(first)
-        m = _SENTENCE.match(raw.strip())
-        if m:
-            sentence = fold(m.group(1))
-            if len(sentence.split()) >= MIN_LEAD_WORDS and sentence != first:
-                keys.append(sentence)
+        _add_lead(keys, first, raw.strip())
+        dateline = _DATELINE.match(raw.strip()) if "(" in raw[:100] else None
+        if dateline:
+            prefix = fold(dateline.group(0))
+            if first.startswith(prefix):
+                rest = raw.strip()[dateline.end() :]
+                _add_lead(keys, first[len(prefix) :].strip(), rest)
         return keys
     return []
+
+
+def _add_lead(keys: list[str], folded: str, raw: str) -> None:
+    if len(folded.split()) >= MIN_LEAD_WORDS and folded not in keys:
+        keys.append(folded)
+    m = _SENTENCE.match(raw)
+    if m:
+        sentence = fold(m.group(1))
+        if len(sentence.split()) >= MIN_LEAD_WORDS and sentence not in keys:
+            keys.append(sentence)
 
 
 @dataclass(frozen=True)
@@ -155,7 +183,7 @@ def fit_docs(docs: Sequence[Doc], needs: EvidenceNeeds) -> CorpusPartial:
     partial.source_docs = Counter(source_key(d.source) for d in docs)
     for rule in needs.run_rules:
         for doc in docs:
-            if doc.text and inline_headline_candidates(doc, rule):
+            if doc.text and inline_headline_candidates(doc, rule, lone_titles=False):
                 partial.pattern_docs[(rule.code, source_key(doc.source))] += 1
     if needs.repeated_lines:
         partial.lines = _fit_lines(docs)
@@ -168,15 +196,22 @@ def _fit_lines(docs: Sequence[Doc]) -> pl.DataFrame:
     sources: list[str] = []
     keys: list[int] = []
     prefixes: list[bool] = []
+    edges: list[int] = []
     for doc in docs:
         src = source_key(doc.source)
-        for key in doc_line_keys(doc):
+        for key, edge in doc_line_keys(doc).items():
             sources.append(src)
             keys.append(key_hash(key))
             prefixes.append(key[0] == "^")
+            edges.append(int(edge))
     frame = pl.DataFrame(
-        {"source": sources, "key": keys, "prefix": prefixes},
-        schema={"source": pl.String, "key": pl.UInt64, "prefix": pl.Boolean},
+        {"source": sources, "key": keys, "prefix": prefixes, "edge_docs": edges},
+        schema={
+            "source": pl.String,
+            "key": pl.UInt64,
+            "prefix": pl.Boolean,
+            "edge_docs": pl.UInt32,
+        },
     )
     return _count_lines(frame.with_columns(pl.lit(1, pl.UInt32).alias("docs")))
 
@@ -184,7 +219,7 @@ def _fit_lines(docs: Sequence[Doc]) -> pl.DataFrame:
 def _count_lines(frame: pl.DataFrame) -> pl.DataFrame:
     return (
         frame.group_by("source", "key", "prefix")
-        .agg(pl.col("docs").sum().cast(pl.UInt32))
+        .agg(pl.col("docs").sum().cast(pl.UInt32), pl.col("edge_docs").sum().cast(pl.UInt32))
         .select(list(_LINES_SCHEMA))
     )
 
@@ -303,7 +338,14 @@ def finish(partial: CorpusPartial, repeated_rules: Sequence[Rule]) -> Evidence:
 
 def _repeated_pairs(partial: CorpusPartial, rule: Rule) -> frozenset[tuple[str, int]]:
     """(source, key hash) of the lines in at least ``min_docs`` and the rule's share of
-    their source's documents, in sources with at least ``min_source_docs`` documents."""
+    their source's documents, in sources with at least ``min_source_docs`` documents.
+
+    A corpus without sources is one source, the empty string, and may mix many outlets,
+    so one outlet's footer is a small share of it: there a whole line (not a prefix)
+    also counts when it is in at least ``sourceless_min_docs`` documents and stands at
+    an edge (first or last lines) in ``min_edge_share`` of them. Furniture sits at the
+    edges; a verse or a standard legal sentence quoted in many articles sits in the
+    body, and stays."""
     p = rule.params
     sizes = pl.DataFrame(
         {
@@ -314,9 +356,18 @@ def _repeated_pairs(partial: CorpusPartial, rule: Rule) -> frozenset[tuple[str, 
     )
     share = pl.when(pl.col("prefix")).then(p["min_prefix_share"]).otherwise(p["min_share"])
     needed = pl.max_horizontal(pl.lit(float(p["min_docs"])), share * pl.col("n_source"))
+    sourceless = (
+        (pl.col("source") == "")
+        & ~pl.col("prefix")
+        & (pl.col("docs") >= p["sourceless_min_docs"])
+        & (pl.col("edge_docs") >= pl.col("docs") * p["min_edge_share"])
+    )
     kept = (
         partial.lines.join(sizes, on="source", how="inner")
-        .filter(pl.col("n_source") >= p["min_source_docs"], pl.col("docs") >= needed)
+        .filter(
+            pl.col("n_source") >= p["min_source_docs"],
+            (pl.col("docs") >= needed) | sourceless,
+        )
         .select("source", "key")
     )
     return frozenset(kept.iter_rows())

@@ -26,6 +26,7 @@ from corpuskit.normalize import strip_invisible
 from corpuskit.rule_regex import compile_pattern
 from corpuskit.rules import Rule
 from corpuskit.validate.document import Doc, Hit
+from corpuskit.validate.lineshape import continues, headline_shape, unwrap, word_count
 from corpuskit.validate.spans import Line
 
 # Sentence punctuation: Latin and Arabic (، ؛ ؟ are U+060C, U+061B, U+061F; ۔ U+06D4).
@@ -179,27 +180,80 @@ def inline_headline_run(doc: Doc, rule: Rule, corpus: Any) -> list[Hit]:
     list) and a prose paragraph follows. Because the same shape also occurs in prose now
     and then (dialogue, paired subheadings), the run only counts in a source where it
     is systematic: at least ``min_source_share`` of the source's documents have one.
+    With fewer than ``min_source_docs`` documents of the source in view, the lack of
+    that evidence proves nothing, and the lines about something else than the article
+    are still taken.
     """
     min_share = float(rule.params.get("min_source_share", 0.0))
     if min_share and corpus is not None and getattr(corpus, "source_docs", None):
         source = doc.source or ""
         n_source = corpus.source_docs.get(source, 0)
         if n_source and corpus.pattern_docs.get((rule.code, source), 0) < min_share * n_source:
+            if n_source < int(rule.params.get("min_source_docs", 0)):
+                return _unrelated_lines(doc, rule)
             return []
     return inline_headline_candidates(doc, rule)
 
 
-def inline_headline_candidates(doc: Doc, rule: Rule) -> list[Hit]:
-    """The runs :func:`inline_headline_run` removes, before the per-source check."""
+def _unrelated_lines(doc: Doc, rule: Rule) -> list[Hit]:
+    """Without evidence of the outlet's layout (one incoming document, a small batch),
+    only the lines that are about something else: another story's title shares at most
+    ``max_shared_words`` content words with the article's title and text (none, when it
+    is shorter than a lone title), while the article's own subheadings and list items
+    take up its words."""
+    short = int(rule.params.get("min_short_title_words", 4))
+    hits = inline_headline_candidates(doc, rule, min_words=short, lone_min_words=short)
+    if not hits:
+        return []
+    limit = int(rule.params.get("max_shared_words", 1))
+    taken = {hit.line for hit in hits}
+    article = stems(doc.folded_title)
+    for line in doc.content_lines():
+        if line.index not in taken:
+            article |= stems(doc.folded(line.index))
+    out = []
+    for hit in hits:
+        text = doc.text[hit.start : hit.end]
+        allowed = limit if len(_WORD.findall(text)) >= _LONE_TITLE_WORDS else 0
+        if not _item(text) and len(stems(doc.folded(hit.line)) & article) <= allowed:
+            out.append(hit)
+    return out
+
+
+def _item(text: str) -> bool:
+    """A line marked as an item of the article's own (a bullet, a dash, a quote mark)."""
+    return bool(_BULLET.match(text)) or text.strip().startswith((">", "-", "–", "*", "•"))
+
+
+def inline_headline_candidates(
+    doc: Doc,
+    rule: Rule,
+    *,
+    lone_titles: bool = True,
+    min_words: int | None = None,
+    lone_min_words: int | None = None,
+) -> list[Hit]:
+    """The runs :func:`inline_headline_run` removes, before the per-source check; with
+    ``lone_titles``, also single lines that read as another story's title (the
+    per-source evidence counts runs of two or more only). ``min_words`` and
+    ``lone_min_words`` lower the rule's word minimum and a lone title's."""
     params = rule.params
     min_lines = int(params.get("min_lines", 2))
     max_lines = int(params.get("max_lines", 6))
-    min_words = int(params.get("min_words", 5))
+    if min_words is None:
+        min_words = int(params.get("min_words", 5))
+    lone_words = _LONE_TITLE_WORDS if lone_min_words is None else lone_min_words
     max_body_share = float(params.get("max_body_headline_share", 0.34))
     max_words = int(params["max_words"])
     shape = {"max_chars": int(params["max_chars"]), "max_commas": int(params["max_commas"])}
     content = doc.content_lines()
     counts = [headline_words(line.text, **shape) for line in content]
+    for k, line in enumerate(content):
+        # a headline with a colon before a number or a second clause: judged on the fold
+        if counts[k] is None and len(line.text) <= shape["max_chars"]:
+            folded = doc.folded(line.index)
+            if headline_shape(folded):
+                counts[k] = word_count(unwrap(folded))
     # "flags": headline-like with the rule's min_words; "loose": with the default minimum.
     flags = [n is not None and min_words <= n <= max_words for n in counts]
     loose = [n is not None and LOOSE_MIN_WORDS <= n <= max_words for n in counts]
@@ -215,14 +269,92 @@ def inline_headline_candidates(doc: Doc, rule: Rule) -> list[Hit]:
         while j < len(content) and flags[j]:
             j += 1
         before, after = content[i - 1], content[j] if j < len(content) else None
+        run = content[i:j]
         if (
-            min_lines <= j - i <= max_lines
+            (
+                min_lines <= j - i <= max_lines
+                or (
+                    lone_titles
+                    and j - i == 1
+                    and _lone_title(run[0].text, lone_words)
+                    and after is not None
+                    and not _heads_next(doc.folded(run[0].index), doc.folded(after.index))
+                )
+            )
             and after is not None
             and not loose[i - 1]
             and not loose[j]
             and _PROSE_END.search(before.text)
             and len(after.text.split()) >= 8
+            and not _own_list_or_box(doc, before, run)
         ):
-            hits.extend(doc.line_hit(line) for line in content[i:j])
+            hits.extend(doc.line_hit(line) for line in run)
         i = j
     return hits
+
+
+# A byline that opens a box of the article's own ("تحليل فلان", "بقلم فلان").
+_BOX_BYLINE = re.compile(r"^\s*(?:تحليل|بقلم|كتب|كتبت|إعداد|اعداد)\s")
+# A title that names another story: a question, or "place: quote" / "topic: news".
+_TITLE_MARKS = re.compile(r"^\S+(?:\s+\S+){0,2}\s*[:：]\s*\S")
+
+
+# A lone line between paragraphs this long is another story's title, not a section head.
+_LONE_TITLE_WORDS = 7
+
+
+def _lone_title(text: str, min_words: int = _LONE_TITLE_WORDS) -> bool:
+    """One line between two paragraphs that is another story's title rather than a
+    section head: a "place: quote" title of five words or more, or a headline of seven
+    words or more (section heads are a few words). A question is not taken alone: the
+    article's own section heads are often questions ("كيف كان رد فعل العالم؟")."""
+    stripped = text.strip()
+    if _item(text):
+        return False  # an item or a question of the article's own
+    if stripped.rstrip("\"'”» ").endswith(("؟", "?")):
+        return False
+    words = len(_WORD.findall(text))
+    return words >= min_words or (words >= 5 and bool(_TITLE_MARKS.search(stripped)))
+
+
+def _heads_next(folded_title: str, folded_next: str) -> bool:
+    """A section head introduces the paragraph under it, which takes up its words ("كيف
+    ردت العصبة؟" over "رفض غرينبلات، مدير العصبة ..."); another story's title does not,
+    and a line that continues the sentence before it is prose."""
+    if continues(folded_title):
+        return True
+    title = stems(folded_title)
+    following = stems(" ".join(folded_next.split()[:25]))
+    return len(title & following) >= 2
+
+
+def stems(folded: str) -> set[str]:
+    """Content words without the article and its clitics (ال, وال, بال, لل), for
+    comparing what two lines are about."""
+    out = set()
+    for word in _WORD.findall(folded):
+        for prefix in ("وال", "بال", "فال", "كال", "لل", "ال"):
+            if word.startswith(prefix) and len(word) - len(prefix) >= 3:
+                word = word[len(prefix) :]
+                break
+        if len(word) >= 3 and not word.isdigit():
+            out.add(word)
+    return out
+
+
+def _own_list_or_box(doc: Doc, before: Line, run: list[Line]) -> bool:
+    """The run belongs to the article: items of a list whose previous item stands
+    before it (marked the same way, or sharing content words, not just "في" and "من"),
+    or the heading and byline of its own box."""
+    if any(_BOX_BYLINE.match(line.text) for line in run):
+        return True
+    if _item(before.text) and all(_item(line.text) for line in run):
+        return True  # the list goes on, marked as before
+    if len(_WORD.findall(before.text)) > 20:
+        return False  # a paragraph, not the previous item of a list
+    previous = stems(doc.folded(before.index))
+    for line in run:
+        words = stems(doc.folded(line.index))
+        if len(words & previous) >= max(3, len(words) // 2):
+            return True
+    return False

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from corpuskit.rules import Rule
+from corpuskit.validate.blocks import related_block, teaser_run, trailing_links
 from corpuskit.validate.chrome import later_dateline_tail, page_chrome
 from corpuskit.validate.corpus import BatchEvidence, other_document_headline, repeated_line
 from corpuskit.validate.document import Doc, Hit
@@ -26,6 +27,9 @@ Detector = Callable[[Doc, Rule, BatchEvidence | None], list[Hit]]
 DETECTORS: dict[str, Detector] = {
     "link-block": link_block,
     "trailing-headline-run": trailing_headline_run,
+    "related-block": related_block,
+    "trailing-links": trailing_links,
+    "teaser-run": teaser_run,
     "inline-headline-run": inline_headline_run,
     "repeated-line": repeated_line,
     "other-document-headline": other_document_headline,

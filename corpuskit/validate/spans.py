@@ -119,3 +119,35 @@ def cut_spans(text: str, spans: Iterable[tuple[int, int]]) -> str:
         position = max(position, end)
     pieces.append(text[position:])
     return "".join(pieces)
+
+
+# Characters that glue a token together besides letters, digits and marks: an address,
+# a handle or a hashtag is one token ("t:@name", "#tag_name").
+_TOKEN_GLUE = frozenset("@_#&+=%$")
+
+
+def _in_token(char: str) -> bool:
+    return char.isalnum() or char in _TOKEN_GLUE or "\u064b" <= char <= "\u065f"
+
+
+def widen_to_tokens(text: str, start: int, end: int) -> tuple[int, int]:
+    """``start:end`` widened so that it neither starts nor ends inside a token.
+
+    A span that starts between two characters of one token (``"t:@name"`` cut at ``n``)
+    takes the whole token, back to the whitespace before it; likewise at its end. A
+    boundary next to whitespace or to phrase punctuation is left alone.
+    """
+    start, end = max(start, 0), min(end, len(text))
+    if 0 < start < len(text) and _in_token(text[start - 1]) and _in_token(text[start]):
+        while start > 0 and not text[start - 1].isspace():
+            start -= 1
+    if 0 < end < len(text) and _in_token(text[end - 1]) and _in_token(text[end]):
+        while end < len(text) and not text[end].isspace():
+            end += 1
+    return start, end
+
+
+def covered(span: tuple[int, int], spans: Iterable[tuple[int, int]]) -> bool:
+    """Whether ``span`` lies inside the union of ``spans``."""
+    start, end = span
+    return any(s <= start and end <= e for s, e in merge_spans(spans))

@@ -1,0 +1,413 @@
+"""Related-link blocks and teaser runs, decided line by line from evidence.
+
+A scraped page puts other stories around the article: a header ("مواضيع ذات صلة",
+"اقرأ أيضاً:", "قد يهمك أيضا:") over a list of their headlines, a run of headlines after
+the article with no header at all (the seed document's ending), or the opening sentences
+of other articles after the last paragraph (teasers). None of this is all-or-nothing:
+each line is judged by its own shape (:mod:`corpuskit.validate.lineshape`, on the folded
+line, so no-break spaces, CR, tatweel and diacritics do not matter), by its neighbours
+(one line of an unusual shape inside a run of headlines is still part of the run), by
+the blank gap before the run, by its position, and by a header above it or anywhere in
+the document.
+
+* ``related-block``: the lines under a standalone header. Headline-shaped lines are
+  taken one by one until the first prose paragraph; a header whose items are story
+  openings (CNN's "قد يهمك أيضا:" over teasers) takes them when they run to the end of
+  the article.
+* ``trailing-links``: the run of headline-shaped lines that ends the article, with no
+  header directly above it. Taken when the evidence says links: a header elsewhere in the
+  document, a wider blank gap than the body's paragraphs have, or three or more
+  headlines of news length after a paragraph that ends a sentence. A list the body
+  announces with a colon, an article written in short lines, and the signature under a
+  letter stay.
+* ``teaser-run``: two or more trailing paragraphs that each open a news story (a dateline
+  or a verb-first lead) after an article whose own paragraphs continue one another.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import Counter
+from typing import Any
+
+from corpuskit.rule_regex import compile_pattern
+from corpuskit.rules import Rule
+from corpuskit.validate.document import Doc, Hit
+from corpuskit.validate.headlines import stems as _stems
+from corpuskit.validate.lineshape import (
+    continues,
+    dateline_shape,
+    ends_prose,
+    headline_shape,
+    lead_shape,
+    opening_words,
+    unwrap,
+    word_count,
+)
+from corpuskit.validate.spans import Line
+
+# The formula that closes a letter or a statement: what follows is a signature.
+_CLOSING = re.compile(
+    r"(?:السلام عليكم|وتقبلوا|تقبلوا|مع خالص|مع تحيات|تحياتي|والله ولي التوفيق|والله الموفق|"
+    r"والله من وراء القصد|وبالله التوفيق|sincerely|regards)"
+)
+
+
+class _View:
+    """The content lines of a document with their folded text, shapes and headers."""
+
+    def __init__(self, doc: Doc, header: Any, max_words: int) -> None:
+        self.doc = doc
+        self.lines: list[Line] = doc.content_lines()
+        self.folded = [doc.folded(line.index) for line in self.lines]
+        self.headline = [headline_shape(f, max_words=max_words) for f in self.folded]
+        self.header = [bool(header.search(f)) for f in self.folded]
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def words(self, k: int) -> int:
+        return word_count(unwrap(self.folded[k]))
+
+    def hits(self, ks: list[int]) -> list[Hit]:
+        return [self.doc.line_hit(self.lines[k]) for k in sorted(set(ks))]
+
+
+def _view(doc: Doc, rule: Rule) -> _View:
+    params = rule.params
+    key = ("blocks", params["header"], int(params["max_words"]))
+    memo = doc.memo
+    if key not in memo:
+        memo[key] = _View(doc, compile_pattern(str(params["header"])), int(params["max_words"]))
+    return memo[key]
+
+
+def _tolerable(view: _View, k: int, max_words: int) -> bool:
+    """A line of unusual shape that may still sit inside a run of headlines: short and
+    not a paragraph of prose."""
+    return not view.header[k] and view.words(k) <= max_words and not _long_prose(view, k)
+
+
+def _long_prose(view: _View, k: int) -> bool:
+    return view.words(k) > 30 and ends_prose(view.folded[k])
+
+
+def _prose(view: _View, k: int) -> bool:
+    """A sentence of prose: it continues the text, or it ends like prose and has more
+    than twelve words."""
+    folded = view.folded[k]
+    return continues(folded) or (view.words(k) > 12 and ends_prose(folded))
+
+
+def related_block(doc: Doc, rule: Rule, _corpus: object) -> list[Hit]:
+    """The lines a standalone related-links header introduces (the header is BP101's)."""
+    view = _view(doc, rule)
+    params = rule.params
+    max_items = int(params["max_items"])
+    max_teaser_words = int(params["max_teaser_words"])
+    taken: list[int] = []
+    n = len(view)
+    for h in range(1, n):  # a header that opens the text introduces nothing below it
+        if not view.header[h]:
+            continue
+        items: list[int] = []
+        k = h + 1
+        while k < n and len(items) < max_items and not view.header[k]:
+            if view.headline[k]:
+                items.append(k)
+            elif (
+                items
+                and k + 1 < n
+                and view.headline[k + 1]
+                and _tolerable(view, k, int(params["max_words"]))
+            ):
+                items.append(k)  # one odd line between two headlines
+            else:
+                break
+            k += 1
+        if k < n and not view.header[k] and (not items or not _prose(view, k)):
+            items = (
+                _block_to_end(view, h + 1, max_items, max_teaser_words, bool(items))
+                or _other_stories_to_end(view, h, max_items, max_teaser_words, params)
+                or items
+            )
+        taken += items
+    return view.hits(taken)
+
+
+def _other_stories_to_end(
+    view: _View, header: int, max_items: int, max_words: int, params: dict
+) -> list[int]:
+    """The paragraphs from below a header to the end of the document, when none of them
+    continues the one before and together they are about other stories (few of their
+    words in the article above the header): teasers whose openings are not of a known
+    shape."""
+    tail = list(range(header + 1, len(view)))
+    body = list(range(header))
+    if len(tail) < 2 or not body or len(tail) > max_items or any(view.header[k] for k in tail):
+        return []  # one paragraph after a header is as likely the article going on
+    if any(view.words(k) > max_words or _goes_on(view.folded[k]) for k in tail):
+        return []
+    if any(view.words(k) < 12 for k in tail):
+        return []  # paragraphs, not the article's own short items
+    shares = _topic_shares(view, body, tail)
+    limit = float(params["max_unrelated_overlap"])
+    if shares and max(shares) <= 2 * limit and sum(shares) <= limit * len(shares):
+        return tail
+    return []
+
+
+def _goes_on(folded: str) -> bool:
+    """A paragraph that continues the text: a continuation opening, or a conjunction
+    glued to its first word ("وعرضت", "وخاض"), which is most likely the article going on."""
+    first = unwrap(folded).split(" ", 1)[0]
+    return continues(folded) or (first[:1] == "و" and len(first) >= 4)
+
+
+def _topic_shares(view: _View, body: list[int], run: list[int]) -> list[float]:
+    """For each line of ``run``, the share of its words found in the title and ``body``
+    (empty when a line has no words)."""
+    topic = _stems(view.doc.folded_title)
+    for k in body:
+        topic |= _stems(view.folded[k])
+    shares = []
+    for k in run:
+        words = _stems(view.folded[k])
+        if not words:
+            return []
+        shares.append(len(words & topic) / len(words))
+    return shares
+
+
+def _block_to_end(
+    view: _View, start: int, max_items: int, max_words: int, headlines_first: bool
+) -> list[int]:
+    """Every line from ``start`` to the end of the document, when they read as links:
+    story openings (the first one and at least half of them shaped like one, none
+    longer than a lead), or mostly headlines (two in three) with no paragraph of prose
+    among them."""
+    tail = list(range(start, len(view)))
+    if not tail or len(tail) > max_items or any(view.header[k] for k in tail):
+        return []
+    if (
+        not headlines_first
+        and lead_shape(view.folded[tail[0]])
+        and all(view.words(k) <= max_words for k in tail)
+        and 2 * sum(view.headline[k] or lead_shape(view.folded[k]) for k in tail) >= len(tail)
+    ):
+        return tail  # story openings, most of them shaped like one
+    headlines = sum(view.headline[k] for k in tail)
+    if headlines * 3 >= 2 * len(tail) and not any(
+        _prose(view, k) for k in tail if not view.headline[k]
+    ):
+        return tail
+    return []
+
+
+def _trailing_run(view: _View, max_odd_words: int) -> list[int]:
+    """The trailing run of headline-shaped lines (content indices, top first), allowing
+    one odd line in three inside it."""
+    run: list[int] = []
+    odd = 0
+    k = len(view) - 1
+    while k >= 0:
+        if view.header[k]:
+            if run:
+                run.append(k)  # the header tops the block
+            break
+        if view.headline[k]:
+            run.append(k)
+        elif (
+            run
+            and k > 0
+            and view.headline[k - 1]
+            and odd < max(1, len(run) // 3)
+            and _tolerable(view, k, max_odd_words)
+        ):
+            run.append(k)
+            odd += 1
+        else:
+            break
+        k -= 1
+    while run and not (view.headline[run[-1]] or view.header[run[-1]]):
+        run.pop()
+        odd -= 1
+    run.reverse()
+    return _below_widest_gap(view, run)
+
+
+def _below_widest_gap(view: _View, run: list[int]) -> list[int]:
+    """A link block is set off as one piece: when one blank gap inside the run is wider
+    than every other (and at least two blank lines), the run starts below it."""
+    if len(run) < 2:
+        return run
+    gaps = [view.lines[b].index - view.lines[a].index - 1 for a, b in itertools.pairwise(run)]
+    widest = max(gaps)
+    if widest >= 2 and gaps.count(widest) == 1:
+        return run[gaps.index(widest) + 1 :]
+    return run
+
+
+def _usual_gap(lines: list[Line]) -> int:
+    gaps = sorted(b.index - a.index - 1 for a, b in itertools.pairwise(lines))
+    return gaps[len(gaps) // 2] if gaps else 0
+
+
+def trailing_links(doc: Doc, rule: Rule, _corpus: object) -> list[Hit]:
+    """The run of headlines that ends the article, when the evidence says links."""
+    view = _view(doc, rule)
+    params = rule.params
+    run = _trailing_run(view, int(params["max_words"]))
+    if not run:
+        return []
+    top = run[0]
+    if view.header[top]:
+        return []  # a block under a header is BP110's
+    body = list(range(top))
+    if not body:
+        return []
+    headlines = [k for k in run if view.headline[k]]
+    header_anywhere = any(view.header)
+    min_lines = int(params["min_lines"])
+    if len(headlines) < (min_lines - 1 if header_anywhere else min_lines):
+        return []
+    last = body[-1]
+    mean_words = sum(view.words(k) for k in headlines) / len(headlines)
+    news_length = mean_words >= float(params["min_mean_words"])
+    announces = view.folded[last].rstrip(" \"'”»)").endswith((":", "："))
+    if announces and not (header_anywhere and news_length):
+        return []  # a list the body announces
+    body_lines = [view.lines[k] for k in body]
+    own = [k for k in body if not view.header[k]]
+    shortish = sum(view.headline[k] and view.words(k) <= 15 for k in own)
+    if own and shortish / len(own) > float(params["max_body_headline_share"]):
+        return []  # an article written in short lines: a poem, a line-up
+    if _CLOSING.search(view.folded[last]) or (
+        len(body) > 1 and _CLOSING.search(view.folded[last - 1])
+    ):
+        return []  # a signature under a letter
+    if header_anywhere:
+        return view.hits(run)
+    # No header: the lines must read as other stories, not as the article's own ending.
+    if not news_length or _own_ending(view, body, headlines, params):
+        return []
+    # ... and be set off from the article by a gap wider than its paragraphs have.
+    gap = view.lines[top].index - view.lines[last].index - 1
+    if gap >= int(params["min_gap"]) and gap > _usual_gap(body_lines):
+        return view.hits(run)
+    return []
+
+
+def _own_ending(view: _View, body: list[int], run: list[int], params: dict) -> bool:
+    """The signs that a run of short lines closing an article is the article's own:
+    captions and lists about its topic (they share its words), items that repeat one
+    opening word ("اللاعب ...", "** ..."), or the lines of a poem (they rhyme)."""
+    topic: set[str] = set()
+    for k in body:
+        topic |= _stems(view.folded[k])
+    topic |= _stems(view.doc.folded_title)
+    shared = 0
+    for k in run:
+        words = _stems(view.folded[k])
+        if words and len(words & topic) >= max(2, len(words) * float(params["max_topic_overlap"])):
+            shared += 1
+    if shared * 3 > len(run):
+        return True
+    firsts = Counter(_first_token(view.folded[k]) for k in run)
+    if len(run) >= 3 and firsts.most_common(1)[0][1] * 2 >= len(run):
+        return True
+    endings = Counter(
+        _LETTERS.findall(view.folded[k])[-1][-1:] for k in run if _LETTERS.findall(view.folded[k])
+    )
+    return len(run) >= 4 and endings.most_common(1)[0][1] * 2 > len(run) and _rhymes(view, run)
+
+
+def _first_token(folded: str) -> str:
+    token = folded.split(" ", 1)[0] if folded else ""
+    return token if token.strip("*-•·o.>") else folded[:2]
+
+
+def _rhymes(view: _View, run: list[int]) -> bool:
+    """Half the lines or more end in the same two letters (a poem's rhyme)."""
+    tails = Counter()
+    for k in run:
+        words = _LETTERS.findall(view.folded[k])
+        if words:
+            tails[words[-1][-2:]] += 1
+    return bool(tails) and tails.most_common(1)[0][1] * 2 >= len(run)
+
+
+def _content_words(folded: str) -> set[str]:
+    return {w for w in _LETTERS.findall(folded) if len(w) >= 4}
+
+
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def teaser_run(doc: Doc, rule: Rule, _corpus: object) -> list[Hit]:
+    """Trailing paragraphs that each open another story (CNN's teasers)."""
+    view = _view(doc, rule)
+    params = rule.params
+    max_words = int(params["max_teaser_words"])
+    n = len(view)
+    if n < 3:
+        return []
+    # What the article is about: its title and its opening paragraph.
+    topic = _content_words(doc.folded_title) | _content_words(view.folded[0])
+    max_overlap = float(params["max_topic_overlap"])
+
+    def other_story(k: int) -> bool:
+        folded = view.folded[k]
+        if view.words(k) > max_words or continues(folded):
+            return False
+        if lead_shape(folded):
+            return True
+        if _goes_on(folded):
+            return False
+        words = _content_words(folded)
+        return bool(words) and len(words & topic) <= max_overlap * len(words)
+
+    run: list[int] = []
+    k = n - 1
+    while k > 0 and other_story(k):
+        run.append(k)
+        k -= 1
+    wire = dateline_shape(view.folded[0])
+    while run and not (wire or lead_shape(view.folded[run[-1]])):
+        run.pop()  # the run starts with a story opening (any other story after a dateline)
+    leads = sum(lead_shape(view.folded[j]) for j in run)
+    body = list(range(n - len(run)))
+    min_lines = int(params["min_lines"])
+    if len(body) < (1 if wire else 2) or leads < min_lines:
+        return []
+    if not wire and (len(run) <= min_lines or 2 * leads < len(run)):
+        return []  # without a dateline: one more paragraph, half of them shaped as openings
+    # The article's own paragraphs continue one another; its opening is a lead too.
+    continuing = [j for j in body[1:] if not lead_shape(view.folded[j])]
+    if len(body) > 2 and len(continuing) / (len(body) - 1) < float(params["min_body_continuing"]):
+        return []
+    if len(run) > len(body) + int(params["max_extra_lines"]):
+        return []
+    if not wire and not _unrelated_openings(view, body, run, params):
+        return []
+    return view.hits(run)
+
+
+def _unrelated_openings(view: _View, body: list[int], run: list[int], params: dict) -> bool:
+    """Without a dateline to show a wire layout, teasers must look like other stories
+    and nothing like the article's own structure: every one a paragraph (no subhead
+    between them), no two opening with the same word (a list of decisions or a
+    timeline does) unless it is a word that opens stories ("أكد", "قالت") and at most
+    half of them share it, and on average no more than ``max_unrelated_overlap`` of
+    their words (none more than twice that) shared with the article and its title."""
+    if any(view.words(k) < 12 for k in run):
+        return False
+    firsts = Counter(_first_token(view.folded[k]) for k in run)
+    if any(count > 1 and word not in opening_words() for word, count in firsts.items()):
+        return False  # a repeated word that does not open stories: the article's own list
+    if firsts.most_common(1)[0][1] * 2 > len(run):
+        return False
+    shares = _topic_shares(view, body, run)
+    limit = float(params["max_unrelated_overlap"])
+    return bool(shares) and max(shares) <= 2 * limit and sum(shares) <= limit * len(shares)

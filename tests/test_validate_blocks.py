@@ -1,0 +1,207 @@
+"""Line-by-line link blocks, teaser runs, and the engine's span guarantees."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from corpuskit.normalize import fold_keep_punctuation
+from corpuskit.validate import validate
+from corpuskit.validate.lineshape import continues, headline_shape, lead_shape
+from corpuskit.validate.spans import covered, widen_to_tokens
+
+BODY = (
+    "قال مسؤول في وزارة الاقتصاد إن المشروع الجديد سيكتمل خلال العام المقبل بتكلفة كبيرة.",
+    "وأضاف أن الوزارة تعمل مع شركات محلية وأجنبية على تنفيذ المراحل المتبقية من الخطة.",
+    "وأوضح أن المرحلة الأولى تشمل بناء الطرق والجسور في المناطق الشمالية من البلاد.",
+)
+HEADLINES = (
+    "ارتفاع أسعار النفط في الأسواق العالمية",
+    "منتخب مصر يتأهل إلى نهائي البطولة العربية!!",
+    "وزير الصحة: 8 حالات جديدة تحت العلاج",
+    "«الصوامع» تبدأ صرف مستحقات مزارعي القمح",
+    "هذا ما قاله السفير بعد الاجتماع",
+)
+
+
+def _frame(texts: list[str], sources: list[str | None] | None = None) -> pl.DataFrame:
+    n = len(texts)
+    return pl.DataFrame(
+        {
+            "id": [f"d{i}" for i in range(n)],
+            "title": ["عنوان"] * n,
+            "text": texts,
+            "source": sources or [None] * n,
+            "lang": ["ar"] * n,
+        },
+        schema={c: pl.String for c in ("id", "title", "text", "source", "lang")},
+    )
+
+
+def _clean(text: str) -> tuple[str, list[dict]]:
+    out = validate(_frame([text]))
+    return out["text_clean"][0], out["findings"][0].to_list()
+
+
+def test_shapes_are_judged_on_the_folded_line():
+    for raw in (
+        "\u00a0ارتفاع\u00a0أسعار النفط في الأسواق\u00a0العالمية\r",
+        "ارتفـــاع أسعار النفط في الأسواق العالمية",
+        "ارْتِفَاعُ أسعار النفط في الأسواق العالمية",
+        "• ارتفاع أسعار النفط في الأسواق العالمية",
+        "3- ارتفاع أسعار النفط في الأسواق العالمية",
+    ):
+        assert headline_shape(fold_keep_punctuation(raw)), raw
+    for prose in (BODY[0], "قال الوزير. وأضاف أن العمل مستمر", "منصة شرفية : 120 دينار"):
+        assert not headline_shape(fold_keep_punctuation(prose)), prose
+
+
+def test_openings_and_continuations():
+    assert lead_shape(fold_keep_punctuation("دبي، الإمارات (CNN)-- قالت الصين إنها حذرت سفينة."))
+    assert lead_shape(fold_keep_punctuation("أعلنت الشركة، الأربعاء، عن صفقة جديدة."))
+    assert continues(fold_keep_punctuation("ويشير المتحدث إلى أن العمل مستمر."))
+    assert not lead_shape(fold_keep_punctuation("وأضاف المتحدث أن العمل مستمر."))
+
+
+@pytest.mark.parametrize("gap", ["\n\n\n", "\n\n\n\n\n\n", "\n \u00a0\n\t\n"])
+def test_trailing_headlines_go_line_by_line_after_a_blank_gap(gap):
+    text = "\n".join(BODY) + gap + "\n".join(HEADLINES) + "\n"
+    clean, _ = _clean(text)
+    assert clean == "\n".join(BODY)
+
+
+def test_with_no_header_and_no_gap_short_closing_lines_stay():
+    # captions or notes closing an article look like headlines; without a header or a
+    # blank gap there is not enough evidence that they are links
+    text = "\n".join(BODY) + "\n" + "\n".join(HEADLINES)
+    assert _clean(text)[0] == text
+
+
+def test_captions_about_the_article_stay_even_after_a_gap():
+    captions = [
+        "مشروع الطرق والجسور في المناطق الشمالية",
+        "شركات محلية تعمل على تنفيذ المشروع الجديد",
+        "وزارة الاقتصاد تتابع مراحل المشروع",
+    ]
+    text = "\n".join(BODY) + "\n\n\n" + "\n".join(captions)
+    assert _clean(text)[0] == text
+
+
+def test_a_block_keeps_going_past_one_odd_line():
+    odd = "ولي العهد يستقبل الوفد، ويبحث معه العلاقات، والتعاون، في مجالات عدة"
+    lines = [*BODY, "", "مواضيع ذات صلة", HEADLINES[0], odd, HEADLINES[1], HEADLINES[2]]
+    clean, _ = _clean("\n".join(lines))
+    assert clean == "\n".join(BODY)
+
+
+def test_a_header_under_the_title_is_evidence_for_the_trailing_run():
+    lines = ["مواضيع ذات صلة", *BODY, "", "", *HEADLINES[:2]]
+    clean, _ = _clean("\n".join(lines))
+    assert clean == "\n".join(BODY)
+
+
+def test_a_list_the_body_announces_and_a_signature_stay():
+    listed = [*BODY[:2], "وتشمل الخطة ما يلي:", *HEADLINES[:3]]
+    assert _clean("\n".join(listed))[0] == "\n".join(listed)
+    letter = [
+        *BODY[:2],
+        "والسلام عليكم ورحمة الله وبركاته.",
+        "محمد بن عبدالله بن سعود آل سعود",
+        "نائب رئيس مجلس إدارة الهيئة العامة للاستثمار",
+        "رئيس اللجنة التنفيذية العليا للمشروعات",
+    ]
+    assert _clean("\n".join(letter))[0] == "\n".join(letter)
+
+
+def test_the_phrase_inside_a_sentence_stays():
+    text = "وقال إن المواضيع ذات صلة بالملف النووي نوقشت أمس في الاجتماع."
+    assert _clean(text)[0] == text
+
+
+def test_no_strip_starts_or_ends_inside_a_token():
+    assert widen_to_tokens("t:@name@mail.com x", 3, 18) == (0, 18)
+    assert widen_to_tokens("نص. (أ ف ب)", 4, 11) == (4, 11)
+    assert widen_to_tokens("<p>قال", 0, 3) == (0, 3)
+    text = "ولكم ما ترون.\n\nt:@handle_namewriter@hotmail.comللتواصل مع الكاتب ارسل رسالة SMS"
+    clean, findings = _clean(text)
+    assert clean == "ولكم ما ترون."
+    for f in findings:
+        if f["action"] == "strip" and f["start"] > 0:
+            assert text[f["start"] - 1].isspace() or not text[f["start"] - 1].isalnum()
+
+
+def test_overlapping_rules_give_one_finding_per_removed_span():
+    texts = [
+        "\n".join([*BODY, "", "اقرأ أيضاً:", *HEADLINES]),
+        "The talks resumed on Friday.\nCopyright 2024 Example Media Inc. All rights reserved.",
+        "\n".join([*BODY, "قد يهمك أيضا:", "أعلنت الشركة، الأربعاء، عن صفقة جديدة لتطوير الحقول."]),
+    ]
+    out = validate(_frame(texts))
+    for findings in out["findings"].to_list():
+        strips = [(f["start"], f["end"]) for f in findings if f["action"] == "strip"]
+        for i, span in enumerate(strips):
+            others = strips[:i] + strips[i + 1 :]
+            assert not covered(span, others), (span, findings)
+
+
+def test_footers_repeated_in_a_corpus_without_sources_go_and_verses_stay():
+    footer = "تابعوا آخر الأخبار عبر حساب الصحيفة الرسمي"
+    verse = "بسم الله الرحمن الرحيم إن مع العسر يسرا"
+    texts = []
+    for n in range(60):
+        texts.append(f"{BODY[0]} رقم {n}.\n{BODY[1]}\n{BODY[2]} مرة {n}.\n{footer}")
+    for n in range(60):
+        middle = [f"{BODY[1]} {n}", verse, f"{BODY[2]} {n}"]
+        head = [f"{BODY[0]} عدد {n}.", f"فقرة أولى {n}.", f"فقرة ثانية {n}."]
+        tail = [f"خاتمة رقم {n}.", f"نهاية {n}.", f"آخر {n}."]
+        texts.append("\n".join(head + middle + tail))
+    for n in range(3000):
+        texts.append(f"خبر آخر رقم {n} عن موضوع مختلف تماما في يوم {n}.")
+    out = validate(_frame(texts))
+    cleaned = out["text_clean"].to_list()
+    assert all(footer not in t for t in cleaned[:60])
+    assert all(verse in t for t in cleaned[60:120])
+
+
+@pytest.mark.parametrize(
+    ("inserted", "goes"),
+    [
+        ("منتخب البرازيل يفوز على الأرجنتين بثلاثة أهداف في مباراة ودية", True),
+        ("المرحلة الأولى تشمل بناء الطرق والجسور في المناطق الشمالية من البلاد", False),
+        # shorter than a lone title: it goes only when it shares no word with the article
+        ("زلزال قوي يضرب جزيرة بعيدة", True),
+        ("الجسور الجديدة في المناطق الشمالية", False),
+    ],
+)
+def test_checked_alone_a_lone_title_goes_and_a_subheading_stays(inserted, goes):
+    text = "\n".join([BODY[0], inserted, BODY[1], BODY[2]])
+    assert _clean(text)[0] == ("\n".join(BODY) if goes else text)
+
+
+def test_inserted_titles_sharing_only_small_words_with_the_line_before_go():
+    before = "ويعيش الدروز في سوريا منذ قرون في مناطق جبلية."
+    titles = [
+        "الدروز يواجهون خطر اتساع الصراع في سوريا",
+        "الصراع في سوريا: المشهد من مرتفعات الجولان",
+    ]
+    text = "\n".join([BODY[0], before, *titles, BODY[1], BODY[2]])
+    assert _clean(text)[0] == "\n".join([BODY[0], before, BODY[1], BODY[2]])
+    items = ["- في نظر الجغرافيا: أنت الجهات الأربع", "- أنت كبير رياضة الوطن قولا وفعلا"]
+    listed = "\n".join([BODY[0], "- في نظر التاريخ: أنت العميد المؤسس.", *items, BODY[1]])
+    assert _clean(listed)[0] == listed
+
+
+def test_paragraphs_of_other_stories_under_a_trailing_header_go():
+    teasers = [
+        "فريق كرة السلة الوطني يستعد لخوض مباراة ودية قوية أمام نظيره الإسباني مساء غد الجمعة.",
+        "آلاف السياح الأجانب يزورون المتاحف القديمة خلال موسم الصيف بحثا عن آثار الحضارات.",
+    ]
+    text = "\n".join([*BODY, "قد يهمك أيضا:", *teasers])
+    assert _clean(text)[0] == "\n".join(BODY)
+    # the article going on after a stray header stays
+    going_on = [
+        "وأشار إلى أن المرحلة الثانية تشمل المطارات والموانئ في المناطق الجنوبية من البلاد.",
+        "وتوقع أن تبدأ الأعمال في المشروع خلال الأشهر الأولى من العام المقبل بتمويل حكومي.",
+    ]
+    text = "\n".join([*BODY, "للمزيد:", *going_on])
+    assert _clean(text)[0] == "\n".join([*BODY, *going_on])
