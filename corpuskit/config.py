@@ -65,6 +65,9 @@ class ValidateOptions:
     severity: dict[str, str] = field(default_factory=dict)
 
 
+VERIFIERS = ("learned", "rules")
+
+
 @dataclass(frozen=True)
 class DedupOptions:
     """Duplicate detection parameters (see README, "Deduplication")."""
@@ -79,10 +82,33 @@ class DedupOptions:
     bands: int | None = None
     rows: int | None = None
     seed: int = 1
-    headline_threshold: float = 90.0
-    # Body similarity that, with a headline match, marks a rewritten copy.
-    headline_body_threshold: float = 0.3
+    # Headline match (a DUP300 flag when the bodies differ): share of headline content
+    # words two headlines have in common, 0-100.
+    headline_threshold: float = 80.0
     min_words: int = 8
+    # Bag-of-words similarity (0-1) at which two documents dated less than
+    # ``window_days`` apart become candidates (rewritten releases, trimmed copies).
+    rewrite_candidates: float = 0.3
+    window_days: float = 3.0  # > 0
+    # The pair decision: "learned" (the shipped model) or "rules" (a documented score).
+    verifier: str = "learned"
+    copy_score: float = 0.7  # 0-1: a candidate at or above this score is a copy
+    # Older versions of a story that a newer document updates: flagged (False) or dropped.
+    drop_updates: bool = False
+
+    def __post_init__(self) -> None:
+        if self.verifier not in VERIFIERS:
+            raise ConfigError(
+                f"dedup.verifier: {self.verifier!r} is not one of {', '.join(VERIFIERS)}"
+            )
+        for name in ("threshold", "rewrite_candidates", "copy_score"):
+            value = getattr(self, name)
+            if not 0.0 < value <= 1.0:
+                raise ConfigError(f"dedup.{name}: expected a number in (0, 1], found {value!r}")
+        if self.window_days <= 0:
+            raise ConfigError("dedup.window_days: expected a positive number of days")
+        if not 0.0 <= self.headline_threshold <= 100.0:
+            raise ConfigError("dedup.headline_threshold: expected a number from 0 to 100")
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,10 @@ Clusters are the connected components of the graph whose edges are the verified 
 
 The keep rule is deterministic and documented: in each cluster keep the document with
 the **longest clean body** (the most complete copy: nothing trimmed, no paragraph
-dropped), then the **earliest date** (the first publication; unparseable or missing
-dates count as latest), then the **smallest id**. The input order never matters.
+dropped), then the **newest date** (the latest version; unparseable or missing dates
+count as oldest), then the **smallest id**; a document that is an older version of
+another member (an update of it is in the cluster) is never kept over the newer one.
+The input order never matters.
 """
 
 from __future__ import annotations
@@ -61,23 +63,56 @@ def _as_datetimes(dates: pl.Series) -> pl.Series:
     return parse_dates(dates)
 
 
-def choose_kept(
-    labels: np.ndarray, body_length: np.ndarray, dates: pl.Series, ids: pl.Series
+def choose_order(
+    body_length: np.ndarray,
+    dates: pl.Series,
+    ids: pl.Series,
+    *,
+    demoted: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Row index of the kept document of each row's cluster (longest, earliest, smallest id)."""
+    """Row indices in keep order: not ``demoted`` first, then longest, newest, smallest id."""
+    n = body_length.size
+    frame = pl.DataFrame(
+        {
+            "row": np.arange(n, dtype=np.int64),
+            "demoted": np.zeros(n, dtype=bool) if demoted is None else demoted.astype(bool),
+            "length": body_length.astype(np.int64),
+            "date": _as_datetimes(dates),
+            "id": ids.cast(pl.String),
+        }
+    )
+    ranked = frame.sort(
+        ["demoted", "length", "date", "id"],
+        descending=[False, True, True, False],
+        nulls_last=True,
+    )
+    return ranked["row"].to_numpy().astype(np.int64)
+
+
+def choose_kept(
+    labels: np.ndarray,
+    body_length: np.ndarray,
+    dates: pl.Series,
+    ids: pl.Series,
+    *,
+    demoted: np.ndarray | None = None,
+) -> np.ndarray:
+    """Row index of the kept document of each row's cluster: not ``demoted`` (an older
+    version), then longest, newest, smallest id."""
     n = labels.size
     order_frame = pl.DataFrame(
         {
             "row": np.arange(n, dtype=np.int64),
             "label": labels,
+            "demoted": np.zeros(n, dtype=bool) if demoted is None else demoted.astype(bool),
             "length": body_length.astype(np.int64),
             "date": _as_datetimes(dates),
             "id": ids.cast(pl.String),
         }
     )
     ranked = order_frame.sort(
-        ["label", "length", "date", "id"],
-        descending=[False, True, False, False],
+        ["label", "demoted", "length", "date", "id"],
+        descending=[False, False, True, True, False],
         nulls_last=True,
     )
     first = ranked.group_by("label", maintain_order=True).agg(pl.col("row").first().alias("kept"))

@@ -8,10 +8,19 @@ cleaned); ``IDX…`` codes describe matches against a persistent index
 from __future__ import annotations
 
 EXACT, URL, NEAR, REWRITTEN = "DUP100", "DUP110", "DUP200", "DUP210"
+TRIMMED, UPDATE = "DUP220", "DUP230"
 HEADLINE_FLAG = "DUP300"
 INDEX_MATCH = "IDX001"
 
-DROP_CODES: dict[str, str] = {"exact": EXACT, "url": URL, "near": NEAR, "headline": REWRITTEN}
+# dup_kind -> the code of its finding.
+DROP_CODES: dict[str, str] = {
+    "exact": EXACT,
+    "url": URL,
+    "near": NEAR,
+    "rewritten": REWRITTEN,
+    "trimmed": TRIMMED,
+    "update": UPDATE,
+}
 
 # code -> (name, action, severity, what it means and what to do)
 DESCRIPTIONS: dict[str, tuple[str, str, str, str]] = {
@@ -42,8 +51,28 @@ DESCRIPTIONS: dict[str, tuple[str, str, str, str]] = {
         "rewritten-copy",
         "drop",
         "warning",
-        "Headlines match closely and the bodies overlap above the lower headline body "
-        "threshold: the same story lightly rewritten by another outlet.",
+        "The same release told again in other words: the two share most of their "
+        "vocabulary, including the rare words (names, places, figures) that set one event "
+        "apart from another of the same template, though fewer of their word sequences. "
+        "The finding lists the evidence; lower [dedup] copy_score to find more, raise it "
+        "if distinct stories are merged.",
+    ),
+    TRIMMED: (
+        "trimmed-copy",
+        "drop",
+        "warning",
+        "A shortened copy: most of its words and word sequences are in the kept, longer "
+        "document (the first paragraphs of a release, or the release without its "
+        "background). The kept document is the most complete version.",
+    ),
+    UPDATE: (
+        "updated-version",
+        "flag",
+        "info",
+        "An older version of a story that a newer document updates: the newer one reuses "
+        "most of this text and adds news (a new lead, a new toll, later statements). Kept "
+        "and flagged by default, since each may hold what the other lacks; [dedup] "
+        "drop_updates = true drops it (the finding's action is then drop).",
     ),
     HEADLINE_FLAG: (
         "same-headline",

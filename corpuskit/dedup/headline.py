@@ -59,14 +59,15 @@ _ORDINALS = {
 }
 
 
-def _figures(headline: str) -> set[str]:
+def figures(headline: str) -> set[str]:
+    """The numbers and ordinals (as ``#rank``) of a folded headline."""
     words = headline.split()
     return set(_NUMBER.findall(headline)) | {f"#{_ORDINALS[w]}" for w in words if w in _ORDINALS}
 
 
 def same_figures(a: str, b: str) -> bool:
     """False when both folded headlines carry numbers or ordinals and they differ."""
-    figures_a, figures_b = _figures(a), _figures(b)
+    figures_a, figures_b = figures(a), figures(b)
     return not (figures_a and figures_b and figures_a != figures_b)
 
 
