@@ -7,9 +7,18 @@ the ``shared`` folder beside the repository. A line is ``text.split("\\n")[line 
 (1-based), and ``sha1`` is the first 12 hex digits of the SHA-1 of that line's UTF-8, so a
 changed corpus is detected instead of silently mis-scored.
 
-The sample is reproducible: :func:`sample_ids` draws a fixed-seed stratified sample per
-source plus a few articles chosen because they carry the furniture that ``SOURCE.md``
-lists (so rare patterns are represented at all).
+Two samples, both reproducible:
+
+- :func:`sample_ids` (the *legacy* sample, read while the current rules were written): a
+  fixed-seed stratified sample per source plus a few articles chosen because they carry the
+  furniture that ``SOURCE.md`` lists. All of it is ``dev``.
+- :func:`fresh_sample_ids`: a second fixed-seed draw per source among the articles not yet
+  labelled (and not exact text copies of a labelled one), read only to label it. It is split
+  once by :func:`split_of`, a fixed hash of the id, into ``dev`` (read and tune on it) and
+  ``test`` (scored, its misses never printed).
+
+Every label row records its article's split, so a label file alone says which lines count
+for which figure; :func:`split_of` is the one place that decides it.
 """
 
 from __future__ import annotations
@@ -26,6 +35,9 @@ SHARED = REPO.parent / "shared"
 LABELS_DIR = REPO / "tests" / "data" / "boilerplate_labels"
 LABELS = ("body", "boilerplate", "mixed")
 SEED = 20151
+FRESH_SEED = 20269
+SPLITS = ("dev", "test")
+SPLIT_SALT = "corpuskit-boilerplate-labels-v2"
 
 
 @dataclass(frozen=True)
@@ -38,6 +50,12 @@ class LabelledCorpus:
     source_column: str
     per_source: int
     furniture: tuple[tuple[str, str], ...]  # (source, literal substring) picked on purpose
+    fresh_per_source: int = 10
+    fresh_extra: tuple[tuple[str, int], ...] = ()  # (source, how many) where boilerplate is rich
+
+    def fresh_count(self, source: str) -> int:
+        """How many fresh articles to draw from ``source``."""
+        return dict(self.fresh_extra).get(source, self.fresh_per_source)
 
 
 CORPORA: tuple[LabelledCorpus, ...] = (
@@ -78,6 +96,7 @@ CORPORA: tuple[LabelledCorpus, ...] = (
             ("JawharaFM", "موعد يومي"),
             ("SkyNews", "سكاي نيوز عربية"),
         ),
+        fresh_extra=(("BBC", 14), ("CNN", 14)),
     ),
 )
 
@@ -111,6 +130,41 @@ def sample_ids(corpus: LabelledCorpus, articles: pl.DataFrame) -> list[str]:
     return chosen
 
 
+def split_of(doc_id: str, *, legacy: bool) -> str:
+    """``dev`` or ``test`` for one labelled article; the only place the split is decided.
+
+    Legacy articles (:func:`sample_ids`) are ``dev``: they were read while the rules were
+    written. A fresh article is ``test`` when the first byte of the SHA-256 of
+    ``SPLIT_SALT + ":" + id`` is odd, else ``dev``: about half each, fixed for ever, and
+    independent of the sample order or of which other articles exist.
+    """
+    if legacy:
+        return "dev"
+    digest = hashlib.sha256(f"{SPLIT_SALT}:{doc_id}".encode()).digest()
+    return SPLITS[digest[0] % 2]
+
+
+def fresh_sample_ids(corpus: LabelledCorpus, articles: pl.DataFrame) -> list[str]:
+    """Fixed-seed draw per source among articles not in :func:`sample_ids`.
+
+    An article whose text equals (exactly) a legacy article's text, or an article already
+    drawn, is not eligible: a copy of a dev article must not land in test.
+    """
+    legacy = sample_ids(corpus, articles)
+    usable = articles.filter(pl.col("text").str.strip_chars().str.len_chars() > 0)
+    seen_texts = set(usable.filter(pl.col("id").is_in(legacy))["text"].to_list())
+    pool = usable.filter(~pl.col("id").is_in(legacy)).unique(
+        "text", keep="first", maintain_order=True
+    )
+    pool = pool.filter(~pl.col("text").is_in(sorted(seen_texts)))
+    chosen: list[str] = []
+    for source in sorted(pool[corpus.source_column].drop_nulls().unique().to_list()):
+        group = pool.filter(pl.col(corpus.source_column) == source).sort("id")
+        take = min(corpus.fresh_count(source), group.height)
+        chosen.extend(group.sample(take, seed=FRESH_SEED)["id"].to_list())
+    return chosen
+
+
 def read_labels(path: Path) -> pl.DataFrame:
     """The label file as a frame (``bp_start``/``bp_end``/``note`` null where absent)."""
     rows = [json.loads(raw) for raw in path.read_text(encoding="utf-8").splitlines() if raw.strip()]
@@ -122,6 +176,7 @@ def read_labels(path: Path) -> pl.DataFrame:
         "bp_start": pl.Int64,
         "bp_end": pl.Int64,
         "note": pl.String,
+        "split": pl.String,
     }
     return pl.DataFrame(
         [{key: row.get(key) for key in schema} for row in rows], schema=schema, orient="row"

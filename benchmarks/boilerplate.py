@@ -2,23 +2,36 @@
 
 Run on demand from the repository root::
 
-    .venv/bin/python benchmarks/boilerplate.py [--corpus all|saudinewsnet|ant_corpus|none]
-                                               [--no-english] [--workers N] [--worst N]
+    .venv/bin/python benchmarks/boilerplate.py [--mode corpus|isolated] [--split dev|test|all]
+                                               [--batch-size N] [--corpus all|saudinewsnet|ant_corpus|none]
+                                               [--no-english] [--workers N] [--worst N] [--show-text]
 
-Arabic: ``validate`` runs on each whole corpus (corpus-level detectors need every document
-of an outlet), then the hand-labelled lines of ``tests/data/boilerplate_labels`` are scored
-(see ``GUIDE.md`` there): line precision (of removed lines, the share labelled
-boilerplate), recall (of boilerplate lines, the share removed), body false-removal rate,
-and, apart, the mixed lines (correct when the glued boilerplate goes and the sentence stays)
-and the documents a rule dropped whole. Targets from issue 3: precision >= 0.98,
-recall >= 0.95, false removal <= 0.5%.
+Arabic: the hand-labelled lines of ``tests/data/boilerplate_labels`` (see ``GUIDE.md``
+there) are scored in one of two settings, measured apart:
+
+- ``--mode corpus``: ``validate`` runs on both whole corpora read together, as
+  ``corpuskit clean --no-dedup`` over SaudiNewsNet and ANT would (corpus-level detectors
+  see every document of an outlet and every title), then the labelled articles are scored;
+- ``--mode isolated``: each labelled article is validated alone, or in batches of
+  ``--batch-size`` labelled articles of one corpus, as ``corpuskit check`` sees incoming
+  documents: no corpus evidence beyond the batch.
+
+Figures: line precision (of removed lines, the share labelled boilerplate), recall (of
+boilerplate lines, the share removed), body false-removal rate, and, apart, the mixed
+lines (correct when the glued boilerplate goes and the sentence stays) and the documents a
+rule dropped whole. ``--split dev`` prints them per corpus and per outlet and lists the
+failing lines; ``--split test`` (and ``all``, which contains test) prints aggregate figures
+only and never an individual line, so nobody reads the test misses. Targets (issue 9):
+test split, corpus mode precision >= 0.98 and recall >= 0.95; isolated mode recall >= 0.90;
+body false removal <= 0.5% everywhere.
 
 English: the 181 pages of the article-extraction benchmark; ``validate`` runs on the full
 page text and ``text_clean`` is scored against the human gold body with bag-of-token and
 4-gram-shingle precision/recall/F1, beside trafilatura (on the HTML) and the no-op baseline
 (the page text unchanged), all in the same invocation.
 
-Corpus text is never printed unless ``--show-text`` is given (SaudiNewsNet is research-only).
+Corpus text is never printed unless ``--show-text`` is given (SaudiNewsNet is research-only),
+and never for test lines.
 """
 
 from __future__ import annotations
@@ -38,7 +51,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(1, str(Path(__file__).resolve().parents[1]))
 
 from _english import prf
-from _labels import CORPORA, SHARED, LabelledCorpus, line_sha1, read_labels
+from _labels import CORPORA, SHARED, SPLITS, LabelledCorpus, line_sha1, read_labels
 from _scoring import (
     LineOutcome,
     Tally,
@@ -48,7 +61,10 @@ from _scoring import (
     strip_spans_by_doc,
 )
 
-TARGETS = {"precision": 0.98, "recall": 0.95, "false_removal": 0.005}
+TARGETS = {
+    "corpus": {"precision": 0.98, "recall": 0.95, "false_removal": 0.005},
+    "isolated": {"precision": None, "recall": 0.90, "false_removal": 0.005},
+}
 ENGLISH = SHARED / "corpora" / "article_extraction_benchmark" / "pages.parquet"
 
 
@@ -63,20 +79,26 @@ def load_validator():
     return validate, load_ruleset, findings_table
 
 
-def canonical_frame(parquet: Path) -> pl.DataFrame:
-    """The corpus as corpuskit reads it (``read_corpus``), or built directly if io is absent."""
+def canonical_frame(parquets: list[Path]) -> pl.DataFrame:
+    """The corpora as corpuskit reads them (``read_corpus``), or built directly if io is absent."""
     try:
         from corpuskit.io import read_corpus
     except ImportError:
         read_corpus = None
     if read_corpus is not None:
-        return read_corpus([parquet])
-    raw = pl.read_parquet(parquet)
-    columns = [
-        pl.col(name).cast(pl.String) if name in raw.columns else pl.lit(None, pl.String).alias(name)
-        for name in ("id", "title", "text", "source", "url", "date", "lang")
-    ]
-    return raw.select(columns)
+        return read_corpus(list(parquets))
+    frames = []
+    for parquet in parquets:
+        raw = pl.read_parquet(parquet)
+        frames.append(
+            raw.select(
+                pl.col(name).cast(pl.String)
+                if name in raw.columns
+                else pl.lit(None, pl.String).alias(name)
+                for name in ("id", "title", "text", "source", "url", "date", "lang")
+            )
+        )
+    return pl.concat(frames)
 
 
 def fmt(value: float | None, percent: bool = False) -> str:
@@ -102,11 +124,19 @@ def print_tally_table(title: str, rows: list[tuple[str, Tally]]) -> None:
         )
 
 
-def score_corpus(
-    corpus: LabelledCorpus, validated: pl.DataFrame, findings: pl.DataFrame
-) -> tuple[list[LineOutcome], dict[str, Tally], list[tuple[str, str, str]]]:
-    """Score the labelled articles of one validated corpus."""
+def split_labels(corpus: LabelledCorpus, split: str) -> pl.DataFrame:
+    """The label rows of ``corpus`` in ``split`` (``all`` = every split)."""
     labels = read_labels(corpus.labels)
+    return labels if split == "all" else labels.filter(pl.col("split") == split)
+
+
+def score_corpus(
+    corpus: LabelledCorpus,
+    labels: pl.DataFrame,
+    validated: pl.DataFrame,
+    findings: pl.DataFrame,
+) -> tuple[list[LineOutcome], dict[str, Tally], list[tuple[str, str, str]]]:
+    """Score the labelled articles of one corpus in a validated frame."""
     sources = dict(
         pl.read_parquet(corpus.parquet, columns=["id", corpus.source_column])
         .unique("id", keep="first")
@@ -155,9 +185,7 @@ def score_corpus(
             tallies[source].add(outcome)
     missing = set(wanted) - set(docs["id"].to_list())
     if missing:
-        print(
-            f"  ! {len(missing)} labelled id(s) not in the validated frame: {sorted(missing)[:5]}"
-        )
+        print(f"  ! {len(missing)} labelled id(s) not in the validated frame")
     return outcomes, tallies, dropped
 
 
@@ -229,58 +257,162 @@ def print_corpus_shares(name: str, validated: pl.DataFrame, findings: pl.DataFra
         print(f"  {code:<10}{count:>8}{100 * count / len(texts):>8.2f}%")
 
 
-def run_arabic(names: list[str], workers: int, worst: int, show_text: bool) -> None:
+def validate_corpus_mode(
+    corpora: list[LabelledCorpus], workers: int
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Run ``corpuskit clean --no-dedup`` over every chosen corpus read together (the
+    pipeline, on ``workers`` processes) and return its documents and findings."""
+    import tempfile
+
+    from corpuskit.engine import make_engine
+    from corpuskit.pipeline import clean
+
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="ck-boilerplate-") as tmp:
+        out = Path(tmp) / "out"
+        result = clean(
+            [c.parquet for c in corpora],
+            out,
+            do_dedup=False,
+            engine=make_engine("local", workers=workers),
+        )
+        kept = pl.read_parquet(out / "clean.parquet", columns=["id", "text"])
+        rejected = pl.read_parquet(
+            out / "rejected.parquet", columns=["id", "text", "reject_reason"]
+        )
+        validated = pl.concat(
+            [
+                kept.with_columns(pl.lit(None, pl.String).alias("drop_reason")),
+                rejected.rename({"reject_reason": "drop_reason"}),
+            ]
+        )
+        findings = pl.read_parquet(out / "findings.parquet")
+    seconds = time.perf_counter() - started
+    n = result.summary["documents"]["in"]
+    print(
+        f"\nclean --no-dedup ({' + '.join(c.name for c in corpora)}): {n:,} docs in "
+        f"{seconds:.1f} s ({n / seconds:,.0f} docs/s, workers={workers})"
+    )
+    return validated, findings
+
+
+def validate_in_batches(frame: pl.DataFrame, batch_size: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Validate ``frame`` ``batch_size`` rows at a time; each batch sees only itself.
+
+    This is the evidence an incoming document has when ``corpuskit check`` sees it before
+    it joins a corpus: corpus-level detectors count lines and titles within the batch only.
+    Returns the validated rows (in order) and their findings table.
+    """
     validate, load_ruleset, findings_table = load_validator()
     ruleset = load_ruleset()
+    parts = [
+        validate(frame.slice(start, batch_size), ruleset=ruleset)
+        for start in range(0, frame.height, batch_size)
+    ]
+    validated = pl.concat(parts, how="vertical_relaxed")
+    return validated, findings_table(validated)
+
+
+def validate_isolated_mode(
+    corpus: LabelledCorpus, ids: list[str], batch_size: int
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Validate the labelled articles alone, ``batch_size`` at a time, in label-file order."""
+    frame = canonical_frame([corpus.parquet]).filter(pl.col("id").is_in(ids))
+    frame = frame.unique("id", keep="first")
+    order = {doc_id: n for n, doc_id in enumerate(ids)}
+    frame = frame.sort(pl.col("id").replace_strict(order, return_dtype=pl.Int64))
+    started = time.perf_counter()
+    validated, findings = validate_in_batches(frame, batch_size)
+    batches = -(-frame.height // batch_size)
+    print(
+        f"\nvalidate({corpus.name}, isolated): {frame.height} labelled docs in "
+        f"{batches} batch(es) of <= {batch_size}, {time.perf_counter() - started:.1f} s"
+    )
+    return validated, findings
+
+
+def print_targets(mode: str) -> None:
+    targets = TARGETS[mode]
+    parts = [
+        f"{name.replace('_', ' ')} {'<=' if name == 'false_removal' else '>='} "
+        + (f"{100 * value:.1f}%" if name == "false_removal" else f"{value}")
+        for name, value in targets.items()
+        if value is not None
+    ]
+    print(f"targets ({mode} mode, test split): " + ", ".join(parts))
+
+
+def run_arabic(
+    names: list[str],
+    *,
+    mode: str,
+    split: str,
+    batch_size: int,
+    workers: int,
+    worst: int,
+    show_text: bool,
+) -> None:
+    corpora = [c for c in CORPORA if c.name in names]
+    detailed = split == "dev"  # test lines are scored, never shown one by one
+    labels = {c.name: split_labels(c, split) for c in corpora}
+    whole = validate_corpus_mode(corpora, workers) if mode == "corpus" else None
     all_outcomes: list[LineOutcome] = []
     rows: list[tuple[str, Tally]] = []
-    for corpus in (c for c in CORPORA if c.name in names):
-        frame = canonical_frame(corpus.parquet)
-        started = time.perf_counter()
-        validated = validate(frame, ruleset=ruleset, workers=workers)
-        seconds = time.perf_counter() - started
-        print(
-            f"\nvalidate({corpus.name}): {frame.height:,} docs in {seconds:.1f} s "
-            f"({frame.height / seconds:,.0f} docs/s, workers={workers})"
-        )
-        findings = findings_table(validated)
-        outcomes, tallies, dropped = score_corpus(corpus, validated, findings)
+    corpus_rows: list[Tally] = []
+    for corpus in corpora:
+        ids = list(dict.fromkeys(labels[corpus.name]["id"].to_list()))
+        if whole is not None:
+            validated, findings = whole
+        else:
+            validated, findings = validate_isolated_mode(corpus, ids, batch_size)
+        outcomes, tallies, dropped = score_corpus(corpus, labels[corpus.name], validated, findings)
         all_outcomes.extend(outcomes)
-        rows.append((corpus.name, tallies.pop(corpus.name)))
-        rows.extend(sorted(tallies.items()))
-        if dropped:
-            print(f"  labelled documents dropped whole ({len(dropped)}):")
-            for source, doc_id, reason in dropped:
-                print(f"    {source:<13}{doc_id:<38}{reason}")
-        print_corpus_shares(corpus.name, validated, findings)
+        corpus_tally = tallies.pop(corpus.name, Tally())
+        corpus_rows.append(corpus_tally)
+        rows.append((corpus.name, corpus_tally))
+        if detailed:
+            rows.extend(sorted(tallies.items()))
+            if dropped:
+                print(f"  labelled documents dropped whole ({len(dropped)}):")
+                for source, doc_id, reason in dropped:
+                    print(f"    {source:<13}{doc_id:<38}{reason}")
+        elif dropped:
+            print(f"  {corpus.name}: {len(dropped)} labelled document(s) dropped whole")
+        if whole is not None and detailed:
+            own_ids = pl.read_parquet(corpus.parquet, columns=["id"])["id"].to_list()
+            print_corpus_shares(
+                corpus.name,
+                validated.filter(pl.col("id").is_in(own_ids)),
+                findings.filter(pl.col("doc_id").is_in(own_ids)),
+            )
     if not rows:
         return
     overall = Tally()
     for o in all_outcomes:
         overall.add(o)
-    corpus_rows = [r for r in rows if r[0] in names]
-    overall.docs = sum(t.docs for _, t in corpus_rows)
-    overall.dropped_docs = sum(t.dropped_docs for _, t in corpus_rows)
-    overall.dropped_body = sum(t.dropped_body for _, t in corpus_rows)
+    overall.docs = sum(t.docs for t in corpus_rows)
+    overall.dropped_docs = sum(t.dropped_docs for t in corpus_rows)
+    overall.dropped_body = sum(t.dropped_body for t in corpus_rows)
+    setting = f"{mode} mode" + (f", batches of {batch_size}" if mode == "isolated" else "")
     print_tally_table(
-        "Arabic line-level scores (rm = whole lines removed; part-bd = body lines partly "
-        "stripped; bd-drop = body lines in documents dropped whole, not in the rates)",
+        f"Arabic line-level scores, split={split}, {setting} (rm = whole lines removed; "
+        "part-bd = body lines partly stripped; bd-drop = body lines in documents dropped "
+        "whole, not in the rates)",
         [*rows, ("ALL ARABIC", overall)],
     )
-    print(
-        f"targets: precision >= {TARGETS['precision']}, recall >= {TARGETS['recall']}, "
-        f"false removal <= {100 * TARGETS['false_removal']:.1f}%"
-    )
+    print_targets(mode)
+    if not detailed:
+        print("(per-outlet figures and failing lines are shown for --split dev only)")
+        return
     texts = None
     if show_text:
         texts = {}
-        for corpus in CORPORA:
-            if corpus.name in names:
-                texts.update(pl.read_parquet(corpus.parquet, columns=["id", "text"]).iter_rows())
+        for corpus in corpora:
+            texts.update(pl.read_parquet(corpus.parquet, columns=["id", "text"]).iter_rows())
     print_worst(all_outcomes, worst, texts)
 
 
-def run_english(workers: int) -> None:
+def run_english() -> None:
     validate, load_ruleset, _ = load_validator()
     pages = pl.read_parquet(ENGLISH)
     frame = pages.select(
@@ -295,7 +427,7 @@ def run_english(workers: int) -> None:
         pl.lit(None, pl.String).alias("lang"),
     )
     started = time.perf_counter()
-    validated = validate(frame, ruleset=load_ruleset(), workers=workers)
+    validated = validate(frame, ruleset=load_ruleset())
     corpuskit_seconds = time.perf_counter() - started
     cleaned = dict(validated.select("id", "text_clean").iter_rows())
     dropped = set(validated.filter(pl.col("drop_reason").is_not_null())["id"].to_list())
@@ -334,13 +466,26 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--corpus", default="all", choices=["all", "none", *[c.name for c in CORPORA]]
     )
+    parser.add_argument(
+        "--mode",
+        default="corpus",
+        choices=["corpus", "isolated"],
+        help="corpus: validate both whole corpora (clean --no-dedup); isolated: each "
+        "labelled article alone or in small batches (check)",
+    )
+    parser.add_argument("--split", default="dev", choices=[*SPLITS, "all"])
+    parser.add_argument(
+        "--batch-size", type=int, default=1, help="labelled articles per batch (isolated)"
+    )
     parser.add_argument("--no-english", action="store_true", help="skip the English pages")
     parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument("--worst", type=int, default=25, help="how many failures to list")
+    parser.add_argument("--worst", type=int, default=25, help="how many failures to list (dev)")
     parser.add_argument(
-        "--show-text", action="store_true", help="print the failing lines (research-only text)"
+        "--show-text", action="store_true", help="print the failing dev lines (research-only text)"
     )
     args = parser.parse_args(argv)
+    if args.batch_size < 1:
+        parser.error(f"--batch-size must be 1 or more, got {args.batch_size}")
     if not (SHARED / "corpora").is_dir():
         print(
             f"the shared corpora folder is missing: expected {SHARED / 'corpora'} beside the "
@@ -350,9 +495,17 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(2)
     names = [c.name for c in CORPORA] if args.corpus == "all" else [args.corpus]
     if args.corpus != "none":
-        run_arabic(names, args.workers, args.worst, args.show_text)
+        run_arabic(
+            names,
+            mode=args.mode,
+            split=args.split,
+            batch_size=args.batch_size,
+            workers=args.workers,
+            worst=args.worst,
+            show_text=args.show_text,
+        )
     if not args.no_english:
-        run_english(args.workers)
+        run_english()
 
 
 if __name__ == "__main__":

@@ -33,7 +33,7 @@ import polars as pl
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from corpuskit.check import build_report
-from corpuskit.check.gate import known_code_infos
+from corpuskit.codes import code_registry
 from corpuskit.config import DedupOptions
 from corpuskit.dedup.index import build_index, open_index
 from corpuskit.errors import DedupIndexError
@@ -159,9 +159,7 @@ def main() -> None:
     t_open, index = median_time(lambda: open_index(index_path), reps)
     t_query, matches = median_time(lambda: index.query(validated), reps)
     t_report, report = median_time(
-        lambda: build_report(
-            validated, matches=matches, ruleset=ruleset, known_codes=known_code_infos()
-        ),
+        lambda: build_report(validated, matches=matches, codes=code_registry(ruleset)),
         reps,
     )
     # the baseline and the full check alternate, so machine load hits both alike

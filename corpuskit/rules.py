@@ -37,19 +37,26 @@ Pattern rules on lines may also set ``[rule.params]`` ``first_lines = N`` / ``la
 variants or case; ى→ي, ة→ه; whitespace collapsed), so one pattern matches every
 spelling. Write folded patterns in folded spelling. ``strip = "match"`` needs
 ``match = "raw"`` because offsets must point into the original text.
+
+Patterns (``pattern``, ``exclude`` and regular-expression parameters) run on a
+linear-time engine and are checked for it here; see :mod:`corpuskit.rule_regex`. A line
+that also matches ``exclude`` is not a finding. Parameters are checked against
+:mod:`corpuskit.rule_params`, which fills in their defaults.
 """
 
 from __future__ import annotations
 
 import re
-import sys
 import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from corpuskit.datafiles import data_dir
 from corpuskit.errors import RuleError
+from corpuskit.rule_params import DETECTOR_PARAMS, ParamProblem, resolve_params
+from corpuskit.rule_regex import PATTERN_HINT, Pattern, PatternProblem, compile_pattern
 
 SCOPES = ("line", "block", "document", "title")
 ACTIONS = ("flag", "strip", "drop")
@@ -57,23 +64,9 @@ SEVERITIES = ("info", "warning", "error")
 MATCH_MODES = ("folded", "raw")
 STRIP_MODES = ("line", "match")
 # Structural detectors a rule may name; corpuskit.validate implements each one
-# (a test keeps this list and the validate registry equal).
-KNOWN_DETECTORS = frozenset(
-    {
-        "link-block",
-        "trailing-headline-run",
-        "inline-headline-run",
-        "repeated-line",
-        "other-document-headline",
-        "too-short",
-        "non-letter-ratio",
-        "repetition",
-        "language-mismatch",
-        "mojibake",
-        "page-chrome",
-        "later-dateline-tail",
-    }
-)
+# (a test keeps this list and the validate registry equal). Their parameters are
+# declared in corpuskit.rule_params.
+KNOWN_DETECTORS = frozenset(name for name in DETECTOR_PARAMS if name != "pattern")
 _CODE = re.compile(r"^[A-Z]{1,4}[0-9]{3,4}$")
 _KEBAB = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _REQUIRED = ("code", "name", "category", "scope", "action", "severity", "languages")
@@ -82,6 +75,7 @@ _KNOWN_KEYS = {
     "sources",
     "outlets",
     "pattern",
+    "exclude",
     "flags",
     "match",
     "strip",
@@ -112,18 +106,7 @@ def builtin_rules_dir() -> Path:
     repository; an installed wheel carries it as data files under
     ``<prefix>/share/corpuskit/rules``.
     """
-    checkout = Path(__file__).resolve().parent.parent / "rules"
-    if checkout.is_dir():
-        return checkout
-    for prefix in (sys.prefix, sys.base_prefix):
-        installed = Path(prefix) / "share" / "corpuskit" / "rules"
-        if installed.is_dir():
-            return installed
-    raise RuleError(
-        f"the built-in rules are missing: neither {checkout} nor "
-        f"{Path(sys.prefix) / 'share' / 'corpuskit' / 'rules'} exists",
-        hint="reinstall corpuskit (the rules ship as data files), or run from a checkout",
-    )
+    return data_dir("rules", "the built-in rules folder", RuleError)
 
 
 @dataclass(frozen=True)
@@ -156,6 +139,8 @@ class Rule:
     message: str
     sources: tuple[str, ...] = ()
     pattern: str | None = None
+    # A subject (line, title or text) that also matches ``exclude`` is not a hit.
+    exclude: str | None = None
     flags: str = ""
     match: str = "folded"
     strip: str = "line"
@@ -164,11 +149,23 @@ class Rule:
     examples: tuple[Example, ...] = ()
     path: str = ""
 
-    def compiled(self) -> re.Pattern[str]:
-        """The compiled pattern (only for pattern rules)."""
+    def __post_init__(self) -> None:
+        # Every declared parameter is present: the registry's defaults under the given ones.
+        kind = "pattern" if self.pattern is not None else self.detector
+        declared = DETECTOR_PARAMS.get(kind or "", {})
+        missing = {k: p.default for k, p in declared.items() if k not in self.params}
+        if missing:
+            object.__setattr__(self, "params", {**missing, **self.params})
+
+    def compiled(self) -> Pattern:
+        """The compiled pattern (only for pattern rules), on the linear-time engine."""
         if self.pattern is None:
             raise RuleError(f"rule {self.code} has no pattern")
-        return _compile(self.pattern, self.flags)
+        return compile_pattern(self.pattern, self.flags)
+
+    def compiled_exclude(self) -> Pattern | None:
+        """The compiled ``exclude`` pattern, if the rule has one."""
+        return None if self.exclude is None else compile_pattern(self.exclude, self.flags)
 
     def applies_to(self, lang: str | None, source: str | None) -> bool:
         """Whether the rule runs on a document of language ``lang`` from ``source``."""
@@ -234,16 +231,6 @@ def _matches_any(rule: Rule, selectors: Iterable[str]) -> bool:
     )
 
 
-_FLAG_BITS = {"i": re.IGNORECASE, "m": re.MULTILINE, "s": re.DOTALL, "x": re.VERBOSE}
-
-
-def _compile(pattern: str, flags: str) -> re.Pattern[str]:
-    bits = 0
-    for letter in flags:
-        bits |= _FLAG_BITS[letter]
-    return re.compile(pattern, bits)
-
-
 def _fail(where: str, message: str, hint: str | None = None) -> RuleError:
     return RuleError(f"{where}: {message}", hint=hint)
 
@@ -287,6 +274,36 @@ def _parse_example(raw: Any, where: str, needs_clean: bool) -> Example:
     )
 
 
+def _check_pattern(value: Any, flags: str, where: str, key: str) -> None:
+    """Refuse a pattern that is not a string or that the linear-time engine cannot run."""
+    if not isinstance(value, str):
+        raise _fail(where, f"`{key}` must be a string, found {type(value).__name__}")
+    try:
+        compile_pattern(value, flags)
+    except PatternProblem as exc:
+        raise _fail(
+            where, f"`{key}` does not compile on the linear-time engine: {exc}", hint=PATTERN_HINT
+        ) from None
+
+
+def _resolved_params(raw: dict[str, Any], where: str) -> dict[str, Any]:
+    """The rule's parameters checked against the registry, defaults filled in."""
+    given = raw.get("params", {})
+    if not isinstance(given, dict):
+        raise _fail(where, f"`params` must be a table, found {type(given).__name__}")
+    kind = "pattern" if "pattern" in raw else str(raw["detector"])
+    if kind not in DETECTOR_PARAMS:
+        return dict(given)
+    try:
+        params = resolve_params(kind, given)
+    except ParamProblem as exc:
+        raise _fail(where, str(exc), hint=exc.hint) from None
+    for name, spec in DETECTOR_PARAMS[kind].items():
+        if spec.kind == "regex":
+            _check_pattern(params[name], "", where, f"params.{name}")
+    return params
+
+
 def parse_rule(
     raw: dict[str, Any], where: str, known_detectors: Iterable[str] | None = None
 ) -> Rule:
@@ -319,11 +336,12 @@ def parse_rule(
         raise _fail(where, "a rule needs exactly one of `pattern` or `detector`")
     match_mode = raw.get("match", "folded")
     strip_mode = raw.get("strip", "line")
+    if "exclude" in raw and not has_pattern:
+        raise _fail(where, "`exclude` goes with `pattern`: it names lines the pattern must skip")
     if has_pattern:
-        try:
-            _compile(str(raw["pattern"]), str(raw.get("flags", "")))
-        except (re.error, KeyError) as exc:
-            raise _fail(where, f"pattern does not compile: {exc}") from None
+        for key in ("pattern", "exclude"):
+            if key in raw:
+                _check_pattern(raw[key], str(raw.get("flags", "")), where, key)
         if strip_mode == "match" and match_mode != "raw":
             raise _fail(
                 where, 'strip = "match" needs match = "raw" (offsets point into the original)'
@@ -334,6 +352,7 @@ def parse_rule(
             f"unknown detector {raw['detector']!r}",
             hint=f"known detectors: {', '.join(sorted(known_detectors))}",
         )
+    params = _resolved_params(raw, where)
     examples_raw = raw.get("examples", [])
     examples = tuple(
         _parse_example(e, f"{where} example {i + 1}", raw["action"] == "strip")
@@ -352,11 +371,12 @@ def parse_rule(
         message=str(raw.get("message", "")).strip(),
         sources=tuple(sources),
         pattern=raw.get("pattern"),
+        exclude=raw.get("exclude"),
         flags=str(raw.get("flags", "")),
         match=match_mode,
         strip=strip_mode,
         detector=raw.get("detector"),
-        params=dict(raw.get("params", {})),
+        params=params,
         examples=examples,
         path=where.split(" rule ")[0],
     )

@@ -19,3 +19,23 @@ clean = "نص."
 text = "هذا إعلان مهم."
 match = false
 """
+
+
+def raw_strip_rule(code: str, name: str, pattern: str, *, extra: str = "") -> str:
+    """A user rule that strips raw lines (or spans, with ``extra``) matching ``pattern``
+    (a TOML literal string: backslashes as the regular expression has them)."""
+    return f"""
+[[rule]]
+code = "{code}"
+name = "{name}"
+category = "custom"
+scope = "line"
+action = "strip"
+severity = "info"
+languages = ["any"]
+match = "raw"
+pattern = '{pattern}'
+{extra}
+rationale = "a test rule"
+message = "none"
+"""

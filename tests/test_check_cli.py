@@ -213,3 +213,80 @@ def test_missing_index_exits_2(tmp_path):
     result = CliRunner().invoke(check, [str(path), "--against", str(tmp_path / "nope.idx")])
     assert result.exit_code == 2
     assert "Traceback" not in result.output
+
+
+# --- where a finding is in a text file, -q, unknown codes ------------------------------
+
+SEED_SHAPED = (
+    "البنتاجون: موظفو الدولة الإسلامية يفرون من معقلها في سوريا\n"  # line 1: the title
+    "قال مسؤول بوزارة الدفاع الأمريكية يوم الجمعة إن موظفي التنظيم بدأوا يفرون من الرقة.\n"
+    "وأبلغ المتحدث باسم البنتاجون الصحفيين أن كثيرا من مديريهم يغادرون المدينة الآن.\n"
+    "ولم يحدد عدد أعضاء التنظيم الذين يغادرون المدينة أو الأدوار التي يقومون بها.\n"
+    "مواضيع ذات صلة\n"  # line 5: a related-links header standing alone
+    "وقال تحالف لمقاتلين من الأكراد والعرب إنه يشن هجمات جديدة على التنظيم في سوريا.\n"
+)
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"], ids=["lf", "crlf"])
+def test_findings_in_a_text_file_point_at_their_line_of_the_file(tmp_path, newline):
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    (folder / "article.txt").write_bytes(SEED_SHAPED.replace("\n", newline).encode("utf-8"))
+    _, report = _json_report(folder, "--fail-on", "never")
+    header = [f for f in report["findings"] if f["code"] == "BP101"]
+    assert [(f["line"], f["location"], f["excerpt"]) for f in header] == [
+        (5, "line", "مواضيع ذات صلة")
+    ]
+    human = _run(folder, "--fail-on", "never").output
+    assert "line 5 " in human and "line 1 " not in human
+
+
+def test_quiet_prints_findings_without_the_summary(tmp_path, short_doc):
+    path = _write_jsonl(tmp_path / "new.jsonl", [short_doc])
+    loud = _run(path, "--fail-on", "warning")
+    quiet = _run(path, "--fail-on", "warning", "-q")
+    assert quiet.exit_code == loud.exit_code == 1
+    assert "Checked 1 document" in loud.output
+    assert "Checked" not in quiet.output and "FAILED" not in quiet.output
+    assert "Q002" in quiet.output
+    machine = _run(path, "--format", "json", "--quiet")
+    assert machine.stderr == "" and json.loads(machine.stdout)["summary"]["documents"] == 1
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "suggested"),
+    [("--select", "ZZ999", None), ("--ignore", "Q0022", "Q002"), ("--select", "qualty", "quality")],
+)
+def test_an_unknown_code_on_the_command_line_exits_2_with_the_closest(
+    tmp_path, option, value, suggested
+):
+    path = _write_jsonl(tmp_path / "new.jsonl", _articles(1))
+    result = CliRunner().invoke(check, [str(path), option, value])
+    assert result.exit_code == 2
+    assert f"{option}: {value!r} names no code" in result.output
+    if suggested:
+        assert f"did you mean {suggested}" in result.output
+    assert "corpuskit rules list" in result.output
+
+
+def test_prefixes_and_categories_stay_valid_selectors(tmp_path):
+    path = _write_jsonl(tmp_path / "new.jsonl", _articles(1))
+    for args in (["--select", "BP,Q"], ["--select", "quality"], ["--ignore", "IDX,DUP,IO"]):
+        assert _run(path, *args).exit_code == 0, args
+
+
+def test_an_unknown_code_in_the_config_exits_2_naming_the_file(tmp_path):
+    path = _write_jsonl(tmp_path / "new.jsonl", _articles(1))
+    config = tmp_path / "corpuskit.toml"
+    config.write_text('[validate]\nselect = ["ZZ999"]\n', encoding="utf-8")
+    result = CliRunner().invoke(check, [str(path), "--config", str(config)])
+    assert result.exit_code == 2
+    assert f"{config}: [validate] select: 'ZZ999' names no code" in result.output
+
+
+def test_a_malformed_line_says_where_once(tmp_path):
+    path = _write_jsonl(tmp_path / "new.jsonl", ['{"id": "cut", "text": "an unterminated string'])
+    _, report = _json_report(path, "--fail-on", "never")
+    (bad,) = [f for f in report["findings"] if f["code"] == "IO001"]
+    assert "Unterminated string starting at column 23" in bad["excerpt"]
+    assert "at at" not in bad["excerpt"]

@@ -20,7 +20,7 @@ SCHEMAS = Path(__file__).resolve().parent / "data" / "schemas"
 
 @pytest.fixture
 def report():
-    return build_report(sample_frame(), matches=sample_matches(), ruleset=RULES, fail_on="warning")
+    return build_report(sample_frame(), matches=sample_matches(), codes=RULES, fail_on="warning")
 
 
 @pytest.fixture(scope="module")
@@ -65,11 +65,29 @@ def test_sarif_results_point_at_file_line_and_rule(report):
     assert [(r["ruleId"], r["properties"]["documentId"]) for r in suppressed] == [("Q201", "n3")]
 
 
+def test_sarif_describes_codes_that_are_not_rules_from_the_registry(sarif_validator):
+    frame = validated(
+        [
+            {"id": "a", "findings": [("text", "DUP200", "drop", None, None, "copy of b")]},
+            {"id": "b", "findings": [("text", "IO102", "flag", None, None, "bytes")]},
+        ]
+    )
+    log = json.loads(render(build_report(frame, codes=RULES), "sarif"))
+    sarif_validator.validate(log)
+    rules = {r["id"]: r for r in log["runs"][0]["tool"]["driver"]["rules"]}
+    for code in ("DUP200", "IO102"):
+        info = RULES[code]
+        assert rules[code]["name"] == info.name
+        assert rules[code]["fullDescription"]["text"] == info.rationale
+        assert rules[code]["help"]["text"] == info.message
+        assert rules[code]["properties"]["category"] == info.category
+
+
 def test_sarif_fingerprint_survives_a_line_shift():
     before = validated([{"id": "a", "line": 3, "findings": [("text", "Q101", "drop", 0, 2, "xy")]}])
     after = before.with_columns(pl.lit(40, pl.Int64).alias("origin_line"))
     prints = [
-        json.loads(render(build_report(f, ruleset=RULES), "sarif"))["runs"][0]["results"][0][
+        json.loads(render(build_report(f, codes=RULES), "sarif"))["runs"][0]["results"][0][
             "partialFingerprints"
         ]
         for f in (before, after)
@@ -86,7 +104,7 @@ def test_sarif_uri_is_relative_and_percent_encoded(tmp_path):
 
 
 def test_sarif_with_no_findings_is_still_valid(sarif_validator):
-    clean = build_report(validated([{"id": "ok", "findings": []}]), ruleset=RULES)
+    clean = build_report(validated([{"id": "ok", "findings": []}]), codes=RULES)
     log = json.loads(render(clean, "sarif"))
     assert log["runs"][0]["results"] == []
     assert not list(sarif_validator.iter_errors(log))
@@ -122,7 +140,7 @@ def test_junit_has_a_suite_per_file_and_a_case_per_document(report):
 
 
 def test_junit_below_fail_on_is_not_a_failure():
-    lenient = build_report(sample_frame(), ruleset=RULES, fail_on="never")
+    lenient = build_report(sample_frame(), codes=RULES, fail_on="never")
     root = _parse_junit(render(lenient, "junit"))
     assert root.get("failures") == "0"
     assert root.findall(".//failure") == []
@@ -132,7 +150,7 @@ def test_junit_survives_control_characters(junit_schema):
     nasty = validated(
         [{"id": "x\x01", "findings": [("text", "IO001", "drop", None, None, "{\x00bad\x1b")]}]
     )
-    root = _parse_junit(render(build_report(nasty, ruleset=RULES), "junit"))
+    root = _parse_junit(render(build_report(nasty, codes=RULES), "junit"))
     assert junit_schema.validate(root), junit_schema.error_log
     assert "\ufffd" in root.find(".//failure").text
 
@@ -213,7 +231,7 @@ def test_json_output_round_trips(report):
 
 
 def test_every_format_renders_an_empty_report():
-    clean = build_report(validated([{"id": "ok", "findings": []}]), ruleset=RULES)
+    clean = build_report(validated([{"id": "ok", "findings": []}]), codes=RULES)
     for name in FORMATS:
         assert isinstance(render(clean, name), str)
 
@@ -237,7 +255,7 @@ def test_human_folds_repeats_of_one_code_on_one_document():
             }
         ]
     )
-    text = human.render(build_report(repeated, ruleset=RULES))
+    text = human.render(build_report(repeated, codes=RULES))
     assert text.count("Q201 mostly-non-letters") == 1
     assert "(5 times)" in text
     assert "<tag0>" in text and "<tag2>" in text and "<tag3>" not in text

@@ -12,7 +12,7 @@ from corpuskit.errors import ConfigError, SchemaError
 
 
 def test_findings_carry_location_rule_metadata_and_message():
-    found = run_check(sample_frame(), ruleset=RULES)
+    found = run_check(sample_frame(), codes=RULES)
     assert found.schema == pl.Schema(CHECK_FINDINGS_SCHEMA)
     first = found.row(0, named=True)
     assert (first["file"], first["line"], first["location"]) == ("feeds/new.jsonl", 1, "line")
@@ -26,21 +26,27 @@ def test_findings_carry_location_rule_metadata_and_message():
 
 
 def test_findings_keep_input_order():
-    found = run_check(sample_frame(), ruleset=RULES)
+    found = run_check(sample_frame(), codes=RULES)
     assert found["doc_id"].to_list() == ["n1", "n3", "n3", "t1"]
     assert found["code"].to_list() == ["Q101", "BP101", "Q201", "Q201"]
 
 
-def test_codes_outside_the_ruleset_get_metadata_from_their_action():
+def test_codes_that_are_not_rules_get_their_metadata_from_the_registry():
     frame = validated([{"id": "a", "findings": [("text", "IO001", "drop", None, None, "{oops")]}])
-    row = run_check(frame, ruleset=RULES).row(0, named=True)
-    assert row["severity"] == "error"
-    assert row["name"] == "input-problem"
+    row = run_check(frame, codes=RULES).row(0, named=True)
+    assert (row["name"], row["severity"]) == ("malformed-json-record", "error")
+    assert row["message"] == RULES["IO001"].message
+
+
+def test_an_unknown_code_gets_metadata_from_its_action():
+    frame = validated([{"id": "a", "findings": [("text", "ZZ001", "drop", None, None, "x")]}])
+    row = run_check(frame, codes=RULES).row(0, named=True)
+    assert (row["name"], row["severity"]) == ("unknown-code", "error")
     assert "would reject" in row["message"]
 
 
 def test_severity_overrides_exact_code_beats_prefix():
-    found = run_check(sample_frame(), ruleset=RULES, severity={"Q": "info", "Q101": "warning"})
+    found = run_check(sample_frame(), codes=RULES, severity={"Q": "info", "Q101": "warning"})
     by_code = dict(zip(found["code"], found["severity"], strict=True))
     assert by_code["Q101"] == "warning"
     assert by_code["Q201"] == "info"
@@ -49,11 +55,11 @@ def test_severity_overrides_exact_code_beats_prefix():
 
 def test_bad_severity_override_is_a_config_error():
     with pytest.raises(ConfigError, match="severity override for Q101"):
-        run_check(sample_frame(), ruleset=RULES, severity={"Q101": "fatal"})
+        run_check(sample_frame(), codes=RULES, severity={"Q101": "fatal"})
 
 
 def test_index_match_becomes_idx001_with_best_match_and_similarity():
-    found = run_check(sample_frame(), matches=sample_matches(), ruleset=RULES)
+    found = run_check(sample_frame(), matches=sample_matches(), codes=RULES)
     dup = found.filter(pl.col("code") == "IDX001")
     assert dup.height == 1  # the best of two matches for n2; "ghost" is not an input
     row = dup.row(0, named=True)
@@ -78,7 +84,7 @@ def test_ignore_removes_codes_by_prefix():
 
 
 def test_allow_list_suppresses_but_keeps_and_counts():
-    report = build_report(sample_frame(), ruleset=RULES, fail_on="warning")
+    report = build_report(sample_frame(), codes=RULES, fail_on="warning")
     suppressed = report.findings.filter(pl.col("suppressed"))
     assert suppressed.select("doc_id", "code").rows() == [("n3", "Q201")]
     summary = report.summary()
@@ -114,13 +120,13 @@ def test_allow_entries_match_codes_prefixes_and_star():
     [("error", 1, 1), ("warning", 1, 2), ("info", 1, 3), ("never", 0, 0)],
 )
 def test_fail_on_levels_decide_the_exit_code(fail_on, exit_code, failing):
-    report = build_report(sample_frame(), ruleset=RULES, fail_on=fail_on)
+    report = build_report(sample_frame(), codes=RULES, fail_on=fail_on)
     assert report.exit_code == exit_code
     assert report.summary()["failing"] == failing
 
 
 def test_clean_documents_pass():
-    report = build_report(validated([{"id": "ok", "findings": []}]), ruleset=RULES)
+    report = build_report(validated([{"id": "ok", "findings": []}]), codes=RULES)
     assert report.findings.height == 0
     assert report.exit_code == 0
     assert report.summary()["documents"] == 1
@@ -150,5 +156,5 @@ def test_frame_without_origin_columns_is_located_by_position():
             ],
         )
     )
-    row = run_check(frame, ruleset=RULES).row(0, named=True)
+    row = run_check(frame, codes=RULES).row(0, named=True)
     assert (row["file"], row["line"], row["doc_id"]) == ("<input>", 2, "b")

@@ -2,37 +2,24 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import polars as pl
 
 from corpuskit import schema
+from corpuskit.codes import CodeInfo, CodeRegistry, builtin_codes
 
 
-@dataclass(frozen=True)
-class FakeRule:
-    code: str
-    name: str
-    severity: str
-    message: str
-    rationale: str = ""
-    category: str = "quality"
+def _rule(code: str, name: str, severity: str, action: str, message: str) -> CodeInfo:
+    return CodeInfo(code, name, "quality", severity, action, "", message)
 
 
-class FakeRuleSet:
-    """Anything with ``get(code)`` serves as the rule set of a check."""
-
-    def __init__(self, *rules: FakeRule) -> None:
-        self._rules = {r.code: r for r in rules}
-
-    def get(self, code: str) -> FakeRule | None:
-        return self._rules.get(code)
-
-
-RULES = FakeRuleSet(
-    FakeRule("Q101", "too-short-body", "error", "the body is too short to be an article"),
-    FakeRule("BP101", "related-links-block", "info", "nothing to do; clean strips it"),
-    FakeRule("Q201", "mostly-non-letters", "warning", "check the extraction of this page"),
+# Three rules of a made-up rule set, and every code that is not a rule.
+RULES = CodeRegistry(
+    [
+        _rule("Q101", "too-short-body", "error", "drop", "the body is too short to be an article"),
+        _rule("BP101", "related-links-block", "info", "strip", "nothing to do; clean strips it"),
+        _rule("Q201", "mostly-non-letters", "warning", "flag", "check the extraction of this page"),
+        *builtin_codes(),
+    ]
 )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import polars as pl
+import pytest
 from click.testing import CliRunner
 
 from corpuskit.cli import main
@@ -96,6 +97,7 @@ def test_empty_documents_and_nul_bytes(tmp_path):
     assert "\x00" in nul["text"] and "\x00" not in nul["text_clean"]
 
 
+@pytest.mark.slow  # cleans 50 MB of text: about 100 s and 2.5 GB; CI runs it (.ci/run)
 def test_a_50_megabyte_document(tmp_path):
     sentence = "وقال المتحدث إن الوزارة تعمل على تطوير الخدمات في جميع المناطق بلا استثناء. "
     giant = "\n".join(sentence * 8 for _ in range(50 * 1024 * 1024 // (len(sentence.encode()) * 8)))

@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from corpuskit.cli import main
+from tests._rule_files import ADVERT_RULE
 from tests.conftest import SEED_DOCUMENT, SEEDS
 
 OUTPUTS = (
@@ -180,3 +181,19 @@ def test_config_file_and_column_flags(tmp_path):
     result = run("clean", str(src), "--out", str(tmp_path / "o2"), "--config", str(bad_cfg))
     assert result.exit_code == 2 and "treshold" in result.output
     assert not (tmp_path / "o2").exists()
+
+
+def test_user_rule_folder_runs_once_in_clean(tmp_path):
+    rules = tmp_path / "my-rules"
+    rules.mkdir()
+    (rules / "advert.toml").write_text(ADVERT_RULE, encoding="utf-8")
+    records = [article(i, STORIES[i] + "\nإعلان") for i in range(3)]
+    src = write_jsonl(tmp_path / "in.jsonl", records)
+    cfg = tmp_path / "c.toml"
+    cfg.write_text(f'[validate]\nrule_dirs = ["{rules}"]\n', encoding="utf-8")
+    out = tmp_path / "out"
+    result = run("clean", str(src), "--out", str(out), "--config", str(cfg), "--no-dedup", "-q")
+    assert result.exit_code == 0, result.output
+    clean, _, findings, _ = read_outputs(out)
+    assert findings.filter(pl.col("code") == "XX901").height == 3  # once per document
+    assert all(not t.endswith("إعلان") for t in clean["text_clean"].to_list())

@@ -52,24 +52,25 @@ def test_truncated_gzip(tmp_path: Path) -> None:
         read_corpus([path])
 
 
-def test_folder_with_both_parquet_and_text(tmp_path: Path) -> None:
+def test_folder_with_parquet_and_text_reads_both(tmp_path: Path) -> None:
     pl.DataFrame({"text": ["a"]}).write_parquet(tmp_path / "a.parquet")
     (tmp_path / "b.txt").write_text("t\nb")
-    with pytest.raises(InputError, match=r"both \.parquet files \(1\) and \.txt files \(1\)"):
-        read_corpus([tmp_path])
+    frame = read_corpus([tmp_path])
+    assert frame.select("text", "title").rows() == [("a", None), ("b", "t")]
 
 
-def test_folder_with_neither(tmp_path: Path) -> None:
-    (tmp_path / "a.jsonl").write_text('{"text": "a"}\n')
+def test_folder_with_no_corpus_file(tmp_path: Path) -> None:
     (tmp_path / "notes.md").write_text("x")
-    with pytest.raises(InputError, match=r"no \.parquet parts and no \.txt files.*1 \.jsonl"):
+    (tmp_path / "run.py").write_text("x")
+    with pytest.raises(InputError, match=r"holds no corpus files \(found 1 \.md, 1 \.py\)"):
         read_corpus([tmp_path])
 
 
 def test_malformed_lines_become_rejected_documents() -> None:
     path = DATA / "malformed.jsonl"
     frame = read_corpus([path])
-    assert frame["id"].to_list() == ["n1", "malformed:3", "malformed:4", "malformed:5", "n4"]
+    # the record whose text is an object keeps its own id ("n3"); the others have none
+    assert frame["id"].to_list() == ["n1", "malformed:3", "malformed:4", "n3", "n4"]
     assert frame["origin_line"].to_list() == [1, 3, 4, 5, 6]
     raw_lines = path.read_text(encoding="utf-8").split("\n")
     assert frame["text"].to_list()[1:4] == raw_lines[2:5]
@@ -77,7 +78,7 @@ def test_malformed_lines_become_rejected_documents() -> None:
     assert table.select("doc_id", "code", "action").rows() == [
         ("malformed:3", "IO001", "drop"),
         ("malformed:4", "IO002", "drop"),
-        ("malformed:5", "IO003", "drop"),
+        ("n3", "IO003", "drop"),
     ]
     assert table["excerpt"].to_list()[0].startswith("line 3: not valid JSON")
     assert table["end"].to_list() == [len(raw_lines[i]) for i in (2, 3, 4)]

@@ -136,10 +136,12 @@ def test_an_interrupted_run_keeps_its_staging_for_resume_only(tmp_path: Path) ->
         (staging / "part-0").write_text("done")
         raise KeyboardInterrupt
     assert (staging_path(out) / "part-0").is_file()
+    (staging_path(out) / ".part-1.parquet.x1y2.tmp").write_text("cut short by a kill")
     with output_dir(
         out, inputs=[], overwrite=False, resume=True, fingerprint=fingerprint
     ) as staging:
         assert (staging / "part-0").read_text() == "done", "a matching run resumes"
+        assert not list(staging.glob(".*.tmp")), "half-written files are dropped"
     assert (out / "part-0").is_file()
 
     with (

@@ -1,7 +1,7 @@
 """Keep the dependency direction of DESIGN.md true:
 
-cli -> pipeline -> (io, validate, dedup, report, check) -> (rules, normalize, config)
--> (schema, errors, progress). A module may import its own layer or lower ones, never a
+cli -> pipeline -> (io, validate, dedup, report, check, codes) -> (rules, normalize,
+config) -> (schema, errors, progress, display, datafiles). A module may import its own layer or lower ones, never a
 higher one; only the cli package imports click.
 """
 
@@ -15,19 +15,26 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "corpuskit"
 
 LAYERS = {
+    "_callable": 0,
     "schema": 0,
     "errors": 0,
     "progress": 0,
+    "display": 0,
+    "datafiles": 0,
     "normalize": 1,
     "rules": 1,
+    "rule_params": 1,
+    "rule_regex": 1,
     "config": 1,
     "io": 2,
     "validate": 2,
     "dedup": 2,
     "report": 2,
+    "codes": 2,
     "check": 2,
     "engine": 2,
     "pipeline": 3,
+    "api": 4,
     "cli": 4,
 }
 

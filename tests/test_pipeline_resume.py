@@ -49,7 +49,7 @@ def _finished_parts(out: Path) -> int:
     staging = staging_path(out)
     return sum(
         len(list((staging / folder).glob("*.parquet")))
-        for folder in (".work/validated", "clean.parquet")
+        for folder in (".work/keys", "clean.parquet")
         if (staging / folder).is_dir()
     )
 

@@ -21,11 +21,17 @@ import subprocess
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from test_report_fixtures import HOSTILE_IMG, HOSTILE_SCRIPT, write_sample_output
+from test_report_fixtures import (
+    HOSTILE_IMG,
+    HOSTILE_SCRIPT,
+    hostile_documents,
+    write_sample_output,
+)
 
 from corpuskit.report import write_report_from_dir
 
@@ -40,7 +46,11 @@ TIMEOUT = 30.0
 
 
 class Chromium:
-    """A headless Chromium with one page, spoken to over the DevTools pipe."""
+    """A headless Chromium with one page, spoken to over the DevTools pipe.
+
+    More pages (tabs) of the same browser come from :meth:`new_page`: one browser
+    process serves the whole module, so the tests never hold two browsers in memory.
+    """
 
     def __init__(self, user_data_dir: Path) -> None:
         # Keep our pipe ends above fd 4 so dup2 onto 3 and 4 never maps an fd onto itself
@@ -80,22 +90,45 @@ class Chromium:
         self._ids = itertools.count(1)
         self._replies: dict[int, dict[str, Any]] = {}
         self._messages: queue.Queue[dict[str, Any]] = queue.Queue()
-        self.events: list[dict[str, Any]] = []
+        self.all_events: list[dict[str, Any]] = []
         threading.Thread(target=self._read, daemon=True).start()
-        target = self.call("Target.createTarget", url="about:blank")["targetId"]
-        self.session = self.call("Target.attachToTarget", targetId=target, flatten=True)[
-            "sessionId"
-        ]
+        self.page = self._attach()
+
+    def _attach(self) -> Page:
+        target = self.send("Target.createTarget", url="about:blank")["targetId"]
+        session = self.send("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
+        page = Page(self, target, session)
         for domain in ("Page", "Runtime", "Log", "Network"):
-            self.call(f"{domain}.enable", session=True)
-        self.call(
+            page.call(f"{domain}.enable")
+        page.call(
             "Emulation.setDeviceMetricsOverride",
-            session=True,
             width=1280,
             height=900,
             deviceScaleFactor=1,
             mobile=False,
         )
+        return page
+
+    @contextlib.contextmanager
+    def new_page(self) -> Iterator[Page]:
+        """A fresh tab with its own events, closed afterwards."""
+        page = self._attach()
+        try:
+            yield page
+        finally:
+            with contextlib.suppress(RuntimeError, queue.Empty):
+                self.send("Target.closeTarget", targetId=page.target)
+
+    # the first page, for the tests that share it
+    @property
+    def events(self) -> list[dict[str, Any]]:
+        return self.page.events
+
+    def evaluate(self, expression: str) -> Any:
+        return self.page.evaluate(expression)
+
+    def screenshot(self, path: Path, selector: str | None = None) -> Path:
+        return self.page.screenshot(path, selector)
 
     def _read(self) -> None:
         buffer = b""
@@ -110,13 +143,13 @@ class Chromium:
         if "id" in message:
             self._replies[message["id"]] = message
         else:
-            self.events.append(message)
+            self.all_events.append(message)
 
-    def call(self, method: str, *, session: bool = False, **params: Any) -> dict[str, Any]:
+    def send(self, method: str, *, session: str | None = None, **params: Any) -> dict[str, Any]:
         message_id = next(self._ids)
         message: dict[str, Any] = {"id": message_id, "method": method, "params": params}
-        if session:
-            message["sessionId"] = self.session
+        if session is not None:
+            message["sessionId"] = session
         os.write(self._to_browser, json.dumps(message).encode() + b"\0")
         deadline = time.monotonic() + TIMEOUT
         while message_id not in self._replies:
@@ -126,23 +159,45 @@ class Chromium:
             raise RuntimeError(f"{method}: {reply['error']}")
         return reply.get("result", {})
 
+    def close(self) -> None:
+        with contextlib.suppress(RuntimeError, queue.Empty, OSError):
+            self.send("Browser.close")
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        os.close(self._to_browser)
+
+
+class Page:
+    """One tab of a :class:`Chromium`: its commands and the events it sent."""
+
+    def __init__(self, browser: Chromium, target: str, session: str) -> None:
+        self.browser, self.target, self.session = browser, target, session
+
+    @property
+    def events(self) -> list[dict[str, Any]]:
+        return [e for e in self.browser.all_events if e.get("sessionId") == self.session]
+
+    def call(self, method: str, **params: Any) -> dict[str, Any]:
+        return self.browser.send(method, session=self.session, **params)
+
     def wait_for(self, method: str, after: int = 0) -> dict[str, Any]:
         deadline = time.monotonic() + TIMEOUT
         while True:
             for event in self.events[after:]:
                 if event.get("method") == method:
                     return event
-            self._pump(deadline)
+            self.browser._pump(deadline)
 
     def open(self, url: str) -> None:
         mark = len(self.events)
-        self.call("Page.navigate", session=True, url=url)
+        self.call("Page.navigate", url=url)
         self.wait_for("Page.loadEventFired", after=mark)
 
     def evaluate(self, expression: str) -> Any:
-        result = self.call(
-            "Runtime.evaluate", session=True, expression=expression, returnByValue=True
-        )
+        result = self.call("Runtime.evaluate", expression=expression, returnByValue=True)
         if "exceptionDetails" in result:
             raise RuntimeError(f"{expression}: {result['exceptionDetails']}")
         return result["result"].get("value")
@@ -156,19 +211,9 @@ class Chromium:
                 "width: r.width, height: Math.min(r.height, 1400)}; })()"
             )
             params.update(clip={**box, "scale": 1}, captureBeyondViewport=True)
-        data = self.call("Page.captureScreenshot", session=True, **params)["data"]
+        data = self.call("Page.captureScreenshot", **params)["data"]
         path.write_bytes(base64.b64decode(data))
         return path
-
-    def close(self) -> None:
-        with contextlib.suppress(RuntimeError, queue.Empty, OSError):
-            self.call("Browser.close")
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        os.close(self._to_browser)
 
 
 @pytest.fixture(scope="module")
@@ -179,9 +224,10 @@ def report(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def browser(report):
+    """One Chromium for the module, its first page showing the sample report."""
     with tempfile.TemporaryDirectory(prefix="corpuskit-chromium-") as profile:
         chromium = Chromium(Path(profile))
-        chromium.open(report.as_uri())
+        chromium.page.open(report.as_uri())
         yield chromium
         chromium.close()
 
@@ -304,63 +350,51 @@ def test_screenshots(browser, report, tmp_path_factory):
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_readable_without_javascript(report):
-    with tempfile.TemporaryDirectory(prefix="corpuskit-chromium-") as profile:
-        chromium = Chromium(Path(profile))
-        try:
-            chromium.call("Emulation.setScriptExecutionDisabled", session=True, value=True)
-            chromium.open(report.as_uri())
-            # Runtime.evaluate still works with page scripts disabled.
-            assert chromium.evaluate("document.querySelectorAll('.doc').length") >= 3
-            assert (
-                chromium.evaluate("getComputedStyle(document.querySelector('.pair')).display")
-                != "none"
-            )
-            assert chromium.evaluate(
-                "Array.from(document.querySelectorAll('input.filter')).every(i => i.hidden)"
-            )
-        finally:
-            chromium.close()
+def test_readable_without_javascript(browser, report):
+    with browser.new_page() as page:
+        page.call("Emulation.setScriptExecutionDisabled", value=True)
+        page.open(report.as_uri())
+        # Runtime.evaluate still works with page scripts disabled.
+        assert page.evaluate("document.querySelectorAll('.doc').length") >= 3
+        assert page.evaluate("getComputedStyle(document.querySelector('.pair')).display") != "none"
+        assert page.evaluate(
+            "Array.from(document.querySelectorAll('input.filter')).every(i => i.hidden)"
+        )
 
 
-def test_csp_blocks_markup_that_slipped_through(report, tmp_path):
+def test_csp_blocks_markup_that_slipped_through(browser, report, tmp_path):
     """Defence in depth: even injected markup can neither run nor fetch anything."""
     injected = (
         "<script>window.injected = true; fetch('http://127.0.0.1:9/leak');</script>"
         '<img src="http://127.0.0.1:9/pixel.png">'
         '<link rel="stylesheet" href="http://127.0.0.1:9/style.css">'
     )
-    page = report.read_text(encoding="utf-8").replace("<main>", "<main>" + injected, 1)
+    html = report.read_text(encoding="utf-8").replace("<main>", "<main>" + injected, 1)
     tampered = tmp_path / "tampered.html"
-    tampered.write_text(page, encoding="utf-8")
-    with tempfile.TemporaryDirectory(prefix="corpuskit-chromium-") as profile:
-        chromium = Chromium(Path(profile))
-        try:
-            chromium.open(tampered.as_uri())
-            assert chromium.evaluate("window.injected === undefined")
-            # Chromium announces the injected requests, then fails each one as CSP-blocked.
-            requests = {
-                e["params"]["requestId"]: e["params"]["request"]["url"]
-                for e in chromium.events
-                if e.get("method") == "Network.requestWillBeSent"
-            }
-            blocked = {
-                e["params"]["requestId"]
-                for e in chromium.events
-                if e.get("method") == "Network.loadingFailed"
-                and e["params"].get("blockedReason") == "csp"
-            }
-            outside = {rid for rid, url in requests.items() if url != tampered.as_uri()}
-            assert outside and outside <= blocked
-            assert not [
-                e
-                for e in chromium.events
-                if e.get("method") == "Network.responseReceived"
-                and e["params"]["requestId"] in outside
-            ]
-            assert any("Content Security Policy" in text for text in _errors(chromium.events))
-        finally:
-            chromium.close()
+    tampered.write_text(html, encoding="utf-8")
+    with browser.new_page() as page:
+        page.open(tampered.as_uri())
+        assert page.evaluate("window.injected === undefined")
+        # Chromium announces the injected requests, then fails each one as CSP-blocked.
+        requests = {
+            e["params"]["requestId"]: e["params"]["request"]["url"]
+            for e in page.events
+            if e.get("method") == "Network.requestWillBeSent"
+        }
+        blocked = {
+            e["params"]["requestId"]
+            for e in page.events
+            if e.get("method") == "Network.loadingFailed"
+            and e["params"].get("blockedReason") == "csp"
+        }
+        outside = {rid for rid, url in requests.items() if url != tampered.as_uri()}
+        assert outside and outside <= blocked
+        assert not [
+            e
+            for e in page.events
+            if e.get("method") == "Network.responseReceived" and e["params"]["requestId"] in outside
+        ]
+        assert any("Content Security Policy" in text for text in _errors(page.events))
 
 
 @pytest.fixture(scope="module")
@@ -372,26 +406,52 @@ def seed_report(tmp_path_factory) -> Path:
     return out / "report.html"
 
 
-def test_report_of_the_seed_run_renders_cleanly(seed_report):
-    with tempfile.TemporaryDirectory(prefix="corpuskit-chromium-") as profile:
-        chromium = Chromium(Path(profile))
-        try:
-            chromium.open(seed_report.as_uri())
-            assert _errors(chromium.events) == []
-            urls = {
-                e["params"]["request"]["url"]
-                for e in chromium.events
-                if e.get("method") == "Network.requestWillBeSent"
-            }
-            assert urls == {seed_report.as_uri()}
-            blocks = chromium.evaluate(_DIRECTIONS)
-            assert sum(1 for wanted, _, _ in blocks if wanted == "rtl") >= 10
-            assert [b for b in blocks if b[0] and b[0] != b[1]] == []
-            assert chromium.evaluate("document.querySelectorAll('#documents mark.strip').length")
-            assert chromium.evaluate("document.querySelectorAll('.pair .side-by-side').length")
-            assert chromium.evaluate(
-                "Array.from(document.querySelectorAll('svg.chart')).every(s => "
-                "s.getBoundingClientRect().width > 100)"
-            )
-        finally:
-            chromium.close()
+def test_report_of_the_seed_run_renders_cleanly(browser, seed_report):
+    with browser.new_page() as page:
+        page.open(seed_report.as_uri())
+        assert _errors(page.events) == []
+        urls = {
+            e["params"]["request"]["url"]
+            for e in page.events
+            if e.get("method") == "Network.requestWillBeSent"
+        }
+        assert urls == {seed_report.as_uri()}
+        blocks = page.evaluate(_DIRECTIONS)
+        assert sum(1 for wanted, _, _ in blocks if wanted == "rtl") >= 10
+        assert [b for b in blocks if b[0] and b[0] != b[1]] == []
+        assert page.evaluate("document.querySelectorAll('#documents mark.strip').length")
+        assert page.evaluate("document.querySelectorAll('.pair .side-by-side').length")
+        assert page.evaluate(
+            "Array.from(document.querySelectorAll('svg.chart')).every(s => "
+            "s.getBoundingClientRect().width > 100)"
+        )
+
+
+# Where the characters of the first "0.91" after the near copy's id are drawn, left to
+# right: [x of "0", x of "1"]. Reversed by a leaking override, "0.91" would read "19.0".
+_SIMILARITY_AFTER_HOSTILE_ID = """(() => {
+  const cell = Array.from(document.querySelectorAll('#duplicates td'))
+    .find(td => td.textContent.includes('ar-\\u202e2'));
+  const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+  let node;
+  while ((node = walker.nextNode()) && !node.data.includes('0.91')) {}
+  const at = node.data.indexOf('0.91');
+  const x = i => {
+    const range = document.createRange();
+    range.setStart(node, at + i);
+    range.setEnd(node, at + i + 1);
+    return range.getBoundingClientRect().left;
+  };
+  return [x(0), x(3)];
+})()"""
+
+
+def test_a_bidi_override_in_an_id_does_not_reverse_the_rest_of_its_line(browser, tmp_path):
+    report = write_report_from_dir(write_sample_output(tmp_path / "run", hostile_documents()))
+    with browser.new_page() as page:
+        page.open(report.as_uri())
+        zero, one = page.evaluate(_SIMILARITY_AFTER_HOSTILE_ID)
+        assert zero < one, "0.91 after the id is drawn right to left"
+        assert page.evaluate("document.body.innerText.includes('\\u2400')"), (
+            "a NUL in the text shows as ␀"
+        )

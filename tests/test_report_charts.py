@@ -72,7 +72,9 @@ def test_bar_chart_folds_the_tail_into_other():
     root = _parse(bar_chart_svg(values, title="t", max_bars=5))
     labels = [t.text for t in root.iter(f"{SVG}text") if t.get("text-anchor") == "end"]
     assert labels == ["s30", "s29", "s28", "s27", "other"]
-    assert f"other: {sum(range(1, 27)):,}" in ET.tostring(root, encoding="unicode")
+    # the label sits between bidi isolate marks, so a right-to-left name cannot move the value
+    tooltip = f"\u2068other\u2069: {sum(range(1, 27)):,}"
+    assert tooltip in ET.tostring(root, encoding="unicode")
 
 
 def test_bar_chart_can_keep_the_given_order():

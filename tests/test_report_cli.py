@@ -30,3 +30,29 @@ def test_report_command_on_a_wrong_folder_exits_2_with_a_message(tmp_path):
     assert result.exit_code == 2
     assert "clean.parquet" in result.output
     assert "Traceback" not in result.output
+
+
+def test_report_out_into_a_missing_folder_is_an_error_naming_it(tmp_path):
+    folder = write_sample_output(tmp_path / "out")
+    target = tmp_path / "no-such-folder" / "review.html"
+    result = CliRunner().invoke(report, [str(folder), "--out", str(target)])
+    assert result.exit_code == 2
+    assert f"the folder {target.parent} does not exist" in result.output
+    assert not target.parent.exists()
+
+
+def test_report_command_on_a_clean_output_folder_with_a_glob_character(tmp_path):
+    """A real `clean` output (datasets of parts) in a folder whose name polars would read
+    as a glob pattern."""
+    from conftest import SEEDS
+
+    from corpuskit.cli.clean import clean
+
+    out = tmp_path / "run[2]"
+    sample = SEEDS / "ant_sample.jsonl"
+    done = CliRunner().invoke(clean, [str(sample), "--out", str(out), "-q", "--workers", "1"])
+    assert done.exit_code == 0, done.output
+    (out / "report.html").unlink()
+    result = CliRunner().invoke(report, [str(out)])
+    assert result.exit_code == 0, result.output
+    assert (out / "report.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")

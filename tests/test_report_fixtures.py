@@ -132,7 +132,7 @@ def sample_documents() -> list[dict[str, Any]]:
             doc["findings"].append(
                 schema.finding(
                     "text",
-                    "DUP001" if kind == "exact" else "DUP002",
+                    "DUP100" if kind == "exact" else "DUP200",
                     "drop",
                     0,
                     0,
@@ -142,7 +142,7 @@ def sample_documents() -> list[dict[str, Any]]:
         if kind == "headline":
             title = doc[schema.TITLE]
             doc["findings"].append(
-                schema.finding("title", "DUP003", "flag", 0, len(title), f"same headline as {of}")
+                schema.finding("title", "DUP300", "flag", 0, len(title), f"same headline as {of}")
             )
     short = next(d for d in docs if d[schema.ID] == "ar-5")
     short["findings"].append(
@@ -154,9 +154,12 @@ def sample_documents() -> list[dict[str, Any]]:
     return docs
 
 
-def sample_run() -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, dict[str, Any]]:
-    """``(clean, rejected, findings, run)`` as ``corpuskit clean`` would write them."""
-    docs = sample_documents()
+def sample_run(
+    docs: list[dict[str, Any]] | None = None,
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, dict[str, Any]]:
+    """``(clean, rejected, findings, run)`` as ``corpuskit clean`` would write them, for
+    ``docs`` (default: :func:`sample_documents`)."""
+    docs = sample_documents() if docs is None else docs
     for doc in docs:
         drops = [f["code"] for f in doc["findings"] if f["action"] == "drop"]
         rule_drops = [c for c in drops if not c.startswith("DUP")]
@@ -189,11 +192,11 @@ def sample_run() -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, dict[str, An
     return clean, rejected, findings, run
 
 
-def write_sample_output(folder: Path) -> Path:
-    """Write the sample run as an output folder (parquet files + summary.json)."""
+def write_sample_output(folder: Path, docs: list[dict[str, Any]] | None = None) -> Path:
+    """Write the sample run (of ``docs``) as an output folder (parquet + summary.json)."""
     from corpuskit.report.summary import build_summary
 
-    clean, rejected, findings, run = sample_run()
+    clean, rejected, findings, run = sample_run(docs)
     folder.mkdir(parents=True, exist_ok=True)
     clean.write_parquet(folder / "clean.parquet")
     rejected.write_parquet(folder / "rejected.parquet")
@@ -201,6 +204,34 @@ def write_sample_output(folder: Path) -> Path:
     summary = build_summary(clean=clean, rejected=rejected, findings=findings, run=run)
     (folder / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2))
     return folder
+
+
+# A right-to-left override: everything after it on its line is shown reversed.
+RLO = "\u202e"
+# C0 and C1 controls and DEL, as broken extraction leaves them.
+CONTROLS = "\x00\x01\x1b[31m\x7f\x85"
+
+
+def hostile_documents() -> list[dict[str, Any]]:
+    """The sample with bidi overrides and control characters in every kind of string:
+    ids, titles, sources, text and excerpts (the near copy ar-2, similarity 0.91, is
+    listed in its cluster's row right after its id and source)."""
+    docs = sample_documents()
+    by_id = {d[schema.ID]: d for d in docs}
+    copy = by_id["ar-2"]
+    copy[schema.ID] = f"ar-{RLO}2"
+    copy[schema.SOURCE] = f"alriyadh{RLO}"
+    kept = by_id["ar-1"]
+    kept[schema.TITLE] = f"{CONTROLS}{kept[schema.TITLE]}{RLO}"
+    kept[schema.SOURCE] = f"alweeam{CONTROLS}"
+    kept[schema.URL] = f"https://example.org/{RLO}{CONTROLS}"
+    start = len(kept[schema.TEXT])
+    kept[schema.TEXT] += f"\n{CONTROLS}"
+    kept[schema.TEXT_CLEAN] += "\n"
+    kept["findings"].append(
+        schema.finding("text", "IO201", "strip", start + 1, start + 1 + len(CONTROLS), CONTROLS)
+    )
+    return docs
 
 
 def test_sample_strip_offsets_point_at_the_removed_text():

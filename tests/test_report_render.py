@@ -93,9 +93,11 @@ def test_source_far_above_the_corpus_rate_is_marked():
     findings = schema.empty_findings_table()
     summary = build_summary(clean=clean, rejected=rejected, findings=findings, run={})
     page = render_report(clean=clean, rejected=rejected, findings=findings, summary=summary)
-    broken_row = re.search(r"<tr data-item><td dir=\"auto\">broken</td>.*?</tr>", page, re.S)
+    broken_row = re.search(
+        r"<tr data-item><td dir=\"auto\"><bdi>broken</bdi></td>.*?</tr>", page, re.S
+    )
     assert broken_row and 'class="num alert"' in broken_row.group(0)
-    good_row = re.search(r"<tr data-item><td dir=\"auto\">good</td>.*?</tr>", page, re.S)
+    good_row = re.search(r"<tr data-item><td dir=\"auto\"><bdi>good</bdi></td>.*?</tr>", page, re.S)
     assert good_row and "alert" not in good_row.group(0)
 
 
@@ -181,3 +183,120 @@ def test_empty_run_renders():
     page = render_report(clean=empty, rejected=empty, findings=findings, summary=summary)
     assert "No document was rejected." in page
     assert "No duplicate clusters." in page
+
+
+# --- the Rules table, rule cards and the Run section ----------------------------------
+
+
+def _rules_table_row(page: str, code: str) -> list[str]:
+    table = re.search(r'<section id="rules">.*?<tbody>(.*?)</tbody>', page, re.S).group(1)
+    for row in re.findall(r"<tr>(.*?)</tr>", table, re.S):
+        if f"<code>{code}</code>" in row:
+            return [
+                re.sub(r"<[^>]+>", "", cell).strip()
+                for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+            ]
+    raise AssertionError(f"no row for {code}")
+
+
+def test_rules_table_counts_the_rejections_of_duplicates_and_second_drop_rules():
+    clean, rejected, findings, run = sample_run()
+    # ar-5 is rejected under Q001; Q002 drops it too
+    second = pl.DataFrame(
+        [
+            {
+                "doc_id": "ar-5",
+                "field": "text",
+                "code": "Q002",
+                "action": "drop",
+                "start": 0,
+                "end": 0,
+                "excerpt": "",
+            }
+        ],
+        schema=schema.FINDINGS_TABLE_SCHEMA,
+    )
+    findings = pl.concat([findings, second])
+    summary = build_summary(clean=clean, rejected=rejected, findings=findings, run=run)
+    page = render_report(clean=clean, rejected=rejected, findings=findings, summary=summary)
+    rejected_column = {
+        code: _rules_table_row(page, code)[-1]
+        for code in ("DUP100", "DUP200", "Q001", "Q002", "BP101")
+    }
+    assert rejected_column == {"DUP100": "1", "DUP200": "2", "Q001": "1", "Q002": "1", "BP101": "0"}
+    # and every code is named, rules or not
+    assert _rules_table_row(page, "DUP200")[0] == "DUP200 near-duplicate"
+
+
+LINES = [f"سطر رقم {n} من روابط أخرى لا علاقة لها بالخبر" for n in range(4)]
+FILLER = "وقال المتحدث إن الوزارة تعمل على تطوير الخدمات في جميع المناطق. " * 12
+
+
+def test_a_rule_card_highlights_every_span_the_rule_found_in_its_example():
+    # four lines of one rule: two together after the opening, two far apart at the end
+    parts = [
+        FILLER,
+        "\n",
+        LINES[0],
+        "\n",
+        LINES[1],
+        "\n",
+        FILLER,
+        FILLER,
+        "\n",
+        LINES[2],
+        "\n",
+        FILLER,
+        "\n",
+        LINES[3],
+    ]
+    text = "".join(parts)
+    findings = []
+    for line in LINES:
+        start = text.index(line)
+        findings.append(("a", "BP110", "strip", start, start + len(line)))
+    frame = pl.DataFrame({"id": ["a"], "title": ["عنوان"], "text": [text], "source": ["s"]})
+    table = pl.DataFrame(
+        [
+            {
+                "doc_id": d,
+                "field": "text",
+                "code": c,
+                "action": a,
+                "start": s,
+                "end": e,
+                "excerpt": text[s:e],
+            }
+            for d, c, a, s, e in findings
+        ],
+        schema=schema.FINDINGS_TABLE_SCHEMA,
+    )
+    kept = frame.with_columns(pl.lit(text).alias("text_clean"))
+    summary = build_summary(clean=kept, rejected=kept.clear(), findings=table, run={})
+    assert summary["stripped_by_rule"]["BP110"]["findings"] == 4
+    page = render_report(clean=kept, rejected=kept.clear(), findings=table, summary=summary)
+    card = re.search(
+        r'<div class="rule" id="rule-BP110-[^"]+".*?(?=<div class="rule"|</div>\s*</section>)',
+        page,
+        re.S,
+    ).group(0)
+    assert "<span>4 findings</span>" in card and "<span>4 lines</span>" in card
+    marked = " ".join(re.findall(r"<mark[^>]*>(.*?)</mark>", card, re.S))
+    assert all(line in marked for line in LINES), marked
+
+
+def test_run_section_folds_the_parameters_and_names_the_rejection_reasons():
+    from corpuskit.rules import load_ruleset
+
+    clean, rejected, findings, run = sample_run()
+    summary = build_summary(clean=clean, rejected=rejected, findings=findings, run=run)
+    page = render_report(
+        clean=clean, rejected=rejected, findings=findings, summary=summary, ruleset=load_ruleset()
+    )
+    details = re.search(r'<details class="params">(.*?)</details>', page, re.S)
+    assert details and "&#34;threshold&#34;: 0.5" in details.group(1)
+    assert '<details class="params" open' not in page
+    reasons = re.search(r'<table class="reasons">(.*?)</table>', page, re.S).group(1)
+    flat = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", reasons))
+    assert f"Q001 {load_ruleset().get('Q001').name} 1" in flat
+    assert "duplicate (DUP200 near-duplicate 2, DUP100 exact-duplicate 1)" in flat

@@ -75,8 +75,23 @@ def test_overlapping_strips_count_each_character_once():
 
 def test_rejections_and_flags_by_rule(summary):
     assert summary["rejected_by_reason"] == {"duplicate": 3, "Q001": 1}
-    assert summary["flagged_by_rule"] == {"DUP003": {"documents": 1, "findings": 1}}
-    assert summary["dropped_by_rule"]["DUP002"]["documents"] == 2
+    assert summary["flagged_by_rule"] == {"DUP300": {"documents": 1, "findings": 1}}
+    assert summary["dropped_by_rule"]["DUP200"]["documents"] == 2
+
+
+def test_dropped_by_rule_counts_the_rejected_documents_of_every_drop_code(summary):
+    dropped = summary["dropped_by_rule"]
+    assert dropped["DUP200"]["rejected"] == 2 and dropped["DUP100"]["rejected"] == 1
+    assert dropped["Q001"]["rejected"] == 1
+    # a document two rules drop is rejected under the first, and counts for both
+    docs = _docs([("a", "s", ""), ("b", "s", "نص")])
+    rejected = docs.with_columns(pl.lit("Q001").alias("reject_reason"))
+    findings = _findings(
+        [("a", "Q001", "drop", 0, 0), ("a", "Q002", "drop", 0, 0), ("b", "Q002", "drop", 0, 2)]
+    )
+    result = build_summary(clean=docs.clear(), rejected=rejected, findings=findings, run={})
+    assert result["rejected_by_reason"] == {"Q001": 2}
+    assert result["dropped_by_rule"]["Q002"] == {"documents": 2, "findings": 2, "rejected": 2}
 
 
 def test_duplicate_clusters(summary):

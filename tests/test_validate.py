@@ -1,8 +1,9 @@
-"""validate(): the seed document, span bookkeeping, options, prior findings, workers."""
+"""validate(): the seed document, span bookkeeping, options, prior findings, batches."""
 
 from __future__ import annotations
 
 import itertools
+import pickle
 from pathlib import Path
 
 import polars as pl
@@ -13,7 +14,15 @@ from hypothesis import strategies as st
 from corpuskit.config import SourceOverride, ValidateOptions
 from corpuskit.rules import load_ruleset
 from corpuskit.schema import FINDINGS_DTYPE, finding
-from corpuskit.validate import apply_findings, validate
+from corpuskit.validate import (
+    ValidationPlan,
+    apply_batch,
+    apply_findings,
+    finish_evidence,
+    fit_batch,
+    merge_partials,
+    validate,
+)
 from corpuskit.validate.spans import cut_spans, merge_spans, removed_line_spans, split_lines
 from tests._rule_files import ADVERT_RULE
 
@@ -134,7 +143,7 @@ def test_text_clean_is_original_minus_strip_spans(lines, data):
         if data.draw(st.booleans()):
             mixed.append(data.draw(st.sampled_from(pool)))
     text = "\n".join(mixed)
-    row = validate(_frame(text), workers=1).row(0, named=True)
+    row = validate(_frame(text)).row(0, named=True)
     spans = [(f["start"], f["end"]) for f in row["findings"] if f["action"] == "strip"]
     for start, end in spans:
         assert 0 <= start <= end <= len(text)
@@ -193,15 +202,22 @@ def test_user_rule_dir_from_options(tmp_path):
     assert out["text_clean"].to_list() == ["نص الخبر."]
 
 
-def test_workers_give_the_same_result(monkeypatch):
-    import corpuskit.validate.engine as engine
-
-    monkeypatch.setattr(engine, "MIN_DOCS_PER_WORKER", 2)
-    monkeypatch.setattr(engine, "BATCH_SIZE", 3)
+def test_batches_give_the_same_result():
     texts = [f"نص الخبر رقم {i} هنا.\nمواضيع ذات صلة\nنهاية الخبر {i}." for i in range(10)]
-    one = validate(_frame(*texts), workers=1)
-    two = validate(_frame(*texts), workers=2)
-    assert one.equals(two)
+    whole = validate(_frame(*texts))
+    batched = validate(_frame(*texts), batch_size=3)
+    assert whole.equals(batched)
+    assert whole["text_clean"].to_list()[4] == "نص الخبر رقم 4 هنا.\nنهاية الخبر 4."
+
+
+def test_user_rules_given_twice_run_once(tmp_path):
+    folder = tmp_path / "r"
+    folder.mkdir()
+    (folder / "x.toml").write_text(ADVERT_RULE, encoding="utf-8")
+    options = ValidateOptions(rule_dirs=(str(folder),))
+    loaded = load_ruleset([folder])  # the caller loaded the folder already
+    out = validate(_frame("نص الخبر.\nإعلان"), ruleset=loaded, options=options)
+    assert [f["code"] for f in out["findings"][0] if f["code"].startswith("XX")] == ["XX901"]
 
 
 def test_never_drops_rows_and_keeps_extra_columns():
@@ -227,28 +243,53 @@ def test_apply_findings_uses_only_existing_findings():
     assert out["drop_reason"].to_list() == [None, "IO001"]
 
 
-def test_corpus_statistics_of_slices_add_up_to_the_whole():
-    from corpuskit.validate.corpus import build_corpus_stats, finish_stats, merge_stats
+def _stats_corpus(n: int = 30) -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "id": [f"d{i}" for i in range(n)],
+            "title": [f"عنوان الخبر رقم {i % 7} عن الاقتصاد" for i in range(n)],
+            "text": [
+                f"افتتح الوزير اليوم مشروعا جديدا للطاقة في المنطقة الشرقية رقم {i % 5}.\n"
+                f"وقال إن المشروع يوفر آلاف الوظائف.\nتابعونا على تويتر\nرابط الخبر: عنوان {i}"
+                for i in range(n)
+            ],
+            "source": ["a" if i % 3 else "b" for i in range(n)],
+        }
+    )
 
-    n = 30
-    ids = [f"d{i}" for i in range(n)]
-    titles = [f"عنوان الخبر رقم {i % 7} عن الاقتصاد" for i in range(n)]
-    texts = [
-        f"افتتح الوزير اليوم مشروعا جديدا للطاقة في المنطقة الشرقية رقم {i % 5}.\n"
-        f"وقال إن المشروع يوفر آلاف الوظائف.\nتابعونا على تويتر\nرابط الخبر: عنوان {i}"
-        for i in range(n)
-    ]
-    sources = ["a" if i % 3 else "b" for i in range(n)]
-    options = {"repeated_lines": True, "other_headlines": True}
-    whole = finish_stats(build_corpus_stats(ids, titles, texts, sources, **options))
-    parts = [
-        build_corpus_stats(ids[i : i + 7], titles[i : i + 7], texts[i : i + 7],
-                           sources[i : i + 7], **options)
-        for i in range(0, n, 7)
-    ]  # fmt: skip
-    merged = finish_stats(merge_stats(parts))
-    assert merged.source_docs == whole.source_docs
-    assert merged.line_docs == whole.line_docs
-    assert merged.titles == whole.titles
-    assert merged.leads == whole.leads
-    assert merged.doc_leads == whole.doc_leads
+
+def test_corpus_statistics_of_batches_add_up_to_the_whole():
+    frame = _stats_corpus()
+    plan = ValidationPlan.build(load_ruleset(select=["BP401", "BP402", "BP130"]))
+    whole = fit_batch(frame, plan)
+    parts = [fit_batch(frame.slice(i, 7), plan) for i in range(0, frame.height, 7)]
+    merged = merge_partials(parts)
+    assert merged.docs == whole.docs == 30
+    assert merged.source_docs == whole.source_docs == {"a": 20, "b": 10}
+    assert merged.pattern_docs == whole.pattern_docs
+    assert merged.lines.sort(["source", "key", "prefix"]).equals(
+        whole.lines.sort(["source", "key", "prefix"])
+    )
+    # "تابعونا على تويتر" is in every document of its source
+    assert merged.lines["docs"].max() == 20
+    assert merged.anchors.sort(["scope", "kind", "key", "order"]).equals(
+        whole.anchors.sort(["scope", "kind", "key", "order"])
+    )
+    assert merged.anchor_docs.sort("order").equals(whole.anchor_docs.sort("order"))
+    whole_evidence = finish_evidence(whole, plan)
+    merged_evidence = finish_evidence(merged, plan)
+    assert whole_evidence.repeated == merged_evidence.repeated
+    assert whole_evidence.anchors.sort(whole_evidence.anchors.columns).equals(
+        merged_evidence.anchors.sort(merged_evidence.anchors.columns)
+    )
+
+
+def test_partials_and_evidence_pickle_and_apply_like_the_eager_stage():
+    frame = _stats_corpus()
+    plan = pickle.loads(pickle.dumps(ValidationPlan.build(load_ruleset())))
+    parts = [pickle.loads(pickle.dumps(fit_batch(frame.slice(i, 9), plan))) for i in (0, 9, 18, 27)]
+    evidence = pickle.loads(pickle.dumps(finish_evidence(merge_partials(parts), plan)))
+    applied = pl.concat([apply_batch(frame.slice(i, 9), plan, evidence) for i in (0, 9, 18, 27)])
+    assert applied.equals(validate(frame, plan=plan))
+    # the repeated line goes in the large source only when counts come from the corpus
+    assert all("تابعونا" not in t for t in applied["text_clean"].to_list())

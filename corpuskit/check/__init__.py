@@ -6,8 +6,8 @@ duplicate index, then hands the validated frame to :func:`build_report`; a forma
 the process exit code (0 clean, 1 findings at or above ``--fail-on``).
 """
 
+from corpuskit.check.levels import FAIL_ON_LEVELS, SEVERITY_RANK
 from corpuskit.check.result import CheckReport, build_report
-from corpuskit.check.rules_info import FAIL_ON_LEVELS, IDX_DUPLICATE, SEVERITIES, RuleInfo
 from corpuskit.check.run import CHECK_DOCUMENTS_SCHEMA, CHECK_FINDINGS_SCHEMA, run_check
 from corpuskit.check.suppress import ALLOW_COLUMN, allowed_codes
 
@@ -16,10 +16,8 @@ __all__ = [
     "CHECK_DOCUMENTS_SCHEMA",
     "CHECK_FINDINGS_SCHEMA",
     "FAIL_ON_LEVELS",
-    "IDX_DUPLICATE",
-    "SEVERITIES",
+    "SEVERITY_RANK",
     "CheckReport",
-    "RuleInfo",
     "allowed_codes",
     "build_report",
     "run_check",

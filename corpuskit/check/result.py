@@ -12,26 +12,21 @@ from typing import Any
 
 import polars as pl
 
-from corpuskit.check.rules_info import (
-    SEVERITY_RANK,
-    RuleInfo,
-    check_fail_on,
-    check_severity_overrides,
-    fails,
-    override_for,
-)
+from corpuskit.check.levels import SEVERITY_RANK, check_fail_on, fails
 from corpuskit.check.run import checked_documents, describe_codes, run_check
 from corpuskit.check.suppress import ALLOW_COLUMN
+from corpuskit.codes import CodeInfo, CodeRegistry, code_registry, override_for, severity_overrides
 
 
 @dataclass(frozen=True)
 class CheckReport:
-    """Everything a formatter needs: findings, the checked documents, rule metadata."""
+    """Everything a formatter needs: findings, the checked documents, code metadata."""
 
     findings: pl.DataFrame
     documents: pl.DataFrame
     fail_on: str = "error"
-    rules: dict[str, RuleInfo] = field(default_factory=dict)
+    # The registry's entry of every code found, with the effective (overridden) severity.
+    rules: dict[str, CodeInfo] = field(default_factory=dict)
     tool_version: str = ""
 
     def active(self) -> pl.DataFrame:
@@ -80,30 +75,28 @@ def build_report(
     validated: pl.DataFrame,
     *,
     matches: pl.DataFrame | None = None,
-    ruleset: Any = None,
+    codes: CodeRegistry | None = None,
     severity: Mapping[str, str] | None = None,
     ignore: Sequence[str] = (),
-    known_codes: Mapping[str, RuleInfo] | None = None,
     fail_on: str = "error",
     allow_column: str = ALLOW_COLUMN,
     tool_version: str = "",
 ) -> CheckReport:
     """Run :func:`run_check` and bundle the result for the formatters."""
+    codes = codes if codes is not None else code_registry()
     findings = run_check(
         validated,
         matches=matches,
-        ruleset=ruleset,
+        codes=codes,
         severity=severity,
         ignore=ignore,
-        known_codes=known_codes,
         allow_column=allow_column,
     )
     return report_from(
         findings,
         checked_documents(validated),
-        ruleset=ruleset,
+        codes=codes,
         severity=severity,
-        known_codes=known_codes,
         fail_on=fail_on,
         tool_version=tool_version,
     )
@@ -113,18 +106,18 @@ def report_from(
     findings: pl.DataFrame,
     documents: pl.DataFrame,
     *,
-    ruleset: Any = None,
+    codes: CodeRegistry | None = None,
     severity: Mapping[str, str] | None = None,
-    known_codes: Mapping[str, RuleInfo] | None = None,
     fail_on: str = "error",
     tool_version: str = "",
 ) -> CheckReport:
     """The report of findings and documents checked part by part (:func:`run_check`'s
     findings and :func:`checked_documents` of every part, concatenated)."""
     level = check_fail_on(fail_on)
-    rules = describe_codes(findings, ruleset, known_codes) if findings.height else {}
-    # the report's rule metadata carries the effective (overridden) severity
-    overrides = check_severity_overrides(severity or {})
+    codes = codes if codes is not None else code_registry()
+    rules = describe_codes(findings, codes) if findings.height else {}
+    # the report's code metadata carries the effective (overridden) severity
+    overrides = severity_overrides(severity or {})
     rules = {
         code: replace(info, severity=override_for(code, overrides) or info.severity)
         for code, info in rules.items()

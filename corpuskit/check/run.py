@@ -14,21 +14,13 @@ Nothing here reads files or prints; the CLI does that, and the formatters in
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 import polars as pl
 
 from corpuskit import schema
-from corpuskit.check.rules_info import (
-    BUILTIN_CODES,
-    IDX_DUPLICATE,
-    RuleInfo,
-    check_severity_overrides,
-    fallback_info,
-    info_from_rule,
-    override_for,
-)
 from corpuskit.check.suppress import ALLOW_COLUMN, allowed_codes, suppressed_mask
+from corpuskit.codes import CodeInfo, CodeRegistry, code_registry, override_for, severity_overrides
+from corpuskit.dedup.codes import INDEX_MATCH
 from corpuskit.errors import SchemaError
 
 # One row per finding. ``location`` says whether ``line`` is a line (JSONL, text files)
@@ -108,16 +100,48 @@ def _short(text: str | None, limit: int = EXCERPT_CHARS) -> str:
 
 
 def _rule_findings(frame: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:
-    """The validators' findings, one row each, with the document's location."""
+    """The validators' findings, one row each, with the line of the file it is on."""
     if schema.FINDINGS not in frame.columns:
         return pl.DataFrame()
-    return (
-        documents.with_columns(frame.get_column(schema.FINDINGS).alias("_f"))
+    text = (
+        frame.get_column(schema.TEXT).cast(pl.String())
+        if schema.TEXT in frame.columns
+        else pl.Series([None] * frame.height, dtype=pl.String())
+    )
+    found = (
+        documents.with_columns(frame.get_column(schema.FINDINGS).alias("_f"), text.alias("_text"))
         .with_row_index("_doc")
         .explode("_f")
         .drop_nulls("_f")
         .unnest("_f")
     )
+    return found.with_columns(_line_in_file().alias("line")).drop("_text")
+
+
+TEXT_FILE_SUFFIX = ".txt"
+_LINE_BREAK = r"\r\n?|\n"
+
+
+def _line_in_file() -> pl.Expr:
+    """The line of the input file a finding is on.
+
+    A JSON Lines record is one line, and a table row is one row, so their findings are
+    on the document's own line. A ``.txt`` file is one document: its title is line 1 and
+    its body starts on line 2, so a finding in the body is on line 2 plus the line
+    breaks before the first visible character of its span (a stripped block often starts
+    with the line breaks that end the line above it).
+    """
+    in_body = (
+        pl.col("file").str.to_lowercase().str.ends_with(TEXT_FILE_SUFFIX)
+        & (pl.col("field") == "text")
+        & pl.col("_text").is_not_null()
+    )
+    start = pl.col("start").fill_null(0).clip(lower_bound=0)
+    length = (pl.col("end").fill_null(0) - start).clip(lower_bound=0)
+    leading_space = pl.col("_text").str.slice(start, length).str.extract(r"^(\s*)")
+    before = pl.col("_text").str.slice(0, start) + leading_space.fill_null("")
+    body_line = pl.col("line") + 1 + before.str.count_matches(_LINE_BREAK).cast(pl.Int64())
+    return pl.when(in_body).then(body_line).otherwise(pl.col("line"))
 
 
 def _index_findings(
@@ -160,7 +184,7 @@ def _index_findings(
     ]
     return joined.with_columns(
         pl.lit("text").alias("field"),
-        pl.lit(IDX_DUPLICATE).alias("code"),
+        pl.lit(INDEX_MATCH).alias("code"),
         pl.lit("drop").alias("action"),
         pl.lit(None, pl.Int64()).alias("start"),
         pl.lit(None, pl.Int64()).alias("end"),
@@ -172,10 +196,9 @@ def run_check(
     validated: pl.DataFrame,
     *,
     matches: pl.DataFrame | None = None,
-    ruleset: Any = None,
+    codes: CodeRegistry | None = None,
     severity: Mapping[str, str] | None = None,
     ignore: Sequence[str] = (),
-    known_codes: Mapping[str, RuleInfo] | None = None,
     allow_column: str = ALLOW_COLUMN,
 ) -> pl.DataFrame:
     """The check findings frame (:data:`CHECK_FINDINGS_SCHEMA`) for ``validated``.
@@ -186,18 +209,19 @@ def run_check(
             excerpt of index matches; ``corpuskit_allow`` carries allow-lists).
         matches: ``DedupIndex.query`` output (``id, match_id, similarity, match_kind``);
             each matching document gets one ``IDX001`` finding for its best match.
-        ruleset: a ``corpuskit.rules.RuleSet`` (anything with ``get(code)``) that names
-            the rules and gives their severity and message.
+        codes: the registry of codes (:func:`corpuskit.codes.code_registry`) that names
+            each finding and gives its severity and message; None: the codes that are
+            not rules, and no rules.
         severity: per-code (or code-prefix) severity overrides, from the config.
         ignore: codes or code prefixes whose findings are left out entirely (for codes
-            the rule set does not cover, such as ``IO…`` and ``IDX…``).
-        known_codes: metadata for codes outside the rule set, added to the built-ins.
+            the rule selection does not cover, such as ``IO…`` and ``IDX…``).
         allow_column: the metadata column holding each document's allow-list.
 
     Suppressed findings stay in the frame with ``suppressed = True``.
     """
     schema.require_columns(validated, (schema.ID,), "check")
-    overrides = check_severity_overrides(severity or {})
+    overrides = severity_overrides(severity or {})
+    codes = codes if codes is not None else code_registry()
     documents = checked_documents(validated)
     parts = [
         p
@@ -216,16 +240,20 @@ def run_check(
         found = found.filter(pl.Series(keep, dtype=pl.Boolean()))
     found = found.sort("_doc", maintain_order=True)
 
-    infos = describe_codes(found, ruleset, known_codes)
+    infos = describe_codes(found, codes)
     codes = found.get_column("code").to_list()
     severities = [override_for(c, overrides) or infos[c].severity for c in codes]
     for column in ("match_id", "similarity", "match_kind"):
         if column not in found.columns:
             found = found.with_columns(pl.lit(None, CHECK_FINDINGS_SCHEMA[column]).alias(column))
     messages = [
-        _message(infos[c], match_id, sim)
-        for c, match_id, sim in zip(
-            codes, found["match_id"].to_list(), found["similarity"].to_list(), strict=True
+        _message(infos[c], match_id, sim, kind)
+        for c, match_id, sim, kind in zip(
+            codes,
+            found["match_id"].to_list(),
+            found["similarity"].to_list(),
+            found["match_kind"].to_list(),
+            strict=True,
         )
     ]
     allow = allowed_codes(validated, allow_column).gather(found.get_column("_doc"))
@@ -241,28 +269,29 @@ def run_check(
     return found.select(list(CHECK_FINDINGS_SCHEMA)).cast(CHECK_FINDINGS_SCHEMA)
 
 
-def describe_codes(
-    found: pl.DataFrame, ruleset: Any, known_codes: Mapping[str, RuleInfo] | None
-) -> dict[str, RuleInfo]:
-    """Metadata for every code in ``found``: the rule set, then known codes, then a fallback."""
-    known = {**BUILTIN_CODES, **(known_codes or {})}
+def describe_codes(found: pl.DataFrame, codes: CodeRegistry) -> dict[str, CodeInfo]:
+    """The registry's metadata for every code in ``found`` (unknown codes get a fallback
+    from their action)."""
     pairs = found.select("code", "action").unique(maintain_order=True).iter_rows()
-    infos: dict[str, RuleInfo] = {}
+    infos: dict[str, CodeInfo] = {}
     for code, action in pairs:
-        if code in infos:
-            continue
-        rule = ruleset.get(code) if ruleset is not None else None
-        if rule is not None:
-            infos[code] = info_from_rule(rule)
-        elif code in known:
-            infos[code] = known[code]
-        else:
-            infos[code] = fallback_info(code, action)
+        infos.setdefault(code, codes.describe(code, action))
     return infos
 
 
-def _message(info: RuleInfo, match_id: str | None, similarity: float | None) -> str:
-    if info.code == IDX_DUPLICATE and match_id is not None:
-        sim = f"similarity {similarity:.2f}" if similarity is not None else "similarity unknown"
-        return f"this document copies {match_id} of the existing corpus ({sim}); {info.message}"
+def _message(
+    info: CodeInfo, match_id: str | None, similarity: float | None, kind: str | None
+) -> str:
+    if info.code == INDEX_MATCH and match_id is not None:
+        sim = f"{similarity:.2f}" if similarity is not None else "unknown"
+        if kind == "url":
+            what = f"has the same URL as {match_id} of the existing corpus (body similarity {sim})"
+        elif kind == "id":
+            what = (
+                f"is already in the existing corpus as {match_id}, with another body "
+                f"(body similarity {sim})"
+            )
+        else:
+            what = f"copies {match_id} of the existing corpus (similarity {sim})"
+        return f"this document {what}; {info.message}"
     return info.message

@@ -13,12 +13,16 @@ import click
 import corpuskit
 from corpuskit.cli.check import check
 from corpuskit.cli.clean import clean
+from corpuskit.cli.common import FullHelpGroup
 from corpuskit.cli.index import index
 from corpuskit.cli.report import report
 from corpuskit.cli.rules import rules
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(
+    cls=FullHelpGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(corpuskit.__version__, prog_name="corpuskit")
 @click.option("-v", "--verbose", count=True, help="More detail on stderr (-vv for debug).")
 def main(verbose: int) -> None:

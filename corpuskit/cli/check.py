@@ -9,8 +9,15 @@ from pathlib import Path
 import click
 
 from corpuskit.check.formats import FORMATS, human, render
-from corpuskit.check.rules_info import FAIL_ON_LEVELS
-from corpuskit.cli.common import EXIT_USAGE, column_options, config_option, fail, user_errors_exit
+from corpuskit.check.levels import FAIL_ON_LEVELS
+from corpuskit.cli.common import (
+    EXIT_USAGE,
+    checked_code_registry,
+    column_options,
+    config_option,
+    fail,
+    user_errors_exit,
+)
 from corpuskit.config import load_config
 from corpuskit.io import write_text_atomic
 from corpuskit.pipeline import check_paths
@@ -60,6 +67,9 @@ def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
 )
 @column_options
 @click.option("--workers", type=int, help="Processes to use (default: config, else all cores).")
+@click.option(
+    "-q", "--quiet", is_flag=True, help="Findings only: no summary line (the exit code says it)."
+)
 @user_errors_exit
 def check(
     inputs: tuple[Path, ...],
@@ -76,6 +86,7 @@ def check(
     title_col: str | None,
     id_col: str | None,
     workers: int | None,
+    quiet: bool,
 ) -> None:
     """Check incoming documents in INPUTS before they join the corpus.
 
@@ -95,6 +106,9 @@ def check(
     column_flags = {k: v for k, v in column_flags.items() if v is not None}
     if column_flags:
         config = config.replace(input=dataclasses.replace(config.input, **column_flags))
+    registry = checked_code_registry(config, config_file)
+    registry.check_selectors(_codes(select), "--select")
+    registry.check_selectors(_codes(ignore), "--ignore")
     report = check_paths(
         list(inputs),
         config=config,
@@ -106,7 +120,9 @@ def check(
         workers=config.workers if workers is None else workers,
     )
     if fmt == "human":
-        text = human.render(report, style=click.style, show_suppressed=show_suppressed)
+        text = human.render(
+            report, style=click.style, show_suppressed=show_suppressed, summary=not quiet
+        )
     else:
         text = render(report, fmt)
     if output is not None:
@@ -116,7 +132,7 @@ def check(
             fail(f"cannot write the report to {output}: {exc.strerror}", EXIT_USAGE)
     else:
         click.echo(text, nl=False, color=None)
-    if fmt != "human" or output is not None:
+    if not quiet and (fmt != "human" or output is not None):
         # machine formats keep stdout parseable; the verdict goes to stderr for the log
-        click.echo(human.render(report).splitlines()[-1], err=True)
+        click.echo(human.summary_line(report), err=True)
     sys.exit(report.exit_code)

@@ -8,12 +8,17 @@ from pathlib import Path
 import click
 
 from corpuskit import pipeline
-from corpuskit.check.gate import known_code_infos
-from corpuskit.cli.common import column_options, config_option, fail, user_errors_exit
+from corpuskit.cli.common import (
+    checked_code_registry,
+    column_options,
+    config_option,
+    fail,
+    user_errors_exit,
+)
 from corpuskit.cli.progress import progress_bars
 from corpuskit.config import Config, load_config
+from corpuskit.display import printable
 from corpuskit.engine import ENGINES, make_engine
-from corpuskit.rules import load_ruleset
 
 
 def _apply_flags(config: Config, **flags: object) -> Config:
@@ -93,11 +98,12 @@ def clean(
     )
     if workers is not None:
         config = config.replace(workers=workers)
+    codes = checked_code_registry(config, config_file)
     paths = list(inputs)
     if not paths:
         paths = pipeline.seed_inputs()
         if not paths:
-            fail(f"no INPUT given and no bundled sample found in {pipeline.SEEDS_DIR}")
+            fail("no INPUT given and the bundled sample folder (seeds/) holds no corpus file")
         if out is None:
             out, overwrite = pipeline.DEFAULT_OUT, True
     if out is None:
@@ -115,29 +121,33 @@ def clean(
         engine=make_engine(engine, workers=config.workers, address=ray_address),
     )
     if not quiet:
-        names = {code: info.name for code, info in known_code_infos().items()}
-        names |= {rule.code: rule.name for rule in load_ruleset(config.validate.rule_dirs).rules}
-        click.echo(format_summary(result.summary, result.out_dir, result.seconds, names))
+        click.echo(format_summary(result.summary, result.out_dir, result.seconds, codes.names()))
 
 
 def format_summary(
     summary: dict, out_dir: Path, seconds: float, names: dict[str, str] | None = None
 ) -> str:
-    """The short text summary printed after a run; ``names`` maps codes to rule names."""
-    names = names or {}
+    """The short text summary printed after a run; ``names`` maps codes to rule names.
+
+    Codes, names and the folder come from rule files and the command line: they are
+    printed through :func:`~corpuskit.display.printable`."""
+    names = {printable(code): printable(name) for code, name in (names or {}).items()}
     docs = summary["documents"]
-    lines = [
+    lines = [summary["run"]["read"]] if summary.get("run", {}).get("read") else []
+    lines.append(
         f"{docs['in']:,} documents in: {docs['kept']:,} kept, {docs['rejected']:,} rejected"
-        f" ({seconds:.1f} s)",
-    ]
+        f" ({seconds:.1f} s)"
+    )
     if summary["rejected_by_reason"]:
         lines.append("rejected by reason:")
         for reason, count in _top(summary["rejected_by_reason"]):
+            reason = printable(reason)
             lines.append(f"  {reason:<8} {names.get(reason, ''):<30} {count:>8,}")
     stripped = summary["stripped_by_rule"]
     if stripped:
         lines.append("lines stripped by rule:")
         for code, stats in sorted(stripped.items(), key=lambda kv: (-kv[1]["lines"], kv[0])):
+            code = printable(code)
             lines.append(
                 f"  {code:<8} {names.get(code, ''):<30} {stats['lines']:>8,} lines"
                 f" in {stats['documents']:,} documents"
@@ -147,7 +157,7 @@ def format_summary(
         f"duplicate clusters: {clusters['clusters']:,}"
         f" ({clusters['documents_in_clusters']:,} documents)"
     )
-    lines.append(f"report: {out_dir / 'report.html'}")
+    lines.append(f"report: {printable(out_dir / 'report.html')}")
     return "\n".join(lines)
 
 

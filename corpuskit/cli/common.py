@@ -2,6 +2,10 @@
 
 Exit codes: 0 success, 1 a check found problems at or above ``--fail-on``, 2 a usage,
 configuration or input problem (a :class:`~corpuskit.errors.CorpuskitError`).
+
+Messages often quote corpus strings (an id, a file name); they are printed through
+:func:`corpuskit.display.printable`, so a control character in them cannot reach the
+terminal or start a new line of a CI log.
 """
 
 from __future__ import annotations
@@ -15,6 +19,9 @@ from typing import Any, TypeVar
 
 import click
 
+from corpuskit.codes import CodeRegistry, check_rule_selection, load_code_registry
+from corpuskit.config import Config, discover_config_file
+from corpuskit.display import printable
 from corpuskit.errors import CorpuskitError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -23,9 +30,12 @@ EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130  # what shells report for a command stopped by Ctrl-C
 
 
-def fail(message: str, code: int = EXIT_USAGE) -> None:
-    """Print ``message`` to stderr as an error and exit with ``code``."""
-    click.secho(f"error: {message}", fg="red", err=True)
+def fail(message: str, code: int = EXIT_USAGE, *, hint: str | None = None) -> None:
+    """Print ``message`` (and ``hint``) to stderr as an error and exit with ``code``."""
+    text = f"error: {printable(message)}"
+    if hint:
+        text += f"\n  hint: {printable(hint)}"
+    click.secho(text, fg="red", err=True)
     sys.exit(code)
 
 
@@ -43,13 +53,53 @@ def user_errors_exit(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except CorpuskitError as exc:
-            fail(str(exc), exc.exit_code)
+            message = str(exc.args[0]) if exc.args else type(exc).__name__
+            fail(message, exc.exit_code, hint=exc.hint)
         except KeyboardInterrupt as exc:
             fail(f"interrupted; {exc}" if str(exc) else "interrupted", EXIT_INTERRUPTED)
         finally:
             signal.signal(signal.SIGTERM, previous)
 
     return wrapper  # type: ignore[return-value]
+
+
+class FullHelpGroup(click.Group):
+    """A command group whose ``--help`` shows each command's whole first sentence.
+
+    Click cuts summaries to the terminal width minus the name column and ends them in
+    "..."; here the summary wraps onto the next line instead.
+    """
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit=sys.maxsize)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+def config_origin(config_file: Path | None, cwd: Path | None = None) -> str:
+    """Where the configuration comes from, for messages: the file, or the defaults."""
+    if config_file is not None:
+        return str(config_file)
+    found = discover_config_file(cwd or Path.cwd())
+    return str(found[0]) if found is not None else "the default configuration"
+
+
+def checked_code_registry(config: Config, config_file: Path | None) -> CodeRegistry:
+    """The registry of every code, with the rules of the config's rule folders.
+
+    Raises :class:`~corpuskit.errors.ConfigError` when ``select``, ``ignore``,
+    ``per_source`` or ``severity`` name a code that does not exist.
+    """
+    registry = load_code_registry(config.validate.rule_dirs)
+    check_rule_selection(
+        config.validate, registry, where=f"{config_origin(config_file)}: [validate]"
+    )
+    return registry
 
 
 config_option = click.option(

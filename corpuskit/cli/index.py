@@ -10,51 +10,58 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-import polars as pl
 
-from corpuskit import pipeline
-from corpuskit.cli.common import config_option, user_errors_exit
+from corpuskit.cli.common import FullHelpGroup, config_option, user_errors_exit
 from corpuskit.cli.progress import progress_bars
+from corpuskit.codes import load_code_registry
 from corpuskit.config import Config, load_config
-from corpuskit.dedup.index import add_to_index, build_index, open_index
-from corpuskit.io import read_corpus
-from corpuskit.rules import load_ruleset
+from corpuskit.dedup.index import DEFAULT_LOCK_TIMEOUT, IndexWriter
+from corpuskit.display import printable
+from corpuskit.pipeline.index import IndexRun, index_corpus
 
 _no_validate_option = click.option(
     "--no-validate", is_flag=True, help="Index the raw text (skip the boilerplate rules)."
 )
 _quiet_option = click.option("-q", "--quiet", is_flag=True, help="No progress and no summary.")
+_lock_timeout_option = click.option(
+    "--lock-timeout",
+    type=click.FloatRange(min=0),
+    default=DEFAULT_LOCK_TIMEOUT,
+    show_default=True,
+    help="Seconds to wait while another run writes the same index (0: fail at once).",
+)
 
 
-def _prepared(inputs: tuple[Path, ...], config: Config, *, validate: bool, quiet: bool):
-    """Read ``inputs`` and run the validators (no dedup): the frame the index stores."""
-    frame = read_corpus([Path(p) for p in inputs], options=config.input)
-    ruleset = None
-    if validate:
-        ruleset = load_ruleset(
-            [Path(d) for d in config.validate.rule_dirs],
-            select=config.validate.select,
-            ignore=config.validate.ignore,
-        )
-    return pipeline.run_stages(
-        frame,
+def _waiting(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def _left_out(run: IndexRun, config_rule_dirs) -> list[str]:
+    """Lines naming the documents a validation rule kept out of the index, and why."""
+    if not run.left_out:
+        return []
+    names = load_code_registry(config_rule_dirs).names()
+    total = sum(run.left_out.values())
+    lines = [f"left out {total:,} document(s) that a validation rule drops:"]
+    for code, n in run.left_out.most_common():
+        lines.append(f"  {code:<8} {names.get(code, ''):<30} {n:>8,}")
+    shown = ", ".join(f"{printable(i)} ({c})" for i, c in run.left_out_examples)
+    more = "" if total <= len(run.left_out_examples) else ", ..."
+    lines.append(f"  ids: {shown}{more}")
+    return lines
+
+
+def _run(inputs, writer, config: Config, *, validate: bool, quiet: bool) -> IndexRun:
+    return index_corpus(
+        [Path(p) for p in inputs],
+        writer,
         config=config,
-        ruleset=ruleset,
         do_validate=validate,
-        do_dedup=False,
         progress=progress_bars(not quiet),
     )
 
 
-def _indexed(frame: pl.DataFrame) -> int:
-    return (
-        frame.filter(pl.col("drop_reason").is_null()).height
-        if "drop_reason" in frame.columns
-        else frame.height
-    )
-
-
-@click.group()
+@click.group(cls=FullHelpGroup)
 def index() -> None:
     """Build or extend a duplicate index (a folder of files; no server needed)."""
 
@@ -71,9 +78,15 @@ def index() -> None:
 @config_option
 @_no_validate_option
 @_quiet_option
+@_lock_timeout_option
 @user_errors_exit
 def build(
-    inputs: tuple[Path, ...], out: Path, config_file: Path | None, no_validate: bool, quiet: bool
+    inputs: tuple[Path, ...],
+    out: Path,
+    config_file: Path | None,
+    no_validate: bool,
+    quiet: bool,
+    lock_timeout: float,
 ) -> None:
     """Index the documents of INPUTS into a new folder --out.
 
@@ -81,10 +94,17 @@ def build(
     come from [dedup] in the configuration and are stored in the index.
     """
     config = load_config(config_file)
-    frame = _prepared(inputs, config, validate=not no_validate, quiet=quiet)
-    build_index(frame, out, options=config.dedup)
+    writer = IndexWriter(
+        out, config.dedup, mode="build", lock_timeout=lock_timeout, on_wait=_waiting
+    )
+    with writer:
+        run = _run(inputs, writer, config, validate=not no_validate, quiet=quiet)
     if not quiet:
-        click.echo(f"indexed {_indexed(frame):,} of {frame.height:,} documents into {out}")
+        done = writer.summary
+        click.echo(run.read)
+        click.echo(f"indexed {done.added:,} of {run.documents:,} documents into {printable(out)}")
+        for line in _left_out(run, config.validate.rule_dirs):
+            click.echo(line)
 
 
 @index.command("add")
@@ -99,6 +119,12 @@ def build(
 @config_option
 @_no_validate_option
 @_quiet_option
+@click.option(
+    "--skip-indexed",
+    is_flag=True,
+    help="Leave out documents whose id is already indexed (default: refuse to add them).",
+)
+@_lock_timeout_option
 @user_errors_exit
 def add(
     inputs: tuple[Path, ...],
@@ -106,12 +132,31 @@ def add(
     config_file: Path | None,
     no_validate: bool,
     quiet: bool,
+    skip_indexed: bool,
+    lock_timeout: float,
 ) -> None:
-    """Add the documents of INPUTS to the index --index (its own parameters are used)."""
+    """Add the documents of INPUTS to the index --index (its own parameters are used).
+
+    A document whose id is already in the index is refused (the index would hold it
+    twice); --skip-indexed leaves such documents out and keeps their indexed version.
+    """
     config = load_config(config_file)
-    open_index(index_path)  # fail before reading the corpus if the index is unusable
-    frame = _prepared(inputs, config, validate=not no_validate, quiet=quiet)
-    add_to_index(frame, index_path)
+    writer = IndexWriter(
+        index_path,
+        mode="add",
+        skip_indexed=skip_indexed,
+        lock_timeout=lock_timeout,
+        on_wait=_waiting,
+    )  # fails before reading the corpus if the index is unusable
+    with writer:
+        run = _run(inputs, writer, config, validate=not no_validate, quiet=quiet)
     if not quiet:
-        total = open_index(index_path).documents
-        click.echo(f"added {_indexed(frame):,} documents to {index_path} ({total:,} in all)")
+        done = writer.summary
+        click.echo(run.read)
+        skipped = f", {done.skipped:,} already indexed left out" if done.skipped else ""
+        click.echo(
+            f"added {done.added:,} documents to {printable(index_path)}{skipped} "
+            f"({done.documents:,} in all)"
+        )
+        for line in _left_out(run, config.validate.rule_dirs):
+            click.echo(line)

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from corpuskit.cli.common import user_errors_exit
+from corpuskit.display import printable
 from corpuskit.report import write_report_from_dir
 
 
@@ -31,4 +32,5 @@ def report(directory: Path, out_file: Path | None) -> None:
     started = time.perf_counter()
     path = write_report_from_dir(directory, out_file)
     size_kb = path.stat().st_size / 1024
-    click.echo(f"wrote {path} ({size_kb:,.0f} KB in {time.perf_counter() - started:.1f} s)")
+    took = time.perf_counter() - started
+    click.echo(f"wrote {printable(path)} ({size_kb:,.0f} KB in {took:.1f} s)")

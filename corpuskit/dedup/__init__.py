@@ -99,6 +99,23 @@ million documents) so the near-duplicate clusters of a corpus larger than memory
 computed batch by batch.
 """
 
+from pathlib import Path
+
+import polars as pl
+
+from corpuskit._callable import make_callable
+from corpuskit.config import Config, as_config
 from corpuskit.dedup.stage import dedup
 
-__all__ = ["dedup"]
+__all__ = ["dedup", "dedup_frame"]
+
+
+def dedup_frame(frame: pl.DataFrame, *, config: Config | str | Path | None = None) -> pl.DataFrame:
+    """Mark exact, same-URL, near and rewritten copies: adds ``cluster_id``, ``dup_kind``,
+    ``dup_of``, ``similarity`` and ``keep``; never drops a row. Run validation first so
+    that boilerplate does not count as shared text. ``corpuskit.dedup(frame, ...)`` calls
+    this."""
+    return dedup(frame, options=as_config(config).dedup)
+
+
+make_callable(__name__, dedup_frame)

@@ -97,15 +97,30 @@ def annotate_batch(
 
 def _append_findings(frame: pl.DataFrame, found: list[tuple[int, dict[str, object]]]) -> pl.Series:
     """The ``findings`` column with ``found`` ((row in the batch, finding) pairs) appended
-    in the order given."""
-    per_row: list[list[dict[str, object]]] = [[] for _ in range(frame.height)]
-    for local, item in found:
-        per_row[local].append(item)
-    new = pl.Series(schema.FINDINGS, per_row, dtype=schema.FINDINGS_DTYPE)
+    in the order given (only the rows with new findings are touched in Python)."""
+    n = frame.height
     if schema.FINDINGS in frame.columns:
         existing = frame[schema.FINDINGS].cast(schema.FINDINGS_DTYPE).fill_null([])
-        new = pl.select(pl.concat_list(existing, new)).to_series()
-    return new.alias(schema.FINDINGS)
+    else:
+        existing = pl.Series(schema.FINDINGS, [[]], dtype=schema.FINDINGS_DTYPE).new_from_index(
+            0, n
+        )
+    if not found:
+        return existing.alias(schema.FINDINGS)
+    fields = list(schema.FINDING_STRUCT.to_schema())
+    table = pl.DataFrame(
+        [{"local": local, **item} for local, item in found],
+        schema={"local": pl.Int64, **schema.FINDING_STRUCT.to_schema()},
+    )
+    per_row = table.group_by("local", maintain_order=True).agg(pl.struct(fields).alias("new"))
+    new = (
+        pl.DataFrame({"local": np.arange(n, dtype=np.int64)})
+        .join(per_row, on="local", how="left", maintain_order="left")
+        .select(pl.col("new").fill_null(pl.lit([], dtype=schema.FINDINGS_DTYPE)))
+        .to_series()
+        .cast(schema.FINDINGS_DTYPE)
+    )
+    return pl.select(pl.concat_list(existing, new)).to_series().alias(schema.FINDINGS)
 
 
 __all__ = ["DECISION_SCHEMA", "FLAG_SCHEMA", "annotate_batch"]

@@ -13,7 +13,9 @@ Three sources, each cheap enough for millions of documents:
   less than ``window_days`` apart (windows of that width, shifted by half, so a pair less
   than half a window apart always shares one). Documents without a date take part in the
   near and headline sources only.
-* **headline** (global): documents whose headlines have the same content words.
+* **headline** (global): documents whose headlines match (rapidfuzz ``token_sort_ratio``
+  at ``headline_threshold`` or more, figures guard; :mod:`corpuskit.dedup.headline`),
+  blocked by the headline band keys of the sign pass.
 
 Buckets of more than :data:`~corpuskit.dedup.lsh.MAX_BUCKET` documents (shared furniture,
 a template's fixed words) give a star and a chain instead of all their pairs.
@@ -27,10 +29,10 @@ import numpy as np
 import polars as pl
 
 from corpuskit.config import DedupOptions
+from corpuskit.dedup.headline import headline_pairs
 from corpuskit.dedup.keytable import KeyTable
 from corpuskit.dedup.lsh import band_candidate_pairs, resolve_bands
-from corpuskit.dedup.minhash import EMPTY
-from corpuskit.dedup.sign import DATE, TITLE_WORDS, word_band_column, word_band_shape
+from corpuskit.dedup.sign import DATE, word_band_column, word_band_shape
 
 NEAR, VOCABULARY, HEADLINE = 1, 2, 4  # bits of the ``source`` of a candidate pair
 _MIX = np.uint64(0x9E3779B97F4A7C15)
@@ -75,28 +77,12 @@ def vocabulary_pairs(keys: KeyTable, rows: np.ndarray, options: DedupOptions) ->
     return band_candidate_pairs(rows, _vocabulary_keys(keys, rows, days, options))
 
 
-def headline_pairs(keys: KeyTable, rows: np.ndarray) -> np.ndarray:
-    """Pairs of ``rows`` whose headlines have the same set of content words (at least two)."""
-    if rows.size < 2:
-        return np.empty((0, 2), dtype=np.int64)
-    sketches = keys.array(TITLE_WORDS, rows)
-    filled = (sketches != EMPTY).sum(axis=1)
-    keep = filled >= 2
-    if keep.sum() < 2:
-        return np.empty((0, 2), dtype=np.int64)
-    key = np.full(int(keep.sum()), 0xCBF29CE484222325, dtype=np.uint64)
-    for col in range(sketches.shape[1]):
-        key ^= sketches[keep, col].astype(np.uint64)
-        key *= np.uint64(0x100000001B3)
-    return band_candidate_pairs(rows[keep], iter([key]))
-
-
 def candidate_pairs(
-    keys: KeyTable, rows: np.ndarray, options: DedupOptions
+    keys: KeyTable, active: np.ndarray, long: np.ndarray, options: DedupOptions
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Unique candidate pairs ``(a, b)``, ``a < b``, among ``rows`` (documents with at least
-    ``min_words`` words), and the sources that proposed each (bits ``NEAR | VOCABULARY |
-    HEADLINE``)."""
+    """Unique candidate pairs ``(a, b)``, ``a < b``, and the sources that proposed each
+    (bits ``NEAR | VOCABULARY | HEADLINE``): by their bodies among ``long`` rows (at least
+    ``min_words`` words), by their headlines among all ``active`` rows."""
     found: list[pl.DataFrame] = []
 
     def add(pairs: np.ndarray, source: int) -> None:
@@ -110,10 +96,11 @@ def candidate_pairs(
 
     if options.near:
         bands, _ = resolve_bands(options.threshold, options.num_perm, options.bands, options.rows)
-        add(keys.band_pairs(rows, bands), NEAR)
-        add(vocabulary_pairs(keys, rows, options), VOCABULARY)
+        add(keys.band_pairs(long, bands), NEAR)
+        add(vocabulary_pairs(keys, long, options), VOCABULARY)
     if options.headline:
-        add(headline_pairs(keys, rows), HEADLINE)
+        pairs, _ = headline_pairs(keys, active, score_cutoff=options.headline_threshold)
+        add(pairs, HEADLINE)
     if not found:
         return np.empty((0, 2), dtype=np.int64), np.empty(0, dtype=np.int64)
     merged = pl.concat(found).group_by("a", "b").agg(pl.col("source").bitwise_or()).sort("a", "b")

@@ -3,9 +3,12 @@
 ``DUP…`` codes come from :func:`corpuskit.dedup.dedup` (duplicates inside the corpus being
 cleaned); ``IDX…`` codes describe matches against a persistent index
 (:mod:`corpuskit.dedup.index`), reported by ``corpuskit check --against INDEX``.
+:mod:`corpuskit.codes` collects this table into the registry of every code.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 EXACT, URL, NEAR, REWRITTEN = "DUP100", "DUP110", "DUP200", "DUP210"
 TRIMMED, UPDATE = "DUP220", "DUP230"
@@ -22,71 +25,96 @@ DROP_CODES: dict[str, str] = {
     "update": UPDATE,
 }
 
-# code -> (name, action, severity, what it means and what to do)
-DESCRIPTIONS: dict[str, tuple[str, str, str, str]] = {
-    EXACT: (
+
+@dataclass(frozen=True)
+class DupCode:
+    """One duplicate code: identifier, kebab-case name, action, severity, why, what to do."""
+
+    code: str
+    name: str
+    action: str
+    severity: str
+    rationale: str
+    message: str
+
+
+DUP_CODES: tuple[DupCode, ...] = (
+    DupCode(
+        EXACT,
         "exact-duplicate",
         "drop",
         "warning",
         "The body is identical to the kept document once Arabic orthography, diacritics, "
-        "digits, punctuation and whitespace are folded. Nothing to do unless the two should "
-        "differ; the kept id is in the finding.",
+        "digits, punctuation and whitespace are folded.",
+        "nothing to do unless the two should differ; the finding names the kept id",
     ),
-    URL: (
+    DupCode(
+        URL,
         "same-url",
         "drop",
         "warning",
         "Stored under the same article URL as the kept document (http/https, www, tracking "
-        "or presentation query strings ignored). Check the crawler if this is frequent.",
+        "or presentation query strings ignored).",
+        "check the crawler if this is frequent; it stores one page more than once",
     ),
-    NEAR: (
+    DupCode(
+        NEAR,
         "near-duplicate",
         "drop",
         "warning",
         "The body shares most of its word shingles with the kept document (estimated "
-        "Jaccard similarity at or above the threshold): a republished copy with small "
-        "edits. Raise [dedup] threshold if distinct stories are merged.",
+        "Jaccard similarity at or above the threshold): a republished copy with small edits.",
+        "nothing to do for a copy; raise [dedup] threshold if distinct stories are merged",
     ),
-    REWRITTEN: (
+    DupCode(
+        REWRITTEN,
         "rewritten-copy",
         "drop",
         "warning",
         "The same release told again in other words: the two share most of their "
         "vocabulary, including the rare words (names, places, figures) that set one event "
-        "apart from another of the same template, though fewer of their word sequences. "
-        "The finding lists the evidence; lower [dedup] copy_score to find more, raise it "
-        "if distinct stories are merged.",
+        "apart from another of the same template, though fewer of their word sequences.",
+        "the finding lists the evidence; raise [dedup] copy_score if distinct stories are "
+        "merged, lower it to find more rewrites",
     ),
-    TRIMMED: (
+    DupCode(
+        TRIMMED,
         "trimmed-copy",
         "drop",
         "warning",
         "A shortened copy: most of its words and word sequences are in the kept, longer "
         "document (the first paragraphs of a release, or the release without its "
         "background). The kept document is the most complete version.",
+        "nothing to do for a shortened copy; the finding lists the evidence",
     ),
-    UPDATE: (
+    DupCode(
+        UPDATE,
         "updated-version",
         "flag",
         "info",
         "An older version of a story that a newer document updates: the newer one reuses "
         "most of this text and adds news (a new lead, a new toll, later statements). Kept "
-        "and flagged by default, since each may hold what the other lacks; [dedup] "
-        "drop_updates = true drops it (the finding's action is then drop).",
+        "and flagged by default, since each may hold what the other lacks.",
+        "review it; [dedup] drop_updates = true drops older versions (the finding's action "
+        "is then drop)",
     ),
-    HEADLINE_FLAG: (
+    DupCode(
+        HEADLINE_FLAG,
         "same-headline",
         "flag",
         "info",
         "The headline matches another document's but the bodies differ: often a follow-up "
-        "or a template (weather, market close). Kept; review if the corpus must not repeat "
-        "headlines.",
+        "or a template (weather, market close).",
+        "kept; review it if the corpus must not repeat headlines",
     ),
-    INDEX_MATCH: (
+    DupCode(
+        INDEX_MATCH,
         "duplicates-indexed-document",
         "drop",
         "error",
-        "The document copies a document already in the index (exact or near); the finding "
-        "names the indexed id and the similarity.",
+        "The document copies a document that is already in the corpus (exact or near "
+        "copy of the body, or the same URL); ingesting it again would duplicate it. The "
+        "finding names the indexed id and the similarity.",
+        "drop it or mark it as an update",
     ),
-}
+)

@@ -6,29 +6,26 @@ honorific, or changing spelling (folded away before matching). The score is rapi
 unlike ``token_set_ratio`` it does not reach 100 when one headline merely contains the
 other.
 
-Blocking: two headlines that score 90 or more share nearly all their words, so they
-share at least one of their rarest words. Each headline is put in the buckets of its
-``BLOCK_TOKENS`` rarest words (by document frequency across the batch); only headlines
-sharing a bucket are scored, and buckets larger than ``MAX_BLOCK`` (words so common that
-they identify nothing) are skipped. Identical folded headlines are always paired.
+Blocking: two headlines that score 90 or more share nearly all their words. The sign
+pass gives every headline an exact key and a few LSH band keys of its word set
+(:data:`corpuskit.dedup.sign.TITLE_BANDS`); only headlines that are equal or agree on a
+band are scored (:func:`headline_pairs`), so the link pass never compares all pairs and
+never holds every headline: it reads one key column at a time and fetches the headlines
+of the candidate rows only.
 
-Figures guard: serial bulletins reuse one headline with new figures ("تصحيح أوضاع 400
-ألف يمني" one day, "… 425 ألف …" the next; "الطائرة الإغاثية الرابعة" then "…
-السادسة"; market closes, weather). When both headlines carry numbers or ordinals and
-they differ, they are not a match, whatever the score.
+Figures guard (:mod:`corpuskit.dedup.figures`): when both headlines carry numbers or
+ordinals and they differ, they are not a match, whatever the score.
 """
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
-import polars as pl
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
-BLOCK_TOKENS = 3
-MAX_BLOCK = 200
-MIN_TOKEN_CHARS = 2
+from corpuskit.dedup.figures import figures, same_figures
+from corpuskit.dedup.keytable import KeyTable
+from corpuskit.dedup.lsh import band_candidate_pairs
+from corpuskit.dedup.sign import TITLE, TITLE_BANDS, TITLE_KEY, title_band_column
 
 
 def score(a: str, b: str) -> float:
@@ -36,89 +33,55 @@ def score(a: str, b: str) -> float:
     return fuzz.token_sort_ratio(a, b)
 
 
-_NUMBER = re.compile(r"\d+")
-# Ordinals count as figures too ("الطائرة الإغاثية الرابعة" / "… السادسة"), folded.
-_ORDINALS = {
-    word: rank
-    for rank, forms in enumerate(
-        [
-            ("الاول", "الاولي", "first"),
-            ("الثاني", "الثانيه", "second"),
-            ("الثالث", "الثالثه", "third"),
-            ("الرابع", "الرابعه", "fourth"),
-            ("الخامس", "الخامسه", "fifth"),
-            ("السادس", "السادسه", "sixth"),
-            ("السابع", "السابعه", "seventh"),
-            ("الثامن", "الثامنه", "eighth"),
-            ("التاسع", "التاسعه", "ninth"),
-            ("العاشر", "العاشره", "tenth"),
-        ],
-        start=1,
-    )
-    for word in forms
-}
-
-
-def figures(headline: str) -> set[str]:
-    """The numbers and ordinals (as ``#rank``) of a folded headline."""
-    words = headline.split()
-    return set(_NUMBER.findall(headline)) | {f"#{_ORDINALS[w]}" for w in words if w in _ORDINALS}
-
-
-def same_figures(a: str, b: str) -> bool:
-    """False when both folded headlines carry numbers or ordinals and they differ."""
-    figures_a, figures_b = figures(a), figures(b)
-    return not (figures_a and figures_b and figures_a != figures_b)
-
-
-def headline_candidates(
-    folded_titles: list[str], rows: np.ndarray, *, score_cutoff: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs ``(i, j)``, ``i < j``, among ``rows`` whose headlines score >= ``score_cutoff``."""
+def headline_pairs(keys: KeyTable, rows: np.ndarray, *, score_cutoff: float):
+    """Pairs ``(i, j)``, ``i < j``, among ``rows`` whose headlines score >= ``score_cutoff``,
+    with their scores. Candidates share the exact headline key or a headline band key."""
     empty = (np.empty((0, 2), dtype=np.int64), np.empty(0))
     if rows.size < 2:
         return empty
-    titles = pl.DataFrame(
-        {"row": rows.astype(np.int64), "title": [folded_titles[i] for i in rows]}
-    ).filter(pl.col("title") != "")
-    if titles.height < 2:
-        return empty
-    tokens = (
-        titles.with_columns(token=pl.col("title").str.split(" ").list.unique())
-        .explode("token")
-        .filter(pl.col("token").str.len_chars() >= MIN_TOKEN_CHARS)
-        .select("row", "token")
-    )
-    tokens = tokens.with_columns(df=pl.len().over("token"))
-    blocks = (
-        tokens.sort("row", "df", "token")
-        .group_by("row", maintain_order=True)
-        .head(BLOCK_TOKENS)
-        .select("row", pl.col("token").alias("key"))
-    )
-    exact_keys = titles.select("row", pl.col("title").alias("key"))
-    keyed = pl.concat([blocks, exact_keys.with_columns(key=pl.lit("=") + pl.col("key"))])
-    keyed = keyed.with_columns(size=pl.len().over("key")).filter(
-        (pl.col("size") > 1) & (pl.col("size") <= MAX_BLOCK)
-    )
-    pairs = (
-        keyed.join(keyed.select("key", pl.col("row").alias("other")), on="key")
-        .filter(pl.col("row") < pl.col("other"))
-        .select("row", "other")
-        .unique()
-        .sort("row", "other")
-        .to_numpy()
-    )
-    if pairs.size == 0:
-        return empty
-    found, scores = [], []
-    for a, b in pairs:
-        if not same_figures(folded_titles[a], folded_titles[b]):
-            continue
-        value = fuzz.token_sort_ratio(folded_titles[a], folded_titles[b], score_cutoff=score_cutoff)
-        if value:
-            found.append((a, b))
-            scores.append(value)
+    found = []
+    for name in (TITLE_KEY, *(title_band_column(b) for b in range(TITLE_BANDS))):
+        column = keys.column(name).gather(rows)
+        valid = column.is_not_null().to_numpy()
+        if valid.sum() > 1:
+            found.append(band_candidate_pairs(rows[valid], [column.filter(valid).to_numpy()]))
+    found = [f for f in found if f.size]
     if not found:
         return empty
-    return np.array(found, dtype=np.int64), np.array(scores)
+    pairs = np.unique(np.concatenate(found), axis=0)
+    return score_pairs(pairs, _titles_of(keys, np.unique(pairs)), score_cutoff=score_cutoff)
+
+
+def _titles_of(keys: KeyTable, rows: np.ndarray) -> dict[int, str]:
+    taken = keys.take(rows, [TITLE])[TITLE].fill_null("").to_list()
+    return dict(zip(rows.tolist(), taken, strict=True))
+
+
+def score_pairs(pairs: np.ndarray, titles: dict[int, str], *, score_cutoff: float):
+    """The pairs whose folded headlines (``titles`` by row) pass the figures guard and
+    score >= ``score_cutoff``, with their scores."""
+    empty = (np.empty((0, 2), dtype=np.int64), np.empty(0))
+    # The figures guard, vectorised: each headline's set of figures as a small integer
+    # (0: none), computed once per headline.
+    ids: dict[frozenset[str], int] = {frozenset(): 0}
+    figure_id = {row: ids.setdefault(frozenset(figures(t)), len(ids)) for row, t in titles.items()}
+    fa = np.array([figure_id[a] for a in pairs[:, 0].tolist()], dtype=np.int64)
+    fb = np.array([figure_id[b] for b in pairs[:, 1].tolist()], dtype=np.int64)
+    pairs = pairs[(fa == 0) | (fb == 0) | (fa == fb)]
+    if pairs.size == 0:
+        return empty
+    scores = process.cpdist(
+        [titles[a] for a in pairs[:, 0].tolist()],
+        [titles[b] for b in pairs[:, 1].tolist()],
+        scorer=fuzz.token_sort_ratio,
+        score_cutoff=score_cutoff,
+        dtype=np.float64,
+        workers=-1,  # the link pass runs alone on the driver: use every core
+    )
+    matched = scores >= score_cutoff
+    if not matched.any():
+        return empty
+    return pairs[matched].astype(np.int64), scores[matched]
+
+
+__all__ = ["headline_pairs", "same_figures", "score", "score_pairs"]

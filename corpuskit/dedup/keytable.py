@@ -20,6 +20,7 @@ import polars as pl
 
 from corpuskit.dedup.lsh import band_candidate_pairs
 from corpuskit.dedup.sign import ROW, SIGNATURE, band_column
+from corpuskit.io.datasets import read_file, scan_dataset
 
 # Pairs whose signatures are gathered at once when estimating similarities.
 PAIR_CHUNK = 50_000
@@ -109,7 +110,7 @@ class PartKeys(KeyTable):
         self._pair_finder = pair_finder
         self.num_perm = num_perm
         self._file = Path(signature_file)
-        self._scan = pl.scan_parquet(self.parts) if self.parts else None
+        self._scan = scan_dataset(self.parts) if self.parts else None
         self.height = self._count_rows()
         self._widths: dict[str, int] = {}
 
@@ -152,7 +153,7 @@ class PartKeys(KeyTable):
         width = self.num_perm if name == SIGNATURE else 0
         with self._array_file(name).open("wb") as out:
             for part in self.parts:
-                block = pl.read_parquet(part, columns=[name])[name].to_numpy()
+                block = read_file(part, [name])[name].to_numpy()
                 width = block.shape[1]
                 out.write(np.ascontiguousarray(block, dtype=np.uint32).tobytes())
         self._widths[name] = width

@@ -18,7 +18,8 @@
 6. **Updates** are flagged by default: the older version keeps its place, with
    ``dup_kind`` ``update`` and ``dup_of`` naming the newer document. With
    ``drop_updates`` the two are one cluster and the older is dropped.
-7. **Headline matches** whose bodies are not copies become ``DUP300`` flags.
+7. **Headline matches** (:mod:`corpuskit.dedup.headline`) whose bodies are not copies
+   become ``DUP300`` flags.
 
 Only keys are read (a :class:`~corpuskit.dedup.keytable.KeyTable`): whole columns of
 small keys, one LSH band at a time, and the sketches of candidate rows. The result,
@@ -36,7 +37,7 @@ import polars as pl
 
 import corpuskit.dedup.verify as verify
 from corpuskit.config import DedupOptions
-from corpuskit.dedup.candidates import candidate_pairs
+from corpuskit.dedup.candidates import HEADLINE, candidate_pairs
 from corpuskit.dedup.clusters import choose_kept, choose_order
 from corpuskit.dedup.evidence import DocumentColumns, TemplateWords, orient, pair_evidence
 from corpuskit.dedup.keytable import KeyTable
@@ -160,7 +161,7 @@ def judged_candidates(keys: KeyTable, options: DedupOptions) -> tuple[Matcher, p
     active = keys.column(ACTIVE).to_numpy().astype(bool)
     words = keys.column(WORDS).to_numpy()
     long_rows = np.flatnonzero(active & (words >= options.min_words))
-    pairs, sources = candidate_pairs(keys, long_rows, options)
+    pairs, sources = candidate_pairs(keys, np.flatnonzero(active), long_rows, options)
     m = matcher(keys, options, np.unique(pairs))
     judged = m.judge(pairs).with_columns(source=pl.Series(sources, dtype=pl.Int64))
     return m, _without_roundups(m, judged)
@@ -252,18 +253,17 @@ class _Ranking:
         rank[rows[order]] = np.arange(rows.size)
         return rank
 
-    def prefer(self, a: int, b: int) -> bool:
-        """True when the keep rule prefers row ``a`` over row ``b``."""
-        pair = np.array([a, b], dtype=np.int64)
-        extra = self.keys.take(pair, [DATE, ID])
+    def prefer(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """For each pair, True when the keep rule prefers row ``a[i]`` over row ``b[i]``."""
+        if a.size == 0:
+            return np.empty(0, dtype=bool)
+        rows = np.concatenate([a, b]).astype(np.int64)
+        extra = self.keys.take(rows, [DATE, ID])
+        labels = np.concatenate([np.arange(a.size), np.arange(a.size)])
         chosen = choose_kept(
-            np.zeros(2, dtype=np.int64),
-            self.lengths[pair],
-            extra[DATE],
-            extra[ID],
-            demoted=self.superseded[pair],
+            labels, self.lengths[rows], extra[DATE], extra[ID], demoted=self.superseded[rows]
         )
-        return int(chosen[0]) == 0
+        return chosen[: a.size] == np.arange(a.size)
 
 
 def link(keys: KeyTable, options: DedupOptions | None = None) -> Links:
@@ -506,24 +506,30 @@ def _headline_flags(
     if not options.headline or judged.height == 0:
         return pl.DataFrame(schema=FLAG_SCHEMA)
     matches = judged.filter(
-        (pl.col("title") * 100 >= options.headline_threshold) & (pl.col("relation") != verify.COPY)
+        (pl.col("source").and_(HEADLINE) != 0) & (pl.col("relation") != verify.COPY)
     )
+    a, b = matches["a"].to_numpy(), matches["b"].to_numpy()
+    apart = labels[a] != labels[b]
+    matches, a, b = matches.filter(pl.Series(apart)), a[apart], b[apart]
+    prefers_a = ranking.prefer(a, b)
     flagged_once: dict[tuple[int, int], tuple[float, str]] = {}
-    for a, b, title, shingles, words in matches.select(
-        "a", "b", "title", "shingles", "words"
-    ).iter_rows():
-        if labels[a] == labels[b]:
-            continue
-        flagged, other = (b, a) if ranking.prefer(a, b) else (a, b)
-        why = f"headlines share {title:.0%} of their words; bodies: words {words:.2f}, 3-grams {shingles:.2f}"
+    rows = zip(
+        a, b, prefers_a, matches.select("title", "shingles", "words").iter_rows(), strict=True
+    )
+    for x, y, x_kept, (title, shingles, words) in rows:
+        flagged, other = (int(y), int(x)) if x_kept else (int(x), int(y))
+        why = (
+            f"headlines share {title:.0%} of their words; bodies: words {words:.2f}, "
+            f"3-grams {shingles:.2f}"
+        )
         flagged_once.setdefault((flagged, int(kept[other])), (float(title) * 100, why))
     if not flagged_once:
         return pl.DataFrame(schema=FLAG_SCHEMA)
-    rows = np.array([row for row, _ in flagged_once], dtype=np.int64)
+    flagged_rows = np.array([row for row, _ in flagged_once], dtype=np.int64)
     others = np.array([other for _, other in flagged_once], dtype=np.int64)
     return pl.DataFrame(
         {
-            "row": rows,
+            "row": flagged_rows,
             "other_id": keys.take(others, [ID])[ID],
             "score": [score for score, _ in flagged_once.values()],
             "why": [why for _, why in flagged_once.values()],

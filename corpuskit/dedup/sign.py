@@ -13,7 +13,8 @@ Deduplication runs in three passes so that a corpus of any size can stream throu
 A keys frame has one row per document, in the batch's order, with the global row number
 ``row`` (the batch's first row plus the position in the batch) that the link pass
 returns its decisions by. Every column is fixed-width (numbers and fixed-size arrays, no
-strings), so the link pass can read whole columns of millions of documents:
+strings, except the folded headline, which is read for candidate rows only), so the link
+pass can read whole columns of millions of documents:
 
 ========================  ===============================================================
 ``exact_key``             hash of the whole folded body (exact copies)
@@ -29,6 +30,8 @@ strings), so the link pass can read whole columns of millions of documents:
                           a trimmed copy keeps and an update replaces
 ``title_words``           the 12 smallest hashes of the headline's content words
                           (a bottom-k sketch: the whole set for most headlines)
+``title``, ``title_key``  the folded headline (gathered for candidate rows only) and its hash
+``title_band_NN``         LSH band keys of the headline's word set (headline matches)
 ``title_figures``         hash of the numbers and ordinals of the headline, 0 when none
 ``numbers``               the 16 smallest hashes of the numbers in the body (tolls, dates,
                           figures: what an update or another item of a template changes)
@@ -47,7 +50,7 @@ import xxhash
 from corpuskit import schema
 from corpuskit.config import DedupOptions
 from corpuskit.dedup.clusters import parse_dates
-from corpuskit.dedup.headline import figures
+from corpuskit.dedup.figures import figures
 from corpuskit.dedup.keys import canonical_url, fold_series
 from corpuskit.dedup.lsh import band_key, resolve_bands
 from corpuskit.dedup.minhash import EMPTY, signatures_from_hashes
@@ -55,11 +58,12 @@ from corpuskit.dedup.stopwords import function_word_hashes
 from corpuskit.dedup.words import Words, words
 
 ROW, ID, ACTIVE, WORDS, LENGTH, DATE = "row", "id", "active", "words", "length", "date"
-EXACT_KEY, URL_KEY, SIGNATURE = "exact_key", "url_key", "signature"
+EXACT_KEY, URL_KEY, TITLE, SIGNATURE = "exact_key", "url_key", "title", "signature"
+TITLE_KEY = "title_key"
 CONTENT_WORDS, SOURCE_KEY, TITLE_FIGURES = "content_words", "source_key", "title_figures"
 WORD_SIGNATURE, LEAD_SIGNATURE, TITLE_WORDS = "word_signature", "lead_signature", "title_words"
 NUMBERS = "numbers"
-# Columns every keys frame has besides the signatures and the band keys.
+# Columns every keys frame has besides the signatures, the sketches and the band keys.
 SCALAR_COLUMNS = (
     ROW,
     ID,
@@ -71,6 +75,8 @@ SCALAR_COLUMNS = (
     EXACT_KEY,
     URL_KEY,
     SOURCE_KEY,
+    TITLE,
+    TITLE_KEY,
     TITLE_FIGURES,
 )
 WORD_PERM = 64  # permutations of the bag-of-words signature
@@ -78,6 +84,14 @@ LEAD_PERM = 16  # permutations of the lead signature
 LEAD_WORDS = 40  # words of the lead
 TITLE_SLOTS = 12  # headline words kept (the smallest hashes)
 NUMBER_SLOTS = 16  # numbers of the body kept (the smallest hashes)
+
+# Headline blocking: a MinHash of the folded headline's word set, in TITLE_BANDS bands of
+# TITLE_ROWS values. Two headlines that rapidfuzz scores 90 or more share nearly all their
+# words (word-set Jaccard about 0.7 or more), so they agree on a band with probability
+# 1 - (1 - 0.7**2)**8 = 0.995; the link pass compares only headlines that agree on a band
+# or are equal, and never holds every headline at once.
+TITLE_BANDS, TITLE_ROWS = 8, 2
+TITLE_SEED = 7
 
 
 def band_column(band: int) -> str:
@@ -88,6 +102,32 @@ def band_column(band: int) -> str:
 def word_band_column(band: int) -> str:
     """Name of the column holding band ``band``'s key of the bag-of-words signature."""
     return f"wband_{band:03d}"
+
+
+def title_band_column(band: int) -> str:
+    """Name of the column holding band ``band`` of the headline's blocking keys."""
+    return f"title_band_{band:02d}"
+
+
+def _title_keys(title_tokens: Words, active: np.ndarray) -> list[pl.Series]:
+    """The exact headline key and the headline band keys (null where there is no
+    headline or the document takes no part)."""
+    n = title_tokens.word_counts.size
+    has_title = active & (title_tokens.word_counts > 0)
+    columns = [_where(has_title, title_tokens.exact_keys, TITLE_KEY)]
+    signatures = signatures_from_hashes(
+        title_tokens.hashes,
+        title_tokens.doc_index,
+        n,
+        num_perm=TITLE_BANDS * TITLE_ROWS,
+        seed=TITLE_SEED,
+    )
+    banded = has_title & (title_tokens.word_counts >= 2)
+    everyone = np.arange(n)
+    for band in range(TITLE_BANDS):
+        keys = band_key(signatures, everyone, band, TITLE_ROWS)
+        columns.append(_where(banded, keys, title_band_column(band)))
+    return columns
 
 
 def body_and_title(frame: pl.DataFrame) -> tuple[pl.Series, pl.Series]:
@@ -159,11 +199,12 @@ def bottom_k(hashes: np.ndarray, doc_index: np.ndarray, n_docs: int, k: int) -> 
     return out
 
 
-def title_word_sketches(titles: pl.Series, n: int) -> np.ndarray:
+def title_word_sketch(title_tokens: Words, n: int) -> np.ndarray:
     """The ``TITLE_SLOTS`` smallest hashes of each headline's content words."""
-    tokens = words(titles.fill_null("").to_list(), 1)
-    content = content_mask(tokens.word_hashes)
-    return bottom_k(tokens.word_hashes[content], tokens.word_doc[content], n, TITLE_SLOTS)
+    content = content_mask(title_tokens.word_hashes)
+    return bottom_k(
+        title_tokens.word_hashes[content], title_tokens.word_doc[content], n, TITLE_SLOTS
+    )
 
 
 def _lead(tokens: Words, shingle_size: int) -> np.ndarray:
@@ -210,7 +251,8 @@ def sign_batch(frame: pl.DataFrame, options: DedupOptions, *, first_row: int = 0
         if schema.SOURCE in frame.columns
         else pl.Series([None] * n, dtype=pl.String)
     )
-    folded_titles = fold_series(title, parts=1)
+    folded_title = fold_series(title, parts=1).alias(TITLE)
+    title_tokens = words(folded_title.fill_null("").to_list(), 1)
     columns = [
         pl.Series(ROW, np.arange(first_row, first_row + n, dtype=np.int64)),
         frame[schema.ID].cast(pl.String).alias(ID),
@@ -226,13 +268,15 @@ def sign_batch(frame: pl.DataFrame, options: DedupOptions, *, first_row: int = 0
             dtype=pl.UInt64,
         ),
         pl.Series(SOURCE_KEY, source_keys(sources), dtype=pl.UInt32),
-        pl.Series(TITLE_FIGURES, title_figure_keys(folded_titles.to_list()), dtype=pl.UInt32),
+        folded_title,
+        *_title_keys(title_tokens, active),
+        pl.Series(TITLE_FIGURES, title_figure_keys(folded_title.to_list()), dtype=pl.UInt32),
         pl.Series(SIGNATURE, signatures, dtype=pl.Array(pl.UInt32, options.num_perm)),
         pl.Series(WORD_SIGNATURE, word_signatures, dtype=pl.Array(pl.UInt32, WORD_PERM)),
         pl.Series(LEAD_SIGNATURE, lead_signatures, dtype=pl.Array(pl.UInt32, LEAD_PERM)),
         pl.Series(
             TITLE_WORDS,
-            title_word_sketches(folded_titles, n),
+            title_word_sketch(title_tokens, n),
             dtype=pl.Array(pl.UInt32, TITLE_SLOTS),
         ),
         pl.Series(

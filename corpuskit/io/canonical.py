@@ -17,7 +17,7 @@ from corpuskit.config import InputOptions
 from corpuskit.errors import InputError
 from corpuskit.io.codes import CONTROL_CHARACTERS
 from corpuskit.io.decode import CONTROL_PATTERN, CONTROL_RUN
-from corpuskit.io.detect import resolve_columns
+from corpuskit.io.detect import FileColumns
 from corpuskit.io.discover import InputFile
 from corpuskit.io.ids import derived_ids
 from corpuskit.io.rawpart import (
@@ -57,65 +57,91 @@ def extra_name(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def to_canonical(part: RawPart, source: InputFile, options: InputOptions) -> pl.DataFrame:
-    """The canonical frame of one file: canonical, origin, extra, findings columns."""
-    columns = part.input_columns
-    mapping: dict[str, str | None]
-    if columns:
-        mapping = resolve_columns(columns, options, source.path)
-    else:  # every record was malformed: nothing to map
-        mapping = dict.fromkeys(schema.CANONICAL_COLUMNS)
-    malformed = pl.col(RAW).is_not_null()
-    exprs: list[pl.Expr] = [
-        pl.lit(str(source.path), dtype=pl.String).alias(schema.ORIGIN_FILE),
-        pl.col(LINE).alias(schema.ORIGIN_LINE),
-    ]
-    frame = part.frame.with_columns(exprs)
-    canonical: list[pl.Expr] = []
-    for name in schema.CANONICAL_COLUMNS:
-        src = mapping[name]
-        value = pl.col(src).cast(pl.String) if src else pl.lit(None, dtype=pl.String)
-        if name == schema.TEXT:
-            value = pl.when(malformed).then(pl.col(RAW)).otherwise(value)
-        elif name == schema.ID:
-            value = (
-                pl.when(malformed | value.is_null())
-                .then(derived_ids(source.label, source.kind))
-                .otherwise(value)
-            )
-        canonical.append(value.alias(name))
-    mapped = {src for src in mapping.values() if src}
-    taken: set[str] = set()
-    extras: list[pl.Expr] = []
-    for name in columns:
-        if name in mapped:
-            continue
-        new = extra_name(name, taken)
-        taken.add(new)
-        extras.append(pl.col(name).alias(new))
-    try:
-        return frame.select(
-            *canonical,
-            pl.col(schema.ORIGIN_FILE),
-            pl.col(schema.ORIGIN_LINE),
-            *extras,
-            pl.col(FINDINGS).alias(schema.FINDINGS),
+class Canonicalizer:
+    """Maps the chunks of one file onto the canonical frame, the same way for each chunk.
+
+    The column mapping (:class:`~corpuskit.io.detect.FileColumns`) and the names given to
+    extra columns are kept from chunk to chunk, so every chunk of a file has the same
+    columns under the same names (a chunk lacking one has nulls there).
+    """
+
+    def __init__(self, source: InputFile, options: InputOptions) -> None:
+        self.source = source
+        self.columns = FileColumns(options, source.path)
+        self._extra_names: dict[str, str] = {}
+
+    def __call__(self, part: RawPart) -> pl.DataFrame:
+        """The canonical frame of one chunk: canonical, origin, extra, findings columns."""
+        columns = part.input_columns
+        mapping = self.columns.update(columns)
+        _refuse_nested(part, self.source, mapping)
+        malformed = pl.col(RAW).is_not_null()
+        frame = part.frame.with_columns(
+            pl.lit(str(self.source.path), dtype=pl.String).alias(schema.ORIGIN_FILE),
+            pl.col(LINE).alias(schema.ORIGIN_LINE),
         )
-    except pl.exceptions.PolarsError:
-        raise _not_text_error(part, source, mapping) from None
+        canonical: list[pl.Expr] = []
+        for name in schema.CANONICAL_COLUMNS:
+            src = mapping[name]
+            if src and src in columns:
+                value = pl.col(src).cast(pl.String)
+            else:
+                value = pl.lit(None, dtype=pl.String)
+            if name == schema.TEXT:
+                value = pl.when(malformed).then(pl.col(RAW)).otherwise(value)
+            elif name == schema.ID:
+                # a record whose text was unusable keeps its own id where it has one
+                derived = derived_ids(self.source.label, self.source.kind)
+                value = pl.when(value.is_null()).then(derived).otherwise(value)
+            canonical.append(value.alias(name))
+        mapped = {src for src in mapping.values() if src}
+        extras = [
+            pl.col(name).alias(self._extra_name(name)) for name in columns if name not in mapped
+        ]
+        try:
+            return frame.select(
+                *canonical,
+                pl.col(schema.ORIGIN_FILE),
+                pl.col(schema.ORIGIN_LINE),
+                *extras,
+                pl.col(FINDINGS).alias(schema.FINDINGS),
+            )
+        except pl.exceptions.PolarsError:
+            raise _not_text_error(part, self.source, mapping) from None
+
+    def _extra_name(self, name: str) -> str:
+        if name not in self._extra_names:
+            self._extra_names[name] = extra_name(name, set(self._extra_names.values()))
+        return self._extra_names[name]
+
+
+def _refuse_nested(part: RawPart, source: InputFile, mapping: dict[str, str | None]) -> None:
+    """A mapped column of objects or lists (a Parquet struct column mapped as the text)
+    would be read as its JSON-like rendering, ``{"...": ...}``: refuse it instead."""
+    bad = [
+        f"{src!r} ({part.frame.schema[src]}) as {canonical}"
+        for canonical, src in mapping.items()
+        if src in part.frame.columns
+        and (part.frame.schema[src].is_nested() or part.frame.schema[src] == pl.Object)
+    ]
+    if bad:
+        raise _not_text_message(source, ", ".join(bad))
 
 
 def _not_text_error(part: RawPart, source: InputFile, mapping: dict[str, str | None]) -> InputError:
     """The error for a mapped column whose values cannot be read as text."""
     bad = []
     for canonical, src in mapping.items():
-        if src is None:
+        if src is None or src not in part.frame.columns:
             continue
         try:
             part.frame.select(pl.col(src).cast(pl.String))
         except pl.exceptions.PolarsError:
             bad.append(f"{src!r} ({part.frame.schema[src]}) as {canonical}")
-    listing = ", ".join(bad) or "a mapped column"
+    return _not_text_message(source, ", ".join(bad) or "a mapped column")
+
+
+def _not_text_message(source: InputFile, listing: str) -> InputError:
     return InputError(
         f"{source.path}: cannot read {listing}: its values are not text",
         hint="map a text column instead (--text-col, --title-col, --id-col) or convert "

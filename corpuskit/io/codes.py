@@ -65,6 +65,16 @@ UNDECODABLE_BYTES = IOCode(
     "invalid bytes were replaced with U+FFFD, so some characters are lost.",
     "re-export the feed as UTF-8; some characters of this document were lost",
 )
+LONE_SURROGATE = IOCode(
+    "IO103",
+    "lone-surrogate-replaced",
+    "flag",
+    "warning",
+    "A JSON escape such as \\ud800 names half of a UTF-16 surrogate pair without the "
+    "other half; that is no character, and no UTF-8 output can hold it. It was replaced "
+    "with U+FFFD, so one character of the record is lost (in its text, title or id).",
+    "fix the writer of the feed: it split a character (often an emoji) in two",
+)
 CONTROL_CHARACTERS = IOCode(
     "IO201",
     "control-characters",
@@ -81,6 +91,7 @@ IO_CODES: tuple[IOCode, ...] = (
     TEXT_NOT_A_STRING,
     LEGACY_ENCODING,
     UNDECODABLE_BYTES,
+    LONE_SURROGATE,
     CONTROL_CHARACTERS,
 )
 

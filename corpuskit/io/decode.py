@@ -11,17 +11,23 @@ together; a guess counts as confident only when it decodes into coherent languag
 from __future__ import annotations
 
 import codecs
-import gzip
 import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import charset_normalizer
-import zstandard
 
-from corpuskit.errors import InputError
+from corpuskit.io.stream import read_bytes
+
+__all__ = [
+    "Decoded",
+    "decode_bytes",
+    "detect_encoding",
+    "encoding_excerpt",
+    "encoding_note",
+    "read_bytes",
+]
 
 # A guess below this coherence (how much the decoded text looks like a language) or above
 # this chaos (how much it looks like mojibake) is not trusted.
@@ -48,24 +54,6 @@ class Decoded:
     @property
     def is_utf8(self) -> bool:
         return not self.legacy_lines
-
-
-def read_bytes(path: Path) -> bytes:
-    """The file's bytes, decompressed when it ends in ``.gz`` or ``.zst``."""
-    try:
-        with path.open("rb") as fh:
-            if path.name.endswith(".gz"):
-                with gzip.GzipFile(fileobj=fh) as gz:
-                    return gz.read()
-            if path.name.endswith((".zst", ".zstd")):
-                with zstandard.ZstdDecompressor().stream_reader(fh) as zst:
-                    return zst.read()
-            return fh.read()
-    except (OSError, EOFError, zstandard.ZstdError) as exc:
-        raise InputError(
-            f"{path}: cannot read the file ({exc})",
-            hint="check that the file is complete and that its extension matches its format",
-        ) from None
 
 
 def detect_encoding(data: bytes) -> str | None:
@@ -99,11 +87,13 @@ def _one_script(text: str) -> bool:
     return script != "?" and count >= _ONE_SCRIPT_SHARE * sum(scripts.values())
 
 
-def decode_bytes(data: bytes) -> Decoded:
-    """Decode a whole file, line by line where it is not valid UTF-8."""
-    if data.startswith(codecs.BOM_UTF8):
+def decode_bytes(data: bytes, *, whole_file: bool = True) -> Decoded:
+    """Decode a whole file (or, with ``whole_file=False``, a chunk of complete lines
+    from the middle of one, where a byte-order mark means nothing), line by line where
+    it is not valid UTF-8."""
+    if whole_file and data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    elif whole_file and data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return Decoded(data.decode("utf-16", errors="replace"))
     try:
         return Decoded(data.decode("utf-8"))
@@ -126,6 +116,11 @@ def decode_bytes(data: bytes) -> Decoded:
 
 def encoding_excerpt(decoded: Decoded) -> str:
     """What happened to a document's bytes, for the excerpt of its encoding finding."""
-    if decoded.encoding:
-        return f"not UTF-8; decoded as {decoded.encoding}"
+    return encoding_note(decoded.encoding)
+
+
+def encoding_note(encoding: str | None) -> str:
+    """What happened to bytes that were not UTF-8, given the encoding used (or None)."""
+    if encoding:
+        return f"not UTF-8; decoded as {encoding}"
     return "not UTF-8 and no encoding was detected confidently; invalid bytes replaced with U+FFFD"

@@ -124,3 +124,43 @@ def _missing_column_error(
     if option:
         hint += _option_hint(option)
     return InputError(f"{what}; the columns are: {existing}", hint=hint or None)
+
+
+class FileColumns:
+    """The column mapping of one file, kept the same for every chunk of it.
+
+    A file read in chunks shows its columns chunk by chunk (a JSON Lines key may first
+    appear on line 900,000). The mapping is resolved on the first chunk that has columns,
+    as :func:`resolve_columns` does for a whole file; a later chunk only fills canonical
+    columns still unmapped (a ``url`` key that appears late), so a column never changes
+    meaning halfway through a file. A chunk that lacks a mapped column has nulls there.
+    """
+
+    def __init__(self, options: InputOptions, where: Path | str) -> None:
+        self.options = options
+        self.where = where
+        self.mapping: dict[str, str | None] | None = None
+
+    @property
+    def text(self) -> str | None:
+        """The input column holding the text (None until a chunk with columns is seen)."""
+        return self.mapping[schema.TEXT] if self.mapping else None
+
+    def update(self, columns: Sequence[str]) -> dict[str, str | None]:
+        """The mapping, resolved or extended with ``columns`` (a chunk's input columns)."""
+        if self.mapping is None:
+            if not columns:
+                return dict.fromkeys(schema.CANONICAL_COLUMNS)
+            self.mapping = resolve_columns(columns, self.options, self.where)
+            return self.mapping
+        taken = {c for c in self.mapping.values() if c}
+        for canonical, found in self.mapping.items():
+            if found is not None:
+                continue
+            for alias in ALIASES[canonical]:
+                match = _find(alias, columns)
+                if match is not None and match not in taken:
+                    self.mapping[canonical] = match
+                    taken.add(match)
+                    break
+        return self.mapping

@@ -2,18 +2,29 @@
 
 A file's format comes from its extension (``.jsonl``, ``.ndjson``, ``.json``,
 ``.parquet``, ``.csv``, ``.txt``; JSON Lines and CSV may also end in ``.gz`` or
-``.zst``). A folder is a Parquet dataset when it holds ``.parquet`` parts and a text
-folder when it holds ``.txt`` files (both searched recursively, in sorted order;
-hidden files and folders, whose names start with a dot, are skipped); a folder holding
-both or neither is an error that says what it found. Folder names of the form
-``key=value`` inside a Parquet dataset (hive partitions) become columns.
+``.zst``). A folder is one dataset: every file under it (searched recursively, in sorted
+order) that a file argument would accept is read, whatever its format, so a folder of
+Parquet parts, of JSON Lines shards or of ``.txt`` articles, or a mix, reads whole.
+
+Inside a folder:
+
+- hidden files and folders (names starting with a dot) are skipped, as tools do;
+- other files that are not corpus files (a ``README.md``, a ``_SUCCESS`` marker, a
+  script) are skipped and listed: the reader logs a warning naming them and
+  ``ReadStats.skipped`` holds them, so no input file is skipped without a word;
+- a file of a corpus format compressed in a way corpuskit cannot read (``.txt.gz``,
+  ``.parquet.zst``) is an error naming it, and so is a sub-folder that cannot be listed;
+- a folder with no corpus file at all is an error that says what it holds.
+
+Folder names of the form ``key=value`` (hive partitions) become columns.
 """
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from corpuskit.errors import InputError
@@ -67,35 +78,95 @@ def file_kind(path: Path) -> str:
     return kind
 
 
-def _visible(path: Path, root: Path) -> bool:
-    return not any(part.startswith(".") for part in path.relative_to(root).parts)
+@dataclass
+class Discovered:
+    """The files to read, and the files of input folders skipped as not corpus files."""
 
+    files: list[InputFile]
+    skipped: list[Path] = field(default_factory=list)
 
-def expand_folder(folder: Path) -> list[InputFile]:
-    """The Parquet parts or text files inside ``folder``, sorted."""
-    files = sorted(p for p in folder.rglob("*") if p.is_file() and _visible(p, folder))
-    parquet = [p for p in files if p.name.lower().endswith(".parquet")]
-    texts = [p for p in files if p.name.lower().endswith(".txt")]
-    if parquet and texts:
-        raise InputError(
-            f"{folder}: the folder holds both .parquet files ({len(parquet)}) and "
-            f".txt files ({len(texts)}); a folder must be one Parquet dataset or one "
-            "folder of text files",
-            hint="pass the files or sub-folders you mean separately",
+    def skipped_note(self) -> str:
+        """The warning that names the skipped files (the first few, then a count)."""
+        shown = ", ".join(str(p) for p in self.skipped[:5])
+        more = f" and {len(self.skipped) - 5} more" if len(self.skipped) > 5 else ""
+        return (
+            f"skipped {len(self.skipped)} file(s) in the input folders that are not corpus "
+            f"files: {shown}{more} (corpus files end in {SUPPORTED})"
         )
-    if not parquet and not texts:
-        found = Counter("".join(p.suffixes).lower() or "(no extension)" for p in files)
+
+
+def _walk(folder: Path) -> list[Path]:
+    """Every visible file under ``folder``, sorted; a sub-folder that cannot be listed is
+    an InputError naming it (symbolic links to folders are followed once)."""
+    found: list[Path] = []
+    seen: set[str] = set()
+    stack = [folder]
+    while stack:
+        current = stack.pop()
+        real = os.path.realpath(current)
+        if real in seen:  # a link back to a folder already read
+            continue
+        seen.add(real)
+        try:
+            with os.scandir(current) as entries:
+                listing = list(entries)
+        except OSError as exc:
+            raise InputError(
+                f"{current}: cannot list this folder ({exc.strerror or exc})",
+                hint="give the folder read permission, or pass the files you mean",
+            ) from None
+        for entry in listing:
+            if entry.name.startswith("."):
+                continue
+            path = current / entry.name
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                stack.append(path)
+            else:
+                found.append(path)
+    return sorted(found)
+
+
+def expand_folder(folder: Path) -> tuple[list[InputFile], list[Path]]:
+    """The corpus files inside ``folder``, sorted, and the other files skipped."""
+    files: list[InputFile] = []
+    skipped: list[Path] = []
+    unreadable: list[Path] = []
+    root = folder.resolve()
+    for path in _walk(folder):
+        _, ext, compression = split_extension(path)
+        kind = FORMATS.get(ext)
+        if kind is None:
+            skipped.append(path)
+        elif compression and kind not in _COMPRESSIBLE:
+            unreadable.append(path)
+        else:
+            files.append(
+                InputFile(
+                    path,
+                    kind,
+                    root / path.relative_to(folder),
+                    partition=hive_partition(path, folder),
+                )
+            )
+    if unreadable:
+        shown = ", ".join(str(p) for p in unreadable[:5])
+        raise InputError(
+            f"{folder}: cannot read {len(unreadable)} compressed file(s) of a format that "
+            f"is read uncompressed only: {shown}",
+            hint=f"decompress them first; supported inputs are {SUPPORTED}",
+        )
+    if not files:
+        found = Counter("".join(p.suffixes).lower() or "(no extension)" for p in skipped)
         listing = ", ".join(f"{n} {ext}" for ext, n in sorted(found.items())) or "no files"
         raise InputError(
-            f"{folder}: the folder holds no .parquet parts and no .txt files (found {listing})",
-            hint=f"pass the files themselves; supported inputs are {SUPPORTED}",
+            f"{folder}: the folder holds no corpus files (found {listing})",
+            hint=f"supported inputs are {SUPPORTED}",
         )
-    kind = "parquet" if parquet else "txt"
-    root = folder.resolve()
-    return [
-        InputFile(p, kind, root / p.relative_to(folder), partition=hive_partition(p, folder))
-        for p in (parquet or texts)
-    ]
+    return files, skipped
 
 
 def hive_partition(path: Path, root: Path) -> tuple[tuple[str, str], ...]:
@@ -106,15 +177,19 @@ def hive_partition(path: Path, root: Path) -> tuple[tuple[str, str], ...]:
     )
 
 
-def discover_inputs(paths: Sequence[Path]) -> list[InputFile]:
-    """Expand ``paths`` into files with their formats and unique labels, in input order."""
+def discover(paths: Sequence[Path]) -> Discovered:
+    """Expand ``paths`` into files with their formats and unique labels, in input order,
+    and the files of input folders that are skipped."""
     if not paths:
         raise InputError("no input given", hint="pass at least one file or folder to read")
     files: list[InputFile] = []
+    skipped: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            files.extend(expand_folder(path))
+            inside, passed_over = expand_folder(path)
+            files.extend(inside)
+            skipped.extend(passed_over)
         elif path.is_file():
             files.append(InputFile(path, file_kind(path), path.resolve()))
         elif path.exists():
@@ -126,10 +201,16 @@ def discover_inputs(paths: Sequence[Path]) -> list[InputFile]:
             )
     _refuse_repeats(files)
     labels = unique_labels([f.resolved for f in files])
-    return [
+    labelled = [
         InputFile(f.path, f.kind, f.resolved, label, f.partition)
         for f, label in zip(files, labels, strict=True)
     ]
+    return Discovered(labelled, skipped)
+
+
+def discover_inputs(paths: Sequence[Path]) -> list[InputFile]:
+    """Expand ``paths`` into files with their formats and unique labels, in input order."""
+    return discover(paths).files
 
 
 def _refuse_repeats(files: list[InputFile]) -> None:

@@ -135,6 +135,9 @@ def _prepare_staging(staging: Path, fingerprint: dict[str, Any], resume: bool) -
     """Create (or, when resuming a matching run, keep) the staging folder; True if kept."""
     if staging.is_dir():
         if resume and _fingerprint_matches(staging, fingerprint):
+            # Files a kill cut short were never renamed into place: drop them.
+            for half_written in staging.rglob(".*.tmp"):
+                half_written.unlink(missing_ok=True)
             return True
         shutil.rmtree(staging)
     staging.mkdir()

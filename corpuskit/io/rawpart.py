@@ -15,9 +15,7 @@ from pathlib import Path
 import polars as pl
 
 from corpuskit import schema
-from corpuskit.config import InputOptions
 from corpuskit.io.codes import IOCode
-from corpuskit.io.detect import resolve_columns
 
 LINE = "__corpuskit_line"
 FINDINGS = "__corpuskit_findings"
@@ -96,12 +94,6 @@ def append_findings(
     )
 
 
-def text_column(frame: pl.DataFrame, path: Path, options: InputOptions) -> str | None:
-    """The input column that holds the text, or None when the frame has no columns yet."""
-    columns = [c for c in frame.columns if c not in INTERNAL]
-    return resolve_columns(columns, options, path)[schema.TEXT] if columns else None
-
-
 def add_whole_text_findings(
     frame: pl.DataFrame,
     excerpts: dict[int, str],
@@ -112,7 +104,10 @@ def add_whole_text_findings(
     0-based positions, each with its own excerpt."""
     if not excerpts:
         return frame
-    texts = frame[text_col].cast(pl.String).to_list() if text_col else [None] * frame.height
+    if text_col in frame.columns:
+        texts = frame[text_col].cast(pl.String).to_list()
+    else:
+        texts = [None] * frame.height
     raw = frame[RAW].to_list()
     added = {
         i: [io_finding(code, raw[i] if raw[i] is not None else texts[i], excerpt)]

@@ -2,37 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from itertools import groupby
+import logging
+from collections.abc import Sequence
 from pathlib import Path
 
 import polars as pl
 
-from corpuskit import schema
 from corpuskit.config import InputOptions
-from corpuskit.errors import InputError
-from corpuskit.io import codes
-from corpuskit.io.canonical import (
-    control_character_findings,
-    text_files_to_canonical,
-    to_canonical,
-)
-from corpuskit.io.discover import discover_inputs
-from corpuskit.io.ids import check_unique_ids
-from corpuskit.io.jsonl import read_json, read_jsonl
-from corpuskit.io.rawpart import RawPart, append_findings, io_finding
-from corpuskit.io.tabular import read_csv, read_parquet, with_partition_columns
-from corpuskit.progress import ProgressCallback, no_progress
+from corpuskit.io.batching import concat
+from corpuskit.io.ids import UniqueIds
+from corpuskit.io.reader import CorpusReader
+from corpuskit.progress import ProgressCallback
 
-_TEXT_BATCH = 1000  # text files per frame (and per progress report)
+log = logging.getLogger(__name__)
 
-# Readers of one file each; folders of .txt files are read in batches instead.
-READERS: dict[str, Callable[[Path, InputOptions], RawPart]] = {
-    "jsonl": read_jsonl,
-    "json": read_json,
-    "parquet": read_parquet,
-    "csv": read_csv,
-}
+# The eager read builds one frame anyway: larger batches mean fewer pieces to stack.
+_BATCH_ROWS = 200_000
+_BATCH_BYTES = 1 << 30
 
 
 def read_corpus(
@@ -60,58 +46,26 @@ def read_corpus(
     has action "drop"; bytes that are not UTF-8 are decoded and flagged; runs of control
     characters get "strip" findings. The text itself is never changed.
 
+    This is :class:`~corpuskit.io.CorpusReader`'s stream gathered into one frame; use
+    the reader itself to keep memory bounded on a large corpus.
+
     Raises :class:`~corpuskit.errors.InputError` for a missing file, an unknown format, an
-    unreadable file, a missing text column, duplicate ids, the same file given twice, an
-    input with no documents at all, and (with ``options.strict``) the first malformed
-    record.
+    unreadable or truncated file, a missing text column, duplicate ids, the same file
+    given twice, an input with no documents at all, and (with ``options.strict``) the
+    first malformed record.
     """
-    report = progress or no_progress
+    reader = CorpusReader(
+        paths,
+        options=options,
+        batch_rows=_BATCH_ROWS,
+        batch_bytes=_BATCH_BYTES,
+        progress=progress,
+    )
+    ids = UniqueIds()
     frames = []
-    for kind, group in groupby(discover_inputs(paths), key=lambda source: source.kind):
-        if kind == "txt":
-            sources = list(group)
-            for start in range(0, len(sources), _TEXT_BATCH):
-                batch = sources[start : start + _TEXT_BATCH]
-                frames.append(text_files_to_canonical(batch))
-                report(len(batch))
-            continue
-        for source in group:
-            part = READERS[kind](source.path, options)
-            if source.partition:
-                part = with_partition_columns(part, source.partition)
-            if part.frame.height:
-                frames.append(to_canonical(part, source, options))
-            report(part.frame.height)
-    if not frames:
-        names = ", ".join(str(p) for p in paths)
-        raise InputError(
-            f"no documents found in {names}: the input is empty",
-            hint="check that you passed the right files and that they are not empty",
-        )
-    frame = frames[0] if len(frames) == 1 else _concat(frames)
-    frame = control_character_findings(null_text_findings(frame))
-    check_unique_ids(frame)
-    return frame
-
-
-def null_text_findings(frame: pl.DataFrame) -> pl.DataFrame:
-    """Give each document whose text is null (a Parquet or CSV cell) a "drop" finding."""
-    rows = frame.with_row_index("__row").filter(pl.col(schema.TEXT).is_null())
-    if rows.height == 0:
-        return frame
-    code = codes.TEXT_NOT_A_STRING
-    added = {
-        row: [io_finding(code, None, f"{origin_file}:{origin_line}: the text is null")]
-        for row, origin_file, origin_line in rows.select(
-            "__row", schema.ORIGIN_FILE, schema.ORIGIN_LINE
-        ).iter_rows()
-    }
-    return append_findings(frame, added, schema.FINDINGS)
-
-
-def _concat(frames: list[pl.DataFrame]) -> pl.DataFrame:
-    """Stack files with different extra columns; the findings column stays last."""
-    stacked = pl.concat(frames, how="diagonal_relaxed")
-    front = [*schema.CANONICAL_COLUMNS, *schema.ORIGIN_COLUMNS]
-    extras = [c for c in stacked.columns if c not in front and c != schema.FINDINGS]
-    return stacked.select(*front, *extras, schema.FINDINGS)
+    for frame in reader.batches():
+        ids.add(frame)
+        frames.append(frame)
+    ids.finish(lambda: frames)
+    log.info("%s", reader.stats.describe())
+    return concat(frames)

@@ -17,7 +17,6 @@ from typing import Any
 import polars as pl
 
 import corpuskit
-from corpuskit.check.gate import known_code_infos
 from corpuskit.check.result import CheckReport, report_from
 from corpuskit.check.run import (
     CHECK_DOCUMENTS_SCHEMA,
@@ -25,11 +24,12 @@ from corpuskit.check.run import (
     checked_documents,
     run_check,
 )
+from corpuskit.codes import CodeRegistry, code_registry
 from corpuskit.config import Config
 from corpuskit.dedup.annotate import annotate_batch
 from corpuskit.dedup.index import open_index
 from corpuskit.engine import make_engine
-from corpuskit.pipeline.passes import VALIDATED
+from corpuskit.pipeline.passes import validated_part
 from corpuskit.pipeline.run import ProgressFactory, link_parts, prepare, silent
 
 
@@ -78,46 +78,41 @@ def check_paths(
             progress=progress or silent,
         )
         links = link_parts(context, read, engine) if batch_dedup else None
-        ruleset = context.ruleset
+        codes = code_registry(context.ruleset)
         for part, first_row in enumerate(read.first_rows):
-            frame = context.work.read_frame(VALIDATED, part)
+            frame = validated_part(context, part)
             if links is not None:
                 frame = annotate_batch(frame, links.decisions, links.flags, first_row=first_row)
             matches = index.query(frame) if index is not None else None
             found = run_check(
-                frame,
-                matches=matches,
-                ruleset=ruleset,
-                severity=config.validate.severity,
-                known_codes=known_code_infos(),
+                frame, matches=matches, codes=codes, severity=config.validate.severity
             )
-            findings.append(_shown(found, ruleset, select, ignore))
+            findings.append(_shown(found, codes, select, ignore))
             documents.append(checked_documents(frame))
     return report_from(
         pl.concat(findings) if findings else pl.DataFrame(schema=CHECK_FINDINGS_SCHEMA),
         pl.concat(documents) if documents else pl.DataFrame(schema=CHECK_DOCUMENTS_SCHEMA),
-        ruleset=ruleset,
+        codes=codes,
         severity=config.validate.severity,
-        known_codes=known_code_infos(),
         fail_on=fail_on,
         tool_version=corpuskit.__version__,
     )
 
 
-def _matches_any(code: str, patterns: Sequence[str], ruleset: Any) -> bool:
-    """Whether ``code`` is one of ``patterns``: a code, a code prefix or a rule category."""
-    rule = ruleset.get(code) if ruleset is not None else None
-    category = getattr(rule, "category", None)
+def _matches_any(code: str, patterns: Sequence[str], codes: CodeRegistry) -> bool:
+    """Whether ``code`` is one of ``patterns``: a code, a code prefix or a category."""
+    info = codes.get(code)
+    category = info.category if info is not None else None
     return any(code.upper().startswith(p.upper()) or p == category for p in patterns)
 
 
-def _shown(found: pl.DataFrame, ruleset: Any, select: Sequence[str], ignore: Sequence[str]):
+def _shown(found: pl.DataFrame, codes: CodeRegistry, select: Sequence[str], ignore: Sequence[str]):
     """The findings ``select`` and ``ignore`` leave in the report."""
     if found.height == 0 or not (select or ignore):
         return found
     keep = [
-        (not select or _matches_any(code, select, ruleset))
-        and not (ignore and _matches_any(code, ignore, ruleset))
+        (not select or _matches_any(code, select, codes))
+        and not (ignore and _matches_any(code, ignore, codes))
         for code in found["code"].to_list()
     ]
     return found.filter(pl.Series(keep, dtype=pl.Boolean))

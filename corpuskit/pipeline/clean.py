@@ -21,8 +21,10 @@ import polars as pl
 
 import corpuskit
 from corpuskit.config import Config
+from corpuskit.datafiles import data_dir
 from corpuskit.engine import make_engine
 from corpuskit.io import output_dir, write_json_atomic, write_text_atomic
+from corpuskit.io.datasets import scan_dataset
 from corpuskit.io.discover import discover_inputs
 from corpuskit.pipeline.passes import OUTPUTS, write_task
 from corpuskit.pipeline.run import (
@@ -36,8 +38,6 @@ from corpuskit.pipeline.run import (
 from corpuskit.report import render_report
 from corpuskit.report.summary import finish_summary, merge_summary_parts
 
-REPO_ROOT = Path(corpuskit.__file__).resolve().parent.parent
-SEEDS_DIR = REPO_ROOT / "seeds"
 DEFAULT_OUT = Path("reports") / "latest"
 
 
@@ -49,11 +49,11 @@ class CleanResult:
 
 
 def seed_inputs() -> list[Path]:
-    """The bundled sample: every corpus file and text folder directly under ``seeds/``."""
-    if not SEEDS_DIR.is_dir():
-        return []
+    """The bundled sample: every corpus file and text folder directly under ``seeds/``
+    (in a checkout, or installed with the package under ``share/corpuskit/seeds``)."""
+    folder = data_dir("seeds", "the bundled sample (seeds/)")
     return sorted(
-        p for p in SEEDS_DIR.iterdir() if p.is_dir() or p.name.endswith((".jsonl", ".parquet"))
+        p for p in folder.iterdir() if p.is_dir() or p.name.endswith((".jsonl", ".parquet"))
     )
 
 
@@ -76,7 +76,7 @@ def run_fingerprint(inputs: Sequence[Path], config: Config, **flags: Any) -> dic
 
 
 def _datasets(folder: Path) -> dict[str, pl.LazyFrame]:
-    return {name: pl.scan_parquet(folder / name) for name in OUTPUTS}
+    return {name: scan_dataset(folder / name) for name in OUTPUTS}
 
 
 def clean(
@@ -127,6 +127,7 @@ def clean(
             "corpuskit_version": corpuskit.__version__,
             "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "inputs": [str(p) for p in inputs],
+            "read": read.described,
             "stages": {"validate": do_validate, "dedup": do_dedup},
             "parameters": config,
             "rules": len(context.ruleset.rules) if context.ruleset is not None else 0,

@@ -20,7 +20,7 @@ whose outputs already exist (a resumed run) returns without redoing them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,11 +30,19 @@ from corpuskit import schema
 from corpuskit.config import Config
 from corpuskit.dedup.annotate import annotate_batch
 from corpuskit.dedup.sign import sign_batch
-from corpuskit.io import write_parquet_atomic
+from corpuskit.io import align, write_parquet_atomic
+from corpuskit.io.datasets import scan_dataset
 from corpuskit.pipeline.workdir import WorkDir, part_name
 from corpuskit.report.summary import summary_parts
 from corpuskit.rules import RuleSet
-from corpuskit.validate import CorpusStats, apply_findings, fit_corpus_stats, validate
+from corpuskit.validate import (
+    CorpusPartial,
+    Evidence,
+    ValidationPlan,
+    apply_batch,
+    apply_findings,
+    fit_batch,
+)
 
 INPUT, VALIDATED, KEYS, SUMMARY = "input", "validated", "keys", "summary"
 # The output datasets: folders of parts named like files (``clean.parquet/part-00000.parquet``),
@@ -53,51 +61,44 @@ class RunContext:
     work: WorkDir
     out: Path
     config: Config
-    ruleset: RuleSet | None
+    plan: ValidationPlan | None  # the rules, resolved once (None: no validation)
     do_validate: bool
     do_dedup: bool
     first_rows: tuple[int, ...] = ()
     input_schema: Mapping[str, pl.DataType] = field(default_factory=dict)
-    evidence: CorpusStats | None = None
+    evidence: Evidence | None = None
+
+    @property
+    def ruleset(self) -> RuleSet | None:
+        """The run's rules as a rule set (for names and rationales in reports)."""
+        return None if self.plan is None else RuleSet(tuple(self.plan.all_rules()))
 
 
-def union_schema(schemas: Sequence[Mapping[str, pl.DataType]]) -> dict[str, pl.DataType]:
-    """Every column of ``schemas`` in order of first appearance, each with the type that
-    holds all its values (as polars' relaxed diagonal concatenation decides)."""
-    empties = [pl.DataFrame(schema=dict(s)) for s in schemas]
-    if not empties:
-        return {}
-    return dict(pl.concat(empties, how="diagonal_relaxed").schema)
-
-
-def align(frame: pl.DataFrame, target: Mapping[str, pl.DataType]) -> pl.DataFrame:
-    """``frame`` with exactly the columns of ``target`` (missing ones null), in its order
-    and types, so the parts of a dataset share one schema."""
-    columns = [
-        pl.col(name).cast(dtype) if name in frame.columns else pl.lit(None, dtype).alias(name)
-        for name, dtype in target.items()
-    ]
-    return frame.select(columns)
-
-
-def fit_task(context: RunContext, part: int) -> CorpusStats | None:
+def fit_task(context: RunContext, part: int) -> CorpusPartial:
     """The corpus-level statistics of one input part."""
-    frame = context.work.read_frame(INPUT, part)
-    assert context.ruleset is not None
-    return fit_corpus_stats(frame, context.ruleset, context.config.validate)
+    assert context.plan is not None
+    return fit_batch(context.work.read_frame(INPUT, part), context.plan)
 
 
 def _validated(context: RunContext, frame: pl.DataFrame) -> pl.DataFrame:
-    if not context.do_validate:
+    if not context.do_validate or context.plan is None:
         return apply_findings(frame)
-    options = context.config.validate
-    return validate(frame, ruleset=context.ruleset, options=options, corpus=context.evidence)
+    return apply_batch(frame, context.plan, context.evidence)
+
+
+def validated_part(context: RunContext, part: int) -> pl.DataFrame:
+    """One part after validation: as the prepare pass stored it, or, in a run without
+    validation (which only applies the reader's findings, a cheap step), recomputed."""
+    if context.do_validate:
+        return context.work.read_frame(VALIDATED, part)
+    return _validated(context, align(context.work.read_frame(INPUT, part), context.input_schema))
 
 
 def prepare_task(context: RunContext, part: int) -> None:
-    """Validate one part and, when deduplicating, compute its keys."""
+    """Validate one part (stored for the later passes) and, when deduplicating, compute
+    its keys."""
     work = context.work
-    done = work.part(VALIDATED, part).is_file() and (
+    done = (not context.do_validate or work.part(VALIDATED, part).is_file()) and (
         not context.do_dedup or work.part(KEYS, part).is_file()
     )
     if done:
@@ -107,7 +108,8 @@ def prepare_task(context: RunContext, part: int) -> None:
     if context.do_dedup:
         keys = sign_batch(frame, context.config.dedup, first_row=context.first_rows[part])
         work.write_frame(keys, KEYS, part)
-    work.write_frame(frame, VALIDATED, part)
+    if context.do_validate:
+        work.write_frame(frame, VALIDATED, part)
 
 
 def split(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -145,8 +147,8 @@ def _with_dedup_columns(frame: pl.DataFrame) -> pl.DataFrame:
 def _links_of(context: RunContext, part: int, n: int) -> tuple[pl.DataFrame, pl.DataFrame]:
     first = context.first_rows[part]
     in_part = pl.col("row").is_between(first, first + n - 1)
-    decisions = pl.scan_parquet(context.work.file(DECISIONS)).filter(in_part).collect()
-    flags = pl.scan_parquet(context.work.file(FLAGS)).filter(in_part).collect()
+    decisions = scan_dataset(context.work.file(DECISIONS)).filter(in_part).collect()
+    flags = scan_dataset(context.work.file(FLAGS)).filter(in_part).collect()
     return decisions, flags
 
 
@@ -156,7 +158,7 @@ def write_task(context: RunContext, part: int) -> dict[str, pl.DataFrame]:
     summary_file = f"{SUMMARY}/{part_name(part, '.pickle')}"
     if work.has(summary_file):
         return work.load(summary_file)
-    frame = work.read_frame(VALIDATED, part)
+    frame = validated_part(context, part)
     if context.do_dedup:
         decisions, flags = _links_of(context, part, frame.height)
         frame = annotate_batch(frame, decisions, flags, first_row=context.first_rows[part])

@@ -23,7 +23,8 @@ import polars as pl
 from corpuskit.config import Config
 from corpuskit.dedup.keytable import PartKeys
 from corpuskit.dedup.link import Links, link
-from corpuskit.io import read_corpus, write_parquet_atomic
+from corpuskit.io import CorpusReader, UniqueIds, write_parquet_atomic
+from corpuskit.io.datasets import read_file
 from corpuskit.pipeline.passes import (
     DECISIONS,
     FLAGS,
@@ -32,12 +33,10 @@ from corpuskit.pipeline.passes import (
     RunContext,
     fit_task,
     prepare_task,
-    union_schema,
 )
 from corpuskit.pipeline.workdir import WorkDir
 from corpuskit.progress import ProgressCallback
-from corpuskit.rules import RuleSet, load_ruleset
-from corpuskit.validate import finish_stats, merge_stats, resolve_ruleset
+from corpuskit.validate import ValidationPlan, finish_evidence, merge_partials
 
 log = logging.getLogger(__name__)
 
@@ -54,10 +53,12 @@ def silent(_label: str, _total: int) -> Iterator[ProgressCallback]:
 
 @dataclass(frozen=True)
 class Ingest:
-    """What the ingest pass found: documents per part and the union of input columns."""
+    """What the ingest pass found: documents per part, the union of input columns, and
+    a line saying what was read (files and documents per format)."""
 
     rows: tuple[int, ...]
     schema: dict[str, pl.DataType]
+    described: str = ""
 
     @property
     def documents(self) -> int:
@@ -72,11 +73,10 @@ class Ingest:
         return tuple(starts)
 
 
-def run_ruleset(config: Config) -> RuleSet:
+def run_plan(config: Config) -> ValidationPlan:
     """The rules of a run, resolved once: built-in plus ``rule_dirs``, then the
-    selection and severity overrides of ``[validate]``."""
-    options = config.validate
-    return resolve_ruleset(load_ruleset([Path(d) for d in options.rule_dirs]), options)
+    selection, per-source and severity overrides of ``[validate]``."""
+    return ValidationPlan.build(None, config.validate)
 
 
 def ingest(
@@ -86,18 +86,24 @@ def ingest(
     *,
     batch_rows: int = BATCH_ROWS,
 ) -> Ingest:
-    """Read the inputs into ``input`` parts of ``batch_rows`` documents (kept on resume)."""
+    """Stream the inputs into ``input`` parts of at most ``batch_rows`` documents.
+
+    Memory follows the batch size, not the corpus. Duplicate ids are refused across the
+    whole corpus (:class:`~corpuskit.io.UniqueIds`). On resume, parts already written
+    are not written again (the inputs are read again to find where they end)."""
     if work.has("ingest.pickle"):
         return work.load("ingest.pickle")
-    frame = read_corpus(list(inputs), options=config.input)
-    rows, schemas = [], []
-    for part, start in enumerate(range(0, frame.height, batch_rows)):
-        batch = frame.slice(start, batch_rows)
+    reader = CorpusReader(list(inputs), options=config.input, batch_rows=batch_rows)
+    ids = UniqueIds()
+    rows: list[int] = []
+    for part, batch in enumerate(reader.batches()):
+        ids.add(batch)
         if not work.part(INPUT, part).is_file():
             work.write_frame(batch, INPUT, part)
         rows.append(batch.height)
-        schemas.append(batch.schema)
-    result = Ingest(tuple(rows), union_schema(schemas))
+    ids.finish(lambda: (work.read_frame(INPUT, part) for part in range(len(rows))))
+    result = Ingest(tuple(rows), dict(reader.stats.columns), reader.stats.describe())
+    log.info("%s", result.described)
     work.save(result, "ingest.pickle")
     return result
 
@@ -148,7 +154,7 @@ def prepare(
         work=work,
         out=staging,
         config=config,
-        ruleset=run_ruleset(config) if do_validate else None,
+        plan=run_plan(config) if do_validate else None,
         do_validate=do_validate,
         do_dedup=do_dedup,
         first_rows=read.first_rows,
@@ -165,10 +171,11 @@ def _evidence(engine: Any, context: RunContext, read: Ingest, progress: Progress
     work = context.work
     if work.has("evidence.pickle"):
         return work.load("evidence.pickle")
-    partials = run_pass(engine, fit_task, context, read, progress, "corpus statistics")
     evidence = None
-    if any(p is not None for p in partials):
-        evidence = finish_stats(merge_stats(p for p in partials if p is not None))
+    plan = context.plan
+    if plan is not None and plan.needs.any:
+        partials = run_pass(engine, fit_task, context, read, progress, "corpus statistics")
+        evidence = finish_evidence(merge_partials(partials), plan)
     work.save(evidence, "evidence.pickle")
     return evidence
 
@@ -178,7 +185,7 @@ def link_parts(context: RunContext, read: Ingest, engine: Any = None) -> Links:
     folder for the write pass."""
     work = context.work
     if work.has(DECISIONS) and work.has(FLAGS):
-        return Links(pl.read_parquet(work.file(DECISIONS)), pl.read_parquet(work.file(FLAGS)))
+        return Links(read_file(work.file(DECISIONS)), read_file(work.file(FLAGS)))
     done = _timed("linked")
     keys = PartKeys(
         work.parts(KEYS, len(read.rows)),

@@ -29,7 +29,8 @@ from typing import Any
 
 import polars as pl
 
-from corpuskit.io import write_atomic, write_parquet_atomic, write_text_atomic
+from corpuskit.io import write_atomic, write_text_atomic
+from corpuskit.io.datasets import read_file
 
 WORK = ".work"
 
@@ -58,12 +59,14 @@ class WorkDir:
         return self.root / name
 
     def write_frame(self, frame: pl.DataFrame, kind: str, index: int) -> Path:
+        """Write a work part atomically; lz4, because it is read back once or twice and
+        then deleted (outputs are zstd)."""
         path = self.part(kind, index)
-        write_parquet_atomic(frame, path)
+        write_atomic(path, lambda fh: frame.write_parquet(fh, compression="lz4"))
         return path
 
     def read_frame(self, kind: str, index: int) -> pl.DataFrame:
-        return pl.read_parquet(self.part(kind, index))
+        return read_file(self.part(kind, index))
 
     def save(self, obj: Any, name: str) -> None:
         path = self.root / name

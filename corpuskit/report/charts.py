@@ -21,6 +21,9 @@ from markupsafe import Markup, escape
 
 PALETTE = ("#3b6ea8", "#d9822b", "#2e8b57", "#b03a48", "#7a5195")
 FONT = "system-ui, 'DejaVu Sans', sans-serif"
+# First-strong isolate and pop directional isolate: a label (a source name) between them
+# cannot reorder the value after it in a plain-text tooltip.
+FSI, PDI = "\u2068", "\u2069"
 
 
 @dataclass(frozen=True)
@@ -163,8 +166,8 @@ def bar_chart_svg(
         parts.append(_text(label_w - 6, y + 14, shown, anchor="end", full=label))
         parts.append(
             f'<rect x="{label_w}" y="{y + 3}" width="{bar_w:.1f}" height="{row_h - 6}" '
-            f'fill="{PALETTE[0]}"><title>{escape(label)}: {escape(value_format.format(value))}'
-            "</title></rect>"
+            f'fill="{PALETTE[0]}"><title>{FSI}{escape(label)}{PDI}: '
+            f"{escape(value_format.format(value))}</title></rect>"
         )
         parts.append(_text(label_w + bar_w + 4, y + 14, value_format.format(value)))
     parts.append("</svg>")

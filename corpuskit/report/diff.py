@@ -111,10 +111,41 @@ def highlight_excerpts(
     opening = min(2 * radius, len(text))
     while opening < min(len(text), 2 * radius + 20) and not text[opening].isspace():
         opening += 1  # end the opening on a word boundary
-    windows = [(0, opening)]
-    for start, end, _tag in sorted(spans):
-        lo, hi = context_window(text, max(start, 0), min(end, len(text)), radius=radius)
-        windows.append((lo, hi))
+    windows = [(0, opening)] + [
+        context_window(text, max(start, 0), min(end, len(text)), radius=radius)
+        for start, end, _tag in spans
+    ]
+    segments, _ = _windowed(text, spans, windows, max_chars, mark_ends=True)
+    return segments, True
+
+
+def highlight_in_context(
+    text: str, spans: Iterable[tuple[int, int, str]], *, radius: int, max_chars: int
+) -> list[Segment]:
+    """Every span highlighted in the text around it: ``radius`` characters of context on
+    each side, nearby windows merged, gaps marked by a line with "…". At most
+    ``max_chars`` characters are shown: a span over a whole article (a dropped
+    document) shows its beginning, followed by " …"."""
+    spans = [(max(s, 0), min(e, len(text)), tag) for s, e, tag in spans if e > s]
+    windows = [context_window(text, start, end, radius=radius) for start, end, _tag in spans]
+    segments, cut = _windowed(text, spans, windows, max_chars, mark_ends=False)
+    if cut:
+        _append(segments, " …", None)
+    return segments
+
+
+def _windowed(
+    text: str,
+    spans: list[tuple[int, int, str]],
+    windows: list[tuple[int, int]],
+    budget: int,
+    *,
+    mark_ends: bool,
+) -> tuple[list[Segment], bool]:
+    """The parts of ``text`` inside ``windows`` (merged where they touch), spans
+    highlighted, a line with "…" between them (and, with ``mark_ends``, before and after
+    them where the text goes on); at most ``budget`` characters.
+    Returns ``(segments, cut)``: ``cut`` when the budget ended the text early."""
     merged: list[tuple[int, int]] = []
     for lo, hi in sorted(windows):
         if merged and lo <= merged[-1][1] + 1:
@@ -122,18 +153,20 @@ def highlight_excerpts(
         else:
             merged.append((lo, hi))
     segments: list[Segment] = []
-    budget = max_chars
+    cut = False
     for lo, hi in merged:
         if budget <= 0:
+            cut = True
             break
-        hi = min(hi, lo + budget)
-        if segments or lo > 0:
+        if hi - lo > budget:
+            hi, cut = lo + budget, True
+        if segments or (lo > 0 and mark_ends):
             _append(segments, GAP if lo > 0 else "", None)
         segments.extend(highlight_spans(text, spans, window=(lo, hi)))
         budget -= hi - lo
-    if merged[-1][1] < len(text) or budget <= 0:
+    if mark_ends and merged and (merged[-1][1] < len(text) or budget <= 0):
         _append(segments, GAP.rstrip("\n"), None)
-    return segments, True
+    return segments, cut
 
 
 def context_window(text: str, start: int, end: int, *, radius: int = 160) -> tuple[int, int]:

@@ -13,8 +13,9 @@ from typing import Any
 
 import polars as pl
 
-from corpuskit.errors import CorpuskitError, InputError
+from corpuskit.errors import CorpuskitError, InputError, OutputError
 from corpuskit.io import write_text_atomic
+from corpuskit.io.datasets import scan_dataset
 from corpuskit.report.render import render_report
 from corpuskit.report.summary import build_summary
 from corpuskit.rules import load_ruleset
@@ -27,14 +28,21 @@ def write_report_from_dir(out_dir: Path, out_file: Path | None = None) -> Path:
     """Render the report of the run in ``out_dir`` to ``out_file`` (default: its report.html).
 
     A missing ``summary.json`` is rebuilt from the parquet files. Returns the path written.
+    The folder of ``out_file`` must exist: a misspelled folder is an error, not created.
     """
     out_dir = Path(out_dir)
+    if out_file is not None and not Path(out_file).parent.is_dir():
+        folder = Path(out_file).parent
+        raise OutputError(
+            f"cannot write the report to {out_file}: the folder {folder} does not exist",
+            hint=f"create it first (mkdir -p {folder}) or choose a folder that exists",
+        )
     if not out_dir.is_dir():
         raise InputError(
             f"expected an output folder of `corpuskit clean`, but {out_dir} is not a folder",
             hint="pass the folder given to `corpuskit clean --out`",
         )
-    missing = [name for name in REQUIRED_FILES if not (out_dir / name).is_file()]
+    missing = [name for name in REQUIRED_FILES if not (out_dir / name).exists()]
     if missing:
         raise InputError(
             f"{out_dir} is not a complete output folder: {', '.join(missing)} missing",
@@ -43,7 +51,7 @@ def write_report_from_dir(out_dir: Path, out_file: Path | None = None) -> Path:
     frames = {}
     for name in REQUIRED_FILES:
         try:
-            frames[name] = pl.scan_parquet(out_dir / name)
+            frames[name] = scan_dataset(out_dir / name)
             frames[name].collect_schema()
         except (OSError, pl.exceptions.PolarsError) as exc:
             raise InputError(
@@ -53,7 +61,11 @@ def write_report_from_dir(out_dir: Path, out_file: Path | None = None) -> Path:
     clean, rejected, findings = (frames[n] for n in REQUIRED_FILES)
     summary = _load_summary(out_dir, clean, rejected, findings)
     html = render_report(
-        clean=clean, rejected=rejected, findings=findings, summary=summary, ruleset=_ruleset()
+        clean=clean,
+        rejected=rejected,
+        findings=findings,
+        summary=summary,
+        ruleset=_ruleset(summary),
     )
     target = Path(out_file) if out_file is not None else out_dir / REPORT_FILE
     write_text_atomic(html, target)
@@ -86,9 +98,16 @@ def _load_summary(
     return summary
 
 
-def _ruleset() -> Any:
-    """The built-in rules, for names and rationales; None when they cannot be loaded."""
+def _ruleset(summary: dict[str, Any]) -> Any:
+    """The rules of the run, for names and rationales: the built-in rules and the rule
+    folders the run used (when they are still there); None when they cannot be loaded."""
+    params = summary.get("run", {}).get("parameters", {})
+    folders = params.get("validate", {}).get("rule_dirs", []) if isinstance(params, dict) else []
+    present = [Path(d) for d in folders if isinstance(d, str) and Path(d).is_dir()]
     try:
-        return load_ruleset()
+        return load_ruleset(present)
     except CorpuskitError:  # a broken rule file must not stop a report from being written
-        return None
+        try:
+            return load_ruleset()
+        except CorpuskitError:
+            return None

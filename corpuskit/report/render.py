@@ -4,7 +4,11 @@ Safety: corpus text is hostile input. The template engine escapes every value
 (autoescape on; only our own SVG charts are marked safe, and they escape their labels),
 and a Content-Security-Policy meta tag forbids every network fetch and every script or
 style except the report's own, pinned by their SHA-256 hashes. An escaping bug would
-still not run an injected script.
+still not run an injected script. Every value also passes through
+:func:`corpuskit.display.visible_controls` on its way into the page, so the file holds
+no raw control character (a NUL shows as ␀), and the template wraps each corpus string
+(ids, titles, sources, excerpts, file names) in ``<bdi>`` or an element with ``dir``, so
+a bidi override inside one cannot reorder the text around it.
 
 The report works without JavaScript; the small script only adds a filter box.
 """
@@ -19,9 +23,12 @@ from importlib import resources
 from typing import Any
 
 import jinja2
+import markupsafe
 import polars as pl
 
 from corpuskit import schema
+from corpuskit.codes import CodeRegistry, code_registry
+from corpuskit.display import visible_controls
 from corpuskit.report import sections
 from corpuskit.report.charts import bar_chart_svg, histogram_svg
 from corpuskit.report.sections import ReportLimits, lazy
@@ -41,15 +48,17 @@ def render_report(
     """The HTML report of a run (frames as written to the output folder, eager or lazy).
 
     ``summary`` is :func:`~corpuskit.report.build_summary`'s result; ``ruleset`` (a
-    :class:`corpuskit.rules.RuleSet`) adds each rule's name, severity and rationale.
+    :class:`corpuskit.rules.RuleSet`, or a :class:`corpuskit.codes.CodeRegistry`) names
+    the rules; every other code (IO, DUP, IDX) is named by the registry of codes.
     """
     limits = limits or ReportLimits()
+    codes = ruleset if isinstance(ruleset, CodeRegistry) else code_registry(ruleset)
     findings_lazy = _findings(findings)
     docs = sections.all_documents(clean, rejected)
     sample_ids = sections.sample_document_ids(clean, findings_lazy, limits)
     doc_anchors = {doc_id: sections.anchor("doc", doc_id) for doc_id in sample_ids}
     documents = sections.sample_documents(sample_ids, docs, findings_lazy, limits)
-    rules = sections.rule_rows(summary, ruleset)
+    rules = sections.rule_rows(summary, codes)
     examples = sections.rule_examples(
         findings_lazy, docs, [r["code"] for r in rules], limits, doc_anchors
     )
@@ -64,6 +73,8 @@ def render_report(
         ),
         "rules": rules,
         "rule_anchors": {r["code"]: r["anchor"] for r in rules},
+        "reasons": _reason_rows(summary, codes),
+        "code_names": codes.names(),
         "examples": examples,
         "sources": _source_rows(summary, limits),
         "charts": _charts(clean, docs, findings_lazy, summary),
@@ -115,6 +126,21 @@ def _asset(name: str) -> str:
     return resources.files("corpuskit").joinpath("templates", name).read_text(encoding="utf-8")
 
 
+def _visible(value: Any) -> Any:
+    """Every value printed into the page, with control characters made visible."""
+    if isinstance(value, markupsafe.Markup):
+        return markupsafe.Markup(visible_controls(str(value)))
+    if isinstance(value, str):
+        return visible_controls(value)
+    return value
+
+
+def _bdi(value: Any) -> markupsafe.Markup:
+    """A corpus string isolated for bidi: ``<bdi>`` escapes ``value`` and keeps a
+    right-to-left override inside it from reordering the text around it."""
+    return markupsafe.Markup("<bdi>{}</bdi>").format(_visible("" if value is None else value))
+
+
 @cache
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
@@ -123,11 +149,39 @@ def _environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=_visible,
     )
+    env.filters["bdi"] = _bdi
     env.filters["pct"] = lambda v: f"{100 * (v or 0):.1f}%"
     env.filters["num"] = lambda v: f"{v or 0:,}"
     env.filters["sim"] = lambda v: "—" if v is None else f"{v:.2f}"
     return env
+
+
+def _reason_rows(summary: dict[str, Any], codes: CodeRegistry) -> list[dict[str, Any]]:
+    """Rejected documents by reason, each named; ``duplicate`` broken down by its codes."""
+    docs_in = summary.get("documents", {}).get("in", 0)
+    dropped = summary.get("dropped_by_rule", {})
+    rows = []
+    for reason, n in summary.get("rejected_by_reason", {}).items():
+        info = codes.get(reason)
+        parts = []
+        if reason == "duplicate":
+            parts = [
+                {"code": code, "name": codes.describe(code).name, "documents": counts["rejected"]}
+                for code, counts in dropped.items()
+                if code.startswith("DUP") and counts.get("rejected")
+            ]
+        rows.append(
+            {
+                "reason": reason,
+                "name": info.name if info is not None else None,
+                "documents": n,
+                "share": n / docs_in if docs_in else 0,
+                "parts": parts,
+            }
+        )
+    return rows
 
 
 def _source_rows(summary: dict[str, Any], limits: ReportLimits) -> dict[str, Any]:

@@ -18,10 +18,11 @@ from typing import Any
 import polars as pl
 
 from corpuskit import schema
+from corpuskit.codes import CodeRegistry
 from corpuskit.report.diff import (
     Segment,
-    context_window,
     highlight_excerpts,
+    highlight_in_context,
     highlight_spans,
     word_diff,
 )
@@ -34,6 +35,7 @@ class ReportLimits:
     """How much of the corpus the report shows (keeps the file size bounded)."""
 
     examples_per_rule: int = 3
+    example_chars: int = 1200  # longest text shown around one example's spans
     sample_documents: int = 24
     unchanged_documents: int = 4
     largest_clusters: int = 8
@@ -170,8 +172,13 @@ def fetch_documents(docs: pl.LazyFrame, ids: Iterable[str]) -> dict[str, dict[st
 # --- rules --------------------------------------------------------------------------------
 
 
-def rule_rows(summary: dict[str, Any], ruleset: Any = None) -> list[dict[str, Any]]:
-    """One row per rule that fired: counts from the summary, description from the ruleset."""
+def rule_rows(summary: dict[str, Any], codes: CodeRegistry) -> list[dict[str, Any]]:
+    """One row per code that fired: counts from the summary, description from ``codes``.
+
+    ``rejected`` counts the rejected documents the code drops (``dropped_by_rule``), so
+    a document that two rules drop, or a duplicate, counts for its code even though its
+    ``reject_reason`` names only one rule, or ``duplicate``.
+    """
     rows: dict[str, dict[str, Any]] = {}
 
     def row(code: str) -> dict[str, Any]:
@@ -201,13 +208,15 @@ def rule_rows(summary: dict[str, Any], ruleset: Any = None) -> list[dict[str, An
             r["findings"] += counts.get("findings", 0)
             r["characters"] += counts.get("characters", 0)
             r["lines"] += counts.get("lines", 0)
+            if action == "drop" and "rejected" in counts:  # older summaries lack it
+                r["rejected"] = counts["rejected"]
     for r in rows.values():
-        rule = ruleset.get(r["code"]) if ruleset is not None else None
-        r["name"] = getattr(rule, "name", None)
-        r["severity"] = getattr(rule, "severity", None)
-        r["category"] = getattr(rule, "category", None)
-        r["rationale"] = getattr(rule, "rationale", None)
-        r["message"] = getattr(rule, "message", None)
+        info = codes.get(r["code"])
+        r["name"] = getattr(info, "name", None)
+        r["severity"] = getattr(info, "severity", None)
+        r["category"] = getattr(info, "category", None)
+        r["rationale"] = getattr(info, "rationale", None)
+        r["message"] = getattr(info, "message", None)
     return sorted(rows.values(), key=lambda r: (-r["documents"], r["code"]))
 
 
@@ -218,10 +227,14 @@ def rule_examples(
     limits: ReportLimits,
     doc_anchors: dict[str, str],
 ) -> dict[str, list[Example]]:
-    """Up to ``examples_per_rule`` findings per rule, each removal shown in its context."""
+    """Up to ``examples_per_rule`` documents per rule, each with every span the rule
+    found in it highlighted in context (a rule that strips four lines of a document
+    shows all four)."""
+    coded = findings.filter(pl.col("code").is_in(list(codes))).with_columns(
+        pl.col("field").fill_null("text")
+    )
     picked = (
-        findings.filter(pl.col("code").is_in(list(codes)))
-        .with_columns(
+        coded.with_columns(
             _sample_order().alias("_order"), (pl.col("end") > pl.col("start")).alias("_span")
         )
         .sort(["code", "_span", "_order"], descending=[False, True, False])
@@ -230,6 +243,13 @@ def rule_examples(
         .head(limits.examples_per_rule)
         .collect()
     )
+    spans: dict[tuple[str, str, str], list[tuple[int, int, str]]] = {}
+    every = coded.join(
+        picked.lazy().select("code", "doc_id", "field"), on=["code", "doc_id", "field"]
+    ).collect()
+    for f in every.iter_rows(named=True):
+        key = (f["code"], f["doc_id"], f["field"])
+        spans.setdefault(key, []).append((f["start"] or 0, f["end"] or 0, f["code"]))
     texts = fetch_documents(docs, picked["doc_id"].to_list())
     examples: dict[str, list[Example]] = {}
     for f in picked.iter_rows(named=True):
@@ -237,22 +257,18 @@ def rule_examples(
         source = (doc or {}).get(schema.SOURCE) or ""
         field_text = ((doc or {}).get(schema.TITLE if f["field"] == "title" else schema.TEXT)) or ""
         segments: list[Segment] = []
-        start, end = f["start"] or 0, f["end"] or 0
-        if end > start and field_text:
-            window = context_window(field_text, start, end, radius=limits.context_radius)
-            # A span over a whole article (a drop, a duplicate) only needs its beginning.
-            longest = 4 * limits.context_radius
-            clipped = window[1] - window[0] > longest
-            if clipped:
-                window = (window[0], window[0] + longest)
-            segments = highlight_spans(field_text, [(start, end, f["code"])], window=window)
-            if clipped:
-                segments.append(Segment(" …"))
+        if field_text:
+            segments = highlight_in_context(
+                field_text,
+                spans.get((f["code"], f["doc_id"], f["field"]), []),
+                radius=limits.context_radius,
+                max_chars=limits.example_chars,
+            )
         examples.setdefault(f["code"], []).append(
             Example(
                 doc_id=f["doc_id"],
                 source=source,
-                field=f["field"] or "text",
+                field=f["field"],
                 action=f["action"] or "flag",
                 segments=segments,
                 # A strip's excerpt repeats the highlighted text; other actions explain.

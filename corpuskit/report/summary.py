@@ -111,6 +111,8 @@ def summary_parts(
             pl.col("doc_id").n_unique().cast(pl.Int64).alias("documents"),
             pl.len().cast(pl.Int64).alias("findings"),
             pl.col("lines").sum().cast(pl.Int64),
+            # a document's findings are all in its part, so these add up across parts
+            pl.col("doc_id").filter(~pl.col("kept")).n_unique().cast(pl.Int64).alias("rejected"),
         )
         .join(rule_chars.with_columns(action=pl.lit("strip")), on=["action", "code"], how="left")
         .with_columns(pl.col("chars").fill_null(0).cast(pl.Int64)),
@@ -413,13 +415,14 @@ def _stripped_by_rule(rules: pl.DataFrame) -> dict[str, dict[str, int]]:
 
 
 def _counts_by_rule(rules: pl.DataFrame, action: str) -> dict[str, dict[str, int]]:
+    """Documents and findings of each rule with ``action``; for drops also ``rejected``:
+    the rejected documents among them (a document two rules drop counts for both, and
+    its ``reject_reason`` names only the first)."""
+    keys = ["documents", "findings", "rejected"] if action == "drop" else ["documents", "findings"]
     rows = rules.filter(pl.col("action") == action).sort(
         ["documents", "code"], descending=[True, False]
     )
-    return {
-        row["code"]: {"documents": int(row["documents"]), "findings": int(row["findings"])}
-        for row in rows.iter_rows(named=True)
-    }
+    return {row["code"]: {key: int(row[key]) for key in keys} for row in rows.iter_rows(named=True)}
 
 
 def _duplicates(docs: pl.DataFrame, sizes: pl.DataFrame, dup_kinds: pl.DataFrame) -> dict[str, Any]:

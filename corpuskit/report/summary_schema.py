@@ -26,6 +26,7 @@ def _map_of(value: dict[str, Any]) -> dict[str, Any]:
 
 
 _RULE_COUNTS = _object({"documents": _COUNT, "findings": _COUNT})
+_DROP_COUNTS = _object({"documents": _COUNT, "findings": _COUNT, "rejected": _COUNT})
 _STRIP_COUNTS = _object(
     {"documents": _COUNT, "findings": _COUNT, "characters": _COUNT, "lines": _COUNT}
 )
@@ -68,7 +69,7 @@ SUMMARY_JSON_SCHEMA: dict[str, Any] = {
             "lines": _object({"stripped": _COUNT, "stripped_from_kept": _COUNT}),
             "stripped_by_rule": _map_of(_STRIP_COUNTS),
             "flagged_by_rule": _map_of(_RULE_COUNTS),
-            "dropped_by_rule": _map_of(_RULE_COUNTS),
+            "dropped_by_rule": _map_of(_DROP_COUNTS),
             "duplicates": _object(
                 {
                     "clusters": _COUNT,

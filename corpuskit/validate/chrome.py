@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 
+from corpuskit.rule_regex import compile_pattern
 from corpuskit.rules import Rule
 from corpuskit.validate.document import Doc, Hit
 from corpuskit.validate.spans import Line
@@ -61,7 +62,7 @@ def later_dateline_tail(doc: Doc, rule: Rule, _corpus: object) -> list[Hit]:
     caption line before the real dateline must not take the whole article with it).
     """
     p = rule.params
-    dateline = re.compile(str(p["dateline"]))
+    dateline = compile_pattern(str(p["dateline"]))
     min_before = int(p.get("min_lines_before", 2))
     max_share = float(p.get("max_tail_share", 0.5))
     content = doc.content_lines()

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
-from corpuskit.validate.folding import fold_lines, key_of
-from corpuskit.validate.spans import Line, split_lines
+import numpy as np
 
-_NOT_LETTER = re.compile(r"[\W\d_]+")
-_SPACE = re.compile(r"\s+")
+from corpuskit.validate.charclass import LETTER, SPACE, code_points
+from corpuskit.validate.folding import fold_lines, line_keys_of
+from corpuskit.validate.spans import Line, split_lines
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,10 +36,15 @@ class Doc:
     text: str
     source: str | None
     lang: str | None
-    lines: list[Line] = field(init=False)
+    # Position of the document in its batch (for lookups done for the whole batch).
+    row: int = -1
+    # Codes of pattern rules that a batch-wide search showed cannot match this document.
+    cannot_match: frozenset[str] = frozenset()
 
-    def __post_init__(self) -> None:
-        self.lines = split_lines(self.text)
+    @cached_property
+    def lines(self) -> list[Line]:
+        """The lines of the text with their offsets."""
+        return split_lines(self.text)
 
     @cached_property
     def folded_lines(self) -> list[str]:
@@ -50,21 +54,25 @@ class Doc:
     @cached_property
     def line_keys(self) -> list[str]:
         """Every line folded without punctuation: the key lines are compared by."""
-        return [key_of(line) for line in self.folded_lines]
+        return line_keys_of(self.folded_lines)
 
     def folded(self, index: int) -> str:
         """Line ``index`` folded for matching."""
         return self.folded_lines[index]
 
     @cached_property
+    def code_points(self) -> np.ndarray:
+        return code_points(self.text)
+
+    @cached_property
     def letter_count(self) -> int:
         """Letters in the text (any script), for the quality detectors."""
-        return len(_NOT_LETTER.sub("", self.text))
+        return LETTER.count(self.code_points)
 
     @cached_property
     def visible_count(self) -> int:
         """Non-whitespace characters in the text."""
-        return len(_SPACE.sub("", self.text))
+        return len(self.text) - SPACE.count(self.code_points)
 
     def content_lines(self) -> list[Line]:
         return [line for line in self.lines if not line.blank]

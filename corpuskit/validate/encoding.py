@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from corpuskit.rules import Rule
+from corpuskit.validate.charclass import CharClass
 from corpuskit.validate.document import Doc, Hit
 
 _LATIN1_LETTERS = re.compile(r"[\u00c0-\u00ff]")
@@ -18,7 +19,7 @@ _ARABIC_LETTERS = re.compile(r"[\u0621-\u064a]")
 _LETTER = re.compile(r"[^\W\d_]")
 # Characters every UTF-8-as-cp1252 or cp1256-as-Latin-1 text is full of; without any of
 # them there is nothing to check (the common case, kept cheap).
-_SUSPECT = re.compile(r"[\u00c0-\u00ff\u20ac\u2122\u0152\u0153\u0160\u0161\u017d\u017e\u0178]")
+SUSPECT = CharClass(r"[\u00c0-\u00ff\u20ac\u2122\u0152\u0153\u0160\u0161\u017d\u017e\u0178]")
 
 
 def _is_utf8_mojibake(sample: str) -> bool:
@@ -44,11 +45,12 @@ def _is_legacy_arabic(sample: str, min_share: float) -> bool:
 
 def mojibake(doc: Doc, rule: Rule, _corpus: object) -> list[Hit]:
     """ftfy sees UTF-8 mojibake, or the letters look like Windows-1256 read as Latin-1."""
-    sample = doc.text[: int(rule.params.get("sample_chars", 5000))]
-    if len(_SUSPECT.findall(sample)) < int(rule.params.get("min_suspect_chars", 3)):
+    p = rule.params
+    sample_chars = int(p["sample_chars"])
+    codes = doc.code_points[:sample_chars]
+    if SUSPECT.count(codes) < int(p["min_suspect_chars"]):
         return []
-    if _is_utf8_mojibake(sample) or _is_legacy_arabic(
-        sample, float(rule.params.get("min_latin1_share", 0.3))
-    ):
+    sample = doc.text[:sample_chars]
+    if _is_utf8_mojibake(sample) or _is_legacy_arabic(sample, float(p["min_latin1_share"])):
         return [Hit("text", 0, len(doc.text))]
     return []

@@ -1,34 +1,37 @@
-"""Apply the rules to a frame: findings, ``text_clean``, ``title_clean``, ``drop_reason``.
+"""The validation stage: findings, ``text_clean``, ``title_clean``, ``drop_reason``.
 
-Three passes:
+It runs in two passes that an engine can schedule over batches and processes:
 
-1. corpus-level statistics (only when a corpus rule is active), computed once;
-2. per document, the strip/flag rules on the original text: every hit becomes a
-   finding with exact offsets, and the union of "strip" spans is cut out to give
-   ``text_clean`` / ``title_clean`` (see :mod:`corpuskit.validate.spans` for how a
-   removed line takes its line break with it);
-3. per document, the document rules (quality, language, encoding) on the cleaned text.
+1. **fit** (only when a corpus rule is active): :func:`fit_batch` collects the corpus
+   statistics of one batch, :func:`~corpuskit.validate.evidence.merge_partials` adds
+   the batches up, and :func:`finish_evidence` keeps what the rules read;
+2. **apply**: :func:`apply_batch` runs, per document, the strip/flag rules on the
+   original text (every hit a finding with exact offsets; the union of "strip" spans is
+   cut out to give ``text_clean`` / ``title_clean``, see
+   :mod:`corpuskit.validate.spans`), then the document rules (quality, language,
+   encoding) on the cleaned text.
 
-Passes 2 and 3 run in batches, on ``workers`` processes when there is enough work.
+:func:`validate` does both on one frame in the calling process. The stage never starts
+processes, keeps no global state and prints nothing: the rules are resolved once in a
+:class:`~corpuskit.validate.plan.ValidationPlan`, and everything passed between the
+passes is picklable.
 """
 
 from __future__ import annotations
 
 import bisect
-import multiprocessing
-import os
-from collections.abc import Sequence
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
 import polars as pl
 
 from corpuskit.config import ValidateOptions
 from corpuskit.progress import ProgressCallback
-from corpuskit.rules import Rule, RuleSet, load_ruleset
+from corpuskit.rules import Rule, RuleSet
 from corpuskit.schema import (
     DROP_REASON,
+    FINDING_STRUCT,
     FINDINGS,
     FINDINGS_DTYPE,
     ID,
@@ -41,55 +44,24 @@ from corpuskit.schema import (
     finding,
     require_columns,
 )
-from corpuskit.validate.corpus import (
-    CorpusStats,
-    build_corpus_stats,
-    finish_stats,
-    merge_stats,
-)
+from corpuskit.validate.corpus import BatchEvidence, find_document_headlines
 from corpuskit.validate.document import Doc, Hit
-from corpuskit.validate.language import identify
-from corpuskit.validate.patterns import pattern_hits
-from corpuskit.validate.registry import CORPUS_DETECTORS, DETECTORS, DOCUMENT_DETECTORS
+from corpuskit.validate.evidence import CorpusPartial, Evidence, finish, fit_docs, merge_partials
+from corpuskit.validate.language import identify_many
+from corpuskit.validate.patterns import FOLDED_LINES, batch_subject, pattern_hits
+from corpuskit.validate.plan import ValidationPlan
+from corpuskit.validate.registry import DETECTORS, DOCUMENT_DETECTORS
 from corpuskit.validate.spans import content_bounds, cut_spans, removed_line_spans
 
 EXCERPT_CHARS = 200
-BATCH_SIZE = 400
-# Below this many documents a second process costs more than it saves.
-MIN_DOCS_PER_WORKER = 500
+FINDING_FIELDS = {f.name: f.dtype for f in FINDING_STRUCT.fields}
+# Documents per batch in :func:`validate` (the unit of progress and of the fit pass).
+BATCH_SIZE = 2000
 
-Record = tuple[str, str | None, str | None, str | None, str | None, list[tuple[str, int, int]]]
 Result = tuple[str, str | None, str | None, list[dict[str, Any]]]
 
 
-@dataclass(frozen=True)
-class Plan:
-    """Which rules run on which document: the selected rules, split by phase and source."""
-
-    base: tuple[Rule, ...]
-    per_source: dict[str, tuple[Rule, ...]]
-
-    @classmethod
-    def build(cls, ruleset: RuleSet, options: ValidateOptions) -> Plan:
-        per_source = {
-            src: ruleset.select(ov.select, ov.ignore).rules
-            for src, ov in options.per_source.items()
-        }
-        return cls(ruleset.rules, per_source)
-
-    def rules_for(self, source: str | None) -> tuple[Rule, ...]:
-        if source is not None and source in self.per_source:
-            return self.per_source[source]
-        return self.base
-
-    def all_rules(self) -> list[Rule]:
-        rules = list(self.base)
-        for group in self.per_source.values():
-            rules.extend(group)
-        return rules
-
-
-def _run_rule(doc: Doc, rule: Rule, corpus: CorpusStats | None) -> list[Hit]:
+def _run_rule(doc: Doc, rule: Rule, corpus: BatchEvidence | None) -> list[Hit]:
     if rule.detector is not None:
         return DETECTORS[rule.detector](doc, rule, corpus)
     return pattern_hits(doc, rule)
@@ -127,15 +99,30 @@ def _promote_emptied_lines(doc: Doc, hits: list[Hit]) -> list[Hit]:
     ]
 
 
-def clean_record(record: Record, plan: Plan, corpus: CorpusStats | None) -> Result:
-    """Validate one document; returns (lang, text_clean, title_clean, new findings)."""
-    doc_id, title, text, source, lang, prior = record
-    if lang is None and text:
-        lang = identify(text)[0]
-    doc = Doc(doc_id, title or "", text or "", source, lang)
+@lru_cache(maxsize=1024)
+def _phases(
+    plan: ValidationPlan, source: str | None, lang: str | None
+) -> tuple[tuple[Rule, ...], tuple[Rule, ...]]:
+    """The rules a document of ``source`` in ``lang`` runs: strip/flag rules on the
+    original text, then document rules on the cleaned text."""
     rules = [r for r in plan.rules_for(source) if r.applies_to(lang, source)]
-    strip_rules = [r for r in rules if r.detector not in DOCUMENT_DETECTORS]
-    document_rules = [r for r in rules if r.detector in DOCUMENT_DETECTORS]
+    return (
+        tuple(r for r in rules if r.detector not in DOCUMENT_DETECTORS),
+        tuple(r for r in rules if r.detector in DOCUMENT_DETECTORS),
+    )
+
+
+def clean_doc(
+    doc: Doc,
+    title: str | None,
+    prior: list[tuple[str, int, int]],
+    plan: ValidationPlan,
+    corpus: BatchEvidence | None,
+) -> Result:
+    """Validate one document; returns (lang, text_clean, title_clean, new findings)."""
+    source, lang, doc_id = doc.source, doc.lang, doc.id
+    strip_rules, document_rules = _phases(plan, source, lang)
+    strip_rules = [r for r in strip_rules if r.code not in doc.cannot_match]
 
     found: list[tuple[Rule, list[Hit]]] = []
     for rule in strip_rules:
@@ -192,39 +179,6 @@ def clean_record(record: Record, plan: Plan, corpus: CorpusStats | None) -> Resu
     return lang, text_clean, title_clean, new
 
 
-# Worker state: set before the pool forks, so the statistics are shared, not pickled.
-_WORKER_STATE: dict[str, Any] = {}
-
-
-def _init_worker(plan: Plan | None, corpus: CorpusStats | None) -> None:
-    if plan is not None:
-        _WORKER_STATE["plan"] = plan
-        _WORKER_STATE["corpus"] = corpus
-
-
-def _clean_batch(batch: list[Record]) -> list[Result]:
-    plan, corpus = _WORKER_STATE["plan"], _WORKER_STATE["corpus"]
-    return [clean_record(r, plan, corpus) for r in batch]
-
-
-def _batches(items: Sequence[Any], size: int) -> list[Sequence[Any]]:
-    return [items[i : i + size] for i in range(0, len(items), size)]
-
-
-def _pool(workers: int, plan: Plan, corpus: CorpusStats | None):
-    methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods:
-        _init_worker(plan, corpus)
-        return multiprocessing.get_context("fork").Pool(workers, _init_worker, (None, None))
-    return multiprocessing.get_context("spawn").Pool(workers, _init_worker, (plan, corpus))
-
-
-def _effective_workers(workers: int, n_docs: int) -> int:
-    if workers <= 0:
-        workers = os.cpu_count() or 1
-    return max(1, min(workers, n_docs // MIN_DOCS_PER_WORKER))
-
-
 def _prior_strips(findings: list[dict[str, Any]] | None) -> list[tuple[str, int, int]]:
     out = []
     for f in findings or []:
@@ -239,45 +193,143 @@ def _column(frame: pl.DataFrame, name: str) -> list[Any]:
     return frame[name].cast(pl.String).to_list()
 
 
-def resolve_ruleset(ruleset: RuleSet | None, options: ValidateOptions) -> RuleSet:
-    """The rules a run applies, resolved once: the given (or built-in) rules plus the
-    ``rule_dirs`` folders when no rule set is given, then ``select``/``ignore`` and
-    severity overrides."""
-    if ruleset is None:
-        ruleset = load_ruleset([Path(d) for d in options.rule_dirs])
-    return ruleset.select(options.select, options.ignore).with_severity(options.severity)
+def _docs(frame: pl.DataFrame, *, identify_missing: bool) -> Iterator[Doc]:
+    ids = _column(frame, ID)
+    titles, texts = _column(frame, TITLE), _column(frame, TEXT)
+    sources, langs = _column(frame, SOURCE), _column(frame, LANG)
+    if identify_missing:
+        missing = [row for row in range(frame.height) if langs[row] is None and texts[row]]
+        for row, (lang, _) in zip(missing, identify_many([texts[r] for r in missing]), strict=True):
+            langs[row] = lang
+    for row in range(frame.height):
+        yield Doc(ids[row], titles[row] or "", texts[row] or "", sources[row], langs[row], row=row)
 
 
-def _stats_options(plan: Plan) -> dict[str, Any] | None:
-    """What the corpus-level pass must collect for the active rules (None: nothing)."""
-    active = {r.detector for r in plan.all_rules() if r.detector in CORPUS_DETECTORS}
-    if not active:
-        return None
-    return {
-        "repeated_lines": "repeated-line" in active,
-        "other_headlines": "other-document-headline" in active,
-        "run_rules": [r for r in plan.all_rules() if r.detector == "inline-headline-run"],
+def _cannot_match(
+    frame: pl.DataFrame, plan: ValidationPlan, docs: list[Doc]
+) -> list[frozenset[str]]:
+    """Per row, the pattern rules whose pattern occurs nowhere in the raw field: one
+    vectorised search per rule over the batch, so most documents skip most rules."""
+    searches = {
+        rule.code: subject
+        for rule in plan.all_rules()
+        if (subject := batch_subject(rule)) is not None
     }
+    if not searches or frame.height == 0:
+        return [frozenset()] * frame.height
+    subjects = [
+        (frame[name].cast(pl.String) if name in frame.columns else pl.Series([None] * frame.height))
+        .cast(pl.String)
+        .fill_null("")
+        .alias(name)
+        for name in (TEXT, TITLE)
+    ]
+    if any(name == FOLDED_LINES for name, _ in searches.values()):
+        joined = ["\n".join(doc.folded_lines) for doc in docs]
+        subjects.append(pl.Series(FOLDED_LINES, joined, dtype=pl.String))
+    found = pl.DataFrame(subjects).select(
+        pl.col(name).str.contains(pattern).alias(code) for code, (name, pattern) in searches.items()
+    )
+    masks = {code: found[code].to_list() for code in searches}
+    return [
+        frozenset(code for code, mask in masks.items() if not mask[row])
+        for row in range(frame.height)
+    ]
 
 
-def fit_corpus_stats(
-    frame: pl.DataFrame, ruleset: RuleSet, options: ValidateOptions
-) -> CorpusStats | None:
-    """The corpus-level statistics of one batch (None when no corpus rule is active).
+def fit_batch(frame: pl.DataFrame, plan: ValidationPlan) -> CorpusPartial:
+    """The corpus statistics of one batch (empty when no corpus rule is selected).
 
-    Statistics of consecutive batches add up with :func:`merge_stats`, then
-    :func:`finish_stats`; pass the result to :func:`validate` as ``corpus``.
+    Picklable; add batches up with :func:`~corpuskit.validate.evidence.merge_partials`
+    in corpus order.
     """
-    wanted = _stats_options(Plan.build(ruleset, options))
-    if wanted is None:
-        return None
-    return build_corpus_stats(
-        _column(frame, ID), _column(frame, TITLE), _column(frame, TEXT), _column(frame, SOURCE),
-        **wanted,
-    )  # fmt: skip
+    require_columns(frame, (ID, TEXT), "validate")
+    needs = plan.needs
+    if not needs.any:
+        return CorpusPartial(docs=frame.height)
+    return fit_docs(list(_docs(frame, identify_missing=False)), needs)
 
 
-_FIT = object()  # validate(corpus=...) default: compute the statistics from the frame
+def finish_evidence(partial: CorpusPartial, plan: ValidationPlan) -> Evidence:
+    """What :func:`apply_batch` reads, from the merged statistics of the whole corpus."""
+    return finish(partial, plan.rules_with("repeated-line"))
+
+
+def _batch_evidence(docs: list[Doc], plan: ValidationPlan, evidence: Evidence) -> BatchEvidence:
+    batch = BatchEvidence(evidence)
+    for rule in plan.rules_with("other-document-headline"):
+        targets = [
+            d
+            for d in docs
+            if any(r.code == rule.code for r in plan.rules_for(d.source))
+            and rule.applies_to(d.lang, d.source)
+        ]
+        batch.line_hits[rule.code] = find_document_headlines(targets, rule, evidence)
+    return batch
+
+
+def apply_batch(
+    frame: pl.DataFrame, plan: ValidationPlan, evidence: Evidence | None = None
+) -> pl.DataFrame:
+    """Add ``lang`` (where missing), ``text_clean``, ``title_clean``, ``findings`` and
+    ``drop_reason`` to one batch. Never drops rows.
+
+    ``evidence`` is the corpus evidence (:func:`finish_evidence`); without it the corpus
+    rules find nothing, as for a document checked on its own.
+    """
+    require_columns(frame, (ID, TEXT), "validate")
+    docs = list(_docs(frame, identify_missing=True))
+    for doc, skip in zip(docs, _cannot_match(frame, plan, docs), strict=True):
+        doc.cannot_match = skip
+    titles = _column(frame, TITLE)
+    prior_findings = frame[FINDINGS].to_list() if FINDINGS in frame.columns else None
+    corpus = _batch_evidence(docs, plan, evidence) if evidence is not None else None
+    results = [
+        clean_doc(
+            doc,
+            titles[doc.row],
+            _prior_strips(prior_findings[doc.row]) if prior_findings else [],
+            plan,
+            corpus,
+        )
+        for doc in docs
+    ]
+    findings = _findings_column([r[3] for r in results])
+    if prior_findings is not None:
+        prior = frame[FINDINGS].cast(FINDINGS_DTYPE).fill_null(pl.lit([], FINDINGS_DTYPE))
+        findings = pl.concat_list([prior, findings]).alias(FINDINGS)
+    drop = pl.element().struct.field("action") == "drop"
+    drop_reasons = (
+        findings.list.eval(pl.element().filter(drop.fill_null(False)).struct.field("code"))
+        .list.first()
+        .alias(DROP_REASON)
+    )
+    return frame.with_columns(
+        pl.Series(LANG, [r[0] for r in results], dtype=pl.String),
+        pl.Series(TEXT_CLEAN, [r[1] for r in results], dtype=pl.String),
+        pl.Series(TITLE_CLEAN, [r[2] for r in results], dtype=pl.String),
+        findings,
+        drop_reasons,
+    )
+
+
+def _findings_column(per_doc: list[list[dict[str, Any]]]) -> pl.Series:
+    """The ``findings`` list column, built from flat columns (fast) instead of dicts."""
+    rows = [row for row, found in enumerate(per_doc) for _ in found]
+    flat = {name: [f[name] for found in per_doc for f in found] for name in FINDING_FIELDS}
+    table = pl.DataFrame({"row": rows, **flat}, schema={"row": pl.Int64, **FINDING_FIELDS})
+    grouped = table.group_by("row").agg(pl.struct(list(FINDING_FIELDS)).alias(FINDINGS)).sort("row")
+    column = (
+        pl.DataFrame({"row": range(len(per_doc))}, schema={"row": pl.Int64})
+        .join(grouped, on="row", how="left", maintain_order="left")[FINDINGS]
+        .fill_null(pl.lit([], FINDINGS_DTYPE))
+    )
+    return column.cast(FINDINGS_DTYPE).alias(FINDINGS)
+
+
+def _slices(frame: pl.DataFrame, size: int) -> Iterator[pl.DataFrame]:
+    for offset in range(0, frame.height, size):
+        yield frame.slice(offset, size)
 
 
 def validate(
@@ -285,104 +337,31 @@ def validate(
     *,
     ruleset: RuleSet | None = None,
     options: ValidateOptions | None = None,
-    workers: int = 1,
+    plan: ValidationPlan | None = None,
     progress: ProgressCallback | None = None,
-    corpus: CorpusStats | object | None = _FIT,
+    batch_size: int = BATCH_SIZE,
 ) -> pl.DataFrame:
     """Add ``text_clean``, ``title_clean``, findings, ``drop_reason``; fill ``lang``.
 
-    Never drops rows. ``workers=0`` uses every core. Options ``select``/``ignore``
-    (codes, code prefixes or categories), ``per_source`` and ``severity`` are honoured;
-    ``rule_dirs`` are loaded when no ``ruleset`` is given (a given rule set is complete).
-    ``corpus``: corpus-level statistics computed beforehand (see
-    :func:`fit_corpus_stats`); by default they are computed from ``frame`` itself.
+    The eager form of the stage, in this process: fit the corpus evidence over the whole
+    frame, then apply the rules batch by batch. Never drops rows. Options
+    ``select``/``ignore`` (codes, code prefixes or categories), ``rule_dirs``,
+    ``per_source`` and ``severity`` are honoured; a ready ``plan`` replaces both.
     """
-    options = options or ValidateOptions()
-    ruleset = resolve_ruleset(ruleset, options)
     require_columns(frame, (ID, TEXT), "validate")
-    plan = Plan.build(ruleset, options)
-
-    ids = _column(frame, ID)
-    titles, texts = _column(frame, TITLE), _column(frame, TEXT)
-    sources, langs = _column(frame, SOURCE), _column(frame, LANG)
-    prior_findings = frame[FINDINGS].to_list() if FINDINGS in frame.columns else None
-    n_workers = _effective_workers(workers, frame.height)
-
-    wanted = _stats_options(plan)
-    if corpus is _FIT:
-        corpus = None
-        if wanted is not None:
-            corpus = finish_stats(_corpus_stats(ids, titles, texts, sources, wanted, n_workers))
-    assert corpus is None or isinstance(corpus, CorpusStats)
-
-    records: list[Record] = [
-        (
-            ids[i],
-            titles[i],
-            texts[i],
-            sources[i],
-            langs[i],
-            _prior_strips(prior_findings[i]) if prior_findings else [],
-        )
-        for i in range(frame.height)
-    ]
-    results: list[Result] = []
-    if n_workers == 1:
-        for batch in _batches(records, BATCH_SIZE):
-            results.extend(clean_record(r, plan, corpus) for r in batch)
-            if progress:
-                progress(len(batch))
-    else:
-        with _pool(n_workers, plan, corpus) as pool:
-            for batch_result in pool.imap(_clean_batch, _batches(records, BATCH_SIZE)):
-                results.extend(batch_result)
-                if progress:
-                    progress(len(batch_result))
-        _WORKER_STATE.clear()
-
-    merged_findings = [
-        list(prior_findings[i] or []) + res[3] if prior_findings else res[3]
-        for i, res in enumerate(results)
-    ]
-    drop_reasons = [
-        next((f["code"] for f in fs if f and f.get("action") == "drop"), None)
-        for fs in merged_findings
-    ]
-    return frame.with_columns(
-        pl.Series(LANG, [r[0] for r in results], dtype=pl.String),
-        pl.Series(TEXT_CLEAN, [r[1] for r in results], dtype=pl.String),
-        pl.Series(TITLE_CLEAN, [r[2] for r in results], dtype=pl.String),
-        pl.Series(FINDINGS, merged_findings, dtype=FINDINGS_DTYPE),
-        pl.Series(DROP_REASON, drop_reasons, dtype=pl.String),
-    )
-
-
-def _stats_batch(args: tuple[list[Any], list[Any], list[Any], list[Any], dict[str, Any]]):
-    ids, titles, texts, sources, options = args
-    return build_corpus_stats(ids, titles, texts, sources, **options)
-
-
-def _corpus_stats(
-    ids: list[Any],
-    titles: list[Any],
-    texts: list[Any],
-    sources: list[Any],
-    options: dict[str, Any],
-    workers: int,
-) -> CorpusStats:
-    """The corpus-level pass, split into slices over ``workers`` processes and merged."""
-    if workers == 1:
-        return build_corpus_stats(ids, titles, texts, sources, **options)
-    size = -(-len(ids) // (workers * 4))
-    slices = [
-        (ids[i : i + size], titles[i : i + size], texts[i : i + size], sources[i : i + size],
-         options)
-        for i in range(0, len(ids), size)
-    ]  # fmt: skip
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    with context.Pool(workers) as pool:
-        return merge_stats(pool.imap(_stats_batch, slices))
+    plan = plan or ValidationPlan.build(ruleset, options)
+    evidence = None
+    if plan.needs.any:
+        partial = merge_partials(fit_batch(part, plan) for part in _slices(frame, batch_size))
+        evidence = finish_evidence(partial, plan)
+    out = []
+    for part in _slices(frame, batch_size):
+        out.append(apply_batch(part, plan, evidence))
+        if progress:
+            progress(part.height)
+    if not out:
+        return apply_batch(frame, plan, evidence)
+    return pl.concat(out, how="vertical") if len(out) > 1 else out[0]
 
 
 def apply_findings(frame: pl.DataFrame) -> pl.DataFrame:
@@ -391,28 +370,40 @@ def apply_findings(frame: pl.DataFrame) -> pl.DataFrame:
     For a run without validation: ``text_clean``/``title_clean`` are the fields minus
     the existing "strip" findings (e.g. from the reader), ``drop_reason`` is the first
     existing "drop" finding, and an empty ``findings`` column is created if absent.
+    Only the documents that have strip findings are cut in Python; the rest is columns.
     """
     require_columns(frame, (ID, TEXT), "apply_findings")
-    texts, titles = _column(frame, TEXT), _column(frame, TITLE)
-    if FINDINGS in frame.columns:
-        all_findings = frame[FINDINGS].to_list()
-    else:
-        all_findings = [[] for _ in range(frame.height)]
-    text_clean, title_clean, drop_reasons = [], [], []
-    for text, title, found in zip(texts, titles, all_findings, strict=True):
+    if FINDINGS not in frame.columns:
+        frame = frame.with_columns(
+            pl.Series(FINDINGS, [[]], dtype=FINDINGS_DTYPE).new_from_index(0, frame.height)
+        )
+    findings = pl.col(FINDINGS).cast(FINDINGS_DTYPE).fill_null([])
+    action = pl.element().struct.field("action")
+    texts = (pl.col(TEXT) if TEXT in frame.columns else pl.lit(None)).cast(pl.String)
+    titles = (pl.col(TITLE) if TITLE in frame.columns else pl.lit(None)).cast(pl.String)
+    out = frame.with_columns(
+        findings.alias(FINDINGS),
+        texts.fill_null("").alias(TEXT_CLEAN),
+        titles.alias(TITLE_CLEAN),
+        findings.list.eval(pl.element().filter(action == "drop").struct.field("code"))
+        .list.first()
+        .alias(DROP_REASON),
+    )
+    stripped = out.select(findings.list.eval(action == "strip").list.any()).to_series()
+    rows = stripped.fill_null(False).arg_true()
+    if rows.len() == 0:
+        return out
+    text_clean, title_clean = [], []
+    picked = out.select(TEXT_CLEAN, TITLE_CLEAN, FINDINGS)[rows]
+    for text, title, found in picked.iter_rows():
         strips = _prior_strips(found)
-        text_clean.append(cut_spans(text or "", [(s, e) for f, s, e in strips if f == "text"]))
+        text_clean.append(cut_spans(text, [(s, e) for f, s, e in strips if f == "text"]))
         title_clean.append(
             None
             if title is None
             else cut_spans(title, [(s, e) for f, s, e in strips if f == "title"])
         )
-        drop_reasons.append(
-            next((f["code"] for f in found or [] if f and f.get("action") == "drop"), None)
-        )
-    return frame.with_columns(
-        pl.Series(TEXT_CLEAN, text_clean, dtype=pl.String),
-        pl.Series(TITLE_CLEAN, title_clean, dtype=pl.String),
-        pl.Series(FINDINGS, [list(f or []) for f in all_findings], dtype=FINDINGS_DTYPE),
-        pl.Series(DROP_REASON, drop_reasons, dtype=pl.String),
+    return out.with_columns(
+        out[TEXT_CLEAN].scatter(rows, pl.Series(text_clean, dtype=pl.String)),
+        out[TITLE_CLEAN].scatter(rows, pl.Series(title_clean, dtype=pl.String)),
     )

@@ -63,7 +63,7 @@ def _example_frame(rule: Rule, example: Example) -> pl.DataFrame:
 
 
 def check_example(rule: Rule, example: Example, index: int) -> ExampleResult:
-    out = validate(_example_frame(rule, example), ruleset=RuleSet((rule,)), workers=1)
+    out = validate(_example_frame(rule, example), ruleset=RuleSet((rule,)))
     row = out.filter(pl.col("id") == EXAMPLE_ID).row(0, named=True)
     found = [f for f in row["findings"] if f["code"] == rule.code]
     if example.must_match:

@@ -23,6 +23,7 @@ import re
 from typing import Any
 
 from corpuskit.normalize import strip_invisible
+from corpuskit.rule_regex import compile_pattern
 from corpuskit.rules import Rule
 from corpuskit.validate.document import Doc, Hit
 from corpuskit.validate.spans import Line
@@ -57,22 +58,32 @@ def is_headline_like(
     max_commas: int = 1,
 ) -> bool:
     """Whether a line reads like a headline: short, no sentence punctuation, no bullet."""
+    n_words = headline_words(text, max_chars=max_chars, max_commas=max_commas)
+    return n_words is not None and min_words <= n_words <= max_words
+
+
+def headline_words(text: str, *, max_chars: int = 180, max_commas: int = 1) -> int | None:
+    """The number of words of a line shaped like a headline (every test of
+    :func:`is_headline_like` but the word count), or ``None`` when it is not."""
     s = strip_invisible(text).strip()
     if not s or len(s) > max_chars or _BULLET.match(s):
-        return False
+        return None
     if len(_FIELD_SEPARATOR.findall(s)) >= 2 or _LABEL_NUMBER.search(s):
-        return False
+        return None
     if _CONTINUATION.match(s):
-        return False
-    n_words = len(_WORD.findall(s))
-    if n_words < min_words or n_words > max_words:
-        return False
+        return None
     tail = s.rstrip(_CLOSERS + " ")
     if not tail or tail[-1] in SENTENCE_END:
-        return False
+        return None
     if _INTERNAL_BREAK.search(s):
-        return False
-    return s.count("،") + s.count(",") <= max_commas
+        return None
+    if s.count("،") + s.count(",") > max_commas:
+        return None
+    return len(_WORD.findall(s))
+
+
+# The fewest words of a headline when a rule does not say (is_headline_like's default).
+LOOSE_MIN_WORDS = 2
 
 
 def _headline_options(params: dict[str, Any]) -> dict[str, int]:
@@ -89,7 +100,7 @@ def _introduces_list(line: Line) -> bool:
 def link_block(doc: Doc, rule: Rule, _corpus: object) -> list[Hit]:
     """Headline-like lines right after a standalone related-links header."""
     params = rule.params
-    header = re.compile(str(params["header"]))
+    header = compile_pattern(str(params["header"]))
     max_items = int(params.get("max_items", 12))
     min_items = int(params.get("min_items", 1))
     options = _headline_options(params)
@@ -185,11 +196,13 @@ def inline_headline_candidates(doc: Doc, rule: Rule) -> list[Hit]:
     max_lines = int(params.get("max_lines", 6))
     min_words = int(params.get("min_words", 5))
     max_body_share = float(params.get("max_body_headline_share", 0.34))
-    options = _headline_options(params)
-    options.pop("min_words", None)
+    max_words = int(params["max_words"])
+    shape = {"max_chars": int(params["max_chars"]), "max_commas": int(params["max_commas"])}
     content = doc.content_lines()
-    flags = [is_headline_like(line.text, min_words=min_words, **options) for line in content]
-    loose = [is_headline_like(line.text, **options) for line in content]
+    counts = [headline_words(line.text, **shape) for line in content]
+    # "flags": headline-like with the rule's min_words; "loose": with the default minimum.
+    flags = [n is not None and min_words <= n <= max_words for n in counts]
+    loose = [n is not None and LOOSE_MIN_WORDS <= n <= max_words for n in counts]
     if not content or sum(loose) / len(content) > max_body_share + min_lines / len(content):
         return []
     hits: list[Hit] = []

@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
-import re
+import math
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
+import numpy as np
+
 from corpuskit.rules import Rule
+from corpuskit.validate.charclass import LETTER, CharClass, code_points
 from corpuskit.validate.document import Doc, Hit
 
-_LETTER = re.compile(r"[^\W\d_]")
 # The script each language is written in, to skip identification when the text's letters
 # are plainly in the declared language's script and no other (the common case).
 _SCRIPTS = {
     "arabic": (
-        re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]"),
+        CharClass(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]"),
         {"ar"},
     ),
     "latin": (
-        re.compile(r"[A-Za-z\u00c0-\u024f]"),
+        CharClass(r"[A-Za-z\u00c0-\u024f]"),
         {"en", "fr", "de", "es", "it", "pt", "nl", "tr", "id", "ms", "sv", "da", "no"},
     ),
 }
@@ -42,6 +45,120 @@ def identify(text: str) -> tuple[str | None, float]:
         return None, 0.0
     lang, probability = _identifier().classify(sample)
     return str(lang), float(probability)
+
+
+def identify_many(texts: Sequence[str | None]) -> list[tuple[str | None, float]]:
+    """:func:`identify` for many texts at once, with the same answers.
+
+    py3langid walks the UTF-8 bytes of each sample through a finite automaton in a
+    Python loop; here the automaton steps every sample of the batch at once (one numpy
+    step per byte position), and each document is then scored exactly as py3langid
+    scores it. Falls back to one call per text if the model's layout is not the one
+    this code knows.
+    """
+    identifier = _identifier()
+    if not all(hasattr(identifier, a) for a in _MODEL_PARTS):
+        return [identify(t or "") for t in texts]
+    results: list[tuple[str | None, float]] = [(None, 0.0)] * len(texts)
+    rows, encoded = [], []
+    for row, text in enumerate(texts):
+        sample = (text or "").strip()[:SAMPLE_CHARS]
+        if any(ch.isalpha() for ch in sample):
+            rows.append(row)
+            encoded.append(identifier._encode(sample))
+    if not rows:
+        return results
+    visits = _visits(identifier, encoded)
+    for row, data, (features, counts) in zip(rows, encoded, visits, strict=True):
+        results[row] = _classify(identifier, data, features, counts)
+    return results
+
+
+_MODEL_PARTS = ("_encode", "_rowbase", "tk_nextmove", "tk_output", "nb_ptc", "nb_pc",
+                "nb_classes", "_alias_pairs", "_norm_probs", "min_confidence")  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def _automaton() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    identifier = _identifier()
+    # 32-bit tables: the walk is bound by random reads into them, so smaller is faster
+    nextmove = np.asarray(identifier.tk_nextmove, dtype=np.int32)
+    rowbase = np.asarray(identifier._rowbase, dtype=np.int32)
+    output = np.asarray(identifier.tk_output, dtype=np.int32)
+    return nextmove, rowbase, output
+
+
+def _visits(identifier: Any, encoded: list[bytes]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per text, the features the automaton emits (in first-visit order) and their counts."""
+    nextmove, rowbase, output = _automaton()
+    lengths = np.array([len(e) for e in encoded], dtype=np.int64)
+    order = np.argsort(-lengths, kind="stable")  # longest first: the active texts lead
+    width = int(lengths.max()) if len(lengths) else 0
+    # data[step, k]: byte ``step`` of the k-th longest text (texts in ``order``)
+    data = np.zeros((max(width, 1), len(encoded)), dtype=np.int32)
+    for k, i in enumerate(order):
+        data[: lengths[i], k] = np.frombuffer(encoded[i], dtype=np.uint8)
+    active_at = np.searchsorted(-lengths[order], -np.arange(width), side="left")
+    emitted = np.full((max(width, 1), len(encoded)), -1, dtype=np.int32)
+    state = np.zeros(len(encoded), dtype=np.int32)
+    for step in range(width):
+        k = int(active_at[step])
+        state[:k] = nextmove[rowbase[state[:k]] + data[step, :k]]
+        emitted[step, :k] = output[state[:k]]
+    steps, ranks = np.nonzero(emitted >= 0)
+    features = emitted[steps, ranks].astype(np.int64)
+    # One sort of (text, feature, byte position) keys: per text and feature, the first
+    # position and the count; a second sort puts each text's features in first-visit
+    # order (the order py3langid's Counter keeps, so the sums below add up alike).
+    n_features = int(features.max()) + 1 if len(features) else 1
+    span = max(width, 1)
+    keys = np.sort((order[ranks].astype(np.int64) * n_features + features) * span + steps)
+    pair = keys // span
+    starts = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
+    counts = np.diff(np.r_[starts, len(keys)])
+    pair, first = pair[starts], keys[starts] % span
+    docs = pair // n_features
+    visit = np.argsort(docs * span + first)
+    docs, pair, counts = docs[visit], pair[visit], counts[visit]
+    bounds = np.searchsorted(docs, np.arange(len(encoded) + 1))
+    return [
+        (
+            (pair[bounds[i] : bounds[i + 1]] % n_features).astype(np.intp),
+            counts[bounds[i] : bounds[i + 1]].astype(np.float32),
+        )
+        for i in range(len(encoded))
+    ]
+
+
+@lru_cache(maxsize=1)
+def _class_table() -> np.ndarray:
+    """The model's feature-by-class table widened to float32 once (numpy widens it on
+    every product anyway), so scoring a text does not convert its rows again."""
+    return np.asarray(_identifier().nb_ptc, dtype=np.float32)
+
+
+def _classify(
+    identifier: Any, data: bytes, features: np.ndarray, counts: np.ndarray
+) -> tuple[str, float]:
+    """py3langid's ``classify`` from the automaton's features (same arithmetic)."""
+    if len(features):
+        scores = np.log1p(counts) @ _class_table()[features] + identifier.nb_pc
+    else:
+        fill = 0.0 if identifier._norm_probs else float(np.finfo(np.float32).min)
+        scores = np.full(len(identifier.nb_classes), fill, dtype=np.float32)
+    if identifier._norm_probs:
+        scores *= 1.0 / math.sqrt(len(data) or 1)
+        np.exp(scores - scores.max(), out=scores)
+        scores /= scores.sum()
+    for i, j in identifier._alias_pairs:
+        if identifier._norm_probs:
+            scores[i] += scores[j]
+            scores[j] = 0.0
+        else:
+            scores[i] = max(scores[i], scores[j])
+            scores[j] = float(np.finfo(np.float32).min)
+    best = int(scores.argmax())
+    return str(identifier.nb_classes[best]), float(scores[best])
 
 
 def language_mismatch(doc: Doc, rule: Rule, _corpus: object) -> list[Hit]:
@@ -70,10 +187,11 @@ def _plainly_in_script(sample: str, expected: list[str]) -> bool:
     Arabic-script languages other than Arabic (Farsi, Urdu) are therefore not told
     apart from Arabic by this shortcut when ``ar`` is expected.
     """
-    letters = len(_LETTER.findall(sample))
+    codes = code_points(sample)
+    letters = LETTER.count(codes)
     if not letters:
         return True
-    for pattern, languages in _SCRIPTS.values():
-        if languages & set(expected) and len(pattern.findall(sample)) >= 0.8 * letters:
-            return "ar" in expected or pattern is not _SCRIPTS["arabic"][0]
+    for script, languages in _SCRIPTS.values():
+        if languages & set(expected) and script.count(codes) >= 0.8 * letters:
+            return "ar" in expected or script is not _SCRIPTS["arabic"][0]
     return False

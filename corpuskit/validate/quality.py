@@ -11,8 +11,10 @@ so Arabic punctuation (، ؛ ؟) is not a word and vocalised spellings count as 
 
 from __future__ import annotations
 
+import operator
 import re
 from collections import Counter
+from itertools import compress
 
 from corpuskit.normalize import strip_diacritics
 from corpuskit.rules import Rule
@@ -105,27 +107,44 @@ def repetition(doc: Doc, rule: Rule, _corpus: object) -> list[Hit]:
     """
     p = rule.params
     tokens = _words(doc.text[: MAX_TOKENS * 12])[:MAX_TOKENS]
-    if len(tokens) < int(p.get("min_words", 50)):
+    if len(tokens) < int(p["min_words"]):
         return []
-    if _duplicate_line_char_share(doc) > float(p.get("max_duplicate_line_chars", 0.3)):
+    if _duplicate_line_char_share(doc) > float(p["max_duplicate_line_chars"]):
         return _whole(doc)
-    lengths = [len(t) for t in tokens]
+    lengths = list(map(len, tokens))
     total = sum(lengths) or 1
     longest = max(lengths)
-    # The top n-gram occurs at most as often as the top 2-gram (each occurrence starts
-    # with one), so its share is at most count2 * n * longest / total: skip when small.
-    share2, count2 = _top_ngram_share(tokens, total, 2)
-    if share2 > float(p.get("max_top_2gram", 0.3)):
-        return _whole(doc)
-    for n, default in ((3, 0.28), (4, 0.26)):
-        limit = float(p.get(f"max_top_{n}gram", default))
+    words = Counter(tokens)
+    word_lengths, word_counts = list(map(len, words)), list(words.values())
+    word_chars = list(map(operator.mul, word_lengths, word_counts))  # characters per word
+    # Bounds from the word counts (cheap) decide most articles without counting n-grams:
+    # a 2-gram (a, b) occurs at most min(count a, count b) times, so its character share
+    # is at most 2 * max(count * length) / total, and every top n-gram count is at most
+    # the top word count. Where a bound cannot rule a limit out, the exact figure decides.
+    top_word = max(word_counts)
+    top_2gram_limit = float(p["max_top_2gram"])
+    count2: int | None = None
+    if 2 * max(word_chars) / total > top_2gram_limit:
+        share2, count2 = _top_ngram_share(tokens, total, 2)
+        if share2 > top_2gram_limit:
+            return _whole(doc)
+    for n in (3, 4):
+        limit = float(p[f"max_top_{n}gram"])
+        if top_word * n * longest / total <= limit:
+            continue
+        if count2 is None:
+            count2 = _top_ngram_share(tokens, total, 2)[1]
         if count2 * n * longest / total > limit and _top_ngram_share(tokens, total, n)[0] > limit:
             return _whole(doc)
     # Words inside a repeated 7- or 10-gram are inside a repeated 5-gram: the 5-gram share
-    # bounds the others.
+    # bounds the others. A word inside a repeated n-gram occurs twice or more, so the
+    # share of characters in repeated words bounds the 5-gram share in turn.
+    limits = {n: float(p[f"max_duplicate_{n}gram"]) for n in (5, 7, 10)}
+    once = sum(compress(word_lengths, map((1).__eq__, word_counts)))
+    if (sum(word_chars) - once) / total <= min(limits.values()):
+        return []
     share5 = _duplicated_ngram_share(tokens, lengths, total, 5)
-    for n, default in ((5, 0.6), (7, 0.55), (10, 0.5)):
-        limit = float(p.get(f"max_duplicate_{n}gram", default))
+    for n, limit in limits.items():
         if share5 > limit and (
             n == 5 or _duplicated_ngram_share(tokens, lengths, total, n) > limit
         ):

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from corpuskit.rules import Rule
 from corpuskit.validate.chrome import later_dateline_tail, page_chrome
-from corpuskit.validate.corpus import CorpusStats, other_document_headline, repeated_line
+from corpuskit.validate.corpus import BatchEvidence, other_document_headline, repeated_line
 from corpuskit.validate.document import Doc, Hit
 from corpuskit.validate.encoding import mojibake
 from corpuskit.validate.headlines import (
@@ -21,7 +21,7 @@ from corpuskit.validate.headlines import (
 from corpuskit.validate.language import language_mismatch
 from corpuskit.validate.quality import non_letter_ratio, repetition, too_short
 
-Detector = Callable[[Doc, Rule, CorpusStats | None], list[Hit]]
+Detector = Callable[[Doc, Rule, BatchEvidence | None], list[Hit]]
 
 DETECTORS: dict[str, Detector] = {
     "link-block": link_block,

@@ -32,14 +32,11 @@ class Line:
     start: int
     end: int
     text: str
+    blank: bool = False  # only whitespace (set by split_lines)
 
     @property
     def stripped(self) -> str:
         return self.text.strip()
-
-    @property
-    def blank(self) -> bool:
-        return not self.text.strip()
 
 
 def split_lines(text: str) -> list[Line]:
@@ -51,7 +48,8 @@ def split_lines(text: str) -> list[Line]:
     while True:
         newline = text.find("\n", start)
         end = length if newline < 0 else newline
-        lines.append(Line(index, start, end, text[start:end]))
+        piece = text[start:end]
+        lines.append(Line(index, start, end, piece, not piece.strip()))
         if newline < 0:
             break
         start = newline + 1

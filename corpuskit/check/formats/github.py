@@ -3,8 +3,10 @@
 GitHub shows each as an annotation on the file (and line) in the pull request. Values
 are escaped as the Actions toolkit does: ``%``, CR and LF everywhere, and additionally
 ``:`` and ``,`` inside properties, so a message can never end the command early or
-inject a second one. Table files (Parquet, CSV) get no ``line=`` (their row is not a line
-of the file); the row is named in the message instead. Suppressed findings are not shown.
+inject a second one; other control characters are written as escapes
+(:func:`corpuskit.display.printable`), so none reaches the log raw. Table files (Parquet,
+CSV) get no ``line=`` (their row is not a line of the file); the row is named in the
+message instead. Suppressed findings are not shown.
 """
 
 from __future__ import annotations
@@ -12,8 +14,13 @@ from __future__ import annotations
 from typing import Any
 
 from corpuskit.check.result import CheckReport
+from corpuskit.display import printable
 
 _COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
+
+
+def _safe(value: str) -> str:
+    return printable(value, keep_line_breaks=True)
 
 
 def escape_data(value: str) -> str:
@@ -26,14 +33,14 @@ def escape_property(value: str) -> str:
 
 def annotation(row: dict[str, Any]) -> str:
     """One workflow command line for one finding row."""
-    props = [f"file={escape_property(row['file'])}"]
+    props = [f"file={escape_property(_safe(row['file']))}"]
     if row["location"] == "line" and row["line"] is not None:
         props.append(f"line={row['line']}")
-    props.append(f"title={escape_property(row['code'] + ' ' + row['name'])}")
+    props.append(f"title={escape_property(_safe(row['code'] + ' ' + row['name']))}")
     where = f" (row {row['line']})" if row["location"] == "row" else ""
-    text = f"doc {row['doc_id']}{where}: {row['message']}"
+    text = f"doc {_safe(row['doc_id'])}{where}: {_safe(row['message'])}"
     if row["excerpt"]:
-        text += f"\n> {' '.join(row['excerpt'].split())[:200]}"
+        text += f"\n> {_safe(' '.join(row['excerpt'].split())[:200])}"
     return f"::{_COMMAND.get(row['severity'], 'warning')} {','.join(props)}::{escape_data(text)}"
 
 

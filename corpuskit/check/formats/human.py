@@ -2,7 +2,10 @@
 
 Styling goes through a ``style`` callable (``click.style`` from the CLI) so this module
 stays free of terminal handling; the CLI prints with ``color=None`` so colour appears
-only on a terminal.
+only on a terminal. Every string that comes from the corpus or a rule file (file names,
+ids, excerpts, names, messages) goes through :func:`corpuskit.display.printable`, so a
+newline in an id cannot start a line of its own in a CI log and an escape sequence
+cannot reach the terminal.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from typing import Any
 import polars as pl
 
 from corpuskit.check.result import CheckReport
+from corpuskit.display import printable
 
 Style = Callable[..., str]
 
@@ -28,24 +32,33 @@ def plain(text: str, **_styles: Any) -> str:
 
 def _one_line(text: str | None, limit: int = EXCERPT_CHARS) -> str:
     flat = " ".join((text or "").split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+    flat = flat if len(flat) <= limit else flat[: limit - 1] + "…"
+    return printable(flat)
 
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def render(report: CheckReport, *, style: Style = plain, show_suppressed: bool = False) -> str:
-    """Human-readable findings, grouped by file in input order."""
+def render(
+    report: CheckReport,
+    *,
+    style: Style = plain,
+    show_suppressed: bool = False,
+    summary: bool = True,
+) -> str:
+    """Human-readable findings, grouped by file in input order, then (with ``summary``)
+    the line that counts them and gives the verdict."""
     lines: list[str] = []
     shown = report.findings if show_suppressed else report.active()
     for (file,), group in shown.group_by("file", maintain_order=True):
-        lines.append(style(str(file), bold=True, underline=True))
+        lines.append(style(printable(file), bold=True, underline=True))
         for rows in _same_problem_runs(group.iter_rows(named=True)):
             lines.extend(_finding_lines(rows, style))
         lines.append("")
-    lines.append(_summary_line(report, style))
-    return "\n".join(lines) + "\n"
+    if summary:
+        lines.append(summary_line(report, style))
+    return "\n".join(lines) + "\n" if lines else ""
 
 
 def _same_problem_runs(rows: Iterable[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
@@ -67,14 +80,14 @@ def _finding_lines(rows: list[dict[str, Any]], style: Style) -> list[str]:
     severity = row["severity"]
     head = (
         f"  {where:<10} {style(f'{severity:<7}', fg=_SEVERITY_COLOUR.get(severity))} "
-        f"{style(row['code'], bold=True)} {row['name']}  "
-        f"{style('doc ' + str(row['doc_id']), dim=True)}"
+        f"{style(printable(row['code']), bold=True)} {printable(row['name'])}  "
+        f"{style('doc ' + printable(row['doc_id']), dim=True)}"
     )
     if row["suppressed"]:
         head += style("  (suppressed by the document's allow-list)", dim=True)
     if len(rows) > 1:
         head += f"  ({len(rows)} times)"
-    out = [head, f"{'':13}{row['message']}"]
+    out = [head, f"{'':13}{printable(row['message'])}"]
     excerpts = [r["excerpt"] for r in rows if r["excerpt"]]
     for excerpt in excerpts[:MAX_EXCERPTS]:
         out.append(f"{'':13}{style('> ' + _one_line(excerpt), dim=True)}")
@@ -83,7 +96,8 @@ def _finding_lines(rows: list[dict[str, Any]], style: Style) -> list[str]:
     return out
 
 
-def _summary_line(report: CheckReport, style: Style) -> str:
+def summary_line(report: CheckReport, style: Style = plain) -> str:
+    """One line: what was checked, the counts by severity, and the verdict."""
     summary = report.summary()
     counts = ", ".join(
         f"{n} info" if sev == "info" else _plural(n, sev)

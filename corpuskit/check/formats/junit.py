@@ -15,8 +15,8 @@ from typing import Any
 
 import polars as pl
 
+from corpuskit.check.levels import fails
 from corpuskit.check.result import CheckReport
-from corpuskit.check.rules_info import fails
 from corpuskit.check.run import describe_location
 
 # Characters XML 1.0 cannot carry, even escaped (C0 controls except tab/LF/CR, etc.).

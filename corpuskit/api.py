@@ -1,0 +1,84 @@
+"""The Python API's functions (re-exported by :mod:`corpuskit`; see its docstring)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from corpuskit.config import Config, as_config
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from corpuskit.dedup.index import DedupIndex
+    from corpuskit.pipeline import CleanResult
+    from corpuskit.rules import RuleSet
+
+PathLike = str | Path
+
+
+def read(inputs: Sequence[PathLike], *, config: Config | PathLike | None = None) -> pl.DataFrame:
+    """Read files and folders (JSONL, Parquet, CSV, text folders) into one canonical frame.
+
+    ``config`` is a :class:`~corpuskit.config.Config`, a TOML file, or None for the
+    defaults; its ``[input]`` section maps column names.
+    """
+    from corpuskit.io import read_corpus
+
+    return read_corpus([Path(p) for p in inputs], options=as_config(config).input)
+
+
+def load_rules(
+    *folders: PathLike, select: Sequence[str] = (), ignore: Sequence[str] = ()
+) -> RuleSet:
+    """The built-in rules plus those in ``folders``, narrowed by ``select``/``ignore``
+    (codes, code prefixes or categories)."""
+    from corpuskit.rules import load_ruleset
+
+    return load_ruleset([Path(f) for f in folders], select=select, ignore=ignore)
+
+
+def clean(
+    inputs: Sequence[PathLike],
+    out: PathLike,
+    *,
+    config: Config | PathLike | None = None,
+    overwrite: bool = False,
+    validate: bool = True,
+    dedup: bool = True,
+    resume: bool = False,
+    engine: str = "local",
+    workers: int | None = None,
+) -> CleanResult:
+    """Clean ``inputs`` into the folder ``out`` as ``corpuskit clean`` does:
+    ``clean.parquet``, ``rejected.parquet``, ``findings.parquet`` (folders of parts),
+    ``summary.json`` and ``report.html``. Returns the summary and the time taken.
+
+    Worker processes are started with ``spawn``: call this under
+    ``if __name__ == "__main__":`` in a script.
+    """
+    from corpuskit.engine import make_engine
+    from corpuskit.pipeline import clean as run
+
+    settings = as_config(config)
+    if workers is not None:
+        settings = settings.replace(workers=workers)
+    return run(
+        [Path(p) for p in inputs],
+        Path(out),
+        config=settings,
+        overwrite=overwrite,
+        do_validate=validate,
+        do_dedup=dedup,
+        resume=resume,
+        engine=make_engine(engine, workers=settings.workers),
+    )
+
+
+def open_index(path: PathLike) -> DedupIndex:
+    """A persisted duplicate index (``corpuskit index build``); ``.query(frame)`` says
+    which indexed document each document of ``frame`` copies."""
+    from corpuskit.dedup.index import open_index as run
+
+    return run(Path(path))

@@ -1,0 +1,203 @@
+"""The parameters every detector reads: one registry, with type, range and default.
+
+A rule's ``[rule.params]`` table is checked against this registry when the rule file is
+loaded: an unknown (misspelled) name, a value of the wrong type or out of range is an
+error that names the file, the rule and the valid parameters. The defaults are filled
+in, so a detector reads ``rule.params[name]`` and finds every parameter it declares.
+
+Pattern rules have parameters too (``first_lines``, ``last_lines``): they are under the
+name ``"pattern"``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter: ``kind`` is int, float, bool, regex, str or list-of-str."""
+
+    kind: str
+    default: Any
+    low: float | None = None
+    high: float | None = None
+    doc: str = ""
+    required: bool = False
+
+    def describe(self) -> str:
+        bounds = ""
+        if self.low is not None and self.high is not None:
+            bounds = f" in [{self.low:g}, {self.high:g}]"
+        elif self.low is not None:
+            bounds = f" >= {self.low:g}"
+        return f"{self.kind}{bounds}" + (" (required)" if self.required else "")
+
+
+def _int(default: int, low: int = 0, high: int | None = None, doc: str = "") -> Param:
+    return Param("int", default, low, high, doc)
+
+
+def _share(default: float, doc: str = "") -> Param:
+    return Param("float", default, 0.0, 1.0, doc)
+
+
+def _regex(doc: str) -> Param:
+    return Param("regex", None, doc=doc, required=True)
+
+
+_HEADLINE = {
+    "min_words": _int(2, doc="a headline has at least this many words"),
+    "max_words": _int(22, 1, doc="... and at most this many"),
+    "max_chars": _int(180, 1, doc="... and at most this many characters"),
+    "max_commas": _int(1, doc="... and at most this many commas"),
+}
+
+DETECTOR_PARAMS: dict[str, dict[str, Param]] = {
+    "pattern": {
+        "first_lines": _int(0, doc="look only at the first N non-blank lines (0 = all)"),
+        "last_lines": _int(0, doc="look only at the last N non-blank lines (0 = all)"),
+    },
+    "link-block": {
+        "header": _regex("the folded header line that opens the block"),
+        "max_items": _int(12, 1),
+        "min_items": _int(1, 1),
+        **_HEADLINE,
+    },
+    "trailing-headline-run": {
+        "min_lines": _int(3, 1),
+        "max_body_headline_share": _share(0.34),
+        "min_body_lines": _int(1),
+        "require_gap": Param("bool", True),
+        **_HEADLINE,
+    },
+    "inline-headline-run": {
+        "min_lines": _int(2, 1),
+        "max_lines": _int(6, 1),
+        "min_words": _int(5),
+        "max_body_headline_share": _share(0.34),
+        "min_source_share": _share(0.0),
+        "max_words": _HEADLINE["max_words"],
+        "max_chars": _HEADLINE["max_chars"],
+        "max_commas": _HEADLINE["max_commas"],
+    },
+    "repeated-line": {
+        "min_source_docs": _int(50, 1),
+        "min_docs": _int(10, 1),
+        "min_share": _share(0.02),
+        "min_prefix_share": _share(0.1),
+    },
+    "other-document-headline": {
+        "same_source": Param("bool", True),
+        "skip_opening_lines": _int(1),
+    },
+    "too-short": {"min_chars": _int(1), "min_words": _int(0)},
+    "non-letter-ratio": {"min_letter_share": _share(0.5), "min_chars": _int(50)},
+    "repetition": {
+        "min_words": _int(50),
+        "max_duplicate_line_chars": _share(0.3),
+        "max_top_2gram": _share(0.3),
+        "max_top_3gram": _share(0.28),
+        "max_top_4gram": _share(0.26),
+        "max_duplicate_5gram": _share(0.6),
+        "max_duplicate_7gram": _share(0.55),
+        "max_duplicate_10gram": _share(0.5),
+    },
+    "language-mismatch": {
+        "min_chars": _int(200),
+        "min_probability": _share(0.95),
+        "expected": Param("list", (), doc="language codes; empty = the document's own"),
+    },
+    "mojibake": {
+        "sample_chars": _int(5000, 1),
+        "min_suspect_chars": _int(3),
+        "min_latin1_share": _share(0.3),
+    },
+    "page-chrome": {
+        "min_words": _int(6),
+        "long_words": _int(15, 1),
+        "min_run": _int(3, 1),
+        "min_prose_lines": _int(2),
+    },
+    "later-dateline-tail": {
+        "dateline": _regex("a line that opens with an outlet dateline"),
+        "min_lines_before": _int(2),
+        "max_tail_share": _share(0.5),
+    },
+}
+
+
+class ParamProblem(ValueError):
+    """A parameter that does not fit the registry; the message says which and why."""
+
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.hint = hint
+
+
+def _valid_list(name: str, params: Mapping[str, Param]) -> str:
+    return ", ".join(f"{k} ({p.describe()})" for k, p in sorted(params.items())) or "none"
+
+
+def _coerce(name: str, spec: Param, value: Any) -> Any:
+    def bad(expected: str) -> ParamProblem:
+        return ParamProblem(
+            f"parameter {name} must be {expected}, found {value!r}", f"{name}: {spec.describe()}"
+        )
+
+    if spec.kind == "bool":
+        if not isinstance(value, bool):
+            raise bad("true or false")
+        return value
+    if spec.kind == "int":
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise bad("an integer")
+    elif spec.kind == "float":
+        if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
+            raise bad("a number")
+        value = float(value)
+    elif spec.kind in ("regex", "str"):
+        if not isinstance(value, str):
+            raise bad("a string")
+        return value
+    elif spec.kind == "list":
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise bad("a list of strings")
+        return tuple(value)
+    if (spec.low is not None and value < spec.low) or (spec.high is not None and value > spec.high):
+        raise bad(spec.describe())
+    return value
+
+
+def resolve_params(kind: str, given: Mapping[str, Any]) -> dict[str, Any]:
+    """Every parameter of detector ``kind``: ``given`` checked, defaults filled in.
+
+    Raises :class:`ParamProblem` for an unknown name (with the closest valid one), a
+    wrong type, a value out of range or a missing required parameter.
+    """
+    declared = DETECTOR_PARAMS[kind]
+    unknown = sorted(set(given) - set(declared))
+    if unknown:
+        close = difflib.get_close_matches(unknown[0], list(declared), n=1)
+        suggestion = f"did you mean {close[0]!r}? " if close else ""
+        raise ParamProblem(
+            f"unknown parameter(s) {', '.join(unknown)} for {kind}",
+            f"{suggestion}valid parameters: {_valid_list(kind, declared)}",
+        )
+    resolved: dict[str, Any] = {}
+    for name, spec in declared.items():
+        if name in given:
+            resolved[name] = _coerce(name, spec, given[name])
+        elif spec.required:
+            raise ParamProblem(
+                f"missing parameter {name} for {kind}", f"{name}: {spec.describe()}. {spec.doc}"
+            )
+        else:
+            resolved[name] = spec.default
+    return resolved
