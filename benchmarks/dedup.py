@@ -34,6 +34,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import resource
 import subprocess
 import sys
@@ -204,10 +205,48 @@ def _row(name: str, stats: dict, metrics: dict, base_seconds: float | None) -> s
     )
 
 
-def section_synthetic(n_docs: int, work: Path) -> None:
-    print(f"\n## 1. synthetic copies of real ANT articles ({n_docs:,} documents)")
+FOOTER_SHARE, FOOTERS, FOOTER_WORDS = 0.2, 8, (60, 150)
+
+
+def with_shared_footers(corpus: pl.DataFrame, seed: int) -> pl.DataFrame:
+    """20% of the stories (every copy of them) end with one of 8 long shared footers,
+    60-150 consecutive words of SaudiNewsNet articles that are not in the corpus: the
+    shape of an outlet's boilerplate that no validator rule strips."""
+    import random
+
+    rng = random.Random(seed)
+    pool = pl.read_parquet(SNN, columns=["text"])["text"].drop_nulls().to_list()
+    footers = []
+    while len(footers) < FOOTERS:
+        words = rng.choice(pool).split()
+        size = rng.randint(*FOOTER_WORDS)
+        if len(words) > size:
+            start = rng.randrange(len(words) - size)
+            footers.append(" ".join(words[start : start + size]))
+    stories = corpus["cluster"].unique().sort().to_list()
+    chosen = rng.sample(stories, int(len(stories) * FOOTER_SHARE))
+    footer_of = pl.DataFrame({"cluster": chosen, "footer": [rng.choice(footers) for _ in chosen]})
+    return (
+        corpus.join(footer_of, on="cluster", how="left", maintain_order="left")
+        .with_columns(
+            text=pl.when(pl.col("footer").is_not_null())
+            .then(pl.concat_str("text", pl.lit("\n"), "footer"))
+            .otherwise("text")
+        )
+        .drop("footer")
+    )
+
+
+def section_synthetic(n_docs: int, work: Path, seed: int, footers: bool = False) -> None:
+    variant = "with shared footers" if footers else "plain"
+    print(
+        f"\n## 1. synthetic copies of real ANT articles ({n_docs:,} documents, {variant}, "
+        f"seed {seed})"
+    )
     originals = load_originals(ANT, limit=max(1000, int(n_docs * 0.6)))
-    corpus = pl.concat(list(iter_copies(originals, n_docs=n_docs)))
+    corpus = pl.concat(list(iter_copies(originals, n_docs=n_docs, seed=seed)))
+    if footers:
+        corpus = with_shared_footers(corpus, seed)
     if corpus["id"].str.contains("#1").any():
         print("  (warning: some originals were reused as mixed variants)")
     path = work / "synthetic.parquet"
@@ -525,6 +564,10 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="small sizes, fewer samples")
     parser.add_argument("--sections", default="synthetic,tgcontest,snn,headlines,scale,real")
     parser.add_argument("--synthetic-docs", type=int, default=10_000)
+    parser.add_argument(
+        "--synthetic-variants", default="plain,footers", help="plain and/or footers"
+    )
+    parser.add_argument("--seed", type=int, help="generator seed (default: drawn and printed)")
     parser.add_argument("--scales", default="10000,100000,1000000")
     parser.add_argument(
         "--baseline-max",
@@ -558,6 +601,7 @@ def main() -> None:
     synthetic_docs = 2_000 if args.quick else args.synthetic_docs
     scales = [2_000, 10_000] if args.quick else [int(s) for s in args.scales.split(",")]
     samples = 3 if args.quick else args.samples
+    seed = args.seed if args.seed is not None else random.SystemRandom().randrange(10**6)
     print(
         f"corpuskit dedup benchmark: threshold {THRESHOLD}, {NUM_PERM} permutations, word "
         f"{SHINGLE}-grams of folded text; {os.cpu_count()} cores; load "
@@ -566,7 +610,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="ck-dedup-bench-") as tmp:
         work = Path(tmp)
         if "synthetic" in sections:
-            section_synthetic(synthetic_docs, work)
+            for variant in args.synthetic_variants.split(","):
+                section_synthetic(synthetic_docs, work, seed, footers=variant == "footers")
         if "tgcontest" in sections:
             section_tgcontest()
         if "snn" in sections:

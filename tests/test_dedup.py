@@ -315,3 +315,41 @@ def test_figures_guard_on_headlines(a, b, same):
     from corpuskit.normalize import fold
 
     assert same_figures(fold(a), fold(b)) is same
+
+
+def fire_story() -> pl.DataFrame:
+    """An outlet's first report of a fire, and its later version: a new lead with the new
+    toll on top of the first report's paragraphs."""
+    old = article(
+        [
+            "قتل 3 أشخاص وأصيب 12 آخرون في حريق اندلع بمصنع للبلاستيك في المنطقة الصناعية بجدة فجر أمس",
+            *SENTENCES[1:7],
+        ]
+    )
+    new = article(
+        [
+            "ارتفع عدد ضحايا حريق مصنع البلاستيك في جدة إلى 7 قتلى بعد وفاة 4 من المصابين في "
+            "المستشفى اليوم وأعلن الدفاع المدني فتح تحقيق في أسباب الحريق",
+            *SENTENCES[1:7],
+        ]
+    )
+    dates = ["2015-08-01 08:00:00", "2015-08-01 16:00:00"]
+    return pl.DataFrame(
+        {"id": ["old", "new"], "text": [old, new], "date": dates, "source": ["okaz", "okaz"]}
+    )
+
+
+def test_an_update_is_flagged_on_the_older_version_and_both_are_kept():
+    out = by_id(dedup(fire_story()))
+    assert out["old"]["keep"] and out["new"]["keep"]
+    assert out["old"]["dup_kind"] == "update" and out["old"]["dup_of"] == "new"
+    assert out["new"]["dup_kind"] is None
+    codes = [(f["code"], f["action"]) for f in out["old"]["findings"]]
+    assert codes == [("DUP230", "flag")]
+
+
+def test_drop_updates_drops_the_older_version_in_favour_of_the_newer():
+    out = by_id(dedup(fire_story(), options=DedupOptions(drop_updates=True)))
+    assert out["new"]["keep"] and not out["old"]["keep"]
+    assert out["old"]["dup_kind"] == "update" and out["old"]["dup_of"] == "new"
+    assert [(f["code"], f["action"]) for f in out["old"]["findings"]] == [("DUP230", "drop")]

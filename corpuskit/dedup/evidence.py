@@ -164,6 +164,15 @@ class TemplateWords:
         frequent = table.filter(pl.col("n") > TEMPLATE_DF)["key"].to_numpy()
         self.frequent = np.sort(frequent.astype(np.uint64))
         self.informative = corpus_docs >= MIN_TEMPLATE_DOCS
+        # The mask of every candidate row, packed in one uint64 (64 slots), computed once.
+        self._rows = rows
+        self._bits = np.concatenate(
+            [
+                _pack(self.mask(keys.array(WORD_SIGNATURE, rows[lo : lo + 4 * CHUNK])))
+                for lo in range(0, rows.size, 4 * CHUNK)
+            ]
+            or [np.empty(0, dtype=np.uint64)]
+        )
 
     def mask(self, signatures: np.ndarray) -> np.ndarray:
         """True where a slot's minimum is a template word."""
@@ -172,6 +181,28 @@ class TemplateWords:
         keys = _slot_keys(signatures)
         at = np.minimum(np.searchsorted(self.frequent, keys), self.frequent.size - 1)
         return self.frequent[at] == keys
+
+    def row_mask(self, rows: np.ndarray, signatures: np.ndarray) -> np.ndarray:
+        """:meth:`mask` of ``rows`` (whose word signatures are ``signatures``), read from
+        the packed masks of the candidate rows where it can."""
+        at = np.minimum(np.searchsorted(self._rows, rows), max(self._rows.size - 1, 0))
+        known = (self._rows[at] == rows) if self._rows.size else np.zeros(rows.size, bool)
+        out = np.empty(signatures.shape, dtype=bool)
+        out[known] = _unpack(self._bits[at[known]], signatures.shape[1])
+        if (~known).any():
+            out[~known] = self.mask(signatures[~known])
+        return out
+
+
+def _pack(mask: np.ndarray) -> np.ndarray:
+    """Boolean rows of at most 64 columns as one uint64 each."""
+    weights = np.uint64(1) << np.arange(mask.shape[1], dtype=np.uint64)
+    return (mask.astype(np.uint64) * weights[None, :]).sum(axis=1, dtype=np.uint64)
+
+
+def _unpack(bits: np.ndarray, width: int) -> np.ndarray:
+    weights = np.uint64(1) << np.arange(width, dtype=np.uint64)
+    return (bits[:, None] & weights[None, :]) != 0
 
 
 def _slot_keys(signatures: np.ndarray) -> np.ndarray:
@@ -227,7 +258,7 @@ def _chunk_evidence(
     words_a, words_b = keys.array(WORD_SIGNATURE, a), keys.array(WORD_SIGNATURE, b)
     equal = (words_a == words_b) & (words_a != EMPTY)
     words = equal.mean(axis=1)
-    frequent = template.mask(words_a) | template.mask(words_b)
+    frequent = template.row_mask(a, words_a) | template.row_mask(b, words_b)
     rare_slots = (~frequent).sum(axis=1)
     rare_words = np.where(
         rare_slots > 0, (equal & ~frequent).sum(axis=1) / np.maximum(rare_slots, 1), 0.0

@@ -251,6 +251,7 @@ def sign_batch(frame: pl.DataFrame, options: DedupOptions, *, first_row: int = 0
         if schema.SOURCE in frame.columns
         else pl.Series([None] * n, dtype=pl.String)
     )
+    parsed_dates = parse_dates(dates).alias(DATE)
     folded_title = fold_series(title, parts=1).alias(TITLE)
     title_tokens = words(folded_title.fill_null("").to_list(), 1)
     columns = [
@@ -260,7 +261,7 @@ def sign_batch(frame: pl.DataFrame, options: DedupOptions, *, first_row: int = 0
         pl.Series(WORDS, tokens.word_counts, dtype=pl.Int64),
         body.str.len_chars().fill_null(0).cast(pl.Int64).alias(LENGTH),
         pl.Series(CONTENT_WORDS, content_words, dtype=pl.Int32),
-        parse_dates(dates).alias(DATE),
+        parsed_dates,
         _where(tokens.exact_keys != 0, tokens.exact_keys, EXACT_KEY),
         pl.Series(
             URL_KEY,
@@ -296,10 +297,12 @@ def sign_batch(frame: pl.DataFrame, options: DedupOptions, *, first_row: int = 0
     for band in range(bands):
         keys = band_key(signatures, everyone, band, rows)
         columns.append(_where(banded, keys, band_column(band)))
+    # The bag-of-words bands are grouped within a time window: undated documents need none.
+    dated = banded & parsed_dates.is_not_null().to_numpy()
     word_bands, word_rows = word_band_shape(options)
     for band in range(word_bands):
         keys = band_key(word_signatures, everyone, band, word_rows, salt=1)
-        columns.append(_where(banded, keys, word_band_column(band)))
+        columns.append(_where(dated, keys, word_band_column(band)))
     return pl.DataFrame(columns)
 
 

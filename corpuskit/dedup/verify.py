@@ -10,11 +10,15 @@ Two verifiers read the same evidence (:mod:`corpuskit.dedup.evidence`), chosen w
 * ``rules``: a documented scoring function (:func:`rules_score`): three ways of being a
   copy, each needing evidence beyond a shared template, and two vetoes.
 
-A pair whose score reaches ``copy_score`` (0.5) is a copy, unless it looks like an
-**update** (:func:`is_update`): one version is newer, reuses most of the older one's
-words, and brings numbers of its own while dropping some of the older one's (a new
-toll, new figures) with a new lead. An update is not a copy: dropping it would lose
-the news.
+A pair whose score reaches ``copy_score`` (0.7), or that shares most of its 3-grams
+(``threshold``, 0.5) with agreeing rare words, is a copy (more than ``CROSS_DAY_HOURS``
+apart, only the latter), unless it is vetoed: two
+items of one serial template (:func:`serial_items`: the same text with other figures)
+or of one template (:func:`template_items`: only template words in common) are never
+copies. A pair that is not a copy may be an **update** (:func:`is_update`): one version
+is newer, reuses most of the older one's words, adds words of its own, and brings numbers
+of its own while dropping some of the older one's (a new toll, new figures). An update
+is not a copy: dropping it would lose the news; the older version is flagged.
 
 :func:`copy_kind` names how a dropped copy relates to the kept document, and
 :func:`why` writes the evidence that decided a pair, for the finding, the ``dup_why``
@@ -38,10 +42,18 @@ MODEL_FILE = Path(__file__).with_name("verifier.json")
 # Trimmed: the dropped copy is the shorter one, most of its words are in the kept one,
 # and it is clearly shorter.
 TRIMMED_CONTAINED, TRIMMED_RATIO = 0.7, 0.75
-# Update: the newer version keeps most of the older one's words but has a new lead,
-# numbers of its own, and drops some of the older one's numbers.
-UPDATE_OLDER_KEPT, UPDATE_LEAD, UPDATE_MIN_HOURS = 0.6, 0.5, 0.5
+# Update: the newer version keeps most of the older one's words, adds words of its own,
+# and brings numbers of its own while dropping some of the older one's.
+UPDATE_OLDER_KEPT, UPDATE_NEWER_KEPT, UPDATE_SHINGLES, UPDATE_MIN_HOURS = 0.6, 0.8, 0.3, 0.5
 SERIAL_SHINGLES = 0.5
+# A near copy (most 3-grams shared, ``threshold``) whose rare words agree is a copy
+# whatever the score: boilerplate left in the body (a block of other articles'
+# headlines, with their numbers) lowers the score of a plain copy.
+NEAR_RARE = 0.3
+# Documents published more than this many hours apart are copies only as near copies:
+# daily items of one template (the weather, a market close) are rewritten from the same
+# vocabulary every day, and the verifier was trained on pairs of one day.
+CROSS_DAY_HOURS = 20.0
 TEMPLATE_SHARE, TEMPLATE_RARE = 0.85, 0.3
 
 
@@ -112,20 +124,24 @@ def rules_score(evidence: pl.DataFrame) -> np.ndarray:
 
 
 def is_update(evidence: pl.DataFrame) -> np.ndarray:
-    """Pairs where one version updates the other (see the module docs): dated apart by
-    at least half an hour, the older one's words mostly in the newer one, a new lead,
-    and each side with numbers the other lacks."""
+    """Pairs where a newer version reuses an older one and adds news (see the module
+    docs): dated apart by at least ``UPDATE_MIN_HOURS``, sharing word sequences
+    (``shingles`` >= ``UPDATE_SHINGLES``), most of the older one's words in the newer one
+    (>= ``UPDATE_OLDER_KEPT``), the newer one with words of its own (at most
+    ``UPDATE_NEWER_KEPT`` of them in the older), and each with numbers the other lacks
+    (a new toll, new figures)."""
     b_newer = evidence["b_newer"].to_numpy()
-    older_in_newer = np.where(
-        b_newer > 0, evidence["a_in_b"].to_numpy(), evidence["b_in_a"].to_numpy()
-    )
+    a_in_b, b_in_a = evidence["a_in_b"].to_numpy(), evidence["b_in_a"].to_numpy()
+    older_in_newer = np.where(b_newer > 0, a_in_b, b_in_a)
+    newer_in_older = np.where(b_newer > 0, b_in_a, a_in_b)
     hours = evidence["hours"].to_numpy()
     return (
         (b_newer != 0)
         & (hours >= UPDATE_MIN_HOURS)
         & (hours < MISSING_HOURS)
+        & (evidence["shingles"].to_numpy() >= UPDATE_SHINGLES)
         & (older_in_newer >= UPDATE_OLDER_KEPT)
-        & (evidence["lead"].to_numpy() < UPDATE_LEAD)
+        & (newer_in_older <= UPDATE_NEWER_KEPT)
         & (evidence["a_new_numbers"].to_numpy() > 0)
         & (evidence["b_new_numbers"].to_numpy() > 0)
     )
@@ -165,8 +181,15 @@ def decide(evidence: pl.DataFrame, options: DedupOptions) -> tuple[np.ndarray, n
     if evidence.height == 0:
         return np.empty(0, dtype=object), np.empty(0)
     score = learned_score(evidence) if options.verifier == "learned" else rules_score(evidence)
-    copy = (score >= options.copy_score) & ~vetoed(evidence)
-    update = copy & is_update(evidence)
+    vetoes = vetoed(evidence)
+    near = (evidence["shingles"].to_numpy() >= options.threshold) & (
+        evidence["rare_words"].to_numpy() >= NEAR_RARE
+    )
+    hours = evidence["hours"].to_numpy()
+    days_apart = (hours > CROSS_DAY_HOURS) & (hours < MISSING_HOURS)
+    scored = (score >= options.copy_score) & ~days_apart & ~vetoes
+    update = ~scored & ~vetoes & is_update(evidence)
+    copy = (scored | near) & ~update & ~vetoes
     relation = np.where(update, UPDATE, np.where(copy, COPY, NONE)).astype(object)
     return relation, score
 
