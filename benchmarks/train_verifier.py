@@ -50,7 +50,7 @@ def dev_pairs(cache: Path | None, options: DedupOptions) -> pl.DataFrame:
     for corpus in real.labels_mod.CORPORA:
         frame = real.validated(corpus, cache)
         keys = FrameKeys(sign_batch(frame.with_columns(findings=pl.lit(None)), options))
-        matcher, judged = judged_candidates(keys, options)
+        matcher, judged = judged_candidates(keys, options, every_pair=True)
         ids = keys.column("id")
         lab = labels.filter(pl.col("corpus") == corpus)
         row_of = dict(zip(ids.to_list(), range(ids.len()), strict=True))

@@ -155,16 +155,25 @@ def matcher(keys: KeyTable, options: DedupOptions, candidate_rows: np.ndarray) -
     )
 
 
-def judged_candidates(keys: KeyTable, options: DedupOptions) -> tuple[Matcher, pl.DataFrame]:
-    """Every candidate pair with its evidence and verdict (see :meth:`Matcher.judge`),
-    and the matcher that judged them."""
+def judged_candidates(
+    keys: KeyTable, options: DedupOptions, *, every_pair: bool = False
+) -> tuple[Matcher, pl.DataFrame]:
+    """Candidate pairs with their evidence and verdict (see :meth:`Matcher.judge`), and
+    the matcher that judged them: the pairs the rest of the link pass reads (copies,
+    updates, headline matches), or ``every_pair``."""
     active = keys.column(ACTIVE).to_numpy().astype(bool)
     words = keys.column(WORDS).to_numpy()
     long_rows = np.flatnonzero(active & (words >= options.min_words))
     pairs, sources = candidate_pairs(keys, np.flatnonzero(active), long_rows, options)
     m = matcher(keys, options, np.unique(pairs))
-    judged = m.judge(pairs).with_columns(source=pl.Series(sources, dtype=pl.Int64))
-    return m, _without_roundups(m, judged)
+    judged = _without_roundups(
+        m, m.judge(pairs).with_columns(source=pl.Series(sources, dtype=pl.Int64))
+    )
+    if not every_pair:
+        judged = judged.filter(
+            (pl.col("relation") != verify.NONE) | (pl.col("source").and_(HEADLINE) != 0)
+        )
+    return m, judged
 
 
 ROUNDUP_PARTS = 20  # contained documents of one longer document compared with each other
