@@ -58,12 +58,14 @@ def clean(
     Worker processes are started with ``spawn``: call this under
     ``if __name__ == "__main__":`` in a script.
     """
+    from corpuskit.codes import check_rule_selection, load_code_registry
     from corpuskit.engine import make_engine
     from corpuskit.pipeline import clean as run
 
     settings = as_config(config)
     if workers is not None:
         settings = settings.replace(workers=workers)
+    check_rule_selection(settings.validate, load_code_registry(settings.validate.rule_dirs))
     return run(
         [Path(p) for p in inputs],
         Path(out),

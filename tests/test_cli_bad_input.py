@@ -158,3 +158,22 @@ def test_runs_are_deterministic(tmp_path):
         a = pl.read_parquet(tmp_path / "a" / table)
         b = pl.read_parquet(tmp_path / "b" / table)
         assert a.equals(b), table
+
+
+def test_disk_full_while_writing_parquet_is_a_clear_error_and_leaves_nothing(tmp_path, monkeypatch):
+    src = write_jsonl(tmp_path / "in.jsonl", [article(i) for i in range(3)])
+    real = pl.DataFrame.write_parquet
+    calls = {"n": 0}
+
+    def fills_up(self, *args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] > 3:  # the input and key parts go through, then the disk is full
+            raise pl.exceptions.ComputeError("No space left on device (os error 28)")
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(pl.DataFrame, "write_parquet", fills_up)
+    out = tmp_path / "out"
+    result = run("clean", str(src), "--out", str(out), "-q", "--workers", "1")
+    assert_usage_error(result, "No space left on device")
+    assert not out.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]

@@ -155,3 +155,24 @@ def test_an_os_error_while_writing_is_an_output_error(tmp_path: Path) -> None:
     with pytest.raises(OutputError, match="No space left on device"):
         write_atomic(tmp_path / "out.bin", disk_full)
     assert folder_listing(tmp_path) == ["taken"]
+
+
+def test_disk_full_inside_polars_is_an_output_error(tmp_path, monkeypatch):
+    """polars passes a full disk on as a ComputeError when it writes Parquet."""
+
+    def full_disk(self, *args, **kwargs):
+        raise pl.exceptions.ComputeError("No space left on device (os error 28)")
+
+    monkeypatch.setattr(pl.DataFrame, "write_parquet", full_disk)
+    with pytest.raises(OutputError, match="No space left on device") as raised:
+        write_parquet_atomic(pl.DataFrame({"a": [1]}), tmp_path / "x.parquet")
+    assert "free space" in (raised.value.hint or "")
+    assert folder_listing(tmp_path) == []
+
+    def a_bug(self, *args, **kwargs):
+        raise pl.exceptions.ComputeError("cannot cast List to Int64")
+
+    monkeypatch.setattr(pl.DataFrame, "write_parquet", a_bug)
+    with pytest.raises(pl.exceptions.ComputeError):  # not a user's problem: no disguise
+        write_parquet_atomic(pl.DataFrame({"a": [1]}), tmp_path / "x.parquet")
+    assert folder_listing(tmp_path) == []

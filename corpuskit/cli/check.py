@@ -117,7 +117,7 @@ def check(
         against=against,
         fail_on=fail_on,
         batch_dedup=batch_dedup,
-        workers=config.workers if workers is None else workers,
+        workers=(config if workers is None else config.replace(workers=workers)).workers,
     )
     if fmt == "human":
         text = human.render(

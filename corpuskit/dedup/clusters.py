@@ -63,42 +63,15 @@ def _as_datetimes(dates: pl.Series) -> pl.Series:
     return parse_dates(dates)
 
 
-def choose_order(
-    body_length: np.ndarray,
-    dates: pl.Series,
-    ids: pl.Series,
-    *,
-    demoted: np.ndarray | None = None,
-) -> np.ndarray:
-    """Row indices in keep order: not ``demoted`` first, then longest, newest, smallest id."""
-    n = body_length.size
-    frame = pl.DataFrame(
-        {
-            "row": np.arange(n, dtype=np.int64),
-            "demoted": np.zeros(n, dtype=bool) if demoted is None else demoted.astype(bool),
-            "length": body_length.astype(np.int64),
-            "date": _as_datetimes(dates),
-            "id": ids.cast(pl.String),
-        }
-    )
-    ranked = frame.sort(
-        ["demoted", "length", "date", "id"],
-        descending=[False, True, True, False],
-        nulls_last=True,
-    )
-    return ranked["row"].to_numpy().astype(np.int64)
-
-
-def choose_kept(
+def _ordered(
     labels: np.ndarray,
     body_length: np.ndarray,
     dates: pl.Series,
     ids: pl.Series,
-    *,
     demoted: np.ndarray | None = None,
-) -> np.ndarray:
-    """Row index of the kept document of each row's cluster: not ``demoted`` (an older
-    version), then longest, newest, smallest id."""
+) -> pl.DataFrame:
+    """Rows sorted by cluster, then in the keep rule's order within each cluster: not
+    ``demoted`` (an older version) first, then longest, newest, smallest id."""
     n = labels.size
     order_frame = pl.DataFrame(
         {
@@ -110,11 +83,36 @@ def choose_kept(
             "id": ids.cast(pl.String),
         }
     )
-    ranked = order_frame.sort(
+    return order_frame.sort(
         ["label", "demoted", "length", "date", "id"],
         descending=[False, False, True, True, False],
         nulls_last=True,
     )
+
+
+def keep_order(
+    labels: np.ndarray,
+    body_length: np.ndarray,
+    dates: pl.Series,
+    ids: pl.Series,
+    *,
+    demoted: np.ndarray | None = None,
+) -> np.ndarray:
+    """Row indices in the keep rule's order within each cluster (clusters in label order)."""
+    return _ordered(labels, body_length, dates, ids, demoted)["row"].to_numpy().astype(np.int64)
+
+
+def choose_kept(
+    labels: np.ndarray,
+    body_length: np.ndarray,
+    dates: pl.Series,
+    ids: pl.Series,
+    *,
+    demoted: np.ndarray | None = None,
+) -> np.ndarray:
+    """Row index of the kept document of each row's cluster: not ``demoted``, then
+    longest, newest, smallest id."""
+    ranked = _ordered(labels, body_length, dates, ids, demoted)
     first = ranked.group_by("label", maintain_order=True).agg(pl.col("row").first().alias("kept"))
-    kept = order_frame.select("label").join(first, on="label", how="left")["kept"]
+    kept = pl.DataFrame({"label": labels}).join(first, on="label", how="left")["kept"]
     return kept.to_numpy().astype(np.int64)

@@ -112,9 +112,10 @@ DUP_CODES: tuple[DupCode, ...] = (
         "duplicates-indexed-document",
         "drop",
         "error",
-        "The document copies a document that is already in the corpus (exact or near "
-        "copy of the body, or the same URL); ingesting it again would duplicate it. The "
-        "finding names the indexed id and the similarity.",
+        "The document copies a document that is already in the corpus: an exact or near "
+        "copy of its body, the same URL, or the same id with another body (a changed "
+        "version of an indexed document). Ingesting it would duplicate it. The finding "
+        "names the indexed id, how they match and the body similarity.",
         "drop it or mark it as an update",
     ),
 )

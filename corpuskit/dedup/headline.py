@@ -24,7 +24,7 @@ from rapidfuzz import fuzz, process
 
 from corpuskit.dedup.figures import figures, same_figures
 from corpuskit.dedup.keytable import KeyTable
-from corpuskit.dedup.lsh import band_candidate_pairs
+from corpuskit.dedup.lsh import keyed_candidate_pairs
 from corpuskit.dedup.sign import TITLE, TITLE_BANDS, TITLE_KEY, title_band_column
 
 
@@ -33,46 +33,67 @@ def score(a: str, b: str) -> float:
     return fuzz.token_sort_ratio(a, b)
 
 
+# Candidate pairs scored at once: bounds the headlines held in memory at one time.
+SCORE_CHUNK = 1_000_000
+
+
 def headline_pairs(keys: KeyTable, rows: np.ndarray, *, score_cutoff: float):
     """Pairs ``(i, j)``, ``i < j``, among ``rows`` whose headlines score >= ``score_cutoff``,
-    with their scores. Candidates share the exact headline key or a headline band key."""
+    with their scores. Candidates share the exact headline key or a headline band key;
+    they are scored a chunk at a time, fetching only that chunk's headlines."""
     empty = (np.empty((0, 2), dtype=np.int64), np.empty(0))
     if rows.size < 2:
         return empty
-    found = []
-    for name in (TITLE_KEY, *(title_band_column(b) for b in range(TITLE_BANDS))):
-        column = keys.column(name).gather(rows)
-        valid = column.is_not_null().to_numpy()
-        if valid.sum() > 1:
-            found.append(band_candidate_pairs(rows[valid], [column.filter(valid).to_numpy()]))
-    found = [f for f in found if f.size]
+
+    def bands():
+        for name in (TITLE_KEY, *(title_band_column(b) for b in range(TITLE_BANDS))):
+            column = keys.column(name).gather(rows)
+            valid = column.is_not_null().to_numpy()
+            yield rows[valid], column.filter(valid).to_numpy()
+
+    candidates = keyed_candidate_pairs(bands())
+    found, scores = [], []
+    for lo in range(0, candidates.shape[0], SCORE_CHUNK):
+        chunk = candidates[lo : lo + SCORE_CHUNK]
+        pairs, chunk_scores = score_pairs(
+            chunk, _titles_of(keys, chunk.ravel()), score_cutoff=score_cutoff
+        )
+        found.append(pairs)
+        scores.append(chunk_scores)
     if not found:
         return empty
-    pairs = np.unique(np.concatenate(found), axis=0)
-    return score_pairs(pairs, _titles_of(keys, np.unique(pairs)), score_cutoff=score_cutoff)
+    return np.concatenate(found), np.concatenate(scores)
 
 
-def _titles_of(keys: KeyTable, rows: np.ndarray) -> dict[int, str]:
+def _titles_of(keys: KeyTable, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(rows, titles)``: the sorted unique ``rows`` and their folded headlines."""
+    rows = np.unique(rows)
     taken = keys.take(rows, [TITLE])[TITLE].fill_null("").to_list()
-    return dict(zip(rows.tolist(), taken, strict=True))
+    return rows, np.array(taken, dtype=object)
 
 
-def score_pairs(pairs: np.ndarray, titles: dict[int, str], *, score_cutoff: float):
-    """The pairs whose folded headlines (``titles`` by row) pass the figures guard and
-    score >= ``score_cutoff``, with their scores."""
+def score_pairs(pairs: np.ndarray, titles: tuple[np.ndarray, np.ndarray], *, score_cutoff: float):
+    """The pairs whose folded headlines (``titles``: sorted rows and their headlines, as
+    :func:`_titles_of` gives) pass the figures guard and score >= ``score_cutoff``, with
+    their scores. Array operations throughout: millions of pairs are cheap."""
     empty = (np.empty((0, 2), dtype=np.int64), np.empty(0))
-    # The figures guard, vectorised: each headline's set of figures as a small integer
-    # (0: none), computed once per headline.
+    rows, text = titles
+    a, b = np.searchsorted(rows, pairs[:, 0]), np.searchsorted(rows, pairs[:, 1])
+    # The figures guard: each headline's set of figures as a small integer (0: none).
     ids: dict[frozenset[str], int] = {frozenset(): 0}
-    figure_id = {row: ids.setdefault(frozenset(figures(t)), len(ids)) for row, t in titles.items()}
-    fa = np.array([figure_id[a] for a in pairs[:, 0].tolist()], dtype=np.int64)
-    fb = np.array([figure_id[b] for b in pairs[:, 1].tolist()], dtype=np.int64)
-    pairs = pairs[(fa == 0) | (fb == 0) | (fa == fb)]
+    figure_id = np.fromiter(
+        (ids.setdefault(frozenset(figures(t)), len(ids)) for t in text.tolist()),
+        dtype=np.int64,
+        count=text.size,
+    )
+    fa, fb = figure_id[a], figure_id[b]
+    keep = (fa == 0) | (fb == 0) | (fa == fb)
+    pairs, a, b = pairs[keep], a[keep], b[keep]
     if pairs.size == 0:
         return empty
     scores = process.cpdist(
-        [titles[a] for a in pairs[:, 0].tolist()],
-        [titles[b] for b in pairs[:, 1].tolist()],
+        text[a],
+        text[b],
         scorer=fuzz.token_sort_ratio,
         score_cutoff=score_cutoff,
         dtype=np.float64,

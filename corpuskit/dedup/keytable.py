@@ -111,13 +111,10 @@ class PartKeys(KeyTable):
         self.num_perm = num_perm
         self._file = Path(signature_file)
         self._scan = scan_dataset(self.parts) if self.parts else None
-        self.height = self._count_rows()
+        sizes = [int(scan_dataset(p).select(pl.len()).collect().item()) for p in self.parts]
+        self._starts = np.concatenate([[0], np.cumsum(sizes, dtype=np.int64)])
+        self.height = int(self._starts[-1])
         self._widths: dict[str, int] = {}
-
-    def _count_rows(self) -> int:
-        if self._scan is None:
-            return 0
-        return int(self._scan.select(pl.len()).collect().item())
 
     def column(self, name: str) -> pl.Series:
         if self._scan is None:
@@ -125,15 +122,23 @@ class PartKeys(KeyTable):
         return self._scan.select(name).collect().to_series()
 
     def take(self, rows: np.ndarray, columns: Sequence[str]) -> pl.DataFrame:
+        """Read only the parts that hold ``rows`` (parts are consecutive row ranges), one
+        at a time, so a take never loads a whole column of the corpus."""
         if self._scan is None or rows.size == 0:
-            return pl.DataFrame(schema={c: self._scan.collect_schema()[c] for c in columns})
-        wanted = pl.DataFrame({"__order": np.arange(rows.size), ROW: rows.astype(np.int64)})
-        found = (
-            self._scan.select(ROW, *[c for c in columns if c != ROW])
-            .join(pl.LazyFrame({ROW: np.unique(rows).astype(np.int64)}), on=ROW, how="semi")
-            .collect()
-        )
-        return wanted.join(found, on=ROW, how="left").sort("__order").select(columns)
+            schema = self._scan.collect_schema() if self._scan is not None else {}
+            return pl.DataFrame(schema={c: schema.get(c, pl.Null) for c in columns})
+        wanted = np.unique(rows).astype(np.int64)
+        part_of = np.searchsorted(self._starts, wanted, side="right") - 1
+        found = []
+        for part in np.unique(part_of).tolist():
+            local = wanted[part_of == part] - self._starts[part]
+            table = read_file(self.parts[part], [c for c in columns if c != ROW])
+            found.append(
+                table[local].with_columns(pl.Series(ROW, wanted[part_of == part], dtype=pl.Int64))
+            )
+        looked_up = pl.concat(found, how="vertical_relaxed")
+        order = pl.DataFrame({"__order": np.arange(rows.size), ROW: rows.astype(np.int64)})
+        return order.join(looked_up, on=ROW, how="left").sort("__order").select(columns)
 
     def band_pairs(self, rows: np.ndarray, bands: int) -> np.ndarray:
         """As :meth:`KeyTable.band_pairs`; with a ``pair_finder`` (an engine that groups

@@ -38,7 +38,7 @@ import polars as pl
 import corpuskit.dedup.verify as verify
 from corpuskit.config import DedupOptions
 from corpuskit.dedup.candidates import HEADLINE, candidate_pairs
-from corpuskit.dedup.clusters import choose_kept, choose_order
+from corpuskit.dedup.clusters import choose_kept, keep_order
 from corpuskit.dedup.evidence import DocumentColumns, TemplateWords, orient, pair_evidence
 from corpuskit.dedup.keytable import KeyTable
 from corpuskit.dedup.sign import ACTIVE, DATE, EXACT_KEY, ID, LENGTH, URL_KEY, WORDS
@@ -253,26 +253,31 @@ class _Ranking:
         """Position of every row in the keep order among ``rows`` (0: kept first); rows
         outside ``rows`` get the last position."""
         rank = np.full(self.lengths.size, rows.size, dtype=np.int64)
-        if rows.size == 0:
-            return rank
-        extra = self.keys.take(rows, [DATE, ID])
-        order = choose_order(
-            self.lengths[rows], extra[DATE], extra[ID], demoted=self.superseded[rows]
-        )
-        rank[rows[order]] = np.arange(rows.size)
+        if rows.size:
+            rank[rows] = self._rank(rows)
         return rank
 
     def prefer(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        """For each pair, True when the keep rule prefers row ``a[i]`` over row ``b[i]``."""
+        """For each pair, True when the keep rule prefers row ``a[i]`` over row ``b[i]``.
+
+        The rows involved are ranked once in the keep rule's order (each row's date and
+        id read once), however many pairs they appear in."""
         if a.size == 0:
             return np.empty(0, dtype=bool)
-        rows = np.concatenate([a, b]).astype(np.int64)
+        rows = np.unique(np.concatenate([a, b])).astype(np.int64)
+        rank = self._rank(rows)
+        return rank[np.searchsorted(rows, a)] < rank[np.searchsorted(rows, b)]
+
+    def _rank(self, rows: np.ndarray) -> np.ndarray:
+        """Position of each of ``rows`` in the keep rule's order (0: kept first)."""
         extra = self.keys.take(rows, [DATE, ID])
-        labels = np.concatenate([np.arange(a.size), np.arange(a.size)])
-        chosen = choose_kept(
-            labels, self.lengths[rows], extra[DATE], extra[ID], demoted=self.superseded[rows]
+        one_cluster = np.zeros(rows.size, dtype=np.int64)
+        order = keep_order(
+            one_cluster, self.lengths[rows], extra[DATE], extra[ID], demoted=self.superseded[rows]
         )
-        return chosen[: a.size] == np.arange(a.size)
+        rank = np.empty(rows.size, dtype=np.int64)
+        rank[order] = np.arange(rows.size)
+        return rank
 
 
 def link(keys: KeyTable, options: DedupOptions | None = None) -> Links:
@@ -511,7 +516,7 @@ def _headline_flags(
 ) -> pl.DataFrame:
     """Headline matches whose bodies are not copies: the document the keep rule would
     not prefer is flagged, naming the other cluster's kept document; once per
-    (document, other cluster)."""
+    (document, other cluster). Array operations: millions of matches are cheap."""
     if not options.headline or judged.height == 0:
         return pl.DataFrame(schema=FLAG_SCHEMA)
     matches = judged.filter(
@@ -520,28 +525,34 @@ def _headline_flags(
     a, b = matches["a"].to_numpy(), matches["b"].to_numpy()
     apart = labels[a] != labels[b]
     matches, a, b = matches.filter(pl.Series(apart)), a[apart], b[apart]
-    prefers_a = ranking.prefer(a, b)
-    flagged_once: dict[tuple[int, int], tuple[float, str]] = {}
-    rows = zip(
-        a, b, prefers_a, matches.select("title", "shingles", "words").iter_rows(), strict=True
-    )
-    for x, y, x_kept, (title, shingles, words) in rows:
-        flagged, other = (int(y), int(x)) if x_kept else (int(x), int(y))
-        why = (
-            f"headlines share {title:.0%} of their words; bodies: words {words:.2f}, "
-            f"3-grams {shingles:.2f}"
+    a_first = ranking.prefer(a, b)
+    once = (
+        matches.select("title", "shingles", "words")
+        .with_columns(
+            row=pl.Series(np.where(a_first, b, a), dtype=pl.Int64),
+            other=pl.Series(kept[np.where(a_first, a, b)], dtype=pl.Int64),
         )
-        flagged_once.setdefault((flagged, int(kept[other])), (float(title) * 100, why))
-    if not flagged_once:
+        .unique(subset=["row", "other"], keep="first", maintain_order=True)
+    )
+    if once.height == 0:
         return pl.DataFrame(schema=FLAG_SCHEMA)
-    flagged_rows = np.array([row for row, _ in flagged_once], dtype=np.int64)
-    others = np.array([other for _, other in flagged_once], dtype=np.int64)
+
+    def two_places(name: str) -> pl.Expr:
+        return pl.col(name).round(2).cast(pl.String).str.pad_end(4, "0")
+
+    why = pl.format(
+        "headlines share {}% of their words; bodies: words {}, 3-grams {}",
+        (pl.col("title") * 100).round(0).cast(pl.Int64),
+        two_places("words"),
+        two_places("shingles"),
+    )
+    once = once.with_columns(score=pl.col("title").cast(pl.Float64) * 100, why=why)
     return pl.DataFrame(
         {
-            "row": flagged_rows,
-            "other_id": keys.take(others, [ID])[ID],
-            "score": [score for score, _ in flagged_once.values()],
-            "why": [why for _, why in flagged_once.values()],
+            "row": once["row"],
+            "other_id": keys.take(once["other"].to_numpy(), [ID])[ID],
+            "score": once["score"],
+            "why": once["why"],
         },
         schema=FLAG_SCHEMA,
     )

@@ -133,10 +133,20 @@ def band_candidate_pairs(
     yields one array of band keys (aligned with ``doc_index``) per band."""
     if doc_index.size < 2:
         return np.empty((0, 2), dtype=np.int64)
-    docs = pl.Series("doc", doc_index.astype(np.int64))
+    return keyed_candidate_pairs(((doc_index, key) for key in keys), max_bucket=max_bucket)
+
+
+def keyed_candidate_pairs(
+    bands: Iterable[tuple[np.ndarray, np.ndarray]], *, max_bucket: int = MAX_BUCKET
+) -> np.ndarray:
+    """Unique pairs ``(i, j)``, ``i < j``, of documents sharing a key in some band;
+    ``bands`` yields ``(documents, keys)`` per band (each band may cover other documents)."""
     pairs = pl.DataFrame(schema={"a": pl.Int64, "b": pl.Int64})
-    for key in keys:
-        found = _band_pairs(pl.DataFrame([docs, pl.Series("key", key)]), max_bucket)
+    for docs, key in bands:
+        if docs.size < 2:
+            continue
+        table = pl.DataFrame({"doc": docs.astype(np.int64), "key": key})
+        found = _band_pairs(table, max_bucket)
         if found.height:
             # Deduplicate as we go: copies share most bands, so the union stays small.
             pairs = pl.concat([pairs, found]).unique()

@@ -46,10 +46,12 @@ def _die_with_parent() -> None:
         libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
 
 
-def _install(context: Any) -> None:
+def _install(parent: int, context: Any) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _die_with_parent()
+    if os.getppid() != parent:  # the parent died while this worker was starting
+        os._exit(1)
     _CONTEXT["context"] = context
 
 
@@ -88,7 +90,7 @@ class LocalEngine:
             return
         spawn = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(
-            workers, mp_context=spawn, initializer=_install, initargs=(context,)
+            workers, mp_context=spawn, initializer=_install, initargs=(os.getpid(), context)
         ) as pool:
             futures = [pool.submit(_run, task, item) for item in items]
             try:

@@ -110,7 +110,7 @@ class RayEngine:
         are not matched by MinHash), found by a Ray Data shuffle on ``(band, key)``."""
         ray = _ray()
         import pyarrow as pa
-        import pyarrow.fs
+        import pyarrow.parquet as pq
 
         from corpuskit.dedup.lsh import MAX_BUCKET
         from corpuskit.dedup.sign import ROW, band_column
@@ -147,13 +147,15 @@ class RayEngine:
             both = np.concatenate([star, chain], axis=1)
             return {"a": both[0], "b": both[1]}
 
+        def read_and_explode(batch: dict[str, np.ndarray]) -> pa.Table:
+            tables = [pq.read_table(str(path), columns=columns) for path in batch["path"]]
+            return explode(pa.concat_tables(tables))
+
+        # Each task reads its own keys parts: Ray Data's path listing is not needed for
+        # files the driver has just written, and it would import optional fsspec modules.
         dataset = (
-            ray.data.read_parquet(
-                [str(Path(p).absolute()) for p in parts],
-                columns=columns,
-                filesystem=pyarrow.fs.LocalFileSystem(),
-            )
-            .map_batches(explode, batch_format="pyarrow")
+            ray.data.from_items([{"path": str(Path(p).absolute())} for p in parts])
+            .map_batches(read_and_explode, batch_size=1, batch_format="numpy")
             .groupby(["band", "key"], num_partitions=2 * self._cpus)
             .map_groups(group_pairs, batch_format="numpy")
         )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -36,6 +37,20 @@ def _umask() -> int:
     umask = os.umask(0o022)
     os.umask(umask)
     return umask
+
+
+_OS_ERROR = re.compile(r"([^:\n]*)\(os error \d+\)")
+
+
+def _is_os_error(exc: Exception) -> bool:
+    """Whether a polars error is an operating-system error it passed on (polars reports
+    "No space left on device (os error 28)" as a ComputeError when writing Parquet)."""
+    return _OS_ERROR.search(str(exc)) is not None
+
+
+def _os_reason(exc: Exception) -> str:
+    found = _OS_ERROR.search(str(exc))
+    return found.group(1).strip() if found else str(exc)
 
 
 def write_atomic(path: Path, write: Callable[[IO[bytes]], None]) -> None:
@@ -66,6 +81,14 @@ def write_atomic(path: Path, write: Callable[[IO[bytes]], None]) -> None:
         tmp.unlink(missing_ok=True)
         raise OutputError(
             f"{path}: cannot write the file ({exc.strerror or exc})",
+            hint="check free space and permissions, or choose another output location",
+        ) from None
+    except pl.exceptions.PolarsError as exc:
+        tmp.unlink(missing_ok=True)
+        if not _is_os_error(exc):
+            raise
+        raise OutputError(
+            f"{path}: cannot write the file ({_os_reason(exc)})",
             hint="check free space and permissions, or choose another output location",
         ) from None
     except BaseException:

@@ -9,7 +9,7 @@ result says which and why.
 
 from __future__ import annotations
 
-import tempfile
+import shutil
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -51,15 +51,20 @@ def index_corpus(
     batch_rows: int = BATCH_ROWS,
 ) -> IndexRun:
     """Read, validate and hand every document of ``inputs`` to ``writer`` (which the
-    caller commits). The work folder is a hidden temporary folder beside the index."""
+    caller commits). The work folder is a hidden folder beside the index with a fixed
+    name: the writer holds the index's lock, so no other run uses it, and what a killed
+    run left there is removed before this one starts."""
     config = config or Config()
     engine = engine or make_engine("local", workers=config.workers)
     index = Path(writer.path).absolute()
     run = IndexRun()
-    with tempfile.TemporaryDirectory(dir=index.parent, prefix=f".{index.name}.corpuskit-") as tmp:
+    work = index.parent / f".{index.name}.corpuskit-work"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    try:
         context, read = prepare(
             list(inputs),
-            Path(tmp),
+            work,
             config=config,
             engine=engine,
             do_validate=do_validate,
@@ -76,4 +81,6 @@ def index_corpus(
                 if len(run.left_out_examples) < NAMED_LEFT_OUT:
                     run.left_out_examples.append((doc_id, code))
             writer.add(frame)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     return run

@@ -7,6 +7,7 @@ many kills; the seed of the random kill times is printed so a failure can be rep
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
@@ -57,6 +58,23 @@ def _state(out: Path) -> str | None:
     return tags.pop()
 
 
+def _children(pid: int) -> set[int]:
+    """Process ids of ``pid``'s children (Linux /proc), empty where unknown."""
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        with contextlib.suppress(OSError):
+            found |= {int(c) for c in (task / "children").read_text().split()}
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
 def _leftovers(out: Path) -> list[str]:
     return sorted(p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}."))
 
@@ -68,20 +86,32 @@ def test_sigkill_at_random_points_never_loses_or_mixes_an_output(tmp_path):
     old, new = _corpus(tmp_path, "old"), _corpus(tmp_path, "new")
     out = tmp_path / "out"
     started = time.monotonic()
-    assert subprocess.run(_clean(old, out), check=False).returncode == 0
+    first = subprocess.run(_clean(old, out), check=False, capture_output=True)
+    assert first.returncode == 0, first.stderr.decode()
     full_run = time.monotonic() - started
     outcomes = {"old": 0, "new": 0}
+    workers_seen = 0
     for _ in range(KILLS):
         run = subprocess.Popen(_clean(new, out), stderr=subprocess.PIPE)
-        time.sleep(rng.uniform(0, full_run * 1.1))
+        deadline = time.monotonic() + rng.uniform(0, full_run * 1.1)
+        children: set[int] = set()
+        while time.monotonic() < deadline and run.poll() is None:
+            children |= _children(run.pid)
+            time.sleep(0.02)
         run.send_signal(signal.SIGKILL)
-        run.wait(60)
+        _, err = run.communicate(timeout=60)
+        workers_seen += len(children)
+        time.sleep(0.5)
+        orphans = [pid for pid in children if _alive(pid)]
+        assert orphans == [], f"worker processes outlived their killed parent: {orphans}"
+        assert b"BrokenPipeError" not in err
         state = _state(out)
         assert state is not None, "--out must never be missing after a kill"
         outcomes[state] += 1
         # the next run into the same folder clears what the killed one left
-        assert subprocess.run(_clean(old, out), check=False).returncode == 0
+        again = subprocess.run(_clean(old, out), check=False, capture_output=True)
+        assert again.returncode == 0, again.stderr.decode()
         assert _state(out) == "old"
         assert _leftovers(out) == [], _leftovers(out)
     print(f"{KILLS} kills: old output intact {outcomes['old']}, new output complete "
-          f"{outcomes['new']}")  # fmt: skip
+          f"{outcomes['new']}; {workers_seen} worker processes seen, none outlived its parent")  # fmt: skip
