@@ -300,6 +300,27 @@ def test_serial_bulletins_with_other_figures_are_not_merged():
     assert out["cluster_id"].null_count() == 2
 
 
+def test_an_outlets_follow_up_with_a_new_lead_is_not_a_copy_of_its_earlier_article():
+    """The same outlet writes the next development under a new lead and reuses its earlier
+    article as background: both stay. Another outlet's article with the same text and
+    no lead of its own is a copy."""
+    new_lead = [
+        "افتتح وزير الصحة مساء اليوم المستشفى الجديد في جدة بحضور عدد من المسؤولين والأطباء",
+        "وتجول الوزير في أقسام الطوارئ والعناية المركزة واطلع على أحدث الأجهزة الطبية",
+        "واستقبل المستشفى في ساعاته الأولى أكثر من مئتي مراجع من سكان الأحياء المجاورة",
+        "وأعلن الوزير عن تعيين مدير تنفيذي جديد للمستشفى من الكفاءات الوطنية الشابة",
+        "وقالت إدارة المستشفى إن قائمة الانتظار للعمليات الجراحية ستنخفض بمقدار النصف",
+    ]
+    texts = [article(SENTENCES), article(new_lead + SENTENCES)]
+    dates = ["2015-08-01 08:00:00", "2015-08-01 20:00:00"]
+    same_outlet = dedup(frame(texts, source=["okaz", "okaz"], date=dates))
+    assert same_outlet["keep"].all()
+    assert same_outlet["cluster_id"].null_count() == 2
+    other_outlet = by_id(dedup(frame(texts, source=["okaz", "alriyadh"], date=dates)))
+    assert not other_outlet["d0"]["keep"]
+    assert other_outlet["d0"]["dup_of"] == "d1"
+
+
 @pytest.mark.parametrize(
     ("a", "b", "same"),
     [

@@ -12,13 +12,14 @@ Two verifiers read the same evidence (:mod:`corpuskit.dedup.evidence`), chosen w
 
 A pair whose score reaches ``copy_score`` (0.7), or that shares most of its 3-grams
 (``threshold``, 0.5) with agreeing rare words, is a copy (more than ``CROSS_DAY_HOURS``
-apart, only the latter), unless it is vetoed: two
-items of one serial template (:func:`serial_items`: the same text with other figures)
-or of one template (:func:`template_items`: only template words in common) are never
-copies. A pair that is not a copy may be an **update** (:func:`is_update`): one version
-is newer, reuses most of the older one's words, adds words of its own, and brings numbers
-of its own while dropping some of the older one's (a new toll, new figures). An update
-is not a copy: dropping it would lose the news; the older version is flagged.
+apart, only the latter), unless it is vetoed: two items of one serial template
+(:func:`serial_items`: the same text with other figures), of one template
+(:func:`template_items`: only template words in common), or an outlet's follow-up of its
+own story (:func:`follow_ups`: a new lead over reused paragraphs) are never copies. A pair
+that is not a copy may be an **update** (:func:`is_update`): one version is newer,
+reuses most of the older one's words, adds words of its own, and brings numbers of its
+own while dropping some of the older one's (a new toll, new figures). An update is not a
+copy: dropping it would lose the news; the older version is flagged.
 
 :func:`copy_kind` names how a dropped copy relates to the kept document, and
 :func:`why` writes the evidence that decided a pair, for the finding, the ``dup_why``
@@ -55,6 +56,8 @@ NEAR_RARE = 0.3
 # vocabulary every day, and the verifier was trained on pairs of one day.
 CROSS_DAY_HOURS = 20.0
 TEMPLATE_SHARE, TEMPLATE_RARE = 0.85, 0.3
+# A follow-up: the same outlet, another lead, less than this share of 3-grams in common.
+FOLLOW_UP_LEAD, FOLLOW_UP_SHINGLES = 0.35, 0.6
 
 
 def transform(evidence: pl.DataFrame, features: list[str]) -> np.ndarray:
@@ -170,9 +173,23 @@ def template_items(evidence: pl.DataFrame) -> np.ndarray:
     return (template >= TEMPLATE_SHARE) & (evidence["rare_words"].to_numpy() < TEMPLATE_RARE)
 
 
+def follow_ups(evidence: pl.DataFrame) -> np.ndarray:
+    """A follow-up of one outlet: the same outlet (``same_source``), another lead
+    (``lead`` < ``FOLLOW_UP_LEAD``) and only part of the text in common (``shingles`` <
+    ``FOLLOW_UP_SHINGLES``). Outlets write the next development of a story (a toll that
+    rose, a reaction, the event after its preview) under a new lead and reuse the earlier
+    article's paragraphs as background; another outlet's copy keeps the lead."""
+    return (
+        (evidence["same_source"].to_numpy() > 0)
+        & (evidence["lead"].to_numpy() < FOLLOW_UP_LEAD)
+        & (evidence["shingles"].to_numpy() < FOLLOW_UP_SHINGLES)
+    )
+
+
 def vetoed(evidence: pl.DataFrame) -> np.ndarray:
-    """Pairs that are never copies, whatever the score: serial items and template items."""
-    return serial_items(evidence) | template_items(evidence)
+    """Pairs that are never copies, whatever the score: serial items, template items and
+    one outlet's follow-ups."""
+    return serial_items(evidence) | template_items(evidence) | follow_ups(evidence)
 
 
 def decide(evidence: pl.DataFrame, options: DedupOptions) -> tuple[np.ndarray, np.ndarray]:
