@@ -194,7 +194,8 @@ def vetoed(evidence: pl.DataFrame) -> np.ndarray:
 
 def decide(evidence: pl.DataFrame, options: DedupOptions) -> tuple[np.ndarray, np.ndarray]:
     """``(relation, score)`` per pair: ``copy``, ``update`` or ``none``, and the score.
-    Serial and template items (:func:`vetoed`) are never copies, whatever the score."""
+    Serial items, template items and follow-ups (:func:`vetoed`) are never copies,
+    whatever the score; a follow-up may be an update."""
     if evidence.height == 0:
         return np.empty(0, dtype=object), np.empty(0)
     score = learned_score(evidence) if options.verifier == "learned" else rules_score(evidence)
@@ -205,7 +206,8 @@ def decide(evidence: pl.DataFrame, options: DedupOptions) -> tuple[np.ndarray, n
     hours = evidence["hours"].to_numpy()
     days_apart = (hours > CROSS_DAY_HOURS) & (hours < MISSING_HOURS)
     scored = (score >= options.copy_score) & ~days_apart & ~vetoes
-    update = ~scored & ~vetoes & is_update(evidence)
+    other_items = serial_items(evidence) | template_items(evidence)
+    update = ~scored & ~other_items & is_update(evidence)
     copy = (scored | near) & ~update & ~vetoes
     relation = np.where(update, UPDATE, np.where(copy, COPY, NONE)).astype(object)
     return relation, score
