@@ -300,6 +300,20 @@ def test_serial_bulletins_with_other_figures_are_not_merged():
     assert out["cluster_id"].null_count() == 2
 
 
+def test_days_apart_only_a_close_copy_is_dropped():
+    """Items rewritten from the same vocabulary every day (the weather, one cable
+    template) share about half their 3-grams; published days apart they stay, while the
+    same pair on one day, or a lightly edited copy days apart, is a copy."""
+    text = article(SENTENCES)
+    half = article(SENTENCES[:6] + OTHER_SENTENCES[:2])
+    same_day = ["2015-08-01 08:00:00", "2015-08-01 12:00:00"]
+    days_apart = ["2015-08-01 08:00:00", "2015-08-04 08:00:00"]
+    assert not dedup(frame([text, half], date=same_day))["keep"].all()
+    assert dedup(frame([text, half], date=days_apart))["keep"].all()
+    edited = by_id(dedup(frame([text, word_edits(text)], date=days_apart)))
+    assert edited["d0"]["keep"] != edited["d1"]["keep"]
+
+
 def test_an_outlets_follow_up_with_a_new_lead_is_not_a_copy_of_its_earlier_article():
     """The same outlet writes the next development under a new lead and reuses its earlier
     article as background: both stay. Another outlet's article with the same text and

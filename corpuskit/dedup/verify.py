@@ -12,7 +12,7 @@ Two verifiers read the same evidence (:mod:`corpuskit.dedup.evidence`), chosen w
 
 A pair whose score reaches ``copy_score`` (0.7), or that shares most of its 3-grams
 (``threshold``, 0.5) with agreeing rare words, is a copy (more than ``CROSS_DAY_HOURS``
-apart, only the latter), unless it is vetoed: two items of one serial template
+apart, only the latter, at ``CROSS_DAY_SHINGLES``), unless it is vetoed: two items of one serial template
 (:func:`serial_items`: the same text with other figures), of one template
 (:func:`template_items`: only template words in common), or an outlet's follow-up of its
 own story (:func:`follow_ups`: a new lead over reused paragraphs) are never copies. A pair
@@ -55,6 +55,9 @@ NEAR_RARE = 0.3
 # daily items of one template (the weather, a market close) are rewritten from the same
 # vocabulary every day, and the verifier was trained on pairs of one day.
 CROSS_DAY_HOURS = 20.0
+# ... and then a near copy shares at least this much of its 3-grams: the weather of
+# another day, the next royal cable of one template, reach 0.5-0.6.
+CROSS_DAY_SHINGLES = 0.7
 TEMPLATE_SHARE, TEMPLATE_RARE = 0.85, 0.3
 # A follow-up: the same outlet, another lead, less than this share of 3-grams in common.
 FOLLOW_UP_LEAD, FOLLOW_UP_SHINGLES = 0.35, 0.6
@@ -205,6 +208,7 @@ def decide(evidence: pl.DataFrame, options: DedupOptions) -> tuple[np.ndarray, n
     )
     hours = evidence["hours"].to_numpy()
     days_apart = (hours > CROSS_DAY_HOURS) & (hours < MISSING_HOURS)
+    near &= ~days_apart | (evidence["shingles"].to_numpy() >= CROSS_DAY_SHINGLES)
     scored = (score >= options.copy_score) & ~days_apart & ~vetoes
     other_items = serial_items(evidence) | template_items(evidence)
     update = ~scored & ~other_items & is_update(evidence)
