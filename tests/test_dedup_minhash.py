@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +13,7 @@ from datasketch import LeanMinHash, MinHash, MinHashLSH
 from datasketch.lsh import _optimal_param
 
 from corpuskit.dedup.keys import canonical_url, fold_series
-from corpuskit.dedup.lsh import band_keys, candidate_pairs, optimal_bands
+from corpuskit.dedup.lsh import band_keys, candidate_pairs, keyed_candidate_pairs, optimal_bands
 from corpuskit.dedup.minhash import hash_text, signatures, to_lean_minhash
 from corpuskit.dedup.near import near_duplicate_labels
 from corpuskit.dedup.words import polynomial_hash, words
@@ -97,6 +98,39 @@ def test_large_buckets_give_linear_not_quadratic_pairs():
     assert {0, 499} <= set(pairs.ravel().tolist())
     small = candidate_pairs(np.arange(5), np.zeros((5, 1), dtype=np.uint64))
     assert small.shape[0] == 10
+
+
+def _reference_pairs(bands, max_bucket):
+    """Candidate pairs the slow way: every bucket of every band, as a set."""
+    pairs = set()
+    for docs, keys in bands:
+        buckets: dict = {}
+        for doc, key in zip(docs.tolist(), keys.tolist(), strict=True):
+            buckets.setdefault(key, []).append(doc)
+        for members in buckets.values():
+            members = sorted(members)
+            if len(members) <= max_bucket:
+                linked = [(a, b) for i, a in enumerate(members) for b in members[i + 1 :]]
+            else:  # a star on the first document and a chain
+                linked = [(members[0], b) for b in members[1:]] + list(itertools.pairwise(members))
+            pairs |= {(a, b) for a, b in linked if a != b}
+    return sorted(pairs)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_keyed_candidate_pairs_equal_every_bucket_paired(seed):
+    rng = np.random.default_rng(seed)
+    bands = []
+    for band in range(3):
+        n = int(rng.integers(2, 400))
+        docs = rng.integers(0, 300, size=n)  # documents may repeat under one key
+        keys = rng.integers(0, max(1, n // int(rng.integers(1, 80))), size=n).astype(np.uint64)
+        if band == 2:
+            keys = np.array([f"k{k}" for k in keys.tolist()], dtype=object)  # string keys
+        bands.append((docs, keys))
+    found = keyed_candidate_pairs(iter(bands), max_bucket=10)
+    assert found.dtype == np.int64
+    assert [tuple(pair) for pair in found.tolist()] == _reference_pairs(bands, max_bucket=10)
 
 
 def test_band_keys_separate_bands():

@@ -28,7 +28,6 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 import numpy as np
-import polars as pl
 
 MAX_BUCKET = 50  # buckets up to this size give all pairs; larger ones a star and a chain
 
@@ -139,41 +138,65 @@ def band_candidate_pairs(
 def keyed_candidate_pairs(
     bands: Iterable[tuple[np.ndarray, np.ndarray]], *, max_bucket: int = MAX_BUCKET
 ) -> np.ndarray:
-    """Unique pairs ``(i, j)``, ``i < j``, of documents sharing a key in some band;
-    ``bands`` yields ``(documents, keys)`` per band (each band may cover other documents)."""
-    pairs = pl.DataFrame(schema={"a": pl.Int64, "b": pl.Int64})
+    """Unique pairs ``(i, j)``, ``i < j``, sorted, of documents sharing a key in some band;
+    ``bands`` yields ``(documents, keys)`` per band (each band may cover other documents).
+
+    A pair is held as one ``uint64`` (``i << 32 | j``) and the union is taken with a sort
+    every few million pairs, so the peak is the distinct pairs plus one band's, at eight
+    bytes a pair (copies share most bands: the union stays far smaller than the sum)."""
+    found = np.empty(0, dtype=np.uint64)
+    pending: list[np.ndarray] = []
+    pending_size = 0
     for docs, key in bands:
         if docs.size < 2:
             continue
-        table = pl.DataFrame({"doc": docs.astype(np.int64), "key": key})
-        found = _band_pairs(table, max_bucket)
-        if found.height:
-            # Deduplicate as we go: copies share most bands, so the union stays small.
-            pairs = pl.concat([pairs, found]).unique()
-    if pairs.height == 0:
-        return np.empty((0, 2), dtype=np.int64)
-    return pairs.sort("a", "b").to_numpy().astype(np.int64).reshape(-1, 2)
+        codes = _band_pair_codes(np.asarray(docs, dtype=np.int64), np.asarray(key), max_bucket)
+        pending.append(codes)
+        pending_size += codes.size
+        if pending_size >= _UNION_EVERY:
+            found = _distinct(np.concatenate([found, *pending]))
+            pending, pending_size = [], 0
+    found = _distinct(np.concatenate([found, *pending]))
+    pairs = np.empty((found.size, 2), dtype=np.int64)
+    pairs[:, 0] = found >> np.uint64(32)
+    pairs[:, 1] = found & np.uint64(0xFFFFFFFF)
+    return pairs
 
 
-def _band_pairs(table: pl.DataFrame, max_bucket: int) -> pl.DataFrame:
-    """Candidate pairs ``a < b`` from one band's ``(doc, key)`` table."""
-    table = table.with_columns(size=pl.len().over("key")).filter(pl.col("size") > 1)
-    empty = pl.DataFrame(schema={"a": pl.Int64, "b": pl.Int64})
-    if table.height == 0:
-        return empty
-    parts = []
-    small = table.filter(pl.col("size") <= max_bucket).select("doc", "key")
-    if small.height:
-        parts.append(
-            small.join(small, on="key", suffix="_b")
-            .filter(pl.col("doc") < pl.col("doc_b"))
-            .select(pl.col("doc").alias("a"), pl.col("doc_b").alias("b"))
-        )
-    large = table.filter(pl.col("size") > max_bucket).select("doc", "key").sort("key", "doc")
-    if large.height:
-        star = large.with_columns(a=pl.col("doc").first().over("key"))
-        chain = large.with_columns(a=pl.col("doc").shift(1).over("key"))
-        for part in (star, chain):
-            part = part.drop_nulls("a").filter(pl.col("a") != pl.col("doc"))
-            parts.append(part.select("a", pl.col("doc").alias("b")))
-    return pl.concat(parts) if parts else empty
+def _distinct(codes: np.ndarray) -> np.ndarray:
+    """The sorted distinct values of ``codes`` (an in-place sort: no hash table)."""
+    codes.sort()
+    if codes.size < 2:
+        return codes
+    return codes[np.concatenate([[True], codes[1:] != codes[:-1]])]
+
+
+# Pairs gathered from bands before they are merged into the distinct ones (8 bytes each).
+_UNION_EVERY = 16_000_000
+
+
+def _band_pair_codes(docs: np.ndarray, key: np.ndarray, max_bucket: int) -> np.ndarray:
+    """Candidate pairs ``a < b`` of one band, as ``a << 32 | b`` codes. A bucket (documents
+    sharing the key) of up to ``max_bucket`` gives all its pairs; a larger one, shared
+    furniture rather than copies, gives a star on its first document and a chain."""
+    if docs.size and (docs.min() < 0 or docs.max() >= 1 << 32):
+        raise ValueError("document numbers must lie in [0, 2**32) to be paired")
+    if key.dtype == object:
+        key = np.unique(key, return_inverse=True)[1]
+    order = np.lexsort((docs, key))
+    key, docs = key[order], docs[order].astype(np.uint64)
+    starts = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]]))
+    sizes = np.diff(np.append(starts, key.size))
+    codes = []
+    for size in np.unique(sizes[sizes > 1]).tolist():
+        members = docs[starts[sizes == size][:, None] + np.arange(size)]
+        if size <= max_bucket:
+            first, second = np.triu_indices(size, k=1)
+            a, b = members[:, first], members[:, second]
+        else:
+            a = np.concatenate([np.repeat(members[:, :1], size - 1, axis=1), members[:, :-1]], 1)
+            b = np.concatenate([members[:, 1:], members[:, 1:]], axis=1)
+        a, b = a.ravel(), b.ravel()
+        distinct = a != b  # a document listed twice under one key is not a pair
+        codes.append((a[distinct] << np.uint64(32)) | b[distinct])
+    return np.concatenate(codes) if codes else np.empty(0, dtype=np.uint64)
