@@ -38,7 +38,7 @@ import polars as pl
 import corpuskit.dedup.verify as verify
 from corpuskit.config import DedupOptions
 from corpuskit.dedup.candidates import HEADLINE, candidate_pairs
-from corpuskit.dedup.clusters import choose_kept, keep_order
+from corpuskit.dedup.clusters import choose_kept, components, keep_order
 from corpuskit.dedup.evidence import DocumentColumns, TemplateWords, orient, pair_evidence
 from corpuskit.dedup.keytable import KeyTable
 from corpuskit.dedup.sign import ACTIVE, DATE, EXACT_KEY, ID, LENGTH, URL_KEY, WORDS
@@ -309,8 +309,11 @@ def link(keys: KeyTable, options: DedupOptions | None = None) -> Links:
         rank = ranking.ranks(involved)
         edges[: len(keyed)] = [_group_pairs(column, rows, rank) for column in keyed]
     all_pairs = np.concatenate([e for e in edges if e.size] or [np.empty((0, 2), np.int64)])
+    keyed_pairs = np.concatenate(
+        [e for e in edges[: len(keyed)] if e.size] or [np.empty((0, 2), np.int64)]
+    )
     labels, kept, verdicts = _clusters_without_chains(
-        m, all_pairs.astype(np.int64), ranking, accepted
+        m, all_pairs.astype(np.int64), ranking, accepted, keyed_pairs.astype(np.int64)
     )
     decisions = _decisions(keys, labels, kept, verdicts)
     if not options.drop_updates:
@@ -328,7 +331,11 @@ def _update_sides(updates: pl.DataFrame) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _clusters_without_chains(
-    m: Matcher, pairs: np.ndarray, ranking: _Ranking, accepted: set[str]
+    m: Matcher,
+    pairs: np.ndarray,
+    ranking: _Ranking,
+    accepted: set[str],
+    keyed_pairs: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, pl.DataFrame]:
     """Cluster labels, kept row per row, and the verdict of every dropped row against
     its kept row.
@@ -343,6 +350,11 @@ def _clusters_without_chains(
     (This is the lexicographically first maximal independent set of the copy graph in
     keep-rule order, computed in rounds over the pairs rather than document by
     document.)
+
+    Documents with one folded body or one canonical URL (``keyed_pairs``) are one
+    document published twice: they move as one unit, represented by the first of them
+    in keep order, so the two never end in different clusters (their dates differ, and
+    one may be days from the kept document while the other is not).
     """
     n = m.keys.height
     labels = np.arange(n, dtype=np.int64)
@@ -351,17 +363,38 @@ def _clusters_without_chains(
     pairs = np.unique(np.sort(pairs, axis=1), axis=0)
     pairs = pairs[pairs[:, 0] != pairs[:, 1]]
     rank = ranking.ranks(np.unique(pairs))
-    kept = _greedy_centres(n, pairs, rank)
-    labels = kept.copy()
-    _, labels = np.unique(labels, return_inverse=True)
+    unit = _units(n, keyed_pairs, rank)
+    unit_pairs = np.unique(np.sort(unit[pairs], axis=1), axis=0)
+    unit_pairs = unit_pairs[unit_pairs[:, 0] != unit_pairs[:, 1]]
+    kept = _greedy_centres(n, unit_pairs, rank)[unit]
+    _, labels = np.unique(kept, return_inverse=True)
     verdicts = _verdicts(m, labels, kept)
     failed = ~verdicts["relation"].is_in(list(accepted)).to_numpy()
-    if failed.any():  # only when a keyed pair (exact, URL) was not judged a copy
-        alone = verdicts["dropped"].to_numpy()[failed]
+    if failed.any():
+        dropped = verdicts["dropped"].to_numpy()
+        # A unit whose members are all in one cluster stays there when one member is a
+        # copy of the kept document (or is it): the others are that member again.
+        unit_ok = np.zeros(n, dtype=bool)
+        unit_ok[unit[dropped[~failed]]] = True
+        unit_ok[unit[kept == np.arange(n)]] = True
+        alone = dropped[failed & ~unit_ok[unit[dropped]]]
         kept[alone] = alone
         _, labels = np.unique(kept, return_inverse=True)
         verdicts = _verdicts(m, labels, kept)
     return labels.astype(np.int64), kept, verdicts
+
+
+def _units(n: int, keyed_pairs: np.ndarray | None, rank: np.ndarray) -> np.ndarray:
+    """The first document in keep order (lowest ``rank``) of every row's group of equal
+    bodies or URLs; a row in no group is its own."""
+    if keyed_pairs is None or keyed_pairs.size == 0:
+        return np.arange(n, dtype=np.int64)
+    group = components(n, keyed_pairs)
+    order = np.lexsort((rank, group))
+    first = np.concatenate(([True], group[order][1:] != group[order][:-1]))
+    head = np.empty(group.max() + 1, dtype=np.int64)
+    head[group[order][first]] = order[first]
+    return head[group]
 
 
 def _greedy_centres(n: int, pairs: np.ndarray, rank: np.ndarray) -> np.ndarray:
