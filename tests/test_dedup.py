@@ -176,6 +176,10 @@ def test_keep_rule_most_complete_then_newest_then_smallest_id():
     out = by_id(dedup(frame([ORIGINAL, ORIGINAL], date=rfc)))
     assert out["d1"]["keep"], "RFC-822 dates are compared as dates, not strings"
 
+    gmt = ["Fri, 23 Feb 2018 10:00:00 GMT", "Thu, 22 Feb 2018 10:00:00 +0000"]
+    out = by_id(dedup(frame([ORIGINAL, ORIGINAL], date=gmt)))
+    assert out["d0"]["keep"], "RFC-822 dates with the zone named GMT are dates too"
+
 
 def test_similarity_is_measured_against_the_kept_document_not_the_link():
     """A chain a - b - c, each one sentence shorter than the next: c is kept (the most

@@ -24,6 +24,7 @@ _DATE_FORMATS = (
     "%Y-%m-%dT%H:%M:%S%z",
     "%Y-%m-%dT%H:%M:%S",
     "%a, %d %b %Y %H:%M:%S %z",
+    "%a, %d %b %Y %H:%M:%S GMT",  # RFC 822 with the zone as a name (BBC, SkyNews, France24)
     "%a, %d %b %Y %H:%M:%S",
     "%Y-%m-%d",
 )
