@@ -17,6 +17,13 @@ Sections (``--sections``, comma-separated; default all):
 * ``headlines``: the headline matcher on ANS (Arabic, paraphrase vs contradiction) and
   MSRP (English paraphrase pairs).
 * ``scale``: documents streamed from the generator; time and peak memory per size.
+* ``real``: the hand-labelled whole days of SaudiNewsNet and ANT (``tests/data/dedup_labels``),
+  each corpus validated and deduplicated whole as ``corpuskit clean`` does, the labelled
+  days scored, per split (dev, test): pair precision, recall, ARI, recall per kind of
+  copy, updates, false merges by what the pair really is, templated items falsely merged
+  (see ``_dedup_real.py``). ``--real-sample FILE`` writes the fixed-seed sample of 100
+  templated items of the dev days, with what each was merged with, for reading (outside
+  the repository: the texts are research-only). Test days print counts only.
 
 Every system runs in its own subprocess so its peak memory (``ru_maxrss``) is its own.
 Timings on a shared machine are noisy: compare the ratio between systems of one run.
@@ -27,6 +34,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import resource
 import subprocess
 import sys
@@ -197,10 +205,48 @@ def _row(name: str, stats: dict, metrics: dict, base_seconds: float | None) -> s
     )
 
 
-def section_synthetic(n_docs: int, work: Path) -> None:
-    print(f"\n## 1. synthetic copies of real ANT articles ({n_docs:,} documents)")
+FOOTER_SHARE, FOOTERS, FOOTER_WORDS = 0.2, 8, (60, 150)
+
+
+def with_shared_footers(corpus: pl.DataFrame, seed: int) -> pl.DataFrame:
+    """20% of the stories (every copy of them) end with one of 8 long shared footers,
+    60-150 consecutive words of SaudiNewsNet articles that are not in the corpus: the
+    shape of an outlet's boilerplate that no validator rule strips."""
+    import random
+
+    rng = random.Random(seed)
+    pool = pl.read_parquet(SNN, columns=["text"])["text"].drop_nulls().to_list()
+    footers = []
+    while len(footers) < FOOTERS:
+        words = rng.choice(pool).split()
+        size = rng.randint(*FOOTER_WORDS)
+        if len(words) > size:
+            start = rng.randrange(len(words) - size)
+            footers.append(" ".join(words[start : start + size]))
+    stories = corpus["cluster"].unique().sort().to_list()
+    chosen = rng.sample(stories, int(len(stories) * FOOTER_SHARE))
+    footer_of = pl.DataFrame({"cluster": chosen, "footer": [rng.choice(footers) for _ in chosen]})
+    return (
+        corpus.join(footer_of, on="cluster", how="left", maintain_order="left")
+        .with_columns(
+            text=pl.when(pl.col("footer").is_not_null())
+            .then(pl.concat_str("text", pl.lit("\n"), "footer"))
+            .otherwise("text")
+        )
+        .drop("footer")
+    )
+
+
+def section_synthetic(n_docs: int, work: Path, seed: int, footers: bool = False) -> None:
+    variant = "with shared footers" if footers else "plain"
+    print(
+        f"\n## 1. synthetic copies of real ANT articles ({n_docs:,} documents, {variant}, "
+        f"seed {seed})"
+    )
     originals = load_originals(ANT, limit=max(1000, int(n_docs * 0.6)))
-    corpus = pl.concat(list(iter_copies(originals, n_docs=n_docs)))
+    corpus = pl.concat(list(iter_copies(originals, n_docs=n_docs, seed=seed)))
+    if footers:
+        corpus = with_shared_footers(corpus, seed)
     if corpus["id"].str.contains("#1").any():
         print("  (warning: some originals were reused as mixed variants)")
     path = work / "synthetic.parquet"
@@ -425,11 +471,103 @@ def section_scale(scales: list[int], baseline_max: int, work: Path) -> None:
             )
 
 
+def section_real(
+    cache: Path | None, sample_file: Path | None, verifiers: list[str], splits: list[str]
+) -> None:
+    import _dedup_real as real
+
+    print("\n## 6. real days labelled by reading (whole corpora cleaned, labelled days scored)")
+    if not all(c.parquet.is_file() for c in real.labels_mod.CORPORA.values()):
+        print("  skipped: corpora not found")
+        return
+    frames = {corpus: real.validated(corpus, cache) for corpus in real.labels_mod.CORPORA}
+    for verifier in verifiers:
+        print(f"  verifier {verifier}:")
+        _real_run(real, frames, DedupOptions(verifier=verifier), sample_file, splits)
+
+
+def _real_run(
+    real, frames: dict, options: DedupOptions, sample_file: Path | None, splits: list[str]
+) -> None:
+    predicted = []
+    for corpus, frame in frames.items():
+        started = time.perf_counter()
+        predicted.append(real.predict(frame, options))
+        print(
+            f"  {corpus}: {frame.height:,} documents, dedup stage "
+            f"{time.perf_counter() - started:.1f} s"
+        )
+    predicted = pl.concat(predicted)
+    if sample_file is not None:
+        sample_file = sample_file.with_name(
+            f"{sample_file.stem}-{options.verifier}{sample_file.suffix}"
+        )
+    for split in splits:
+        labels, relations = real.load_labels(split)
+        result = real.score(labels, relations, predicted)
+        print(f"  {split}:")
+        for line in result.lines():
+            print(f"    {line}")
+        if split == "dev" and sample_file is not None:
+            sample = real.templated_sample(labels, predicted)
+            _write_templated_sample(real, sample, predicted, sample_file)
+            wrong = sum(bool(item["labelled_different"]) for item in sample)
+            other = sum(bool(item["other_day"]) for item in sample)
+            print(
+                f"    templated sample ({len(sample)} dev items, seed {real.SAMPLE_SEED}): "
+                f"{wrong} merged with an article the labels call different, {other} with an "
+                f"article of another day (unlabelled: read them in {sample_file})"
+            )
+
+
+def _write_templated_sample(real, sample: list[dict], predicted: pl.DataFrame, path: Path) -> None:
+    """The templated sample as a reading file: each item, its labels, what it was merged
+    with and the evidence."""
+    why = (
+        dict(zip(predicted["id"], predicted["dup_why"], strict=True))
+        if "dup_why" in predicted.columns
+        else {}
+    )
+    rows = {r["id"]: r for r in predicted.iter_rows(named=True)}
+    lines = []
+    for k, item in enumerate(sample, 1):
+        ids = [item["id"], *item["merged_with"]]
+        shown = real.texts(item["corpus"], ids)
+        lines.append(
+            f"## {k}. {item['id']} family {item['family']} label cluster {item['cluster']} "
+            f"kind {item['kind']}"
+        )
+        for i in ids:
+            row = rows[i]
+            outlet, title, text = shown.get(i, ("?", "", ""))
+            mark = (
+                "ITEM"
+                if i == item["id"]
+                else "LABELLED-DIFFERENT"
+                if i in item["labelled_different"]
+                else "OTHER-DAY"
+                if i in item["other_day"]
+                else "labelled-copy"
+            )
+            lines.append(
+                f"- {mark} {i} [{outlet}] keep={row['keep']} kind={row['dup_kind']} "
+                f"dup_of={row['dup_of']} sim={row['similarity']} why={why.get(i)}"
+            )
+            lines.append(f"  {title}")
+            lines.append(f"  {' '.join(text.split())[:400]}")
+        lines.append("")
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, fewer samples")
-    parser.add_argument("--sections", default="synthetic,tgcontest,snn,headlines,scale")
+    parser.add_argument("--sections", default="synthetic,tgcontest,snn,headlines,scale,real")
     parser.add_argument("--synthetic-docs", type=int, default=10_000)
+    parser.add_argument(
+        "--synthetic-variants", default="plain,footers", help="plain and/or footers"
+    )
+    parser.add_argument("--seed", type=int, help="generator seed (default: drawn and printed)")
     parser.add_argument("--scales", default="10000,100000,1000000")
     parser.add_argument(
         "--baseline-max",
@@ -438,6 +576,16 @@ def main() -> None:
         help="largest size the (slow) datasketch baseline runs at",
     )
     parser.add_argument("--samples", type=int, default=6)
+    parser.add_argument(
+        "--real-cache", type=Path, help="keep the validated corpora here between runs (real)"
+    )
+    parser.add_argument(
+        "--real-sample", type=Path, help="write the dev templated sample here (real)"
+    )
+    parser.add_argument(
+        "--real-verifiers", default="learned,rules", help="pair decisions to score (real)"
+    )
+    parser.add_argument("--real-splits", default="dev,test", help="label splits to score (real)")
     parser.add_argument("--run", help=argparse.SUPPRESS)
     parser.add_argument("--corpus", help=argparse.SUPPRESS)
     parser.add_argument("--generate", type=int, help=argparse.SUPPRESS)
@@ -453,6 +601,7 @@ def main() -> None:
     synthetic_docs = 2_000 if args.quick else args.synthetic_docs
     scales = [2_000, 10_000] if args.quick else [int(s) for s in args.scales.split(",")]
     samples = 3 if args.quick else args.samples
+    seed = args.seed if args.seed is not None else random.SystemRandom().randrange(10**6)
     print(
         f"corpuskit dedup benchmark: threshold {THRESHOLD}, {NUM_PERM} permutations, word "
         f"{SHINGLE}-grams of folded text; {os.cpu_count()} cores; load "
@@ -461,7 +610,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="ck-dedup-bench-") as tmp:
         work = Path(tmp)
         if "synthetic" in sections:
-            section_synthetic(synthetic_docs, work)
+            for variant in args.synthetic_variants.split(","):
+                section_synthetic(synthetic_docs, work, seed, footers=variant == "footers")
         if "tgcontest" in sections:
             section_tgcontest()
         if "snn" in sections:
@@ -470,6 +620,13 @@ def main() -> None:
             section_headlines()
         if "scale" in sections:
             section_scale(scales, args.baseline_max, work)
+        if "real" in sections:
+            section_real(
+                args.real_cache,
+                args.real_sample,
+                args.real_verifiers.split(","),
+                args.real_splits.split(","),
+            )
 
 
 if __name__ == "__main__":

@@ -30,14 +30,15 @@ ORIGIN_COLUMNS: tuple[str, ...] = (ORIGIN_FILE, ORIGIN_LINE)
 TEXT_CLEAN, TITLE_CLEAN = "text_clean", "title_clean"
 FINDINGS = "findings"
 DROP_REASON = "drop_reason"  # code of the first rule whose action is "drop", else null
-CLUSTER_ID, DUP_KIND, DUP_OF, SIMILARITY, KEEP = (
+CLUSTER_ID, DUP_KIND, DUP_OF, SIMILARITY, KEEP, DUP_WHY = (
     "cluster_id",
     "dup_kind",
     "dup_of",
     "similarity",
     "keep",
+    "dup_why",
 )
-DEDUP_COLUMNS: tuple[str, ...] = (CLUSTER_ID, DUP_KIND, DUP_OF, SIMILARITY)
+DEDUP_COLUMNS: tuple[str, ...] = (CLUSTER_ID, DUP_KIND, DUP_OF, SIMILARITY, DUP_WHY)
 REJECT_REASON = "reject_reason"
 
 CANONICAL_SCHEMA: dict[str, pl.DataType] = {name: pl.String() for name in CANONICAL_COLUMNS}
@@ -74,6 +75,7 @@ DEDUP_SCHEMA: dict[str, pl.DataType] = {
     DUP_OF: pl.String(),
     SIMILARITY: pl.Float64(),
     KEEP: pl.Boolean(),
+    DUP_WHY: pl.String(),
 }
 
 

@@ -78,3 +78,47 @@ def word_edits(text: str, seed: int = 0) -> str:
     for i in rng.sample(range(len(words)), 2):
         words[i] = "جدا"
     return " ".join(words)
+
+
+CABLE = (
+    "بعث خادم الحرمين الشريفين برقية تهنئة إلى {leader} رئيس {country} بمناسبة ذكرى "
+    "{event} لبلاده وأعرب فيها عن أصدق التهاني وأطيب التمنيات بالصحة والسعادة "
+    "ولشعب {country} الشقيق المزيد من التقدم والازدهار"
+)
+
+
+def cable(country: str, leader: str, event: str) -> str:
+    """One item of a templated series: the King's congratulation cable to a country."""
+    return CABLE.format(country=country, leader=leader, event=event)
+
+
+_SYLLABLES = ["با", "تو", "كي", "لا", "مو", "ري", "سا", "نو", "دي", "غو", "فا", "شي"]
+
+
+def invented_names(n: int, seed: int = 0) -> list[str]:
+    """``n`` distinct made-up names of three syllables (places and people of a test)."""
+    rng = random.Random(seed)
+    names: list[str] = []
+    while len(names) < n:
+        name = "".join(rng.choice(_SYLLABLES) for _ in range(3))
+        if name not in names:
+            names.append(name)
+    return names
+
+
+def cable_series(n: int) -> list[str]:
+    """``n`` items of the cable template, each to another (made-up) country and leader."""
+    names = invented_names(2 * n, seed=1)
+    countries, leaders = names[:n], names[n:]
+    events = ["الاستقلال", "العيد الوطني", "اليوم الوطني"]
+    return [
+        cable(country, f"الرئيس {leader}", events[i % 3])
+        for i, (country, leader) in enumerate(zip(countries, leaders, strict=True))
+    ]
+
+
+def unrelated_articles(n: int, seed: int = 0) -> list[str]:
+    """``n`` articles sharing no sentence: words of the sample sentences shuffled."""
+    rng = random.Random(seed)
+    vocabulary = sorted({w for s in SENTENCES + OTHER_SENTENCES for w in s.split()})
+    return [" ".join(rng.choice(vocabulary) for _ in range(60)) for _ in range(n)]

@@ -39,8 +39,15 @@ def test_near_copies_share_the_threshold_with_their_kept_document(result):
     near = result.filter(pl.col("dup_kind") == "near")
     assert near.height > 0
     assert (near["similarity"] >= DedupOptions().threshold).all()
-    headline = result.filter(pl.col("dup_kind") == "headline")
-    assert (headline["similarity"] >= DedupOptions().headline_body_threshold).all()
+
+
+def test_every_decision_says_why(result):
+    decided = result.filter(pl.col("dup_kind").is_not_null())
+    assert decided.height > 0
+    assert decided["dup_why"].is_not_null().all()
+    assert (
+        decided["dup_kind"].is_in(["exact", "url", "near", "trimmed", "rewritten", "update"]).all()
+    )
 
 
 def test_article_stored_under_two_urls_is_one_document(result):

@@ -95,9 +95,9 @@ def test_every_registered_code_has_an_explanation():
 
 
 def test_explain_unknown_code_is_a_usage_error_with_the_closest_code():
-    result = invoke("explain", "DUP201")
+    result = invoke("explain", "DUP2000")
     assert result.exit_code == 2
-    assert "no code 'DUP201'" in result.output
+    assert "no code 'DUP2000'" in result.output
     assert "did you mean" in result.output and "DUP200" in result.output
 
 

@@ -152,6 +152,20 @@ class ValidateOptions:
         check_fields(self, "validate.")
 
 
+VERIFIERS = ("learned", "rules")
+
+
+def _verifier(value: object) -> str:
+    if value not in VERIFIERS:
+        raise InvalidValue(
+            f"found {toml_value(value)}", hint='write verifier = "learned" or verifier = "rules"'
+        )
+    return str(value)
+
+
+VERIFIER = Kind('"learned" or "rules"', _verifier)
+
+
 @dataclass(frozen=True)
 class DedupOptions:
     """Duplicate detection parameters (see README, "Deduplication")."""
@@ -163,7 +177,10 @@ class DedupOptions:
         True, meaning="find near copies (MinHash LSH)", kind=BOOLEAN, example="false"
     )
     headline: bool = option(
-        True, meaning="find rewritten copies by their headline", kind=BOOLEAN, example="false"
+        True,
+        meaning="match headlines (candidate pairs, DUP300 flags)",
+        kind=BOOLEAN,
+        example="false",
     )
     url: bool = option(
         True, meaning="find copies by their canonical URL", kind=BOOLEAN, example="false"
@@ -216,20 +233,13 @@ class DedupOptions:
     )
     headline_threshold: float = option(
         90.0,
-        meaning="rapidfuzz score (0-100) at or above which two headlines match",
+        meaning="rapidfuzz score (0-100) at or above which two headlines match (a candidate "
+        "pair; a DUP300 flag when the bodies are not copies)",
         kind=NUMBER,
         low=0,
         low_open=True,
         high=100,
         example="90",
-    )
-    headline_body_threshold: float = option(
-        0.3,
-        meaning="body similarity that, with a headline match, marks a rewritten copy",
-        kind=NUMBER,
-        low=0,
-        high=1,
-        example="0.3",
     )
     min_words: int = option(
         8,
@@ -238,6 +248,46 @@ class DedupOptions:
         low=1,
         high=100_000,
         example="8",
+    )
+    rewrite_candidates: float = option(
+        0.3,
+        meaning="bag-of-words similarity at which two documents dated less than window_days "
+        "apart become candidates (rewritten releases, trimmed copies)",
+        kind=NUMBER,
+        low=0,
+        low_open=True,
+        high=1,
+        example="0.3",
+    )
+    window_days: float = option(
+        3.0,
+        meaning="rewrites are looked for among documents this many days apart at most",
+        kind=NUMBER,
+        low=0,
+        low_open=True,
+        high=3650,
+        example="3",
+    )
+    verifier: str = option(
+        "learned",
+        meaning="the pair decision: the shipped learned model, or the documented rule score",
+        kind=VERIFIER,
+        example='"rules"',
+    )
+    copy_score: float = option(
+        0.7,
+        meaning="verifier score at or above which a candidate pair is a copy",
+        kind=NUMBER,
+        low=0,
+        low_open=True,
+        high=1,
+        example="0.7",
+    )
+    drop_updates: bool = option(
+        False,
+        meaning="drop older versions that a newer document updates (default: keep and flag)",
+        kind=BOOLEAN,
+        example="true",
     )
 
     def __post_init__(self) -> None:

@@ -1,4 +1,4 @@
-"""Duplicate detection: exact, same-URL, near (MinHash LSH) and rewritten-headline copies.
+"""Duplicate detection: exact, same-URL, near, trimmed and rewritten copies, and updates.
 
 Usage::
 
@@ -10,50 +10,70 @@ Usage::
     open_index("idx").query(new_frame)   # id, match_id, similarity, match_kind
 
 What it reads: ``id``, ``text_clean`` (else ``text``), ``title_clean`` (else ``title``),
-``url``, ``date``, ``drop_reason`` (rows with one take no part). What it adds:
-``cluster_id`` (the kept document's id, null outside clusters), ``dup_kind`` (``exact``,
-``url``, ``near`` or ``headline``: how a dropped copy relates to the kept document),
-``dup_of`` (the kept id), ``similarity`` (estimated Jaccard similarity of the folded
-word 3-gram sets of the copy and the kept document; 1.0 for exact copies), ``keep``
-(False only for dropped copies), and one ``DUP…`` finding per dropped copy ("near
-duplicate of X (similarity 0.83)") or per headline-only match (a ``DUP300`` flag). Codes
-and their meaning: :mod:`corpuskit.dedup.codes`.
+``url``, ``date``, ``source``, ``drop_reason`` (rows with one take no part). What it
+adds: ``cluster_id`` (the kept document's id, null outside clusters), ``dup_kind``
+(``exact``, ``url``, ``near``, ``trimmed``, ``rewritten``: how a dropped copy relates to
+the kept document; ``update``: an older version a newer document updates), ``dup_of``
+(the kept id, or for an update the newer version), ``similarity`` (estimated Jaccard
+similarity of the folded word 3-gram sets of the two; 1.0 for exact copies), ``keep``
+(False only for dropped documents), ``dup_why`` (the evidence that decided it), and one
+``DUP…`` finding per decision ("rewritten copy of X: verifier 0.93; 3-grams 0.21, words
+0.74 …") or per headline-only match (a ``DUP300`` flag). Codes and their meaning:
+:mod:`corpuskit.dedup.codes`.
 
 How documents are compared
 --------------------------
+Three passes (:mod:`.sign`, :mod:`.link`, :mod:`.annotate`); the link pass reads keys,
+never text.
+
 * **Normalization for matching**: the body with validator-stripped lines removed
   (``text_clean``), folded exactly like :func:`corpuskit.normalize.fold`: NFKC, bidi and
   zero-width marks, Arabic diacritics and tatweel removed, hamza seats, alef maqsura and
   ta marbuta folded (أ/إ/آ→ا, ى→ي, ة→ه), Arabic-Indic digits to ASCII, case folded,
   punctuation and whitespace to single spaces. Done in numpy over a whole batch
   (:mod:`corpuskit.dedup.words`).
-* **Exact**: equal folded bodies (a 64-bit hash of the folded body).
-* **Same URL**: equal canonical URLs (scheme, ``www.``, host case, default port,
-  trailing slash, fragment and tracking or presentation query strings ignored):
-  real corpora store one article under ``http`` and ``https`` (ANT/CNN) and under
-  ``….html`` and ``….html?weekly`` (SaudiNewsNet/Al-Madina).
-* **Near**: MinHash signatures (128 permutations, datasketch ``affine32``-compatible: a
-  row of our signatures is a valid ``datasketch.LeanMinHash``) over **word 3-grams**;
-  LSH with bands and rows derived from the threshold (30 bands x 4 rows at 0.5; the
-  datasketch objective weighted 0.2/0.8 towards recall, since every candidate is
-  verified); band keys grouped with polars one band at a time; buckets of more than 50
-  documents (shared furniture) give a star plus a chain instead of all pairs; candidates
-  verified with the signature estimate (threshold **0.5**) before they link anything.
-  Bodies shorter than ``min_words`` (**8**) folded words are matched only exactly.
-* **Headlines**: rapidfuzz ``token_sort_ratio`` over folded headlines, blocked by each
-  headline's three rarest words (never all pairs), with a figures guard (two headlines
-  whose numbers differ are different events). A match at **90** or more plus body
-  similarity of at least **0.3** links a rewritten copy (``dup_kind`` ``headline``); a
-  headline match alone is only a ``DUP300`` flag.
-* **Clusters** are connected components of the verified links, then every dropped copy
-  is checked against the kept document itself: a near copy must share the threshold
-  with it (a headline-linked copy the headline body threshold), otherwise it is split
-  off and re-clustered, so chains of serial items (relief flight four, five, six) or
-  roundups do not merge unrelated stories.
-* **Keep rule** (deterministic, independent of row order): the longest clean body, then
-  the earliest date (ISO and RFC-822 dates parsed; missing dates last), then the
-  smallest id. ``dup_of`` and ``similarity`` are measured against that kept document,
-  not against whichever copy linked it.
+* **Exact**: equal folded bodies. **Same URL**: equal canonical URLs (scheme, ``www.``,
+  host case, default port, trailing slash, fragment and tracking or presentation query
+  strings ignored): real corpora store one article under ``http`` and ``https``
+  (ANT/CNN) and under ``….html`` and ``….html?weekly`` (SaudiNewsNet/Al-Madina).
+* **Candidates** (:mod:`.candidates`): LSH bands of the word 3-gram MinHash (128
+  permutations, datasketch ``affine32``-compatible; 30 bands x 4 rows at threshold 0.5;
+  buckets of more than 50 documents give a star plus a chain); within ``window_days`` (3),
+  LSH bands of the content-word MinHash (64 permutations over the words that are not
+  :mod:`.stopwords`) tuned to ``rewrite_candidates`` (0.3), so a rewrite of one release
+  or a trimmed copy is compared at all; headline matches (:mod:`.headline`). Bodies
+  shorter than ``min_words`` (8) are matched only exactly.
+* **The pair decision** (:mod:`.evidence`, :mod:`.verify`) on the evidence of each pair
+  from keys only: 3-gram and content-word similarity, containment both ways, the lead,
+  the headline and its figures, numbers one body has and the other lacks, template
+  words (word minima many documents share) and the agreement of the rare ones, the date
+  gap, the outlet. A logistic verifier trained on the dev days labelled by reading
+  (``verifier.json``; ``benchmarks/train_verifier.py``) or a documented rule score. A
+  copy: the score reaches ``copy_score`` (0.7), or most 3-grams are shared with agreeing
+  rare words. Never a copy: items of one template, serial items (other figures),
+  stories found inside one roundup, an outlet's follow-up of its own story (a new lead
+  over reused paragraphs), and, more than 20 hours apart, anything but a near copy
+  sharing at least 0.7 of its 3-grams.
+* **Clusters that do not chain**: grown around kept documents in keep-rule order; the
+  most preferred document not yet taken keeps its cluster and takes every document not
+  yet taken that the decision calls a copy of *it*. Every dropped copy is therefore a
+  verified copy of the kept document itself, not of a document that links to it; a
+  headline match alone never drops anything.
+
+Policy: what is kept
+--------------------
+* **Keep rule** (deterministic, independent of row order): the most complete version
+  (the longest clean body: nothing trimmed, no paragraph dropped), then the newest date
+  (ISO and RFC-822 dates parsed; missing dates count as oldest), then the smallest id;
+  an older version that a newer member updates is never kept over it. ``dup_of`` and
+  ``similarity`` are measured against the kept document.
+* **Updates**: a newer version that reuses most of an older one and adds news (its own
+  words, numbers the older one lacks while some of the older one's are gone) is not a
+  copy: dropping it would lose the news. Both are kept by default and the older one is
+  flagged (``dup_kind`` ``update``, ``dup_of`` the newer, ``DUP230``); with
+  ``drop_updates`` the older one is dropped into the newer one's cluster.
+* **Copies** (``exact``, ``url``, ``near``, ``trimmed``, ``rewritten``) are dropped; the
+  finding and ``dup_why`` say what decided it.
 
 Why these defaults (measured)
 -----------------------------
@@ -66,8 +86,8 @@ Why these defaults (measured)
   0.4-0.5 mixes copies with previews, roundups and templated items (royal cables to
   different countries, martyr announcements); 3-grams find about 15% more copies than
   5-grams at the same threshold.
-* Headline body threshold 0.3 and the figures guard: at 0.2, serial bulletins with one
-  headline and new figures ("تصحيح أوضاع 400 ألف يمني" / "… 425 ألف …") merged.
+* The verifier and its copy score: measured on the labelled days (README,
+  "Performance and quality, measured"; ``benchmarks/dedup.py --sections real``).
 * 128 permutations: standard error of the estimate 0.044 at similarity 0.5.
 
 Performance

@@ -1,9 +1,11 @@
 """Annotate: the link pass's decisions written onto one batch of documents.
 
 Adds ``cluster_id`` (the kept document's id, null outside clusters), ``dup_kind``,
-``dup_of``, ``similarity``, ``keep`` (False only for dropped copies) and appends one
-``DUP…`` finding per dropped copy ("near duplicate of X (similarity 0.83)") and per
-headline-only match (a ``DUP300`` flag on the title).
+``dup_of``, ``similarity``, ``keep`` (False only for dropped copies), ``dup_why`` (the
+evidence that decided it) and appends one ``DUP…`` finding per dropped copy ("rewritten
+copy of X: 3-grams 0.21, words 0.74 …"), per older version a newer document updates (a
+``DUP230`` flag, or a drop with ``drop_updates``) and per headline-only match (a
+``DUP300`` flag on the title).
 """
 
 from __future__ import annotations
@@ -15,10 +17,20 @@ from corpuskit import schema
 from corpuskit.dedup import codes
 from corpuskit.dedup.link import DECISION_SCHEMA, FLAG_SCHEMA
 
+# How a finding names the relation of the document to ``dup_of``.
+_KIND_WORDS = {
+    "exact": "exact copy of",
+    "url": "same article URL as",
+    "near": "near copy of",
+    "rewritten": "rewritten copy of",
+    "trimmed": "trimmed copy of",
+    "update": "older version, updated by",
+}
+
 
 def _lengths(frame: pl.DataFrame, name: str) -> pl.Expr:
     if name not in frame.columns:
-        return pl.lit(0, dtype=pl.Int64)
+        return pl.repeat(0, pl.len(), dtype=pl.Int64)
     return pl.col(name).cast(pl.String).str.len_chars().fill_null(0).cast(pl.Int64)
 
 
@@ -43,24 +55,25 @@ def annotate_batch(
     text_length = frame.select(_lengths(frame, schema.TEXT)).to_series().to_list()
     title_length = frame.select(_lengths(frame, schema.TITLE)).to_series().to_list()
     found: list[tuple[int, dict[str, object]]] = []
-    for row, kind, dup_of, similarity in (
-        joined.filter(pl.col("keep").not_())
-        .select("row", "dup_kind", "dup_of", "similarity")
+    for row, kind, dup_of, keep, why in (
+        joined.filter(pl.col("dup_kind").is_not_null())
+        .select("row", "dup_kind", "dup_of", "keep", "why")
         .iter_rows()
     ):
         local = row - first_row
-        excerpt = f"{kind} duplicate of {dup_of} (similarity {similarity:.2f})"
+        action = "drop" if not keep else "flag"
+        excerpt = f"{_KIND_WORDS[kind]} {dup_of}: {why}"
         found.append(
             (
                 local,
                 schema.finding(
-                    "text", codes.DROP_CODES[kind], "drop", 0, text_length[local], excerpt
+                    "text", codes.DROP_CODES[kind], action, 0, text_length[local], excerpt
                 ),
             )
         )
-    for row, other_id, score in flags.select("row", "other_id", "score").iter_rows():
+    for row, other_id, why in flags.select("row", "other_id", "why").iter_rows():
         local = row - first_row
-        excerpt = f"headline matches {other_id} (score {score:.0f}) but the bodies differ"
+        excerpt = f"headline matches {other_id} but the bodies are not copies: {why}"
         found.append(
             (
                 local,
@@ -76,6 +89,7 @@ def annotate_batch(
         joined["dup_of"].alias(schema.DUP_OF),
         joined["similarity"].alias(schema.SIMILARITY),
         keep.alias(schema.KEEP),
+        joined["why"].alias(schema.DUP_WHY),
         _append_findings(frame, found),
     ]
     return frame.with_columns(columns)

@@ -6,8 +6,10 @@ Clusters are the connected components of the graph whose edges are the verified 
 
 The keep rule is deterministic and documented: in each cluster keep the document with
 the **longest clean body** (the most complete copy: nothing trimmed, no paragraph
-dropped), then the **earliest date** (the first publication; unparseable or missing
-dates count as latest), then the **smallest id**. The input order never matters.
+dropped), then the **newest date** (the latest version; unparseable or missing dates
+count as oldest), then the **smallest id**; a document that is an older version of
+another member (an update of it is in the cluster) is never kept over the newer one.
+The input order never matters.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ _DATE_FORMATS = (
     "%Y-%m-%dT%H:%M:%S%z",
     "%Y-%m-%dT%H:%M:%S",
     "%a, %d %b %Y %H:%M:%S %z",
+    "%a, %d %b %Y %H:%M:%S GMT",  # RFC 822 with the zone as a name (BBC, SkyNews, France24)
     "%a, %d %b %Y %H:%M:%S",
     "%Y-%m-%d",
 )
@@ -62,37 +65,55 @@ def _as_datetimes(dates: pl.Series) -> pl.Series:
 
 
 def _ordered(
-    labels: np.ndarray, body_length: np.ndarray, dates: pl.Series, ids: pl.Series
+    labels: np.ndarray,
+    body_length: np.ndarray,
+    dates: pl.Series,
+    ids: pl.Series,
+    demoted: np.ndarray | None = None,
 ) -> pl.DataFrame:
-    """Rows sorted by cluster, then in the keep rule's order within each cluster."""
+    """Rows sorted by cluster, then in the keep rule's order within each cluster: not
+    ``demoted`` (an older version) first, then longest, newest, smallest id."""
+    n = labels.size
     order_frame = pl.DataFrame(
         {
-            "row": np.arange(labels.size, dtype=np.int64),
+            "row": np.arange(n, dtype=np.int64),
             "label": labels,
+            "demoted": np.zeros(n, dtype=bool) if demoted is None else demoted.astype(bool),
             "length": body_length.astype(np.int64),
             "date": _as_datetimes(dates),
             "id": ids.cast(pl.String),
         }
     )
     return order_frame.sort(
-        ["label", "length", "date", "id"],
-        descending=[False, True, False, False],
+        ["label", "demoted", "length", "date", "id"],
+        descending=[False, False, True, True, False],
         nulls_last=True,
     )
 
 
 def keep_order(
-    labels: np.ndarray, body_length: np.ndarray, dates: pl.Series, ids: pl.Series
+    labels: np.ndarray,
+    body_length: np.ndarray,
+    dates: pl.Series,
+    ids: pl.Series,
+    *,
+    demoted: np.ndarray | None = None,
 ) -> np.ndarray:
     """Row indices in the keep rule's order within each cluster (clusters in label order)."""
-    return _ordered(labels, body_length, dates, ids)["row"].to_numpy()
+    return _ordered(labels, body_length, dates, ids, demoted)["row"].to_numpy().astype(np.int64)
 
 
 def choose_kept(
-    labels: np.ndarray, body_length: np.ndarray, dates: pl.Series, ids: pl.Series
+    labels: np.ndarray,
+    body_length: np.ndarray,
+    dates: pl.Series,
+    ids: pl.Series,
+    *,
+    demoted: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Row index of the kept document of each row's cluster (longest, earliest, smallest id)."""
-    ranked = _ordered(labels, body_length, dates, ids)
+    """Row index of the kept document of each row's cluster: not ``demoted``, then
+    longest, newest, smallest id."""
+    ranked = _ordered(labels, body_length, dates, ids, demoted)
     first = ranked.group_by("label", maintain_order=True).agg(pl.col("row").first().alias("kept"))
     kept = pl.DataFrame({"label": labels}).join(first, on="label", how="left")["kept"]
     return kept.to_numpy().astype(np.int64)

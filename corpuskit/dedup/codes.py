@@ -11,10 +11,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 EXACT, URL, NEAR, REWRITTEN = "DUP100", "DUP110", "DUP200", "DUP210"
+TRIMMED, UPDATE = "DUP220", "DUP230"
 HEADLINE_FLAG = "DUP300"
 INDEX_MATCH = "IDX001"
 
-DROP_CODES: dict[str, str] = {"exact": EXACT, "url": URL, "near": NEAR, "headline": REWRITTEN}
+# dup_kind -> the code of its finding.
+DROP_CODES: dict[str, str] = {
+    "exact": EXACT,
+    "url": URL,
+    "near": NEAR,
+    "rewritten": REWRITTEN,
+    "trimmed": TRIMMED,
+    "update": UPDATE,
+}
 
 
 @dataclass(frozen=True)
@@ -62,10 +71,32 @@ DUP_CODES: tuple[DupCode, ...] = (
         "rewritten-copy",
         "drop",
         "warning",
-        "Headlines match closely and the bodies overlap above the lower headline body "
-        "threshold: the same story lightly rewritten by another outlet.",
-        "nothing to do for a rewrite; raise [dedup] headline_threshold or "
-        "headline_body_threshold if distinct stories are merged",
+        "The same release told again in other words: the two share most of their "
+        "vocabulary, including the rare words (names, places, figures) that set one event "
+        "apart from another of the same template, though fewer of their word sequences.",
+        "the finding lists the evidence; raise [dedup] copy_score if distinct stories are "
+        "merged, lower it to find more rewrites",
+    ),
+    DupCode(
+        TRIMMED,
+        "trimmed-copy",
+        "drop",
+        "warning",
+        "A shortened copy: most of its words and word sequences are in the kept, longer "
+        "document (the first paragraphs of a release, or the release without its "
+        "background). The kept document is the most complete version.",
+        "nothing to do for a shortened copy; the finding lists the evidence",
+    ),
+    DupCode(
+        UPDATE,
+        "updated-version",
+        "flag",
+        "info",
+        "An older version of a story that a newer document updates: the newer one reuses "
+        "most of this text and adds news (a new lead, a new toll, later statements). Kept "
+        "and flagged by default, since each may hold what the other lacks.",
+        "review it; [dedup] drop_updates = true drops older versions (the finding's action "
+        "is then drop)",
     ),
     DupCode(
         HEADLINE_FLAG,

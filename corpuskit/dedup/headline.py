@@ -13,19 +13,16 @@ band are scored (:func:`headline_pairs`), so the link pass never compares all pa
 never holds every headline: it reads one key column at a time and fetches the headlines
 of the candidate rows only.
 
-Figures guard: serial bulletins reuse one headline with new figures ("تصحيح أوضاع 400
-ألف يمني" one day, "… 425 ألف …" the next; "الطائرة الإغاثية الرابعة" then "…
-السادسة"; market closes, weather). When both headlines carry numbers or ordinals and
-they differ, they are not a match, whatever the score.
+Figures guard (:mod:`corpuskit.dedup.figures`): when both headlines carry numbers or
+ordinals and they differ, they are not a match, whatever the score.
 """
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from corpuskit.dedup.figures import figures, same_figures
 from corpuskit.dedup.keytable import KeyTable
 from corpuskit.dedup.lsh import keyed_candidate_pairs
 from corpuskit.dedup.sign import TITLE, TITLE_BANDS, TITLE_KEY, title_band_column
@@ -34,40 +31,6 @@ from corpuskit.dedup.sign import TITLE, TITLE_BANDS, TITLE_KEY, title_band_colum
 def score(a: str, b: str) -> float:
     """Similarity of two folded headlines, 0-100."""
     return fuzz.token_sort_ratio(a, b)
-
-
-_NUMBER = re.compile(r"\d+")
-# Ordinals count as figures too ("الطائرة الإغاثية الرابعة" / "… السادسة"), folded.
-_ORDINALS = {
-    word: rank
-    for rank, forms in enumerate(
-        [
-            ("الاول", "الاولي", "first"),
-            ("الثاني", "الثانيه", "second"),
-            ("الثالث", "الثالثه", "third"),
-            ("الرابع", "الرابعه", "fourth"),
-            ("الخامس", "الخامسه", "fifth"),
-            ("السادس", "السادسه", "sixth"),
-            ("السابع", "السابعه", "seventh"),
-            ("الثامن", "الثامنه", "eighth"),
-            ("التاسع", "التاسعه", "ninth"),
-            ("العاشر", "العاشره", "tenth"),
-        ],
-        start=1,
-    )
-    for word in forms
-}
-
-
-def _figures(headline: str) -> set[str]:
-    words = headline.split()
-    return set(_NUMBER.findall(headline)) | {f"#{_ORDINALS[w]}" for w in words if w in _ORDINALS}
-
-
-def same_figures(a: str, b: str) -> bool:
-    """False when both folded headlines carry numbers or ordinals and they differ."""
-    figures_a, figures_b = _figures(a), _figures(b)
-    return not (figures_a and figures_b and figures_a != figures_b)
 
 
 # Candidate pairs scored at once: bounds the headlines held in memory at one time.
@@ -119,7 +82,7 @@ def score_pairs(pairs: np.ndarray, titles: tuple[np.ndarray, np.ndarray], *, sco
     # The figures guard: each headline's set of figures as a small integer (0: none).
     ids: dict[frozenset[str], int] = {frozenset(): 0}
     figure_id = np.fromiter(
-        (ids.setdefault(frozenset(_figures(t)), len(ids)) for t in text.tolist()),
+        (ids.setdefault(frozenset(figures(t)), len(ids)) for t in text.tolist()),
         dtype=np.int64,
         count=text.size,
     )
@@ -140,3 +103,6 @@ def score_pairs(pairs: np.ndarray, titles: tuple[np.ndarray, np.ndarray], *, sco
     if not matched.any():
         return empty
     return pairs[matched].astype(np.int64), scores[matched]
+
+
+__all__ = ["headline_pairs", "same_figures", "score", "score_pairs"]

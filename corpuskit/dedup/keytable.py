@@ -2,11 +2,11 @@
 
 The link pass (:mod:`corpuskit.dedup.link`) needs whole columns of small keys (exact
 keys, URL keys, word counts, one LSH band at a time) and, for candidate pairs only, the
-MinHash signatures and a few other fields of the rows concerned. A :class:`KeyTable`
-gives exactly that, whether the keys of a small corpus sit in one frame
+MinHash signatures and other fixed-size arrays (sketches) of the rows concerned. A
+:class:`KeyTable` gives exactly that, whether the keys of a small corpus sit in one frame
 (:class:`FrameKeys`) or the keys of a large one were written batch by batch to Parquet
-parts (:class:`PartKeys`), whose signatures are then copied once into a memory-mapped
-file so that gathering the signatures of candidate pairs never loads them all.
+parts (:class:`PartKeys`), whose array columns are then copied once each into a
+memory-mapped file so that gathering the arrays of candidate pairs never loads them all.
 """
 
 from __future__ import annotations
@@ -38,6 +38,10 @@ class KeyTable:
 
     def signatures(self, rows: np.ndarray) -> np.ndarray:
         """The MinHash signatures of ``rows`` (``len(rows) x num_perm`` uint32)."""
+        return self.array(SIGNATURE, rows)
+
+    def array(self, name: str, rows: np.ndarray) -> np.ndarray:
+        """The fixed-size uint32 array column ``name`` of ``rows`` (``len(rows) x width``)."""
         raise NotImplementedError
 
     def take(self, rows: np.ndarray, columns: Sequence[str]) -> pl.DataFrame:
@@ -69,14 +73,16 @@ class FrameKeys(KeyTable):
             frame = frame.with_columns(pl.int_range(pl.len(), dtype=pl.Int64).alias(ROW))
         self.frame = frame
         self.height = frame.height
-        self._signatures = frame[SIGNATURE].to_numpy()
+        self._arrays: dict[str, np.ndarray] = {}
         self.num_perm = frame.schema[SIGNATURE].size  # type: ignore[attr-defined]
 
     def column(self, name: str) -> pl.Series:
         return self.frame[name]
 
-    def signatures(self, rows: np.ndarray) -> np.ndarray:
-        return self._signatures[rows]
+    def array(self, name: str, rows: np.ndarray) -> np.ndarray:
+        if name not in self._arrays:
+            self._arrays[name] = self.frame[name].to_numpy()
+        return self._arrays[name][rows]
 
     def take(self, rows: np.ndarray, columns: Sequence[str]) -> pl.DataFrame:
         return self.frame.select(columns)[rows]
@@ -86,9 +92,10 @@ class PartKeys(KeyTable):
     """Keys written as Parquet parts, in row order, and their signatures in one file.
 
     ``parts`` are the keys frames of consecutive batches. On first use the signatures are
-    copied, part by part, into ``signature_file`` (``height x num_perm`` uint32); gathers
-    read it through a memory map whose pages are released after each gather, so the
-    process never holds more than one gather's pages.
+    copied, part by part, into ``signature_file`` (``height x num_perm`` uint32), and
+    every other array column into a file beside it; gathers read them through a memory
+    map whose pages are released after each gather, so the process never holds more
+    than one gather's pages.
     """
 
     def __init__(
@@ -107,7 +114,7 @@ class PartKeys(KeyTable):
         sizes = [int(scan_dataset(p).select(pl.len()).collect().item()) for p in self.parts]
         self._starts = np.concatenate([[0], np.cumsum(sizes, dtype=np.int64)])
         self.height = int(self._starts[-1])
-        self._written = False
+        self._widths: dict[str, int] = {}
 
     def column(self, name: str) -> pl.Series:
         if self._scan is None:
@@ -141,21 +148,31 @@ class PartKeys(KeyTable):
             return super().band_pairs(rows, bands)
         return self._pair_finder(self.parts, bands)
 
-    def _ensure_signature_file(self) -> None:
-        if self._written:
-            return
-        with self._file.open("wb") as out:
-            for part in self.parts:
-                block = read_file(part, [SIGNATURE])[SIGNATURE].to_numpy()
-                out.write(np.ascontiguousarray(block, dtype=np.uint32).tobytes())
-        self._written = True
+    def _array_file(self, name: str) -> Path:
+        return self._file if name == SIGNATURE else self._file.with_name(f"{name}.u32")
 
-    def signatures(self, rows: np.ndarray) -> np.ndarray:
-        self._ensure_signature_file()
+    def _ensure_array_file(self, name: str) -> int:
+        """Write the array column ``name`` to its file once; returns its width."""
+        if name in self._widths:
+            return self._widths[name]
+        width = self.num_perm if name == SIGNATURE else 0
+        with self._array_file(name).open("wb") as out:
+            for part in self.parts:
+                block = read_file(part, [name])[name].to_numpy()
+                width = block.shape[1]
+                out.write(np.ascontiguousarray(block, dtype=np.uint32).tobytes())
+        self._widths[name] = width
+        return width
+
+    def array(self, name: str, rows: np.ndarray) -> np.ndarray:
+        width = self._ensure_array_file(name)
         if rows.size == 0 or self.height == 0:
-            return np.empty((rows.size, self.num_perm), dtype=np.uint32)
-        with self._file.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-            view = np.frombuffer(mm, dtype=np.uint32).reshape(self.height, self.num_perm)
+            return np.empty((rows.size, width), dtype=np.uint32)
+        with (
+            self._array_file(name).open("rb") as fh,
+            mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm,
+        ):
+            view = np.frombuffer(mm, dtype=np.uint32).reshape(self.height, width)
             gathered = view[rows]  # a copy: fancy indexing
             del view
             mm.madvise(mmap.MADV_DONTNEED)

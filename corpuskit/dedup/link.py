@@ -1,22 +1,30 @@
-"""Link: from the keys of every document to clusters, kept copies and provenance.
+"""Link: from the keys of every document to clusters, kept copies, updates and provenance.
 
-Evidence is collected as pairs of rows, each with its kind, then merged into clusters
-(:mod:`corpuskit.dedup.clusters`):
-
-* ``exact``: equal folded body;
-* ``url``: equal canonical URL (:func:`corpuskit.dedup.keys.canonical_url`);
-* ``near``: MinHash LSH candidates (documents agreeing on every value of one band)
-  whose estimated Jaccard similarity reaches ``threshold`` (bodies of at least
-  ``min_words`` folded words only);
-* ``headline``: folded headlines matching at ``headline_threshold`` or more plus body
-  similarity of at least ``headline_body_threshold`` (a lightly rewritten copy).
-
-A headline match without body evidence links nothing; it becomes a flag.
+1. **Evidence that needs no decision**: equal folded bodies (``exact``) and equal
+   canonical URLs (``url``, :func:`corpuskit.dedup.keys.canonical_url`).
+2. **Candidates** (:mod:`corpuskit.dedup.candidates`): near-copy LSH bands, loose
+   bag-of-words bands within a time window, identical headline words.
+3. **The pair decision** (:mod:`corpuskit.dedup.verify`) on the evidence of each
+   candidate pair (:mod:`corpuskit.dedup.evidence`): a copy, an update (a newer version
+   that adds news), or neither.
+4. **Clusters that do not chain**: connected components of the copy pairs, then every
+   dropped member is decided again against the cluster's kept document itself, by the
+   same decision; a member that is not a copy of it is split off and clustered again
+   among the others split off. So a chain of serial items (relief flight four, five,
+   six) or a roundup never joins stories that are not copies of the kept one.
+5. **Keep rule** (:func:`corpuskit.dedup.clusters.choose_kept`): the most complete
+   version (longest clean body), then the newest, then the smallest id; an older
+   version that another member updates is never kept over it.
+6. **Updates** are flagged by default: the older version keeps its place, with
+   ``dup_kind`` ``update`` and ``dup_of`` naming the newer document. With
+   ``drop_updates`` the two are one cluster and the older is dropped.
+7. **Headline matches** (:mod:`corpuskit.dedup.headline`) whose bodies are not copies
+   become ``DUP300`` flags.
 
 Only keys are read (a :class:`~corpuskit.dedup.keytable.KeyTable`): whole columns of
-small keys, one LSH band at a time, and the signatures of candidate pairs. The result,
-:class:`Links`, names for every document in a cluster its kept document, and for every
-dropped copy how it relates to the kept one; :mod:`corpuskit.dedup.annotate` writes it
+small keys, one LSH band at a time, and the sketches of candidate rows. The result,
+:class:`Links`, names for every document in a cluster its kept document, how it relates
+to it and why (the evidence that decided it); :mod:`corpuskit.dedup.annotate` writes it
 onto the documents batch by batch.
 """
 
@@ -27,24 +35,20 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
+import corpuskit.dedup.verify as verify
 from corpuskit.config import DedupOptions
+from corpuskit.dedup.candidates import HEADLINE, candidate_pairs
 from corpuskit.dedup.clusters import choose_kept, components, keep_order
-from corpuskit.dedup.headline import headline_pairs
+from corpuskit.dedup.evidence import DocumentColumns, TemplateWords, orient, pair_evidence
 from corpuskit.dedup.keytable import KeyTable
-from corpuskit.dedup.lsh import resolve_bands
-from corpuskit.dedup.sign import (
-    ACTIVE,
-    DATE,
-    EXACT_KEY,
-    ID,
-    LENGTH,
-    URL_KEY,
-    WORDS,
-)
+from corpuskit.dedup.sign import ACTIVE, DATE, EXACT_KEY, ID, LENGTH, URL_KEY, WORDS
 
-KIND_EXACT, KIND_URL, KIND_NEAR, KIND_HEADLINE = "exact", "url", "near", "headline"
+KIND_EXACT, KIND_URL, KIND_NEAR = "exact", "url", "near"
+KIND_TRIMMED, KIND_REWRITTEN, KIND_UPDATE = "trimmed", "rewritten", "update"
+KINDS = (KIND_EXACT, KIND_URL, KIND_NEAR, KIND_TRIMMED, KIND_REWRITTEN, KIND_UPDATE)
 
-# Columns of Links.decisions: one row per document in a cluster of two or more.
+# Columns of Links.decisions: one row per document in a cluster of two or more, and per
+# older version that a newer document updates.
 DECISION_SCHEMA: dict[str, pl.DataType] = {
     "row": pl.Int64(),
     "cluster_id": pl.String(),
@@ -52,13 +56,15 @@ DECISION_SCHEMA: dict[str, pl.DataType] = {
     "dup_of": pl.String(),
     "similarity": pl.Float64(),
     "keep": pl.Boolean(),
+    "why": pl.String(),
 }
-# Columns of Links.flags: a headline match without body evidence, once per document and
+# Columns of Links.flags: a headline match without copied bodies, once per document and
 # other cluster.
 FLAG_SCHEMA: dict[str, pl.DataType] = {
     "row": pl.Int64(),
     "other_id": pl.String(),
     "score": pl.Float64(),
+    "why": pl.String(),
 }
 
 
@@ -70,34 +76,159 @@ class Links:
     flags: pl.DataFrame
 
 
-def _group_pairs(keys: pl.Series, rows: np.ndarray) -> np.ndarray:
-    """Pairs (first row of the group, other row) for rows sharing a non-null key."""
+def _group_pairs(keys: pl.Series, rows: np.ndarray, rank: np.ndarray | None = None) -> np.ndarray:
+    """Pairs (first row of the group, other row) for rows sharing a non-null key; the
+    first row is the one ranked first by ``rank`` (else the smallest row)."""
+    order = rows if rank is None else rank[rows]
     table = pl.DataFrame(
-        {"key": keys.gather(rows) if rows.size else keys.head(0), "row": rows.astype(np.int64)}
+        {
+            "key": keys.gather(rows) if rows.size else keys.head(0),
+            "row": rows.astype(np.int64),
+            "order": order.astype(np.int64),
+        }
     ).drop_nulls("key")
     linked = (
-        table.with_columns(first=pl.col("row").min().over("key"))
+        table.with_columns(first=pl.col("row").sort_by("order").first().over("key"))
         .filter(pl.col("row") != pl.col("first"))
         .select("first", "row")
     )
     return linked.to_numpy().astype(np.int64).reshape(-1, 2)
 
 
-def _near_pairs(keys: KeyTable, rows: np.ndarray, options: DedupOptions) -> np.ndarray:
-    """LSH candidates among ``rows`` whose estimated similarity reaches the threshold."""
-    bands, _ = resolve_bands(options.threshold, options.num_perm, options.bands, options.rows)
-    pairs = keys.band_pairs(rows, bands)
-    if pairs.size == 0:
-        return pairs
-    similarity = keys.similarity(pairs[:, 0], pairs[:, 1])
-    return pairs[similarity >= options.threshold]
+@dataclass
+class Matcher:
+    """Decides pairs of rows from their keys: the evidence and the verifier together."""
+
+    keys: KeyTable
+    options: DedupOptions
+    docs: DocumentColumns
+    template: TemplateWords
+    exact: np.ndarray  # exact key per row (0 when none)
+    url: np.ndarray  # URL key per row (0 when none)
+    long: np.ndarray  # rows with at least min_words words
+
+    def judge(self, pairs: np.ndarray) -> pl.DataFrame:
+        """Evidence and verdict of ``pairs``, one row per pair in their order: ``a``, ``b``
+        (oriented: ``a`` has fewer content words), ``first`` (the row given first), the
+        evidence columns, ``score``, ``relation`` and ``same`` (``exact``, ``url`` or
+        null: keys that make a copy whatever the evidence)."""
+        pairs = pairs.astype(np.int64).reshape(-1, 2)
+        oriented = orient(pairs, self.docs)
+        evidence = pair_evidence(self.keys, oriented, self.docs, self.template)
+        relation, score = verify.decide(evidence, self.options)
+        a, b = oriented[:, 0], oriented[:, 1]
+        same_body = _same_key(self.exact, a, b)
+        same_url = _same_key(self.url, a, b) & ~same_body
+        keyed = same_body | same_url
+        relation = np.where(keyed, verify.COPY, relation)
+        relation = np.where(self.long[a] & self.long[b] | keyed, relation, verify.NONE)
+        same = np.where(same_body, KIND_EXACT, np.where(same_url, KIND_URL, None))
+        return evidence.with_columns(
+            first=pl.Series(pairs[:, 0], dtype=pl.Int64),
+            score=pl.Series(np.where(keyed, 1.0, score), dtype=pl.Float64),
+            relation=pl.Series(relation.tolist(), dtype=pl.String),
+            same=pl.Series(same.tolist(), dtype=pl.String),
+        )
+
+
+def _same_key(values: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Rows whose non-null (non-zero) key equals the other row's."""
+    return (values[a] == values[b]) & (values[a] != 0)
+
+
+def matcher(keys: KeyTable, options: DedupOptions, candidate_rows: np.ndarray) -> Matcher:
+    """A :class:`Matcher` over ``keys``; template words are counted over ``candidate_rows``."""
+    words = keys.column(WORDS).to_numpy()
+    active = keys.column(ACTIVE).to_numpy().astype(bool)
+    return Matcher(
+        keys,
+        options,
+        DocumentColumns.of(keys),
+        TemplateWords(
+            keys,
+            candidate_rows,
+            int((active & (words >= options.min_words)).sum()),
+        ),
+        keys.column(EXACT_KEY).fill_null(0).to_numpy(),
+        keys.column(URL_KEY).fill_null(0).to_numpy(),
+        active & (words >= options.min_words),
+    )
+
+
+def judged_candidates(
+    keys: KeyTable, options: DedupOptions, *, every_pair: bool = False
+) -> tuple[Matcher, pl.DataFrame]:
+    """Candidate pairs with their evidence and verdict (see :meth:`Matcher.judge`), and
+    the matcher that judged them: the pairs the rest of the link pass reads (copies,
+    updates, headline matches), or ``every_pair``."""
+    active = keys.column(ACTIVE).to_numpy().astype(bool)
+    words = keys.column(WORDS).to_numpy()
+    long_rows = np.flatnonzero(active & (words >= options.min_words))
+    pairs, sources = candidate_pairs(keys, np.flatnonzero(active), long_rows, options)
+    m = matcher(keys, options, np.unique(pairs))
+    judged = _without_roundups(
+        m, m.judge(pairs).with_columns(source=pl.Series(sources, dtype=pl.Int64))
+    )
+    if not every_pair:
+        judged = judged.filter(
+            (pl.col("relation") != verify.NONE) | (pl.col("source").and_(HEADLINE) != 0)
+        )
+    return m, judged
+
+
+ROUNDUP_PARTS = 20  # contained documents of one longer document compared with each other
+ROUNDUP_APART = 0.15  # two of them sharing less vocabulary than this are different stories
+CONTAINED_RATIO = 0.75  # a document this much smaller than another may be a part of it
+
+
+def _without_roundups(m: Matcher, judged: pl.DataFrame) -> pl.DataFrame:
+    """Copy verdicts of documents contained in a roundup turned into ``none``.
+
+    A roundup (a page, a digest, a package of several releases) holds several stories;
+    each of them, found whole inside it, looks like a trimmed copy of it. When two of
+    the documents judged copies of one clearly longer document share almost no
+    vocabulary with each other (``words`` below ``ROUNDUP_APART``), they are different
+    stories, so the longer one is a roundup that *contains* them, not a version of
+    either: those pairs are not copies.
+    """
+    contained = judged.filter(
+        (pl.col("relation") == verify.COPY)
+        & pl.col("same").is_null()
+        & (pl.col("size_ratio") <= CONTAINED_RATIO)
+    )
+    parts = (
+        contained.group_by("b")
+        .agg(pl.col("a").sort().head(ROUNDUP_PARTS))
+        .filter(pl.col("a").list.len() >= 2)
+    )
+    if parts.height == 0:
+        return judged.with_columns(roundup=pl.lit(False))
+    owners, pairs = [], []
+    for b, members in parts.iter_rows():
+        for i, x in enumerate(members):
+            for y in members[i + 1 :]:
+                owners.append(b)
+                pairs.append((x, y))
+    apart = m.judge(np.array(pairs, dtype=np.int64)).with_columns(owner=pl.Series(owners))
+    roundups = apart.filter(pl.col("words") < ROUNDUP_APART)["owner"].unique()
+    is_part = (
+        pl.col("b").is_in(roundups.implode())
+        & (pl.col("relation") == verify.COPY)
+        & pl.col("same").is_null()
+        & (pl.col("size_ratio") <= CONTAINED_RATIO)
+    )
+    return judged.with_columns(
+        relation=pl.when(is_part).then(pl.lit(verify.NONE)).otherwise(pl.col("relation")),
+        roundup=is_part,
+    )
 
 
 @dataclass
 class _Ranking:
-    """What the keep rule reads for the rows of clusters: longest, earliest, smallest id."""
+    """The keep rule over rows: never an updated version, then longest, newest, smallest id."""
 
     lengths: np.ndarray  # per row (all rows)
+    superseded: np.ndarray  # per row: an older version that a newer row of its cluster updates
     keys: KeyTable
 
     def kept(self, labels: np.ndarray) -> np.ndarray:
@@ -108,9 +239,23 @@ class _Ranking:
         members = np.flatnonzero(size[labels] > 1)
         if members.size:
             extra = self.keys.take(members, [DATE, ID])
-            chosen = choose_kept(labels[members], self.lengths[members], extra[DATE], extra[ID])
+            chosen = choose_kept(
+                labels[members],
+                self.lengths[members],
+                extra[DATE],
+                extra[ID],
+                demoted=self.superseded[members],
+            )
             kept[members] = members[chosen]
         return kept
+
+    def ranks(self, rows: np.ndarray) -> np.ndarray:
+        """Position of every row in the keep order among ``rows`` (0: kept first); rows
+        outside ``rows`` get the last position."""
+        rank = np.full(self.lengths.size, rows.size, dtype=np.int64)
+        if rows.size:
+            rank[rows] = self._rank(rows)
+        return rank
 
     def prefer(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """For each pair, True when the keep rule prefers row ``a[i]`` over row ``b[i]``.
@@ -127,187 +272,320 @@ class _Ranking:
         """Position of each of ``rows`` in the keep rule's order (0: kept first)."""
         extra = self.keys.take(rows, [DATE, ID])
         one_cluster = np.zeros(rows.size, dtype=np.int64)
-        order = keep_order(one_cluster, self.lengths[rows], extra[DATE], extra[ID])
+        order = keep_order(
+            one_cluster, self.lengths[rows], extra[DATE], extra[ID], demoted=self.superseded[rows]
+        )
         rank = np.empty(rows.size, dtype=np.int64)
         rank[order] = np.arange(rows.size)
         return rank
 
 
 def link(keys: KeyTable, options: DedupOptions | None = None) -> Links:
-    """Clusters, kept documents and provenance of every document of ``keys``."""
+    """Clusters, kept documents, updates and provenance of every document of ``keys``."""
     options = options or DedupOptions()
     n = keys.height
     active = keys.column(ACTIVE).to_numpy().astype(bool)
-    word_counts = keys.column(WORDS).to_numpy()
     rows = np.flatnonzero(active)
-    edges: list[np.ndarray] = []
-    kinds: list[str] = []
-
-    def add(pairs: np.ndarray, kind: str) -> None:
-        if pairs.size:
-            edges.append(pairs)
-            kinds.extend([kind] * pairs.shape[0])
-
-    exact_keys = keys.column(EXACT_KEY)
-    url_keys = keys.column(URL_KEY)
-    if options.exact:
-        add(_group_pairs(exact_keys, rows), KIND_EXACT)
-    if options.url:
-        add(_group_pairs(url_keys, rows), KIND_URL)
-    if options.near:
-        add(_near_pairs(keys, rows[word_counts[rows] >= options.min_words], options), KIND_NEAR)
-
-    flags = np.empty((0, 2), dtype=np.int64)
-    flag_scores = np.empty(0)
-    if options.headline:
-        pairs, scores = headline_pairs(keys, rows, score_cutoff=options.headline_threshold)
-        if pairs.size:
-            body_sim = keys.similarity(pairs[:, 0], pairs[:, 1])
-            long_pair = (word_counts[pairs[:, 0]] >= options.min_words) & (
-                word_counts[pairs[:, 1]] >= options.min_words
-            )
-            rewritten = long_pair & (body_sim >= options.headline_body_threshold)
-            add(pairs[rewritten], KIND_HEADLINE)
-            flags, flag_scores = pairs[~rewritten], scores[~rewritten]
-
-    all_pairs = np.concatenate(edges) if edges else np.empty((0, 2), dtype=np.int64)
-    # A copy linked by a headline match needs the lower body similarity; others the
-    # near threshold, measured against the kept document.
-    floor = np.full(n, options.threshold)
-    if kinds:
-        floor[all_pairs[np.array(kinds) == KIND_HEADLINE].ravel()] = options.headline_body_threshold
-    exact_arr = exact_keys.fill_null(0).to_numpy()
-    url_arr = url_keys.fill_null(0).to_numpy()
-    ranking = _Ranking(keys.column(LENGTH).to_numpy(), keys)
-    labels, kept = _clusters_without_chains(
-        keys, all_pairs, exact_arr, url_arr, ranking, floor=floor
+    keyed = [
+        keys.column(name)
+        for name, wanted in ((EXACT_KEY, options.exact), (URL_KEY, options.url))
+        if wanted
+    ]
+    edges: list[np.ndarray] = [_group_pairs(column, rows) for column in keyed]
+    m, judged = judged_candidates(keys, options)
+    copies = judged.filter(pl.col("relation") == verify.COPY)
+    updates = judged.filter(pl.col("relation") == verify.UPDATE)
+    edges.append(copies.select("a", "b").to_numpy().reshape(-1, 2))
+    superseded = np.zeros(n, dtype=bool)
+    accepted = {verify.COPY}
+    if options.drop_updates and updates.height:
+        edges.append(updates.select("a", "b").to_numpy().reshape(-1, 2))
+        older, _ = _update_sides(updates)
+        superseded[older] = True
+        accepted.add(verify.UPDATE)
+    ranking = _Ranking(keys.column(LENGTH).to_numpy(), superseded, keys)
+    if keyed:  # stars of equal keys around the group's first in the keep order
+        involved = np.unique(np.concatenate([e.ravel() for e in edges]))
+        rank = ranking.ranks(involved)
+        edges[: len(keyed)] = [_group_pairs(column, rows, rank) for column in keyed]
+    all_pairs = np.concatenate([e for e in edges if e.size] or [np.empty((0, 2), np.int64)])
+    keyed_pairs = np.concatenate(
+        [e for e in edges[: len(keyed)] if e.size] or [np.empty((0, 2), np.int64)]
     )
-    decisions = _decisions(keys, labels, kept, exact_arr, url_arr, options.threshold)
-    return Links(decisions, _flags(keys, labels, kept, flags, flag_scores, ranking))
+    labels, kept, verdicts = _clusters_without_chains(
+        m, all_pairs.astype(np.int64), ranking, accepted, keyed_pairs.astype(np.int64)
+    )
+    decisions = _decisions(keys, labels, kept, verdicts)
+    if not options.drop_updates:
+        decisions = _with_update_flags(keys, decisions, labels, kept, updates, m)
+    flags = _headline_flags(keys, labels, kept, judged, ranking, options)
+    return Links(decisions, flags)
 
 
-def _same_key(values: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Rows whose non-null (non-zero) key equals the other row's."""
-    return (values[a] == values[b]) & (values[a] != 0)
+def _update_sides(updates: pl.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """(older, newer) rows of update pairs: the newer is the later-dated one, or the one
+    with more words when the dates do not tell."""
+    a, b = updates["a"].to_numpy(), updates["b"].to_numpy()
+    b_newer = updates["b_newer"].to_numpy() >= 0
+    return np.where(b_newer, a, b), np.where(b_newer, b, a)
 
 
 def _clusters_without_chains(
-    keys: KeyTable,
+    m: Matcher,
     pairs: np.ndarray,
-    exact_keys: np.ndarray,
-    url_keys: np.ndarray,
     ranking: _Ranking,
-    *,
-    floor: np.ndarray,
-    rounds: int = 8,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Cluster labels and kept row per row, with chained members split off.
+    accepted: set[str],
+    keyed_pairs: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, pl.DataFrame]:
+    """Cluster labels, kept row per row, and the verdict of every dropped row against
+    its kept row.
 
-    Connected components take the transitive closure: a - b - c - d can put d in a's
-    cluster although the two share little (roundups, serial bulletins: relief flight four
-    and relief flight six). A dropped copy must share at least its ``floor`` (the near
-    threshold, or the headline body threshold for a copy linked by its headline) of
-    estimated similarity with its cluster's kept document (exact and same-URL copies
-    always qualify); members below it are detached and clustered again among themselves,
-    using only the pairs between them.
+    Connected components would take the transitive closure: a - b - c can put c in a's
+    cluster although the two are not copies (serial items, a month of royal cables that
+    share their template). Instead clusters are grown around kept documents, in the
+    order of the keep rule: the most preferred document not yet taken keeps its cluster,
+    and takes every document not yet taken that is a verified copy of it (a pair the
+    decision accepted); a document already taken never starts or joins another. So every
+    dropped document is a copy of its kept document itself, by the same pair decision.
+    (This is the lexicographically first maximal independent set of the copy graph in
+    keep-rule order, computed in rounds over the pairs rather than document by
+    document.)
+
+    Documents with one folded body or one canonical URL (``keyed_pairs``) are one
+    document published twice: they move as one unit, represented by the first of them
+    in keep order, so the two never end in different clusters (their dates differ, and
+    one may be days from the kept document while the other is not).
     """
-    n = keys.height
-    labels = components(n, pairs)
-    kept = ranking.kept(labels)
-    for _ in range(rounds):
-        dropped = np.flatnonzero(kept != np.arange(n))
-        if dropped.size == 0:
-            break
-        similarity = keys.similarity(dropped, kept[dropped])
-        linked = _same_key(exact_keys, dropped, kept[dropped])
-        linked |= _same_key(url_keys, dropped, kept[dropped])
-        weak = dropped[(similarity < floor[dropped]) & ~linked]
-        if weak.size == 0:
-            break
-        is_weak = np.zeros(n, dtype=bool)
-        is_weak[weak] = True
-        inner = pairs[is_weak[pairs[:, 0]] & is_weak[pairs[:, 1]]] if pairs.size else pairs
-        sub_labels = components(n, inner)
-        labels = np.where(is_weak, sub_labels + labels.max() + 1, labels)
-        _, labels = np.unique(labels, return_inverse=True)
-        kept = ranking.kept(labels)
-    return labels, kept
+    n = m.keys.height
+    labels = np.arange(n, dtype=np.int64)
+    if pairs.size == 0:
+        return labels, labels.copy(), _verdicts(m, labels, labels)
+    pairs = np.unique(np.sort(pairs, axis=1), axis=0)
+    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
+    rank = ranking.ranks(np.unique(pairs))
+    unit = _units(n, keyed_pairs, rank)
+    unit_pairs = np.unique(np.sort(unit[pairs], axis=1), axis=0)
+    unit_pairs = unit_pairs[unit_pairs[:, 0] != unit_pairs[:, 1]]
+    kept = _greedy_centres(n, unit_pairs, rank)[unit]
+    _, labels = np.unique(kept, return_inverse=True)
+    verdicts = _verdicts(m, labels, kept)
+    failed = ~verdicts["relation"].is_in(list(accepted)).to_numpy()
+    if failed.any():
+        dropped = verdicts["dropped"].to_numpy()
+        # A unit whose members are all in one cluster stays there when one member is a
+        # copy of the kept document (or is it): the others are that member again.
+        unit_ok = np.zeros(n, dtype=bool)
+        unit_ok[unit[dropped[~failed]]] = True
+        unit_ok[unit[kept == np.arange(n)]] = True
+        alone = dropped[failed & ~unit_ok[unit[dropped]]]
+        kept[alone] = alone
+        _, labels = np.unique(kept, return_inverse=True)
+        verdicts = _verdicts(m, labels, kept)
+    return labels.astype(np.int64), kept, verdicts
+
+
+def _units(n: int, keyed_pairs: np.ndarray | None, rank: np.ndarray) -> np.ndarray:
+    """The first document in keep order (lowest ``rank``) of every row's group of equal
+    bodies or URLs; a row in no group is its own."""
+    if keyed_pairs is None or keyed_pairs.size == 0:
+        return np.arange(n, dtype=np.int64)
+    group = components(n, keyed_pairs)
+    order = np.lexsort((rank, group))
+    first = np.concatenate(([True], group[order][1:] != group[order][:-1]))
+    head = np.empty(group.max() + 1, dtype=np.int64)
+    head[group[order][first]] = order[first]
+    return head[group]
+
+
+def _greedy_centres(n: int, pairs: np.ndarray, rank: np.ndarray) -> np.ndarray:
+    """Kept row of every row: documents taken, in ``rank`` order (0 first; rows without a
+    pair keep themselves), by the first document kept among their neighbours."""
+    src = np.concatenate([pairs[:, 0], pairs[:, 1]])
+    dst = np.concatenate([pairs[:, 1], pairs[:, 0]])
+    better = rank[dst] < rank[src]  # dst comes before src in the keep order
+    src, dst = src[better], dst[better]
+    CENTRE, TAKEN = 1, 2  # 0: undecided
+    state = np.zeros(n, dtype=np.int8)
+    involved = np.unique(pairs)
+    state_undecided = np.zeros(n, dtype=bool)
+    state_undecided[involved] = True
+    kept = np.arange(n, dtype=np.int64)
+    while state_undecided.any():
+        live = state_undecided[src]
+        s, d = src[live], dst[live]
+        # Taken: a better neighbour is kept.
+        centre_nb = state[d] == CENTRE
+        taken = np.zeros(n, dtype=bool)
+        taken[s[centre_nb]] = True
+        # Kept: every better neighbour is taken.
+        waiting = np.zeros(n, dtype=bool)
+        waiting[s[state[d] != TAKEN]] = True
+        centre = state_undecided & ~taken & ~waiting
+        newly_taken = state_undecided & taken
+        if not centre.any() and not newly_taken.any():
+            raise AssertionError("greedy clustering made no progress")
+        state[centre] = CENTRE
+        state[newly_taken] = TAKEN
+        state_undecided &= ~(centre | newly_taken)
+    # Each taken row joins its best kept neighbour.
+    taken_rows = np.flatnonzero(state == TAKEN)
+    if taken_rows.size:
+        is_centre = state[dst] == CENTRE
+        s, d = src[is_centre], dst[is_centre]
+        order = np.lexsort((rank[d], s))
+        s, d = s[order], d[order]
+        first = np.concatenate(([True], s[1:] != s[:-1]))
+        kept[s[first]] = d[first]
+    return kept
+
+
+def _verdicts(m: Matcher, labels: np.ndarray, kept: np.ndarray) -> pl.DataFrame:
+    """The verdict of every dropped row against its kept row (``dropped``, ``kept``,
+    evidence, ``relation``, ``kind``)."""
+    n = labels.size
+    dropped = np.flatnonzero(kept != np.arange(n))
+    if dropped.size == 0:
+        return pl.DataFrame(schema={"dropped": pl.Int64, "kept": pl.Int64, "relation": pl.String})
+    judged = m.judge(np.stack([dropped, kept[dropped]], axis=1))
+    kind = verify.copy_kind(judged, m.options, dropped_is_a=judged["a"].to_numpy() == dropped)
+    return judged.with_columns(dropped=pl.Series(dropped), kept=pl.Series(kept[dropped]), kind=kind)
 
 
 def _decisions(
-    keys: KeyTable,
-    labels: np.ndarray,
-    kept: np.ndarray,
-    exact_keys: np.ndarray,
-    url_keys: np.ndarray,
-    threshold: float,
+    keys: KeyTable, labels: np.ndarray, kept: np.ndarray, verdicts: pl.DataFrame
 ) -> pl.DataFrame:
     """One row per document of a cluster: its cluster, whether it is kept, and for a
-    dropped copy how it relates to the kept document."""
+    dropped copy how it relates to the kept document and why."""
     n = labels.size
     size = np.bincount(labels, minlength=n)[labels] if n else np.empty(0, np.int64)
     members = np.flatnonzero(size > 1)
     if members.size == 0:
         return pl.DataFrame(schema=DECISION_SCHEMA)
     kept_of = kept[members]
-    dropped = kept_of != members
-    similarity = np.full(members.size, np.nan)
-    if dropped.any():
-        similarity[dropped] = keys.similarity(members[dropped], kept_of[dropped])
-    kind = np.full(members.size, None, dtype=object)
-    exact = dropped & _same_key(exact_keys, members, kept_of)
-    kind[exact] = KIND_EXACT
-    similarity[exact] = 1.0
-    same_url = dropped & ~exact & _same_key(url_keys, members, kept_of)
-    kind[same_url] = KIND_URL
-    # A copy sharing the near threshold with the kept document is a near copy; one that
-    # shares less got in through a headline match (rewritten copy).
-    remaining = dropped & (kind == None)  # noqa: E711
-    near = similarity >= threshold
-    kind[remaining & near] = KIND_NEAR
-    kind[remaining & ~near] = KIND_HEADLINE
     kept_ids = keys.take(kept_of, [ID])[ID]
-    return pl.DataFrame(
-        {
-            "row": members.astype(np.int64),
-            "cluster_id": kept_ids,
-            "dup_kind": pl.Series(kind.tolist(), dtype=pl.String),
-            "dup_of": pl.select(pl.when(pl.Series(dropped)).then(kept_ids)).to_series(),
-            "similarity": pl.Series(np.where(dropped, similarity, np.nan)).fill_nan(None),
-            "keep": ~dropped,
-        },
-        schema=DECISION_SCHEMA,
+    base = pl.DataFrame(
+        {"row": members.astype(np.int64), "cluster_id": kept_ids, "keep": kept_of == members}
     )
+    dropped = verdicts.select(
+        pl.col("dropped").alias("row"),
+        pl.when(pl.col("relation") == verify.UPDATE)
+        .then(pl.lit(KIND_UPDATE))
+        .otherwise(pl.coalesce("same", "kind"))
+        .alias("dup_kind"),
+        pl.when(pl.col("same") == KIND_EXACT)
+        .then(1.0)
+        .otherwise(pl.col("shingles"))
+        .alias("similarity"),
+        verify.why(verdicts).alias("why"),
+    )
+    joined = base.join(dropped, on="row", how="left", maintain_order="left")
+    return joined.select(
+        "row",
+        "cluster_id",
+        "dup_kind",
+        pl.when(~pl.col("keep")).then(pl.col("cluster_id")).alias("dup_of"),
+        "similarity",
+        "keep",
+        "why",
+    ).cast(DECISION_SCHEMA)
 
 
-def _flags(
+def _with_update_flags(
+    keys: KeyTable,
+    decisions: pl.DataFrame,
+    labels: np.ndarray,
+    kept: np.ndarray,
+    updates: pl.DataFrame,
+    m: Matcher,
+) -> pl.DataFrame:
+    """The kept document of an older version's cluster, flagged (kept) as an ``update``
+    of the newer version's kept document; once per older cluster (the closest newer)."""
+    if updates.height == 0:
+        return decisions
+    older, newer = _update_sides(updates)
+    older_kept, newer_kept = kept[older], kept[newer]
+    differ = labels[older] != labels[newer]
+    if not differ.any():
+        return decisions
+    pairs = np.stack([older_kept[differ], newer_kept[differ]], axis=1)
+    pairs = np.unique(pairs, axis=0)
+    judged = m.judge(pairs)
+    judged = judged.filter(pl.col("relation") == verify.UPDATE)
+    if judged.height == 0:
+        return decisions
+    older, newer = _update_sides(judged)
+    order = np.lexsort((-judged["score"].to_numpy(), older))
+    first = np.concatenate(([True], older[order][1:] != older[order][:-1]))
+    chosen = order[first]
+    older, newer = older[chosen], newer[chosen]
+    flagged = judged[chosen]
+    newer_ids = keys.take(newer, [ID])[ID]
+    cluster_ids = keys.take(kept[older], [ID])[ID]
+    in_cluster = np.bincount(labels, minlength=labels.size)[labels[older]] > 1
+    flags = pl.DataFrame(
+        {
+            "row": older.astype(np.int64),
+            "cluster_id": pl.Series(
+                [c if inside else None for c, inside in zip(cluster_ids, in_cluster, strict=True)],
+                dtype=pl.String,
+            ),
+            "dup_kind": KIND_UPDATE,
+            "dup_of": newer_ids,
+            "similarity": flagged["shingles"],
+            "keep": True,
+            "why": verify.why(flagged, update_of=True),
+        }
+    ).cast(DECISION_SCHEMA)
+    return pl.concat([decisions.filter(~pl.col("row").is_in(flags["row"].implode())), flags])
+
+
+def _headline_flags(
     keys: KeyTable,
     labels: np.ndarray,
     kept: np.ndarray,
-    pairs: np.ndarray,
-    scores: np.ndarray,
+    judged: pl.DataFrame,
     ranking: _Ranking,
+    options: DedupOptions,
 ) -> pl.DataFrame:
-    """Headline matches whose bodies differ: the document the keep rule would not
-    prefer is flagged, naming the other cluster's kept document; once per (document,
-    other cluster)."""
-    if pairs.size == 0:
+    """Headline matches whose bodies are not copies: the document the keep rule would
+    not prefer is flagged, naming the other cluster's kept document; once per
+    (document, other cluster). Array operations: millions of matches are cheap."""
+    if not options.headline or judged.height == 0:
         return pl.DataFrame(schema=FLAG_SCHEMA)
-    apart = labels[pairs[:, 0]] != labels[pairs[:, 1]]
-    pairs, scores = pairs[apart], scores[apart]
-    a_first = ranking.prefer(pairs[:, 0], pairs[:, 1])
-    flagged = np.where(a_first, pairs[:, 1], pairs[:, 0])
-    other_kept = kept[np.where(a_first, pairs[:, 0], pairs[:, 1])]
-    once = pl.DataFrame({"row": flagged, "other": other_kept, "score": scores}).unique(
-        subset=["row", "other"], keep="first", maintain_order=True
+    matches = judged.filter(
+        (pl.col("source").and_(HEADLINE) != 0) & (pl.col("relation") != verify.COPY)
+    )
+    a, b = matches["a"].to_numpy(), matches["b"].to_numpy()
+    apart = labels[a] != labels[b]
+    matches, a, b = matches.filter(pl.Series(apart)), a[apart], b[apart]
+    a_first = ranking.prefer(a, b)
+    once = (
+        matches.select("title", "shingles", "words")
+        .with_columns(
+            row=pl.Series(np.where(a_first, b, a), dtype=pl.Int64),
+            other=pl.Series(kept[np.where(a_first, a, b)], dtype=pl.Int64),
+        )
+        .unique(subset=["row", "other"], keep="first", maintain_order=True)
     )
     if once.height == 0:
         return pl.DataFrame(schema=FLAG_SCHEMA)
+
+    def two_places(name: str) -> pl.Expr:
+        return pl.col(name).round(2).cast(pl.String).str.pad_end(4, "0")
+
+    why = pl.format(
+        "headlines share {}% of their words; bodies: words {}, 3-grams {}",
+        (pl.col("title") * 100).round(0).cast(pl.Int64),
+        two_places("words"),
+        two_places("shingles"),
+    )
+    once = once.with_columns(score=pl.col("title").cast(pl.Float64) * 100, why=why)
     return pl.DataFrame(
         {
             "row": once["row"],
             "other_id": keys.take(once["other"].to_numpy(), [ID])[ID],
             "score": once["score"],
+            "why": once["why"],
         },
         schema=FLAG_SCHEMA,
     )

@@ -73,11 +73,14 @@ def resolve_bands(
     return optimal_bands(threshold, num_perm)
 
 
-def band_key(signatures: np.ndarray, rows: np.ndarray, band: int, band_rows: int) -> np.ndarray:
+def band_key(
+    signatures: np.ndarray, rows: np.ndarray, band: int, band_rows: int, *, salt: int = 0
+) -> np.ndarray:
     """One uint64 key per document of ``rows`` for one band: a mix of its minima.
 
-    Reads one signature column at a time, so no copy of the signatures is made."""
-    seed = (0x9E3779B97F4A7C15 * (band + 1)) & 0xFFFFFFFFFFFFFFFF
+    Reads one signature column at a time, so no copy of the signatures is made. ``salt``
+    keeps the keys of different signatures apart."""
+    seed = (0x9E3779B97F4A7C15 * (band + 1 + (salt << 16))) & 0xFFFFFFFFFFFFFFFF
     key = np.full(rows.size, seed, dtype=np.uint64)
     for col in range(band * band_rows, (band + 1) * band_rows):
         key ^= signatures[rows, col].astype(np.uint64)

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import lru_cache
 
 import numpy as np
@@ -151,12 +151,17 @@ def _code_points(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
 
 @dataclass
 class Words:
-    """Shingle hashes, word counts and exact keys of a batch of documents."""
+    """Shingle hashes, word counts and exact keys of a batch of documents, and the hash of
+    every word (the bag of words of each document)."""
 
     hashes: np.ndarray  # uint32 per shingle, ordered by document
     doc_index: np.ndarray  # int64 document of each shingle
     word_counts: np.ndarray  # int64 folded words per document
     exact_keys: np.ndarray  # uint64 hash of the whole folded text (0 when empty)
+    positions: np.ndarray  # int32 per shingle: the place of its first word in the document
+    word_hashes: np.ndarray  # uint32 per word (hash_text of the folded word), in order
+    word_doc: np.ndarray  # int64 document of each word
+    numeric: np.ndarray  # bool per word: only digits (a number)
 
 
 def _needs_fold(cps: np.ndarray, docs: np.ndarray, n_docs: int) -> np.ndarray:
@@ -191,7 +196,14 @@ def _chunk_words(texts: Sequence[str], shingle_size: int) -> Words:
     mapped, docs, is_space = mapped[keep], docs[keep], is_space[keep]
     m = mapped.size
     empty = Words(
-        np.empty(0, np.uint32), np.empty(0, np.int64), np.zeros(n, np.int64), np.zeros(n, np.uint64)
+        np.empty(0, np.uint32),
+        np.empty(0, np.int64),
+        np.zeros(n, np.int64),
+        np.zeros(n, np.uint64),
+        np.empty(0, np.int32),
+        np.empty(0, np.uint32),
+        np.empty(0, np.int64),
+        np.empty(0, bool),
     )
     if m == 0:
         return empty
@@ -226,6 +238,9 @@ def _chunk_words(texts: Sequence[str], shingle_size: int) -> Words:
     last_word = np.searchsorted(word_doc, has_words, side="right") - 1
     exact_keys = np.zeros(n, dtype=np.uint64)
     exact_keys[has_words] = span_hash(word_start[first_word], word_end[last_word])
+    doc_first_word = np.zeros(n, dtype=np.int64)
+    doc_first_word[has_words] = first_word
+    positions = (first[same_doc] - doc_first_word[owner]).astype(np.int32)
 
     # Documents with fewer than k words (but some) get one shingle: the whole text.
     short = word_counts[has_words] < k
@@ -233,10 +248,24 @@ def _chunk_words(texts: Sequence[str], shingle_size: int) -> Words:
         starts = np.concatenate((starts, word_start[first_word[short]]))
         ends = np.concatenate((ends, word_end[last_word[short]]))
         owner = np.concatenate((owner, has_words[short]))
+        positions = np.concatenate((positions, np.zeros(int(short.sum()), np.int32)))
         order = np.argsort(owner, kind="stable")
-        starts, ends, owner = starts[order], ends[order], owner[order]
+        starts, ends, owner, positions = starts[order], ends[order], owner[order], positions[order]
     hashes = _mix64_to_32(span_hash(starts, ends))
-    return Words(hashes, owner.astype(np.int64), word_counts, exact_keys)
+    word_hashes = _mix64_to_32(span_hash(word_start, word_end))
+    not_digit = np.zeros(m + 1, dtype=np.int64)
+    np.cumsum((mapped < 48) | (mapped > 57), out=not_digit[1:])
+    numeric = (not_digit[word_end] - not_digit[word_start]) == 0
+    return Words(
+        hashes,
+        owner.astype(np.int64),
+        word_counts,
+        exact_keys,
+        positions,
+        word_hashes,
+        word_doc.astype(np.int64),
+        numeric,
+    )
 
 
 def words(texts: Sequence[str | None], shingle_size: int) -> Words:
@@ -254,10 +283,8 @@ def words(texts: Sequence[str | None], shingle_size: int) -> Words:
     for lo, hi in bounds:
         part = _chunk_words(texts[lo:hi], shingle_size)
         part.doc_index += lo
+        part.word_doc += lo
         parts.append(part)
-    return Words(
-        np.concatenate([p.hashes for p in parts]),
-        np.concatenate([p.doc_index for p in parts]),
-        np.concatenate([p.word_counts for p in parts]),
-        np.concatenate([p.exact_keys for p in parts]),
-    )
+    if len(parts) == 1:
+        return parts[0]
+    return Words(*(np.concatenate([getattr(p, f.name) for p in parts]) for f in fields(Words)))

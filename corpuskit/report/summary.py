@@ -52,6 +52,7 @@ _DOC_SCHEMA: dict[str, pl.DataType] = {
     schema.CLUSTER_ID: pl.String(),
     schema.DUP_KIND: pl.String(),
     schema.SIMILARITY: pl.Float64(),
+    schema.DUP_WHY: pl.String(),
 }
 
 
@@ -129,6 +130,10 @@ def summary_parts(
             pl.len().cast(pl.Int64).alias("size"),
             pl.col(schema.DUP_KIND).drop_nulls().unique().alias("kinds"),
             pl.col(schema.SIMILARITY).min().alias("min_similarity"),
+            pl.col(schema.DUP_WHY)
+            .sort_by(schema.SIMILARITY, nulls_last=True)
+            .first()
+            .alias("weakest_why"),
         ),
         "dup_kinds": docs.filter(pl.col(schema.DUP_KIND).is_not_null())
         .group_by(schema.DUP_KIND)
@@ -159,7 +164,11 @@ def merge_summary_parts(parts: list[SummaryParts]) -> SummaryParts:
     )
     clusters = (
         members.group_by(schema.CLUSTER_ID)
-        .agg(pl.col("size").sum(), pl.col("min_similarity").min())
+        .agg(
+            pl.col("size").sum(),
+            pl.col("min_similarity").min(),
+            pl.col("weakest_why").sort_by("min_similarity", nulls_last=True).first(),
+        )
         .join(kinds, on=schema.CLUSTER_ID, how="left")
         .with_columns(pl.col("kinds").fill_null(pl.lit([], dtype=pl.List(pl.String))))
     )
@@ -230,6 +239,7 @@ def _documents(clean: pl.DataFrame, rejected: pl.DataFrame) -> pl.DataFrame:
             _string_col(frame, schema.CLUSTER_ID).alias(schema.CLUSTER_ID),
             _string_col(frame, schema.DUP_KIND).alias(schema.DUP_KIND),
             _float_col(frame, schema.SIMILARITY).alias(schema.SIMILARITY),
+            _string_col(frame, schema.DUP_WHY).alias(schema.DUP_WHY),
         ).cast(_DOC_SCHEMA)
 
     return pl.concat([part(clean, True), part(rejected, False)], how="vertical")
@@ -451,6 +461,7 @@ def _duplicates(docs: pl.DataFrame, sizes: pl.DataFrame, dup_kinds: pl.DataFrame
                 "size": int(row["size"]),
                 "kinds": sorted(row["kinds"]),
                 "min_similarity": _round(row["min_similarity"]),
+                "why": row["weakest_why"],
             }
             for row in largest.iter_rows(named=True)
         ],

@@ -85,6 +85,7 @@ SUMMARY_JSON_SCHEMA: dict[str, Any] = {
                                 "size": _COUNT,
                                 "kinds": {"type": "array", "items": {"type": "string"}},
                                 "min_similarity": {"type": ["number", "null"]},
+                                "why": {"type": ["string", "null"]},
                             }
                         ),
                     },

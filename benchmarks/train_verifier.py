@@ -1,0 +1,173 @@
+"""Train the learned pair verifier of dedup on the DEV days labelled by reading.
+
+    .venv/bin/python benchmarks/train_verifier.py --real-cache /tmp/ck-real
+    .venv/bin/python benchmarks/train_verifier.py --dump pairs.parquet   # features only
+
+What it does, deterministically (fixed seeds, sorted inputs):
+
+1. Each corpus (SaudiNewsNet, ANT) is validated whole as ``corpuskit clean`` does and
+   signed; the link pass's candidate pairs are judged, giving the evidence of each pair
+   (:mod:`corpuskit.dedup.evidence`), exactly what the verifier reads when it runs.
+2. The pairs of two articles of the same DEV day are labelled from
+   ``tests/data/dedup_labels``: a copy when the two are in one labelled cluster. Pairs
+   of a cluster head and its copy that were not candidates are added (the link pass
+   judges every dropped member against its kept document). Test days are never read.
+3. A logistic regression and a small gradient-boosted tree ensemble are fitted; each is
+   scored by leaving one dev day out. The chosen model is written as JSON
+   (``corpuskit/dedup/verifier.json``): the shipped model needs numpy only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import _dedup_real as real
+
+from corpuskit.config import DedupOptions
+from corpuskit.dedup.evidence import FEATURES
+from corpuskit.dedup.keytable import FrameKeys
+from corpuskit.dedup.link import judged_candidates
+from corpuskit.dedup.sign import sign_batch
+
+REPO = Path(__file__).resolve().parents[1]
+MODEL = REPO / "corpuskit" / "dedup" / "verifier.json"
+SEED = 13
+
+
+def dev_pairs(cache: Path | None, options: DedupOptions) -> pl.DataFrame:
+    """Evidence of every judged pair of two articles of one dev day, with labels."""
+    labels, relations = real.load_labels("dev")
+    out = []
+    for corpus in real.labels_mod.CORPORA:
+        frame = real.validated(corpus, cache)
+        keys = FrameKeys(sign_batch(frame.with_columns(findings=pl.lit(None)), options))
+        matcher, judged = judged_candidates(keys, options, every_pair=True)
+        ids = keys.column("id")
+        lab = labels.filter(pl.col("corpus") == corpus)
+        row_of = dict(zip(ids.to_list(), range(ids.len()), strict=True))
+        heads = lab.filter(pl.col("kind").is_not_null())
+        extra = np.array(
+            [[row_of[i], row_of[c]] for i, c in heads.select("id", "cluster").iter_rows()],
+            dtype=np.int64,
+        ).reshape(-1, 2)
+        known = set(map(tuple, np.sort(judged.select("a", "b").to_numpy(), axis=1).tolist()))
+        missing = np.array(
+            [p for p in extra.tolist() if tuple(sorted(p)) not in known], dtype=np.int64
+        ).reshape(-1, 2)
+        if missing.size:
+            judged = pl.concat(
+                [judged, matcher.judge(missing).with_columns(source=pl.lit(0, pl.Int64))],
+                how="diagonal_relaxed",
+            )
+        table = judged.with_columns(id_a=ids.gather(judged["a"]), id_b=ids.gather(judged["b"]))
+        info = lab.select("id", "day", "cluster", "kind", "family")
+        table = (
+            table.join(info.rename(lambda c: f"{c}_a"), on="id_a")
+            .join(info.rename(lambda c: f"{c}_b"), on="id_b")
+            .filter(pl.col("day_a") == pl.col("day_b"))
+        )
+        rel = relations.filter(pl.col("corpus") == corpus)
+        cluster_of = dict(zip(lab["id"], lab["cluster"], strict=True))
+        rel_of = {}
+        for a, b, r in rel.select("a", "b", "relation").iter_rows():
+            rel_of[tuple(sorted((cluster_of[a], cluster_of[b])))] = r
+            if r == "update":
+                rel_of[("update-newer", cluster_of[a], cluster_of[b])] = r
+        table = table.with_columns(
+            copy=pl.col("cluster_a") == pl.col("cluster_b"),
+            relation_label=pl.Series(
+                [
+                    "copy" if ca == cb else rel_of.get(tuple(sorted((ca, cb))), "different")
+                    for ca, cb in table.select("cluster_a", "cluster_b").iter_rows()
+                ]
+            ),
+            corpus=pl.lit(corpus),
+        )
+        out.append(table)
+    return pl.concat(out, how="diagonal_relaxed").sort("corpus", "id_a", "id_b")
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray):
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
+
+    scaler = StandardScaler().fit(x)
+    model = LogisticRegression(C=1.0, max_iter=5000).fit(scaler.transform(x), y)
+    return scaler, model
+
+
+def fit_trees(x: np.ndarray, y: np.ndarray):
+    from sklearn.ensemble import GradientBoostingClassifier
+
+    return GradientBoostingClassifier(
+        n_estimators=100, max_depth=3, learning_rate=0.1, random_state=SEED
+    ).fit(x, y)
+
+
+def leave_one_day_out(pairs: pl.DataFrame, x: np.ndarray, y: np.ndarray) -> dict[str, np.ndarray]:
+    """Out-of-day scores of each model family (and the rules, which are not fitted)."""
+    from corpuskit.dedup.verify import rules_score
+
+    days = (pairs["corpus"] + pairs["day_a"]).to_numpy()
+    scores = {"logistic": np.zeros(y.size), "trees": np.zeros(y.size)}
+    for day in np.unique(days):
+        train, held = days != day, days == day
+        scaler, model = fit_logistic(x[train], y[train])
+        scores["logistic"][held] = model.predict_proba(scaler.transform(x[held]))[:, 1]
+        scores["trees"][held] = fit_trees(x[train], y[train]).predict_proba(x[held])[:, 1]
+    scores["rules"] = rules_score(pairs)
+    return scores
+
+
+def model_json(scaler, model) -> dict:
+    return {
+        "model": "logistic",
+        "features": list(FEATURES),
+        "mean": [round(float(v), 6) for v in scaler.mean_],
+        "scale": [round(float(v), 6) for v in scaler.scale_],
+        "coef": [round(float(v), 6) for v in model.coef_[0]],
+        "intercept": round(float(model.intercept_[0]), 6),
+        "trained_on": "dev days of tests/data/dedup_labels (benchmarks/train_verifier.py)",
+    }
+
+
+def main() -> None:
+    from corpuskit.dedup.verify import transform
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--real-cache", type=Path)
+    parser.add_argument("--dump", type=Path, help="write the labelled pair evidence here")
+    parser.add_argument("--out", type=Path, default=MODEL, help="where the model goes")
+    args = parser.parse_args()
+    # The evidence does not depend on the verifier; the rules judge while the model is made.
+    pairs = dev_pairs(args.real_cache, DedupOptions(verifier="rules"))
+    if args.dump:
+        pairs.write_parquet(args.dump)
+        print(f"{pairs.height:,} dev pairs written to {args.dump}")
+        return
+    x = transform(pairs, list(FEATURES))
+    y = pairs["copy"].to_numpy()
+    print(f"{pairs.height:,} dev pairs, {int(y.sum()):,} copies")
+    for name, score in leave_one_day_out(pairs, x, y).items():
+        predicted = score >= 0.5
+        tp = int((predicted & y).sum())
+        print(
+            f"  {name:<9} pair precision {tp / max(predicted.sum(), 1):.3f}, "
+            f"recall {tp / y.sum():.3f} (left-out day, score >= 0.5)"
+        )
+    scaler, model = fit_logistic(x, y)
+    args.out.write_text(json.dumps(model_json(scaler, model), indent=1) + "\n", encoding="utf-8")
+    print(f"model written to {args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,281 @@
+"""The pair decision: is a candidate pair a copy, an update, or neither?
+
+Two verifiers read the same evidence (:mod:`corpuskit.dedup.evidence`), chosen with
+``[dedup] verifier``:
+
+* ``learned`` (default): a logistic regression over the evidence, trained on the
+  dev days labelled by reading (``benchmarks/train_verifier.py``, deterministic; the
+  model is the small JSON file ``verifier.json`` beside this module, applied with
+  numpy). Its score is the probability that the pair is a copy.
+* ``rules``: a documented scoring function (:func:`rules_score`): three ways of being a
+  copy, each needing evidence beyond a shared template, and two vetoes.
+
+A pair whose score reaches ``copy_score`` (0.7), or that shares most of its 3-grams
+(``threshold``, 0.5) with agreeing rare words, is a copy (more than ``CROSS_DAY_HOURS``
+apart, only the latter, at ``CROSS_DAY_SHINGLES``), unless it is vetoed: two items of one serial template
+(:func:`serial_items`: the same text with other figures), of one template
+(:func:`template_items`: only template words in common), or an outlet's follow-up of its
+own story (:func:`follow_ups`: a new lead over reused paragraphs) are never copies. A pair
+that is not a copy may be an **update** (:func:`is_update`): one version is newer,
+reuses most of the older one's words, adds words of its own, and brings numbers of its
+own while dropping some of the older one's (a new toll, new figures). An update is not a
+copy: dropping it would lose the news; the older version is flagged.
+
+:func:`copy_kind` names how a dropped copy relates to the kept document, and
+:func:`why` writes the evidence that decided a pair, for the finding, the ``dup_why``
+column and the report.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from corpuskit.config import DedupOptions
+from corpuskit.dedup.evidence import MISSING_HOURS
+
+COPY, UPDATE, NONE = "copy", "update", "none"
+MODEL_FILE = Path(__file__).with_name("verifier.json")
+# Trimmed: the dropped copy is the shorter one, most of its words are in the kept one,
+# and it is clearly shorter.
+TRIMMED_CONTAINED, TRIMMED_RATIO = 0.7, 0.75
+# Update: the newer version keeps most of the older one's words, adds words of its own,
+# and brings numbers of its own while dropping some of the older one's.
+UPDATE_OLDER_KEPT, UPDATE_NEWER_KEPT, UPDATE_SHINGLES, UPDATE_MIN_HOURS = 0.6, 0.8, 0.3, 0.5
+SERIAL_SHINGLES = 0.5
+# A near copy (most 3-grams shared, ``threshold``) whose rare words agree is a copy
+# whatever the score: boilerplate left in the body (a block of other articles'
+# headlines, with their numbers) lowers the score of a plain copy.
+NEAR_RARE = 0.3
+# Documents published more than this many hours apart are copies only as near copies:
+# daily items of one template (the weather, a market close) are rewritten from the same
+# vocabulary every day, and the verifier was trained on pairs of one day.
+CROSS_DAY_HOURS = 20.0
+# ... and then a near copy shares at least this much of its 3-grams: the weather of
+# another day, the next royal cable of one template, reach 0.5-0.6.
+CROSS_DAY_SHINGLES = 0.7
+TEMPLATE_SHARE, TEMPLATE_RARE = 0.85, 0.3
+# A follow-up: the same outlet, another lead, less than this share of 3-grams in common.
+FOLLOW_UP_LEAD, FOLLOW_UP_SHINGLES = 0.35, 0.6
+
+
+def transform(evidence: pl.DataFrame, features: list[str]) -> np.ndarray:
+    """The model's input matrix: the evidence columns in order, hours as ``log1p`` of at
+    most ten days."""
+    matrix = evidence.select(features).to_numpy().astype(np.float64)
+    if "hours" in features:
+        col = features.index("hours")
+        matrix[:, col] = np.log1p(np.minimum(matrix[:, col], 240.0))
+    return matrix
+
+
+@lru_cache(maxsize=1)
+def load_model(path: Path = MODEL_FILE) -> dict:
+    """The learned verifier (features, scaling, coefficients)."""
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def learned_score(evidence: pl.DataFrame, model: dict | None = None) -> np.ndarray:
+    """Probability that each pair is a copy, by the shipped logistic regression."""
+    model = model or load_model()
+    x = transform(evidence, model["features"])
+    z = (x - np.array(model["mean"])) / np.array(model["scale"])
+    z = np.nan_to_num(z, nan=0.0)  # an unknown measure reads as the typical value
+    logit = z @ np.array(model["coef"]) + model["intercept"]
+    return 1.0 / (1.0 + np.exp(-logit))
+
+
+def rules_score(evidence: pl.DataFrame) -> np.ndarray:
+    """A documented score in [0, 1]; a pair is a copy from 0.5.
+
+    A copy is any of:
+
+    * **near**: most 3-grams shared (``shingles`` >= 0.5), and the rare words agree
+      (``rare_words`` >= 0.3): two items of one template share 3-grams, not their names
+      and places;
+    * **rewritten**: most of the vocabulary shared both ways (``words`` >= 0.45, each
+      side's words >= 0.6 in the other) with the rare words agreeing (>= 0.5);
+    * **trimmed**: the shorter one's words nearly all in the longer one (``a_in_b`` >=
+      0.85), its 3-grams mostly too (>= 0.6), its lead the same (``lead`` >= 0.3) and the
+      rare words agreeing (>= 0.5);
+
+    and is vetoed when both sides carry numbers the other lacks while sharing fewer
+    than 80% of their 3-grams (another toll, another date: a different item or an
+    update), or when the headlines' figures differ (the 5th and the 6th flight).
+    The score is the strongest route's margin, mapped to [0, 1].
+    """
+    e = {name: evidence[name].to_numpy() for name in evidence.columns}
+    near = np.minimum(e["shingles"] / 0.5, e["rare_words"] / 0.3)
+    rewritten = np.minimum.reduce(
+        [e["words"] / 0.45, e["a_in_b"] / 0.6, e["b_in_a"] / 0.6, e["rare_words"] / 0.5]
+    )
+    trimmed = np.minimum.reduce(
+        [
+            e["a_in_b"] / 0.85,
+            e["shingles_a_in_b"] / 0.6,
+            e["lead"] / 0.3,
+            e["rare_words"] / 0.5,
+        ]
+    )
+    best = np.maximum.reduce([near, rewritten, trimmed])
+    veto = ((e["a_new_numbers"] > 0) & (e["b_new_numbers"] > 0) & (e["shingles"] < 0.8)) | (
+        e["figures_differ"] > 0
+    )
+    score = np.clip(best / 2.0, 0.0, 1.0)
+    return np.where(veto, np.minimum(score, 0.49), score)
+
+
+def is_update(evidence: pl.DataFrame) -> np.ndarray:
+    """Pairs where a newer version reuses an older one and adds news (see the module
+    docs): dated apart by at least ``UPDATE_MIN_HOURS``, sharing word sequences
+    (``shingles`` >= ``UPDATE_SHINGLES``), most of the older one's words in the newer one
+    (>= ``UPDATE_OLDER_KEPT``), the newer one with words of its own (at most
+    ``UPDATE_NEWER_KEPT`` of them in the older), and each with numbers the other lacks
+    (a new toll, new figures)."""
+    b_newer = evidence["b_newer"].to_numpy()
+    a_in_b, b_in_a = evidence["a_in_b"].to_numpy(), evidence["b_in_a"].to_numpy()
+    older_in_newer = np.where(b_newer > 0, a_in_b, b_in_a)
+    newer_in_older = np.where(b_newer > 0, b_in_a, a_in_b)
+    hours = evidence["hours"].to_numpy()
+    return (
+        (b_newer != 0)
+        & (hours >= UPDATE_MIN_HOURS)
+        & (hours < MISSING_HOURS)
+        & (evidence["shingles"].to_numpy() >= UPDATE_SHINGLES)
+        & (older_in_newer >= UPDATE_OLDER_KEPT)
+        & (newer_in_older <= UPDATE_NEWER_KEPT)
+        & (evidence["a_new_numbers"].to_numpy() > 0)
+        & (evidence["b_new_numbers"].to_numpy() > 0)
+    )
+
+
+def serial_items(evidence: pl.DataFrame) -> np.ndarray:
+    """Two items of a serial template: the same text (``shingles`` >= ``SERIAL_SHINGLES``)
+    whose headline figures differ and whose bodies each have numbers the other lacks
+    (the 5th and the 6th relief flight, 400 and 425 thousand corrected residencies).
+    Copies that convert a figure (riyals to dollars) are rewritten, so they share fewer
+    3-grams."""
+    return (
+        (evidence["figures_differ"].to_numpy() > 0)
+        & (evidence["a_new_numbers"].to_numpy() > 0)
+        & (evidence["b_new_numbers"].to_numpy() > 0)
+        & (evidence["shingles"].to_numpy() >= SERIAL_SHINGLES)
+    )
+
+
+def template_items(evidence: pl.DataFrame) -> np.ndarray:
+    """Two items of one template: nearly all their word minima are template words
+    (``template`` >= ``TEMPLATE_SHARE``) and the few rare ones disagree (``rare_words`` <
+    ``TEMPLATE_RARE``): the cable to Niger and the cable to Jamaica. Unknown in a small
+    corpus (no template words can be told there)."""
+    template = np.nan_to_num(evidence["template"].to_numpy(), nan=0.0)
+    return (template >= TEMPLATE_SHARE) & (evidence["rare_words"].to_numpy() < TEMPLATE_RARE)
+
+
+def follow_ups(evidence: pl.DataFrame) -> np.ndarray:
+    """A follow-up of one outlet: the same outlet (``same_source``), another lead
+    (``lead`` < ``FOLLOW_UP_LEAD``) and only part of the text in common (``shingles`` <
+    ``FOLLOW_UP_SHINGLES``). Outlets write the next development of a story (a toll that
+    rose, a reaction, the event after its preview) under a new lead and reuse the earlier
+    article's paragraphs as background; another outlet's copy keeps the lead."""
+    return (
+        (evidence["same_source"].to_numpy() > 0)
+        & (evidence["lead"].to_numpy() < FOLLOW_UP_LEAD)
+        & (evidence["shingles"].to_numpy() < FOLLOW_UP_SHINGLES)
+    )
+
+
+def vetoed(evidence: pl.DataFrame) -> np.ndarray:
+    """Pairs that are never copies, whatever the score: serial items, template items and
+    one outlet's follow-ups."""
+    return serial_items(evidence) | template_items(evidence) | follow_ups(evidence)
+
+
+def decide(evidence: pl.DataFrame, options: DedupOptions) -> tuple[np.ndarray, np.ndarray]:
+    """``(relation, score)`` per pair: ``copy``, ``update`` or ``none``, and the score.
+    Serial items, template items and follow-ups (:func:`vetoed`) are never copies,
+    whatever the score; a follow-up may be an update."""
+    if evidence.height == 0:
+        return np.empty(0, dtype=object), np.empty(0)
+    score = learned_score(evidence) if options.verifier == "learned" else rules_score(evidence)
+    vetoes = vetoed(evidence)
+    near = (evidence["shingles"].to_numpy() >= options.threshold) & (
+        evidence["rare_words"].to_numpy() >= NEAR_RARE
+    )
+    hours = evidence["hours"].to_numpy()
+    days_apart = (hours > CROSS_DAY_HOURS) & (hours < MISSING_HOURS)
+    near &= ~days_apart | (evidence["shingles"].to_numpy() >= CROSS_DAY_SHINGLES)
+    scored = (score >= options.copy_score) & ~days_apart & ~vetoes
+    other_items = serial_items(evidence) | template_items(evidence)
+    update = ~scored & ~other_items & is_update(evidence)
+    copy = (scored | near) & ~update & ~vetoes
+    relation = np.where(update, UPDATE, np.where(copy, COPY, NONE)).astype(object)
+    return relation, score
+
+
+def copy_kind(
+    evidence: pl.DataFrame, options: DedupOptions, *, dropped_is_a: np.ndarray
+) -> pl.Series:
+    """``near`` (most 3-grams shared), ``trimmed`` (a clearly shorter copy contained in
+    the kept document) or ``rewritten`` (the same release in other words)."""
+    shingles = evidence["shingles"].to_numpy()
+    trimmed = (
+        dropped_is_a
+        & (evidence["a_in_b"].to_numpy() >= TRIMMED_CONTAINED)
+        & (evidence["size_ratio"].to_numpy() <= TRIMMED_RATIO)
+    )
+    kind = np.where(
+        shingles >= options.threshold, "near", np.where(trimmed, "trimmed", "rewritten")
+    )
+    return pl.Series("kind", kind, dtype=pl.String)
+
+
+def why(evidence: pl.DataFrame, *, update_of: bool = False) -> pl.Series:
+    """The evidence of each pair in words: what it shares and what differs.
+
+    "verifier 0.97; 3-grams 0.42, words 0.81 (rare words 0.90), 0.95 of the shorter's
+    words in the longer, lead 0.56, headlines 0.60; other outlet, 3 h apart; numbers
+    differ both ways"."""
+    rows = evidence.select(
+        "score",
+        "shingles",
+        "words",
+        "rare_words",
+        "a_in_b",
+        "lead",
+        "title",
+        "same_source",
+        "sources_known",
+        "hours",
+        "a_new_numbers",
+        "b_new_numbers",
+        "figures_differ",
+    ).iter_rows()
+    out = []
+    for row in rows:
+        score, shingles, words, rare, a_in_b, lead, title, same, known = row[:9]
+        hours, new_a, new_b, fig = row[9:]
+        text = (
+            f"verifier {score:.2f}; 3-grams {shingles:.2f}, words {words:.2f} "
+            f"(rare words {rare:.2f}), {a_in_b:.2f} of the shorter's words in the longer, "
+            f"lead {lead:.2f}, headlines {title:.2f}"
+        )
+        context = ["same outlet" if same else "other outlet"] if known else []
+        if hours < MISSING_HOURS:
+            context.append(f"{hours:.0f} h apart" if hours >= 1 else "same hour")
+        if context:
+            text += "; " + ", ".join(context)
+        if new_a and new_b:
+            text += "; each has numbers the other lacks"
+        elif new_a or new_b:
+            text += "; one has numbers the other lacks"
+        if fig:
+            text += "; headline figures differ"
+        if update_of:
+            text += "; the newer version adds material"
+        out.append(text)
+    return pl.Series("why", out, dtype=pl.String)

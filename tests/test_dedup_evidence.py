@@ -1,0 +1,85 @@
+"""The evidence of a pair from keys only: sketches, containment, numbers, the verifiers."""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+from _dedup_texts import SENTENCES, article
+
+from corpuskit.config import DedupOptions
+from corpuskit.dedup import verify
+from corpuskit.dedup.evidence import FEATURES, containment, new_elements, title_similarity
+from corpuskit.dedup.keytable import FrameKeys
+from corpuskit.dedup.link import judged_candidates
+from corpuskit.dedup.minhash import EMPTY
+from corpuskit.dedup.sign import NUMBERS, TITLE_WORDS, bottom_k, content_mask, sign_batch
+from corpuskit.dedup.stopwords import FUNCTION_WORDS
+from corpuskit.dedup.words import hash_text, words
+
+
+def test_bottom_k_keeps_the_smallest_distinct_hashes_of_each_document():
+    hashes = np.array([9, 3, 3, 7, 1, 5, 2], dtype=np.uint32)
+    docs = np.array([0, 0, 0, 0, 1, 1, 1])
+    sketch = bottom_k(hashes, docs, 3, 2)
+    assert sketch[0].tolist() == [3, 7]
+    assert sketch[1].tolist() == [1, 2]
+    assert (sketch[2] == EMPTY).all()
+
+
+def test_containment_from_jaccard_and_sizes():
+    # A (10 items) inside B (40 items): Jaccard 10/40.
+    assert containment(np.array([0.25]), np.array([10.0]), np.array([40.0]))[0] == 1.0
+    assert abs(containment(np.array([0.25]), np.array([40.0]), np.array([10.0]))[0] - 0.25) < 1e-9
+
+
+def test_new_elements_counts_what_the_other_sketch_lacks_within_its_range():
+    a = np.array([[1, 4, 9, EMPTY]], dtype=np.uint32)
+    b = np.array([[1, 2, 3, 5]], dtype=np.uint32)  # full: it only covers values up to 5
+    assert new_elements(a, b).tolist() == [1]  # 4 is missing; 9 is beyond b's range
+    assert new_elements(b, a).tolist() == [3]  # a is not full: 2, 3 and 5 are missing
+
+
+def test_title_similarity_is_the_jaccard_of_the_word_sets():
+    a = np.array([[1, 2, 3, EMPTY]], dtype=np.uint32)
+    b = np.array([[2, 3, 4, 5]], dtype=np.uint32)
+    assert title_similarity(a, b).tolist() == [2 / 5]
+
+
+def test_function_words_are_left_out_of_the_bag_of_words():
+    tokens = words(["في الرياض من جدة"], 1)
+    kept = tokens.word_hashes[content_mask(tokens.word_hashes)]
+    assert sorted(kept.tolist()) == sorted([hash_text("الرياض"), hash_text("جده")])
+    assert "في" in FUNCTION_WORDS and "الرياض" not in FUNCTION_WORDS
+
+
+def test_number_sketch_holds_the_numbers_of_the_body():
+    frame = pl.DataFrame({"id": ["a"], "text": ["قتل ٣ أشخاص وأصيب 12 في حريق عام 2015"]})
+    keys = sign_batch(frame, DedupOptions())
+    numbers = [v for v in keys[NUMBERS][0].to_list() if v != EMPTY]
+    assert sorted(numbers) == sorted(hash_text(n) for n in ("3", "12", "2015"))
+    assert (keys[TITLE_WORDS][0].to_numpy() == EMPTY).all()
+
+
+def test_every_feature_the_model_reads_is_in_the_evidence():
+    frame = pl.DataFrame({"id": ["a", "b"], "text": [article(SENTENCES), article(SENTENCES[:-1])]})
+    _, judged = judged_candidates(FrameKeys(sign_batch(frame, DedupOptions())), DedupOptions())
+    assert judged.height == 1
+    assert set(verify.load_model()["features"]) <= set(judged.columns)
+    assert set(FEATURES) <= set(judged.columns)
+    row = judged.row(0, named=True)
+    assert row["relation"] == verify.COPY and row["a_in_b"] > 0.9 and row["size_ratio"] < 1
+
+
+def test_both_verifiers_agree_on_a_plain_copy_and_an_unrelated_pair():
+    frame = pl.DataFrame({"id": ["a", "b"], "text": [article(SENTENCES), article(SENTENCES[:-1])]})
+    _, judged = judged_candidates(FrameKeys(sign_batch(frame, DedupOptions())), DedupOptions())
+    assert verify.learned_score(judged)[0] > 0.9
+    assert verify.rules_score(judged)[0] >= 0.5
+    apart = judged.with_columns(
+        shingles=pl.lit(0.01), words=pl.lit(0.05), a_in_b=pl.lit(0.1), b_in_a=pl.lit(0.1)
+    )
+    apart = apart.with_columns(
+        shingles_a_in_b=pl.lit(0.02), rare_words=pl.lit(0.0), lead=pl.lit(0.0)
+    )
+    assert verify.learned_score(apart)[0] < 0.1
+    assert verify.rules_score(apart)[0] < 0.5
