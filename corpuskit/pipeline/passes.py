@@ -91,10 +91,24 @@ def fit_task(context: RunContext, part: int) -> CorpusPartial:
     return fit_batch(context.work.read_frame(INPUT, part), context.plan)
 
 
+# Documents validated at once inside a part. Validation holds every document of a slice
+# as Python objects (its lines, folded forms and spans), about 80 KB each, so a worker's
+# memory follows the slice, not the part; results do not depend on how a part is sliced.
+APPLY_ROWS = 2_500
+
+
 def _validated(context: RunContext, frame: pl.DataFrame) -> pl.DataFrame:
     if not context.do_validate or context.plan is None:
         return apply_findings(frame)
-    return apply_batch(frame, context.plan, context.evidence)
+    if frame.height <= APPLY_ROWS:
+        return apply_batch(frame, context.plan, context.evidence)
+    return pl.concat(
+        [
+            apply_batch(frame.slice(start, APPLY_ROWS), context.plan, context.evidence)
+            for start in range(0, frame.height, APPLY_ROWS)
+        ],
+        how="vertical_relaxed",
+    )
 
 
 def validated_part(context: RunContext, part: int) -> pl.DataFrame:
