@@ -46,9 +46,15 @@ def test_build_into_an_existing_folder_exits_2_with_a_message(tmp_path):
     corpus = tmp_path / "a.jsonl"
     write_jsonl(corpus, [{"id": "a1", "text": article(SENTENCES)}])
     (tmp_path / "idx").mkdir()
+    (tmp_path / "idx" / "notes.txt").write_text("mine", encoding="utf-8")
     result = CliRunner().invoke(index, ["build", str(corpus), "--out", str(tmp_path / "idx")])
     assert result.exit_code == 2
     assert "already exists" in result.output
+    assert (tmp_path / "idx" / "notes.txt").read_text(encoding="utf-8") == "mine"
+    # an empty folder is used, as `clean` uses an empty --out
+    (tmp_path / "empty").mkdir()
+    result = CliRunner().invoke(index, ["build", str(corpus), "--out", str(tmp_path / "empty")])
+    assert result.exit_code == 0, result.output
 
 
 def test_add_to_a_missing_index_exits_2_before_reading(tmp_path):

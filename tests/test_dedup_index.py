@@ -99,6 +99,17 @@ def test_building_over_an_existing_folder_is_refused(index_path):
         build_index(corpus([HEALTH], "x"), index_path)
 
 
+@pytest.mark.parametrize("left", [[], [".lock"], [".lock.aside"]])
+def test_a_build_killed_before_it_wrote_anything_is_taken_over(tmp_path, left):
+    index = tmp_path / "idx"
+    index.mkdir()  # what a build killed between creating the folder and its first part left
+    for name in left:
+        (index / name).write_bytes(b"")
+    summary = build_index(corpus([HEALTH], "x"), index)
+    assert summary.documents == 1
+    assert open_index(index).parts
+
+
 def test_missing_index_is_a_clear_error(tmp_path):
     with pytest.raises(DedupIndexError, match="does not exist"):
         open_index(tmp_path / "nowhere")

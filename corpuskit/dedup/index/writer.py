@@ -79,7 +79,9 @@ class IndexSummary:
 def _is_index_file(name: str) -> bool:
     """A file an index folder may hold: its lock, a part file, or a write's temp file."""
     stem = name.removesuffix(DOCS_SUFFIX).removesuffix(".bands.parquet")
-    return name == LOCK or bool(PART_STEM.fullmatch(stem)) or bool(WRITE_TEMP.fullmatch(name))
+    return (
+        name.startswith(LOCK) or bool(PART_STEM.fullmatch(stem)) or bool(WRITE_TEMP.fullmatch(name))
+    )
 
 
 class IndexWriter:
@@ -147,8 +149,10 @@ class IndexWriter:
                 hint="choose a location you can write to",
             ) from None
         names = sorted(p.name for p in self.path.iterdir()) if self.path.is_dir() else None
-        if names is None or MANIFEST in names or LOCK not in names:
-            raise _exists(self.path)  # an index, a file, or a folder someone else made
+        if names is None or MANIFEST in names:
+            raise _exists(self.path)  # an index, or a file
+        # A build killed early leaves the folder empty, or holding only the lock's own
+        # files (the lock library may create its file under another name first).
         strangers = [name for name in names if not _is_index_file(name)]
         if strangers:
             raise DedupIndexError(
@@ -157,7 +161,7 @@ class IndexWriter:
                 hint="choose a new folder for the index; corpuskit never writes into a "
                 "folder holding other files",
             )
-        return False  # an interrupted build: its lock file and parts, no manifest
+        return False  # an interrupted build: its lock and parts at most, no manifest
 
     def _lock_folder(self, timeout: float, on_wait: Callable[[str], None] | None) -> None:
         lock = filelock.FileLock(self.path / LOCK)
@@ -190,7 +194,11 @@ class IndexWriter:
         """Parts and temp files that no manifest lists: what interrupted writers left."""
         listed = {name for p in self._base.parts for name in (p.docs, p.bands)}
         for file in self.path.iterdir():
-            if file.name not in listed and file.name != LOCK and _is_index_file(file.name):
+            if (
+                file.name not in listed
+                and not file.name.startswith(LOCK)
+                and _is_index_file(file.name)
+            ):
                 file.unlink(missing_ok=True)
 
     def _stored_ids(self) -> pl.Series:
@@ -313,7 +321,7 @@ class IndexWriter:
                 ours = {name for p in self._written for name in (p.docs, p.bands)}
                 for file in self.path.iterdir():
                     leftover = self.mode == "build" and _is_index_file(file.name)
-                    if file.name in ours or (leftover and file.name != LOCK):
+                    if file.name in ours or (leftover and not file.name.startswith(LOCK)):
                         file.unlink(missing_ok=True)
         finally:
             self._release()
