@@ -183,7 +183,7 @@ DETECTOR_PARAMS: dict[str, dict[str, Param]] = {
         "min_words": _int(6),
         "long_words": _int(15, 1),
         "min_run": _int(3, 1),
-        "min_prose_lines": _int(2),
+        "min_prose_lines": _int(2, 1),
     },
     "later-dateline-tail": {
         "dateline": _regex("a line that opens with an outlet dateline"),

@@ -36,7 +36,7 @@ def page_chrome(doc: Doc, rule: Rule, _corpus: object) -> list[Hit]:
     min_run = int(p.get("min_run", 3))
     content = doc.content_lines()
     prose = [is_prose(line.text, min_words=min_words, long_words=long_words) for line in content]
-    if sum(prose) < int(p.get("min_prose_lines", 2)):
+    if not any(prose) or sum(prose) < int(p.get("min_prose_lines", 2)):
         return []
     first = prose.index(True)
     last = len(prose) - 1 - prose[::-1].index(True)

@@ -113,7 +113,7 @@ def repetition(doc: Doc, rule: Rule, _corpus: object) -> list[Hit]:
     """
     p = rule.params
     tokens = _words(doc.text[: MAX_TOKENS * 12])[:MAX_TOKENS]
-    if len(tokens) < int(p["min_words"]):
+    if not tokens or len(tokens) < int(p["min_words"]):
         return []
     if _duplicate_line_char_share(doc) > float(p["max_duplicate_line_chars"]):
         return _whole(doc)

@@ -224,6 +224,37 @@ def test_fuzz_damaged_file(tmp_path, raw):
     _fuzz_bytes(tmp_path, raw, "damaged")
 
 
+def _bound_cases():
+    """Every numeric parameter of every detector at its lowest and highest allowed value
+    (a large one where there is no upper bound): the edges random draws rarely hit."""
+    for kind, declared in sorted(DETECTOR_PARAMS.items()):
+        for name, spec in sorted(declared.items()):
+            if spec.kind not in ("int", "float") or spec.low is None:
+                continue
+            high = spec.high if spec.high is not None else 10**6
+            for value in (spec.low, high):
+                yield pytest.param(kind, name, spec.kind, value, id=f"{kind}.{name}={value:g}")
+
+
+@pytest.mark.parametrize(("kind", "name", "value_kind", "value"), list(_bound_cases()))
+def test_every_parameter_at_its_bounds_runs(kind, name, value_kind, value):
+    table = {k: v for k, v in BASE.items() if k != "pattern"}
+    if kind == "pattern":
+        table["pattern"] = "^اعلان$"
+    else:
+        table["detector"] = kind
+    params = {name: int(value) if value_kind == "int" else float(value)}
+    for other, spec in DETECTOR_PARAMS[kind].items():
+        if spec.required and spec.kind == "regex":
+            params[other] = "^(?:related|مواضيع ذات صلة)$"
+    table["params"] = params
+    rules = [parse_rule(table, "bounds.toml", KNOWN_DETECTORS)]
+    _runs(rules)
+    no_prose = SMALL_FRAME.with_columns(pl.lit("Home\nNews\nSport\nContact").alias("text"))
+    out = validate(no_prose, ruleset=RuleSet(tuple(rules)))
+    assert out["id"].to_list() == no_prose["id"].to_list()
+
+
 @pytest.mark.slow
 def test_fuzz_long_budget(request, tmp_path):
     require_long_budget(request)
