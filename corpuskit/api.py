@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from corpuskit.config import Config, OutputOptions, as_config
+from corpuskit.io.location import input_path
 
 if TYPE_CHECKING:
     import polars as pl
@@ -26,7 +27,7 @@ def read(inputs: Sequence[PathLike], *, config: Config | PathLike | None = None)
     """
     from corpuskit.io import read_corpus
 
-    return read_corpus([Path(p) for p in inputs], options=as_config(config).input)
+    return read_corpus([input_path(p) for p in inputs], options=as_config(config).input)
 
 
 def load_rules(
@@ -74,7 +75,7 @@ def clean(
         settings = settings.replace(output=OutputOptions(format=format))
     check_rule_selection(settings.validate, load_code_registry(settings.validate.rule_dirs))
     return run(
-        [Path(p) for p in inputs],
+        [input_path(p) for p in inputs],
         Path(out),
         config=settings,
         overwrite=overwrite,

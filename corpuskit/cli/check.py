@@ -29,7 +29,7 @@ def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
 
 
 @click.command()
-@click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("inputs", nargs=-1, type=click.Path())
 @click.option(
     "--against",
     type=click.Path(path_type=Path),

@@ -31,7 +31,7 @@ def _apply_flags(config: Config, **flags: object) -> Config:
 
 
 @click.command()
-@click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("inputs", nargs=-1, type=click.Path())
 @click.option(
     "--out",
     "out",
@@ -94,6 +94,9 @@ def clean(
     quiet: bool,
 ) -> None:
     """Clean INPUTS (JSONL[.gz|.zst], Parquet, CSV, folders of .txt) into --out.
+
+    An INPUT may be a URL on object storage (s3://, gs://, hf://, ...; needs
+    corpuskit[remote] and the storage's fsspec driver).
 
     With no INPUTS, runs on the bundled sample in seeds/ and writes reports/latest/.
     Writes clean.parquet, rejected.parquet, findings.parquet (clean.jsonl... with

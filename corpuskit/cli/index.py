@@ -17,6 +17,7 @@ from corpuskit.codes import load_code_registry
 from corpuskit.config import Config, load_config
 from corpuskit.dedup.index import DEFAULT_LOCK_TIMEOUT, IndexWriter
 from corpuskit.display import printable
+from corpuskit.io.location import input_path
 from corpuskit.pipeline.index import IndexRun, index_corpus
 
 _no_validate_option = click.option(
@@ -53,7 +54,7 @@ def _left_out(run: IndexRun, config_rule_dirs) -> list[str]:
 
 def _run(inputs, writer, config: Config, *, validate: bool, quiet: bool) -> IndexRun:
     return index_corpus(
-        [Path(p) for p in inputs],
+        [input_path(p) for p in inputs],
         writer,
         config=config,
         do_validate=validate,
@@ -67,7 +68,7 @@ def index() -> None:
 
 
 @index.command("build")
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("inputs", nargs=-1, required=True, type=click.Path())
 @click.option(
     "--out",
     "out",
@@ -108,7 +109,7 @@ def build(
 
 
 @index.command("add")
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("inputs", nargs=-1, required=True, type=click.Path())
 @click.option(
     "--index",
     "index_path",

@@ -20,6 +20,7 @@ from typing import IO, Any
 import polars as pl
 
 from corpuskit.errors import OutputError
+from corpuskit.io.location import input_path, is_remote
 
 
 def _fsync_folder(folder: Path) -> None:
@@ -128,7 +129,10 @@ def check_output_location(out: Path, inputs: Sequence[Path], *, overwrite: bool)
             hint="write the outputs into a folder of their own, e.g. --out reports/run1",
         )
     for given in inputs:
-        source = Path(given).resolve()
+        source = input_path(given)
+        if is_remote(source):
+            continue  # on object storage: it cannot overlap a local folder
+        source = source.resolve()
         if _is_within(target, source):
             where = "is" if target == source else "is inside"
             raise OutputError(

@@ -17,6 +17,9 @@ Inside a folder:
 - a folder with no corpus file at all is an error that says what it holds.
 
 Folder names of the form ``key=value`` (hive partitions) become columns.
+
+An input written as a URL (``s3://bucket/news/``) is a file or folder on object storage,
+listed and read through fsspec (:mod:`corpuskit.io.location`) by the same rules.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from corpuskit.errors import InputError
+from corpuskit.io.location import input_path, is_remote
 
 COMPRESSIONS = (".gz", ".zst", ".zstd")
 FORMATS: dict[str, str] = {
@@ -98,6 +102,8 @@ class Discovered:
 def _walk(folder: Path) -> list[Path]:
     """Every visible file under ``folder``, sorted; a sub-folder that cannot be listed is
     an InputError naming it (symbolic links to folders are followed once)."""
+    if is_remote(folder):
+        return _walk_remote(folder)
     found: list[Path] = []
     seen: set[str] = set()
     stack = [folder]
@@ -128,6 +134,26 @@ def _walk(folder: Path) -> list[Path]:
             else:
                 found.append(path)
     return sorted(found)
+
+
+def _walk_remote(folder) -> list:
+    """:func:`_walk` on object storage (no links there): every visible file, sorted."""
+    found = []
+    stack = [folder]
+    while stack:
+        current = stack.pop()
+        try:
+            listing = list(current.iterdir())
+        except OSError as exc:
+            raise InputError(
+                f"{current}: cannot list this folder ({exc})",
+                hint="check the URL and that your credentials may list it",
+            ) from None
+        for path in listing:
+            if path.name.startswith(".") or path.path.rstrip("/") == current.path.rstrip("/"):
+                continue
+            (stack if path.is_dir() else found).append(path)
+    return sorted(found, key=str)
 
 
 def expand_folder(folder: Path) -> tuple[list[InputFile], list[Path]]:
@@ -185,7 +211,7 @@ def discover(paths: Sequence[Path]) -> Discovered:
     files: list[InputFile] = []
     skipped: list[Path] = []
     for raw in paths:
-        path = Path(raw)
+        path = input_path(raw)
         if path.is_dir():
             inside, passed_over = expand_folder(path)
             files.extend(inside)

@@ -49,6 +49,7 @@ from corpuskit.io.canonical import (
 )
 from corpuskit.io.discover import InputFile, discover
 from corpuskit.io.jsonl import read_json, read_jsonl
+from corpuskit.io.location import input_path
 from corpuskit.io.rawpart import append_findings, io_finding
 from corpuskit.io.tabular import read_csv, read_parquet, with_partition_columns
 from corpuskit.progress import ProgressCallback, no_progress
@@ -132,7 +133,7 @@ class CorpusReader:
     ) -> None:
         if batch_rows < 1 or batch_bytes < 1:
             raise ValueError("batch_rows and batch_bytes must be at least 1")
-        self.paths = [Path(p) for p in paths]
+        self.paths = [input_path(p) for p in paths]
         self.options = options
         self.batch_rows = batch_rows
         self.batch_bytes = batch_bytes

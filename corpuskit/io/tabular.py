@@ -12,6 +12,7 @@ is the title and everything after the first line end is the body, exactly.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 from collections.abc import Iterable, Iterator
@@ -61,16 +62,19 @@ def read_parquet(
     in record batches of at most ``batch_rows`` rows."""
     row = 0
     try:
-        # a buffered stream reads column chunks piece by piece: memory follows the batch
-        # and the row group, not the file
-        parquet = pq.ParquetFile(path, buffer_size=1 << 20, pre_buffer=False)
-        for batch in parquet.iter_batches(batch_size=batch_rows):
-            _check_utf8(path, batch, row)
-            frame = pl.from_arrow(batch)
-            assert isinstance(frame, pl.DataFrame)
-            lines = list(range(row + 1, row + frame.height + 1))
-            row += frame.height
-            yield RawPart(path, "parquet", bookkeeping(frame, lines))
+        with contextlib.ExitStack() as stack:
+            # a file on object storage is read through its fsspec file object
+            source = path if isinstance(path, Path) else stack.enter_context(path.open("rb"))
+            # a buffered stream reads column chunks piece by piece: memory follows the
+            # batch and the row group, not the file
+            parquet = pq.ParquetFile(source, buffer_size=1 << 20, pre_buffer=False)
+            for batch in parquet.iter_batches(batch_size=batch_rows):
+                _check_utf8(path, batch, row)
+                frame = pl.from_arrow(batch)
+                assert isinstance(frame, pl.DataFrame)
+                lines = list(range(row + 1, row + frame.height + 1))
+                row += frame.height
+                yield RawPart(path, "parquet", bookkeeping(frame, lines))
     except (OSError, pa.ArrowException, ValueError, pl.exceptions.PolarsError) as exc:
         where = f" (after row {row})" if row else ""
         raise InputError(

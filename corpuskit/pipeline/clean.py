@@ -26,6 +26,7 @@ from corpuskit.engine import make_engine
 from corpuskit.io import output_dir, write_json_atomic, write_text_atomic
 from corpuskit.io.datasets import check_writable, dataset_folder, dataset_format, scan_dataset
 from corpuskit.io.discover import discover_inputs
+from corpuskit.io.location import input_path, modified_stamp
 from corpuskit.pipeline.passes import OUTPUTS, write_task
 from corpuskit.pipeline.run import (
     BATCH_ROWS,
@@ -70,8 +71,7 @@ def run_fingerprint(inputs: Sequence[Path], config: Config, **flags: Any) -> dic
     return {
         "corpuskit_version": corpuskit.__version__,
         "inputs": [
-            [str(f.resolved), f.resolved.stat().st_size, f.resolved.stat().st_mtime_ns]
-            for f in files
+            [str(f.resolved), f.resolved.stat().st_size, modified_stamp(f.resolved)] for f in files
         ],
         "config": digest,
         "flags": flags,
@@ -109,7 +109,7 @@ def clean(
     """
     started = time.perf_counter()
     config = config or Config()
-    inputs = [Path(p) for p in inputs]
+    inputs = [input_path(p) for p in inputs]
     engine = engine or make_engine("local", workers=config.workers)
     fingerprint = run_fingerprint(
         inputs, config, validate=do_validate, dedup=do_dedup, batch_rows=batch_rows
