@@ -7,7 +7,7 @@ the ``shared`` folder beside the repository. A line is ``text.split("\\n")[line 
 (1-based), and ``sha1`` is the first 12 hex digits of the SHA-1 of that line's UTF-8, so a
 changed corpus is detected instead of silently mis-scored.
 
-Two samples, both reproducible:
+Three samples, all reproducible:
 
 - :func:`sample_ids` (the *legacy* sample, read while the current rules were written): a
   fixed-seed stratified sample per source plus a few articles chosen because they carry the
