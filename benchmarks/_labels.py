@@ -7,7 +7,7 @@ the ``shared`` folder beside the repository. A line is ``text.split("\\n")[line 
 (1-based), and ``sha1`` is the first 12 hex digits of the SHA-1 of that line's UTF-8, so a
 changed corpus is detected instead of silently mis-scored.
 
-Two samples, both reproducible:
+Three samples, all reproducible:
 
 - :func:`sample_ids` (the *legacy* sample, read while the current rules were written): a
   fixed-seed stratified sample per source plus a few articles chosen because they carry the
@@ -16,6 +16,9 @@ Two samples, both reproducible:
   labelled (and not exact text copies of a labelled one), read only to label it. It is split
   once by :func:`split_of`, a fixed hash of the id, into ``dev`` (read and tune on it) and
   ``test`` (scored, its misses never printed).
+- :func:`fresh2_sample_ids`: a third fixed-seed draw per source, the same way, among the
+  articles in neither earlier sample (nor exact text copies of one), split by
+  :func:`split_of` like the first fresh sample.
 
 Every label row records its article's split, so a label file alone says which lines count
 for which figure; :func:`split_of` is the one place that decides it.
@@ -36,6 +39,7 @@ LABELS_DIR = REPO / "tests" / "data" / "boilerplate_labels"
 LABELS = ("body", "boilerplate", "mixed")
 SEED = 20151
 FRESH_SEED = 20269
+FRESH2_SEED = 31029
 SPLITS = ("dev", "test")
 SPLIT_SALT = "corpuskit-boilerplate-labels-v2"
 
@@ -52,6 +56,7 @@ class LabelledCorpus:
     furniture: tuple[tuple[str, str], ...]  # (source, literal substring) picked on purpose
     fresh_per_source: int = 10
     fresh_extra: tuple[tuple[str, int], ...] = ()  # (source, how many) where boilerplate is rich
+    fresh2_per_source: int = 8
 
     def fresh_count(self, source: str) -> int:
         """How many fresh articles to draw from ``source``."""
@@ -97,6 +102,7 @@ CORPORA: tuple[LabelledCorpus, ...] = (
             ("SkyNews", "سكاي نيوز عربية"),
         ),
         fresh_extra=(("BBC", 14), ("CNN", 14)),
+        fresh2_per_source=12,
     ),
 )
 
@@ -144,25 +150,55 @@ def split_of(doc_id: str, *, legacy: bool) -> str:
     return SPLITS[digest[0] % 2]
 
 
-def fresh_sample_ids(corpus: LabelledCorpus, articles: pl.DataFrame) -> list[str]:
-    """Fixed-seed draw per source among articles not in :func:`sample_ids`.
+def _draw_unlabelled(
+    corpus: LabelledCorpus,
+    articles: pl.DataFrame,
+    labelled: list[str],
+    count_of,
+    seed: int,
+) -> list[str]:
+    """Fixed-seed draw of ``count_of(source)`` articles per source, none of them labelled yet.
 
-    An article whose text equals (exactly) a legacy article's text, or an article already
-    drawn, is not eligible: a copy of a dev article must not land in test.
+    Eligible: a non-empty text that is not the text (exactly) of an article in ``labelled``
+    (a copy of a dev article must not land in test) and not a copy of an article drawn
+    before it (the first of a set of copies stands for it). Nothing about the content
+    chooses an article beyond that.
     """
-    legacy = sample_ids(corpus, articles)
     usable = articles.filter(pl.col("text").str.strip_chars().str.len_chars() > 0)
-    seen_texts = set(usable.filter(pl.col("id").is_in(legacy))["text"].to_list())
-    pool = usable.filter(~pl.col("id").is_in(legacy)).unique(
+    seen_texts = set(usable.filter(pl.col("id").is_in(labelled))["text"].to_list())
+    pool = usable.filter(~pl.col("id").is_in(labelled)).unique(
         "text", keep="first", maintain_order=True
     )
     pool = pool.filter(~pl.col("text").is_in(sorted(seen_texts)))
     chosen: list[str] = []
     for source in sorted(pool[corpus.source_column].drop_nulls().unique().to_list()):
         group = pool.filter(pl.col(corpus.source_column) == source).sort("id")
-        take = min(corpus.fresh_count(source), group.height)
-        chosen.extend(group.sample(take, seed=FRESH_SEED)["id"].to_list())
+        take = min(count_of(source), group.height)
+        chosen.extend(group.sample(take, seed=seed)["id"].to_list())
     return chosen
+
+
+def fresh_sample_ids(corpus: LabelledCorpus, articles: pl.DataFrame) -> list[str]:
+    """Fixed-seed draw per source among articles not in :func:`sample_ids`.
+
+    ``fresh_count(source)`` articles per source (more for the outlets whose related-link
+    blocks are richest), with seed ``FRESH_SEED``; see :func:`_draw_unlabelled`.
+    """
+    legacy = sample_ids(corpus, articles)
+    return _draw_unlabelled(corpus, articles, legacy, corpus.fresh_count, FRESH_SEED)
+
+
+def fresh2_sample_ids(corpus: LabelledCorpus, articles: pl.DataFrame) -> list[str]:
+    """Third fixed-seed draw: ``fresh2_per_source`` per source among articles in neither sample.
+
+    Seed ``FRESH2_SEED``; exact text copies of an article of :func:`sample_ids` or
+    :func:`fresh_sample_ids` are not eligible (see :func:`_draw_unlabelled`), so no article
+    or copy of one is labelled twice. A small source gives what it has left.
+    """
+    earlier = sample_ids(corpus, articles) + fresh_sample_ids(corpus, articles)
+    return _draw_unlabelled(
+        corpus, articles, earlier, lambda _source: corpus.fresh2_per_source, FRESH2_SEED
+    )
 
 
 def read_labels(path: Path) -> pl.DataFrame:

@@ -147,11 +147,13 @@ def test_every_source_is_covered_and_the_sample_is_reproducible(name, corpora_fr
     labelled = {row["id"] for row in _rows(name)}
     legacy = labels_helper.sample_ids(corpus, frame)
     fresh = labels_helper.fresh_sample_ids(corpus, frame)
+    fresh2 = labels_helper.fresh2_sample_ids(corpus, frame)
     assert not set(legacy) & set(fresh)
-    assert set(legacy) | set(fresh) == labelled
+    assert not (set(legacy) | set(fresh)) & set(fresh2)
+    assert set(legacy) | set(fresh) | set(fresh2) == labelled
     dev_legacy = {row["id"] for row in _rows(name) if row["id"] in set(legacy)}
     assert {row["split"] for row in _rows(name) if row["id"] in dev_legacy} == {"dev"}
-    for doc_id in fresh:
+    for doc_id in fresh + fresh2:
         expected = labels_helper.split_of(doc_id, legacy=False)
         assert {row["split"] for row in _rows(name) if row["id"] == doc_id} == {expected}
     per_source = Counter(
