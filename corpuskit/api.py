@@ -52,6 +52,7 @@ def clean(
     engine: str = "local",
     workers: int | None = None,
     format: str | None = None,
+    work_dir: PathLike | None = None,
 ) -> CleanResult:
     """Clean ``inputs`` into the folder ``out`` as ``corpuskit clean`` does:
     ``clean.parquet``, ``rejected.parquet``, ``findings.parquet`` (folders of parts),
@@ -60,6 +61,11 @@ def clean(
     ``format``: ``"parquet"`` (the default), or JSON Lines: ``"jsonl"``, ``"jsonl.gz"``,
     ``"jsonl.zst"`` (then ``clean.jsonl/part-00000.jsonl.zst``...); overrides the
     config's ``[output] format``.
+
+    ``out`` may be a URL on object storage (``"s3://bucket/run1"``; needs
+    ``corpuskit[remote]``): the run works in ``work_dir`` (default: a folder under
+    ``~/.cache/corpuskit`` named by the URL) and uploads the finished output, its marker
+    file last.
 
     Worker processes are started with ``spawn``: call this under
     ``if __name__ == "__main__":`` in a script.
@@ -76,13 +82,14 @@ def clean(
     check_rule_selection(settings.validate, load_code_registry(settings.validate.rule_dirs))
     return run(
         [input_path(p) for p in inputs],
-        Path(out),
+        out,
         config=settings,
         overwrite=overwrite,
         do_validate=validate,
         do_dedup=dedup,
         resume=resume,
         engine=make_engine(engine, workers=settings.workers),
+        work_dir=Path(work_dir) if work_dir is not None else None,
     )
 
 
