@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from corpuskit.config import Config, OutputOptions, as_config
-from corpuskit.io.location import input_path
+from corpuskit.io.location import input_path, is_remote
 
 if TYPE_CHECKING:
     import polars as pl
@@ -97,7 +97,10 @@ def scan_output(out: PathLike, dataset: str = "clean") -> pl.LazyFrame:
     """One dataset of a ``clean`` output folder (``"clean"``, ``"rejected"`` or
     ``"findings"``) as a lazy frame, in whichever format it was written. JSON Lines keeps
     no types: its parts are read with corpuskit's column types, so a column empty in one
-    part and filled in the next is still one column."""
+    part and filled in the next is still one column.
+
+    ``out`` may be a URL (``"s3://bucket/run1"``, needs ``corpuskit[remote]``): the output
+    is read through fsspec once its marker file shows the upload finished."""
     from corpuskit.errors import InputError
     from corpuskit.io.datasets import find_dataset, scan_dataset
     from corpuskit.schema import OUTPUT_DATASETS
@@ -107,7 +110,12 @@ def scan_output(out: PathLike, dataset: str = "clean") -> pl.LazyFrame:
             f"no dataset {dataset!r} in a corpuskit output",
             hint=f"choose one of: {', '.join(OUTPUT_DATASETS)}",
         )
-    folder = find_dataset(Path(out), dataset)
+    location = input_path(out)
+    if is_remote(location):
+        from corpuskit.io.remote_datasets import scan_remote_dataset
+
+        return scan_remote_dataset(location, dataset, OUTPUT_DATASETS[dataset])
+    folder = find_dataset(location, dataset)
     if folder is None:
         raise InputError(
             f"{out} holds no {dataset} dataset ({dataset}.parquet or {dataset}.jsonl)",

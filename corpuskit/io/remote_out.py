@@ -115,7 +115,10 @@ class RemoteOutput:
 
     def check(self, inputs: Sequence[Any], *, overwrite: bool, appeared: bool = False) -> bool:
         """Refuse an ``out`` that overlaps a remote input, a non-empty one without
-        ``overwrite``, and one corpuskit did not write (no marker); True if not empty."""
+        ``overwrite``, and one corpuskit did not write (no marker). True when ``out``
+        holds something the upload replaces: an earlier output (with ``overwrite``), or
+        what an upload that failed left (no marker yet), which any run replaces as a
+        local run replaces the staging folder a failed run left."""
         for given in inputs:
             if same_storage_overlap(self.location, given):
                 raise OutputError(
@@ -124,6 +127,9 @@ class RemoteOutput:
                 )
         if not self._entries():
             return False
+        finished = self._has(MARKER)
+        if not finished and self._has(UPLOADING):
+            return True
         where = f"; the finished output is kept in {self.local}" if appeared else ""
         if not overwrite:
             news = "appeared while this run was writing" if appeared else "already exists"
@@ -131,7 +137,7 @@ class RemoteOutput:
                 f"output folder {self.url} {news} and is not empty{where}",
                 hint="pass --overwrite to replace it, or choose another --out",
             )
-        if not (self._has(MARKER) or self._has(UPLOADING)):
+        if not finished:
             raise OutputError(
                 f"output folder {self.url} is not empty and was not written by corpuskit"
                 f"{where}; --overwrite only replaces an earlier corpuskit output",
