@@ -10,6 +10,9 @@ import gzip
 import importlib
 import io
 import json
+import os
+import signal
+import time
 import uuid
 from pathlib import Path
 
@@ -363,3 +366,37 @@ def test_index_and_report_refuse_a_url_folder(args, corpus_file, tmp_path, monke
     assert "memory://b/" in result.output and "must be on a local or mounted disk" in result.output
     assert "Traceback" not in result.output
     assert not (tmp_path / "memory:").exists()
+
+
+def test_resume_after_sigkill_with_a_remote_out(tmp_path):
+    """fsspec's ``local://`` file system stands in for object storage here: the run is a
+    process of its own, which shares no memory file system with the test."""
+    from test_pipeline_resume import _clean as clean_process
+    from test_pipeline_resume import _corpus, _finished_parts, _summary, _tables
+
+    corpus = _corpus(tmp_path)
+    reference = tmp_path / "reference"
+    assert clean_process(corpus, reference).wait(300) == 0
+
+    out, work = tmp_path / "bucket" / "run1", tmp_path / "work"
+    url = f"local://{out}"
+    run = clean_process(corpus, url, "--work-dir", str(work))
+    deadline = time.monotonic() + 300
+    while _finished_parts(work / "output") < 5 and run.poll() is None:
+        assert time.monotonic() < deadline, "the run never got that far"
+        time.sleep(0.05)
+    if run.poll() is not None:
+        pytest.skip("the run finished before it could be killed")
+    os.kill(run.pid, signal.SIGKILL)
+    run.wait(30)
+    assert not out.exists(), "nothing is uploaded before the run has finished"
+
+    resumed = clean_process(corpus, url, "--work-dir", str(work), "--resume")
+    _, err = resumed.communicate(timeout=300)
+    assert resumed.returncode == 0, err.decode()
+    assert not work.exists()
+    assert (out / ".corpuskit-output").is_file()
+    expected = _tables(reference)
+    for name, table in _tables(out).items():
+        assert table.equals(expected[name]), name
+    assert _summary(out) == _summary(reference)
