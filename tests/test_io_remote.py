@@ -400,3 +400,32 @@ def test_resume_after_sigkill_with_a_remote_out(tmp_path):
     for name, table in _tables(out).items():
         assert table.equals(expected[name]), name
     assert _summary(out) == _summary(reference)
+
+
+def test_a_remote_out_inside_a_remote_input_is_refused(bucket, work):
+    fs, root, url = bucket
+    fs.pipe(f"{root}/news/a.jsonl", _jsonl(RECORDS))
+    result = _clean(f"{url}/news", f"{url}/news/cleaned")
+    assert result.exit_code == 2
+    assert f"output folder {url}/news/cleaned overlaps the input {url}/news" in result.output
+    assert fs.find(f"{root}/news") == [f"{root}/news/a.jsonl"]
+
+
+def test_an_interrupted_upload_says_where_the_output_is(bucket, corpus_file, tmp_path, monkeypatch):
+    fs, root, url = bucket
+    work = tmp_path / "work"
+    put_file = type(fs).put_file
+
+    def interrupted(self, lpath, rpath, *args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(type(fs), "put_file", interrupted)
+    args = ("--work-dir", str(work), "--no-validate", "-q")
+    result = _clean(str(corpus_file), f"{url}/run1", *args)
+    assert result.exit_code == 130
+    assert f"the upload stopped; the finished output is kept in {work / 'output'}" in (
+        result.output
+    )
+    monkeypatch.setattr(type(fs), "put_file", put_file)
+    assert _clean(str(corpus_file), f"{url}/run1", "--resume", *args).exit_code == 0
+    assert fs.exists(f"{root}/run1/.corpuskit-output") and not work.exists()

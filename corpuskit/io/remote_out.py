@@ -180,7 +180,10 @@ class RemoteOutput:
                 fs.put_file(str(file), target)
             fs.rm_file(f"{root}/{UPLOADING}")
 
-        _remote(self.url, "upload the output", upload, kept)
+        try:
+            _remote(self.url, "upload the output", upload, kept)
+        except KeyboardInterrupt:
+            raise KeyboardInterrupt(f"the upload stopped; {kept}") from None
         shutil.rmtree(self.local)
         (self.work / _FINISHED).unlink(missing_ok=True)
 
