@@ -63,7 +63,8 @@ def _apply_flags(config: Config, **flags: object) -> Config:
 @click.option(
     "--resume",
     is_flag=True,
-    help="Continue an interrupted run into the same --out from the parts it finished.",
+    help="Continue an interrupted run into the same --out from the parts it finished "
+    "(with a URL --out, also upload again an output whose upload failed).",
 )
 @click.option(
     "--batch-size",
