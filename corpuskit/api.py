@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from corpuskit.config import Config, OutputOptions, as_config
-from corpuskit.io.location import input_path
+from corpuskit.io.location import input_path, is_remote
 
 if TYPE_CHECKING:
     import polars as pl
@@ -52,6 +52,7 @@ def clean(
     engine: str = "local",
     workers: int | None = None,
     format: str | None = None,
+    work_dir: PathLike | None = None,
 ) -> CleanResult:
     """Clean ``inputs`` into the folder ``out`` as ``corpuskit clean`` does:
     ``clean.parquet``, ``rejected.parquet``, ``findings.parquet`` (folders of parts),
@@ -60,6 +61,11 @@ def clean(
     ``format``: ``"parquet"`` (the default), or JSON Lines: ``"jsonl"``, ``"jsonl.gz"``,
     ``"jsonl.zst"`` (then ``clean.jsonl/part-00000.jsonl.zst``...); overrides the
     config's ``[output] format``.
+
+    ``out`` may be a URL on object storage (``"s3://bucket/run1"``; needs
+    ``corpuskit[remote]``): the run works in ``work_dir`` (default: a folder under
+    ``~/.cache/corpuskit`` named by the URL) and uploads the finished output, its marker
+    file last.
 
     Worker processes are started with ``spawn``: call this under
     ``if __name__ == "__main__":`` in a script.
@@ -76,13 +82,14 @@ def clean(
     check_rule_selection(settings.validate, load_code_registry(settings.validate.rule_dirs))
     return run(
         [input_path(p) for p in inputs],
-        Path(out),
+        out,
         config=settings,
         overwrite=overwrite,
         do_validate=validate,
         do_dedup=dedup,
         resume=resume,
         engine=make_engine(engine, workers=settings.workers),
+        work_dir=Path(work_dir) if work_dir is not None else None,
     )
 
 
@@ -90,7 +97,10 @@ def scan_output(out: PathLike, dataset: str = "clean") -> pl.LazyFrame:
     """One dataset of a ``clean`` output folder (``"clean"``, ``"rejected"`` or
     ``"findings"``) as a lazy frame, in whichever format it was written. JSON Lines keeps
     no types: its parts are read with corpuskit's column types, so a column empty in one
-    part and filled in the next is still one column."""
+    part and filled in the next is still one column.
+
+    ``out`` may be a URL (``"s3://bucket/run1"``, needs ``corpuskit[remote]``): the output
+    is read through fsspec once its marker file shows the upload finished."""
     from corpuskit.errors import InputError
     from corpuskit.io.datasets import find_dataset, scan_dataset
     from corpuskit.schema import OUTPUT_DATASETS
@@ -100,7 +110,12 @@ def scan_output(out: PathLike, dataset: str = "clean") -> pl.LazyFrame:
             f"no dataset {dataset!r} in a corpuskit output",
             hint=f"choose one of: {', '.join(OUTPUT_DATASETS)}",
         )
-    folder = find_dataset(Path(out), dataset)
+    location = input_path(out)
+    if is_remote(location):
+        from corpuskit.io.remote_datasets import scan_remote_dataset
+
+        return scan_remote_dataset(location, dataset, OUTPUT_DATASETS[dataset])
+    folder = find_dataset(location, dataset)
     if folder is None:
         raise InputError(
             f"{out} holds no {dataset} dataset ({dataset}.parquet or {dataset}.jsonl)",

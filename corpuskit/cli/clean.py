@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -35,10 +36,17 @@ def _apply_flags(config: Config, **flags: object) -> Config:
 @click.option(
     "--out",
     "out",
-    type=click.Path(path_type=Path, file_okay=False),
-    help=f"Output folder (default for the bundled sample: {pipeline.DEFAULT_OUT}).",
+    type=click.Path(file_okay=False),
+    help="Output folder, local or a URL on object storage (s3://..., needs "
+    f"corpuskit[remote]; default for the bundled sample: {pipeline.DEFAULT_OUT}).",
 )
 @click.option("--overwrite", is_flag=True, help="Replace the output folder if it exists.")
+@click.option(
+    "--work-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="With a URL --out: the local folder the run works in before the upload (default: "
+    "one under ~/.cache/corpuskit named by the URL); --resume needs the same one.",
+)
 @config_option
 @column_options
 @click.option("--strict", is_flag=True, default=None, help="Stop at the first malformed record.")
@@ -55,7 +63,8 @@ def _apply_flags(config: Config, **flags: object) -> Config:
 @click.option(
     "--resume",
     is_flag=True,
-    help="Continue an interrupted run into the same --out from the parts it finished.",
+    help="Continue an interrupted run into the same --out from the parts it finished "
+    "(with a URL --out, also upload again an output whose upload failed).",
 )
 @click.option(
     "--batch-size",
@@ -76,8 +85,9 @@ def _apply_flags(config: Config, **flags: object) -> Config:
 @user_errors_exit
 def clean(
     inputs: tuple[Path, ...],
-    out: Path | None,
+    out: str | Path | None,
     overwrite: bool,
+    work_dir: Path | None,
     config_file: Path | None,
     text_col: str | None,
     title_col: str | None,
@@ -95,8 +105,9 @@ def clean(
 ) -> None:
     """Clean INPUTS (JSONL[.gz|.zst], Parquet, CSV, folders of .txt) into --out.
 
-    An INPUT may be a URL on object storage (s3://, gs://, hf://, ...; needs
-    corpuskit[remote] and the storage's fsspec driver).
+    An INPUT or --out may be a URL on object storage (s3://, gs://, hf://, ...; needs
+    corpuskit[remote] and the storage's fsspec driver). A URL --out is written in a
+    local work folder and uploaded when the run has finished, its marker file last.
 
     With no INPUTS, runs on the bundled sample in seeds/ and writes reports/latest/.
     Writes clean.parquet, rejected.parquet, findings.parquet (clean.jsonl... with
@@ -134,13 +145,14 @@ def clean(
         resume=resume,
         batch_rows=batch_size,
         engine=make_engine(engine, workers=config.workers, address=ray_address),
+        work_dir=work_dir,
     )
     if not quiet:
         click.echo(format_summary(result.summary, result.out_dir, result.seconds, codes.names()))
 
 
 def format_summary(
-    summary: dict, out_dir: Path, seconds: float, names: dict[str, str] | None = None
+    summary: dict, out_dir: Any, seconds: float, names: dict[str, str] | None = None
 ) -> str:
     """The short text summary printed after a run; ``names`` maps codes to rule names.
 

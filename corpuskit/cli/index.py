@@ -17,7 +17,7 @@ from corpuskit.codes import load_code_registry
 from corpuskit.config import Config, load_config
 from corpuskit.dedup.index import DEFAULT_LOCK_TIMEOUT, IndexWriter
 from corpuskit.display import printable
-from corpuskit.io.location import input_path
+from corpuskit.io.location import input_path, local_path
 from corpuskit.pipeline.index import IndexRun, index_corpus
 
 _no_validate_option = click.option(
@@ -31,6 +31,17 @@ _lock_timeout_option = click.option(
     show_default=True,
     help="Seconds to wait while another run writes the same index (0: fail at once).",
 )
+
+
+def _index_folder(raw: str) -> Path:
+    """The index folder, which must be local: object storage cannot hold it."""
+    return local_path(
+        raw,
+        what="an index folder",
+        why="runs add to it in place under a lock, which object storage cannot do",
+        hint="build or extend the index on a local or mounted disk; copy the folder to "
+        "object storage afterwards to keep it there",
+    )
 
 
 def _waiting(message: str) -> None:
@@ -73,8 +84,8 @@ def index() -> None:
     "--out",
     "out",
     required=True,
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Index folder to create (must not exist).",
+    type=click.Path(file_okay=False),
+    help="Index folder to create (must not exist; a local or mounted disk).",
 )
 @config_option
 @_no_validate_option
@@ -83,7 +94,7 @@ def index() -> None:
 @user_errors_exit
 def build(
     inputs: tuple[Path, ...],
-    out: Path,
+    out: str,
     config_file: Path | None,
     no_validate: bool,
     quiet: bool,
@@ -94,6 +105,7 @@ def build(
     Documents that a validation rule drops are not indexed. The MinHash parameters
     come from [dedup] in the configuration and are stored in the index.
     """
+    out = _index_folder(out)
     config = load_config(config_file)
     writer = IndexWriter(
         out, config.dedup, mode="build", lock_timeout=lock_timeout, on_wait=_waiting
@@ -114,8 +126,8 @@ def build(
     "--index",
     "index_path",
     required=True,
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Existing index folder to extend.",
+    type=click.Path(file_okay=False),
+    help="Existing index folder to extend (a local or mounted disk).",
 )
 @config_option
 @_no_validate_option
@@ -129,7 +141,7 @@ def build(
 @user_errors_exit
 def add(
     inputs: tuple[Path, ...],
-    index_path: Path,
+    index_path: str,
     config_file: Path | None,
     no_validate: bool,
     quiet: bool,
@@ -141,6 +153,7 @@ def add(
     A document whose id is already in the index is refused (the index would hold it
     twice); --skip-indexed leaves such documents out and keeps their indexed version.
     """
+    index_path = _index_folder(index_path)
     config = load_config(config_file)
     writer = IndexWriter(
         index_path,

@@ -3,12 +3,15 @@
 Every input document ends up in exactly one of the ``clean`` and ``rejected`` datasets
 (the write pass checks it for every part, and the totals are checked again at the end).
 The outputs are written into a staging folder and appear at once when the run succeeds
-(:func:`corpuskit.io.output_dir`); an interrupted run can be resumed.
+(:func:`corpuskit.io.output_dir`); an interrupted run can be resumed. An ``out`` on object
+storage is written in a local work folder and uploaded when finished
+(:mod:`corpuskit.io.remote_out`).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 import time
 from collections.abc import Sequence
@@ -23,10 +26,12 @@ import corpuskit
 from corpuskit.config import Config
 from corpuskit.datafiles import data_dir
 from corpuskit.engine import make_engine
+from corpuskit.errors import OutputError
 from corpuskit.io import output_dir, write_json_atomic, write_text_atomic
 from corpuskit.io.datasets import check_writable, dataset_folder, dataset_format, scan_dataset
 from corpuskit.io.discover import discover_inputs
-from corpuskit.io.location import input_path, modified_stamp
+from corpuskit.io.location import input_path, is_remote, modified_stamp, output_location
+from corpuskit.io.remote_out import RemoteOutput, default_work_dir
 from corpuskit.pipeline.passes import OUTPUTS, write_task
 from corpuskit.pipeline.run import (
     BATCH_ROWS,
@@ -47,7 +52,7 @@ DEFAULT_OUT = Path("reports") / "latest"
 
 @dataclass(frozen=True)
 class CleanResult:
-    out_dir: Path
+    out_dir: Any  # a Path, or a UPath for an output on object storage
     summary: dict
     seconds: float
 
@@ -88,7 +93,7 @@ def _datasets(folder: Path, config: Config) -> dict[str, pl.LazyFrame]:
 
 def clean(
     inputs: Sequence[Path],
-    out: Path,
+    out: Any,
     *,
     config: Config | None = None,
     overwrite: bool = False,
@@ -98,11 +103,15 @@ def clean(
     resume: bool = False,
     engine: Any = None,
     batch_rows: int = BATCH_ROWS,
+    work_dir: Path | None = None,
 ) -> CleanResult:
     """Clean ``inputs`` into the folder ``out``: ``clean.parquet``, ``rejected.parquet`` and
     ``findings.parquet`` (each a folder of parts; ``clean.jsonl``... when
     ``config.output.format`` is JSON Lines), ``summary.json`` and ``report.html``, all
     appearing at once when the run succeeds.
+
+    ``out`` may be a URL (``s3://bucket/run1``): the run works in ``work_dir`` (default: a
+    folder under the cache named by the URL) and uploads the finished output, marker last.
 
     ``resume``: continue a run into the same ``out`` that was interrupted, from the parts
     it finished (the inputs, configuration and flags must be the same).
@@ -110,54 +119,106 @@ def clean(
     started = time.perf_counter()
     config = config or Config()
     inputs = [input_path(p) for p in inputs]
+    target = output_location(out)
+    if work_dir is not None and not is_remote(target):
+        raise OutputError(
+            f"--work-dir {work_dir} is only for an --out on object storage; a run into "
+            f"{target} works in a staging folder beside it",
+            hint="drop --work-dir, or give --out as a URL",
+        )
     engine = engine or make_engine("local", workers=config.workers)
     fingerprint = run_fingerprint(
         inputs, config, validate=do_validate, dedup=do_dedup, batch_rows=batch_rows
     )
-    with output_dir(
-        out, inputs=inputs, overwrite=overwrite, resume=resume, fingerprint=fingerprint
-    ) as staging:
-        # The columns are known once the inputs are read (kept for prepare): refuse any
-        # the output format cannot store before the long passes.
-        read = ingest(inputs, config, WorkDir.inside(staging), batch_rows=batch_rows)
-        check_writable(read.schema, dataset_format(config.output.format))
-        context, read = prepare(
-            inputs,
-            staging,
-            config=config,
-            engine=engine,
-            do_validate=do_validate,
-            do_dedup=do_dedup,
-            progress=progress,
-            batch_rows=batch_rows,
-        )
-        if do_dedup:
-            link_parts(context, read, engine)
-        tables = run_pass(engine, write_task, context, read, progress, "writing")
-        parts = merge_summary_parts(tables)
-        run = {
-            "corpuskit_version": corpuskit.__version__,
-            "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "inputs": [str(p) for p in inputs],
-            "read": read.described,
-            "stages": {"validate": do_validate, "dedup": do_dedup},
-            "parameters": config,
-            "rules": len(context.ruleset.rules) if context.ruleset is not None else 0,
-            "seconds": round(time.perf_counter() - started, 2),
-        }
-        summary = finish_summary(parts, run)
-        if summary["documents"]["in"] != read.documents:
-            raise AssertionError(
-                f"{read.documents} documents read, {summary['documents']['in']} written"
-            )
-        write_json_atomic(summary, staging / "summary.json")
-        with progress("writing report", 1) as advance:
-            html = render_report(
-                **_datasets(staging, config),
-                summary=summary,
-                ruleset=context.ruleset,
-            )
-            write_text_atomic(html, staging / "report.html")
+    steps = dict(
+        config=config,
+        engine=engine,
+        do_validate=do_validate,
+        do_dedup=do_dedup,
+        progress=progress,
+        batch_rows=batch_rows,
+        started=started,
+    )
+    if not is_remote(target):
+        with output_dir(
+            target, inputs=inputs, overwrite=overwrite, resume=resume, fingerprint=fingerprint
+        ) as staging:
+            summary = _clean_into(staging, inputs, **steps)
+        return CleanResult(target, summary, time.perf_counter() - started)
+    remote = RemoteOutput(target, Path(work_dir or default_work_dir(target)).absolute())
+    with remote.session(inputs, overwrite=overwrite):
+        if resume and remote.finished(fingerprint):  # only its upload failed
+            summary = json.loads((remote.local / "summary.json").read_text(encoding="utf-8"))
+        else:
+            with output_dir(
+                remote.local,
+                inputs=inputs,
+                overwrite=True,  # the work folder's own output of an earlier run
+                resume=resume,
+                fingerprint=fingerprint,
+            ) as staging:
+                summary = _clean_into(staging, inputs, **steps)
+            remote.mark_finished(fingerprint)
+        with progress("uploading", 1) as advance:
+            remote.publish(inputs, overwrite=overwrite)
             advance(1)
-        shutil.rmtree(context.work.root)
-    return CleanResult(out_dir=Path(out), summary=summary, seconds=time.perf_counter() - started)
+    return CleanResult(target, summary, time.perf_counter() - started)
+
+
+def _clean_into(
+    staging: Path,
+    inputs: Sequence[Path],
+    *,
+    config: Config,
+    engine: Any,
+    do_validate: bool,
+    do_dedup: bool,
+    progress: ProgressFactory,
+    batch_rows: int,
+    started: float,
+) -> dict:
+    """Run every pass into ``staging``; the summary of the run."""
+    # The columns are known once the inputs are read (kept for prepare): refuse any
+    # the output format cannot store before the long passes.
+    read = ingest(inputs, config, WorkDir.inside(staging), batch_rows=batch_rows)
+    check_writable(read.schema, dataset_format(config.output.format))
+    context, read = prepare(
+        inputs,
+        staging,
+        config=config,
+        engine=engine,
+        do_validate=do_validate,
+        do_dedup=do_dedup,
+        progress=progress,
+        batch_rows=batch_rows,
+    )
+    if do_dedup:
+        link_parts(context, read, engine)
+    tables = run_pass(engine, write_task, context, read, progress, "writing")
+    parts = merge_summary_parts(tables)
+    run = {
+        "corpuskit_version": corpuskit.__version__,
+        "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "inputs": [str(p) for p in inputs],
+        "read": read.described,
+        "stages": {"validate": do_validate, "dedup": do_dedup},
+        "parameters": config,
+        "rules": len(context.ruleset.rules) if context.ruleset is not None else 0,
+        "seconds": round(time.perf_counter() - started, 2),
+    }
+    summary = finish_summary(parts, run)
+    if summary["documents"]["in"] != read.documents:
+        raise AssertionError(
+            f"{read.documents} documents read, {summary['documents']['in']} written"
+        )
+    write_json_atomic(summary, staging / "summary.json")
+    with progress("writing report", 1) as advance:
+        html = render_report(
+            **_datasets(staging, config),
+            summary=summary,
+            ruleset=context.ruleset,
+        )
+        write_text_atomic(html, staging / "report.html")
+        advance(1)
+    shutil.rmtree(context.work.root)
+    return summary
