@@ -429,3 +429,12 @@ def test_an_interrupted_upload_says_where_the_output_is(bucket, corpus_file, tmp
     monkeypatch.setattr(type(fs), "put_file", put_file)
     assert _clean(str(corpus_file), f"{url}/run1", "--resume", *args).exit_code == 0
     assert fs.exists(f"{root}/run1/.corpuskit-output") and not work.exists()
+
+
+def test_check_against_an_index_url_is_refused(tmp_path):
+    docs = tmp_path / "in.jsonl"
+    docs.write_bytes(_jsonl(RECORDS))
+    result = CliRunner().invoke(main, ["check", str(docs), "--against", "s3://bucket/index"])
+    assert result.exit_code == 2
+    assert "s3://bucket/index: the index given to --against must be on a local" in result.output
+    assert not Path("s3:").exists()

@@ -20,6 +20,7 @@ from corpuskit.cli.common import (
 )
 from corpuskit.config import load_config
 from corpuskit.io import write_text_atomic
+from corpuskit.io.location import local_path
 from corpuskit.pipeline import check_paths
 
 
@@ -32,7 +33,7 @@ def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
 @click.argument("inputs", nargs=-1, type=click.Path())
 @click.option(
     "--against",
-    type=click.Path(path_type=Path),
+    type=click.Path(),
     help="Duplicate index of the existing corpus (from `corpuskit index build`).",
 )
 @config_option
@@ -106,6 +107,13 @@ def check(
     column_flags = {k: v for k, v in column_flags.items() if v is not None}
     if column_flags:
         config = config.replace(input=dataclasses.replace(config.input, **column_flags))
+    if against is not None:
+        against = local_path(
+            against,
+            what="the index given to --against",
+            why="its signatures are read as memory-mapped files",
+            hint="copy the index folder to a local or mounted disk and pass that",
+        )
     registry = checked_code_registry(config, config_file)
     registry.check_selectors(_codes(select), "--select")
     registry.check_selectors(_codes(ignore), "--ignore")
