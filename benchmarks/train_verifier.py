@@ -146,10 +146,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--real-cache", type=Path)
     parser.add_argument("--dump", type=Path, help="write the labelled pair evidence here")
+    parser.add_argument(
+        "--pairs", type=Path, help="train on labelled pair evidence written by --dump"
+    )
     parser.add_argument("--out", type=Path, default=MODEL, help="where the model goes")
     args = parser.parse_args()
     # The evidence does not depend on the verifier; the rules judge while the model is made.
-    pairs = dev_pairs(args.real_cache, DedupOptions(verifier="rules"))
+    pairs = (
+        pl.read_parquet(args.pairs)
+        if args.pairs
+        else dev_pairs(args.real_cache, DedupOptions(verifier="rules"))
+    )
     if args.dump:
         pairs.write_parquet(args.dump)
         print(f"{pairs.height:,} dev pairs written to {args.dump}")

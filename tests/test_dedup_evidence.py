@@ -83,3 +83,34 @@ def test_both_verifiers_agree_on_a_plain_copy_and_an_unrelated_pair():
     )
     assert verify.learned_score(apart)[0] < 0.1
     assert verify.rules_score(apart)[0] < 0.5
+
+
+class _WordSignatures:
+    """Just enough of a key table for template counting: a word signature per row."""
+
+    def __init__(self, signatures: np.ndarray) -> None:
+        self.signatures = signatures
+
+    def array(self, name: str, rows: np.ndarray) -> np.ndarray:
+        return self.signatures[rows]
+
+
+def _template_words(rows: int, holders: int) -> bool:
+    """Whether a word minimum held by ``holders`` of ``rows`` documents is a template word
+    (every other minimum is held by one document)."""
+    from corpuskit.dedup.evidence import TemplateWords
+
+    signatures = np.arange(2 * rows, dtype=np.uint32).reshape(rows, 2) + 100
+    signatures[:holders, 0] = 7
+    keys = _WordSignatures(signatures)
+    template = TemplateWords(keys, np.arange(rows), rows)
+    return bool(template.mask(signatures[:1])[0, 0]) and not template.mask(signatures[:1])[0, 1]
+
+
+def test_template_words_are_a_share_of_the_documents_not_a_fixed_count():
+    # In a small corpus a minimum that 30 documents share is a template word ...
+    assert _template_words(1_000, 30)
+    assert not _template_words(1_000, 10)
+    # ... in a corpus of 200,000 it is an ordinary word of the news; 100 is a template.
+    assert not _template_words(200_000, 30)
+    assert _template_words(200_000, 100)

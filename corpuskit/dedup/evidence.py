@@ -79,8 +79,10 @@ FEATURES = (
 MAX_NEW_NUMBERS = 5
 MISSING_HOURS = 1e4
 CHUNK = 50_000  # pairs whose sketches are gathered at once
-# A word minimum held by more than this many candidate documents is a template word.
-TEMPLATE_DF = 20
+# A word minimum held by more than this many candidate documents, and by more than this
+# share of them, is a template word (the share matters in large corpora: a million
+# documents hold an ordinary name of the news in far more than 20 of them).
+TEMPLATE_DF, TEMPLATE_DF_SHARE = 20, 4e-4
 # A corpus of fewer documents than this cannot tell template words from the others.
 MIN_TEMPLATE_DOCS = 100
 
@@ -145,8 +147,11 @@ class TemplateWords:
 
     The bag-of-words signature's minimum in each slot is one content word of the
     document; a (slot, value) held by more than ``TEMPLATE_DF`` of the documents taking
-    part in candidate pairs is a word of a template (the King's cable, a weather
-    bulletin), of outlet furniture or of a shared footer. Counted over those documents,
+    part in candidate pairs, and by more than ``TEMPLATE_DF_SHARE`` of them, is a word
+    of a template (the King's cable, a weather bulletin), of outlet furniture or of a
+    shared footer. A share and not only a count: how many documents hold a word grows
+    with the corpus, so a fixed count would call the ordinary vocabulary of the news a
+    template in a corpus of millions, and copies would lose their rare words. Counted over those documents,
     one chunk of rows at a time (a (slot, value) seen once in a chunk is not carried
     over, which bounds memory on large corpora).
     """
@@ -161,7 +166,8 @@ class TemplateWords:
             if counts
             else pl.DataFrame(schema={"key": pl.UInt64, "n": pl.UInt32})
         )
-        frequent = table.filter(pl.col("n") > TEMPLATE_DF)["key"].to_numpy()
+        self.min_count = max(TEMPLATE_DF, TEMPLATE_DF_SHARE * rows.size)
+        frequent = table.filter(pl.col("n") > self.min_count)["key"].to_numpy()
         self.frequent = np.sort(frequent.astype(np.uint64))
         self.informative = corpus_docs >= MIN_TEMPLATE_DOCS
         # The mask of every candidate row, packed in one uint64 (64 slots), computed once.
