@@ -4,7 +4,9 @@ Fits a corpus batch by batch as an engine would, merges the partials as they com
 prints the size of the merged partial (in-memory frame sizes and pickled bytes) and of
 the finished evidence: its pickled bytes (what the driver sends to every worker) and
 what it costs resident in a fresh process once unpickled (what every worker holds for
-the whole apply pass), measured as the growth of the process's RSS.
+the whole apply pass), measured as the growth of the process's RSS; and the CPU seconds
+of applying the rules with it to one slice of the corpus's first documents (what a
+worker does per slice: the lookups into the whole corpus's evidence grow with it).
 
 The corpus is either a real one repeated N times with distinct ids (copy k's ids get a
 ``~k`` suffix, so every document counts as a new one and every repeated line is seen N
@@ -16,7 +18,7 @@ With ``--baseline DIR`` (a checkout of an earlier corpuskit, e.g. made with
 that checkout's code too, in child processes, and both are printed with their ratio.
 
 Usage: python benchmarks/validate_evidence_memory.py [--corpus saudinewsnet] [--copies 32]
-       [--input PATH] [--batch 5000] [--baseline DIR] [--partial FILE]
+       [--input PATH] [--batch 5000] [--baseline DIR] [--partial FILE] [--apply-docs 2500]
 """
 
 from __future__ import annotations
@@ -39,21 +41,32 @@ from corpuskit.validate import ValidationPlan, fit_batch, merge_partials
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "corpora"
 
 # Run in a child process: finish a pickled partial with the corpuskit on sys.path[0]
-# and pickle the evidence; print the seconds it took.
+# and pickle the evidence; then apply the rules with it to the sample (one slice, as a
+# worker does), median CPU seconds of 3 runs. Prints both times.
 _FINISH = """
 import pickle, sys, time
 sys.path.insert(0, sys.argv[1])
 import corpuskit
 assert corpuskit.__file__.startswith(sys.argv[1]), corpuskit.__file__
-from corpuskit.validate import ValidationPlan, finish_evidence
+import polars as pl
+from corpuskit.validate import ValidationPlan, apply_batch, finish_evidence
 with open(sys.argv[2], "rb") as f:
     partial = pickle.load(f)
+plan = ValidationPlan.build()
 started = time.perf_counter()
-evidence = finish_evidence(partial, ValidationPlan.build())
+evidence = finish_evidence(partial, plan)
 seconds = time.perf_counter() - started
+del partial
 with open(sys.argv[3], "wb") as f:
     pickle.dump(evidence, f, protocol=pickle.HIGHEST_PROTOCOL)
-print(seconds)
+sample = pl.read_parquet(sys.argv[4])
+apply_batch(sample.head(50), plan, evidence)
+times = []
+for _ in range(3):
+    start = time.process_time()
+    apply_batch(sample, plan, evidence)
+    times.append(time.process_time() - start)
+print(seconds, sorted(times)[1])
 """
 
 # Run in a fresh child process: the growth of its RSS when it unpickles the evidence.
@@ -96,13 +109,15 @@ def _batches(args: argparse.Namespace, plan: ValidationPlan):
 
 
 def _finished(
-    checkout: Path, partial_file: Path, folder: Path, name: str
-) -> tuple[float, int, int]:
-    """Seconds to finish, pickled bytes and resident bytes of the evidence of ``checkout``."""
+    checkout: Path, partial_file: Path, sample: Path, folder: Path, name: str
+) -> tuple[float, float, int, int]:
+    """Seconds to finish, CPU seconds to apply the rules to ``sample`` with the evidence,
+    pickled bytes and resident bytes of the evidence of ``checkout``."""
     evidence_file = folder / f"evidence-{name}.pickle"
     env = {**os.environ, "PYTHONPATH": str(checkout)}
+    command = [sys.executable, "-c", _FINISH, str(checkout), str(partial_file)]
     finish = subprocess.run(
-        [sys.executable, "-c", _FINISH, str(checkout), str(partial_file), str(evidence_file)],
+        [*command, str(evidence_file), str(sample)],
         capture_output=True,
         text=True,
         check=True,
@@ -115,8 +130,9 @@ def _finished(
         check=True,
         env=env,
     )
-    seconds = float(finish.stdout.strip().splitlines()[-1])
-    return seconds, evidence_file.stat().st_size, int(resident.stdout.strip().splitlines()[-1])
+    seconds, applied = map(float, finish.stdout.strip().splitlines()[-1].split())
+    pickled = evidence_file.stat().st_size
+    return seconds, applied, pickled, int(resident.stdout.strip().splitlines()[-1])
 
 
 def main() -> int:
@@ -129,14 +145,20 @@ def main() -> int:
     parser.add_argument(
         "--partial", type=Path, help="keep the merged partial in this file and reuse it"
     )
+    parser.add_argument(
+        "--apply-docs", type=int, default=2500, help="documents of the sample slice applied"
+    )
     args = parser.parse_args()
     source = args.input if args.input is not None else SHARED / args.corpus / "articles.parquet"
     if not source.exists():
         print(f"corpus not available: {source} is absent", file=sys.stderr)
         return 2
     plan = ValidationPlan.build()
+    parts = sorted(source.glob("*.parquet")) if source.is_dir() else [source]
+    sample = read_corpus(parts[:1]).head(args.apply_docs)
     started = time.perf_counter()
-    if args.partial is not None and args.partial.is_file():
+    reused = args.partial is not None and args.partial.is_file()
+    if reused:
         partial = pickle.loads(args.partial.read_bytes())
     else:
         partial = merge_partials(_batches(args, plan))
@@ -147,7 +169,8 @@ def main() -> int:
     frames = partial.lines.estimated_size() + partial.anchors.estimated_size()
     frames += partial.anchor_docs.estimated_size()
     label = args.input if args.input is not None else f"{args.copies} x {args.corpus}"
-    print(f"{partial.docs:,} documents ({label}), fitted in {fitted:.0f} s")
+    how = f"merged partial read from {args.partial}" if reused else f"fitted in {fitted:.0f} s"
+    print(f"{partial.docs:,} documents ({label}), {how}")
     print(
         f"  merged partial: {partial.lines.height:,} line keys, {partial.anchors.height:,} "
         f"title/opening keys; frames {_mb(frames)}, pickled {_mb(len(pickle.dumps(partial)))}"
@@ -160,21 +183,24 @@ def main() -> int:
         partial_file = Path(tmp) / "partial.pickle"
         partial_file.write_bytes(pickle.dumps(partial, protocol=pickle.HIGHEST_PROTOCOL))
         del partial
+        sample_file = Path(tmp) / "sample.parquet"
+        sample.write_parquet(sample_file)
         results = {
-            name: _finished(checkout, partial_file, Path(tmp), str(i))
+            name: _finished(checkout, partial_file, sample_file, Path(tmp), str(i))
             for i, (name, checkout) in enumerate(checkouts.items())
         }
     print("  finished evidence (what every worker holds while applying):")
-    for name, (seconds, pickled, resident) in results.items():
+    for name, (seconds, applied, pickled, resident) in results.items():
         print(
             f"    {name}: pickled {_mb(pickled)}, resident {_mb(resident)} once unpickled "
-            f"in a fresh process; finished in {seconds:.1f} s"
+            f"in a fresh process; finished in {seconds:.1f} s; applying the rules to "
+            f"{sample.height:,} of its documents with it: {applied:.1f} CPU-s (median of 3)"
         )
     if args.baseline is not None:
         ours, theirs = results["this code"], results[str(args.baseline)]
         print(
-            f"    ratio {args.baseline} / this code: pickled x{theirs[1] / ours[1]:.1f}, "
-            f"resident x{theirs[2] / max(ours[2], 1):.1f}"
+            f"    ratio {args.baseline} / this code: pickled x{theirs[2] / ours[2]:.1f}, "
+            f"resident x{theirs[3] / max(ours[3], 1):.1f}, apply CPU x{theirs[1] / ours[1]:.2f}"
         )
     return 0
 
