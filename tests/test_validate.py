@@ -316,8 +316,10 @@ def test_corpus_statistics_of_batches_add_up_to_the_whole():
     whole_evidence = finish_evidence(whole, plan)
     merged_evidence = finish_evidence(merged, plan)
     assert whole_evidence.repeated == merged_evidence.repeated
-    assert whole_evidence.anchors.sort(whole_evidence.anchors.columns).equals(
-        merged_evidence.anchors.sort(merged_evidence.anchors.columns)
+    whole_anchors = whole_evidence.anchors.to_frame()
+    merged_anchors = merged_evidence.anchors.to_frame()
+    assert whole_anchors.sort(whole_anchors.columns).equals(
+        merged_anchors.sort(merged_anchors.columns)
     )
 
 

@@ -8,7 +8,7 @@
 
 They read the :class:`~corpuskit.validate.evidence.Evidence` fitted over the corpus
 through a :class:`BatchEvidence`, which also holds what was looked up for the whole batch
-at once (the title/opening lookup is one join per batch, not one per line).
+at once (the title/opening lookup is one binary search over the batch's lines).
 """
 
 from __future__ import annotations
@@ -16,21 +16,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-import polars as pl
+import numpy as np
 
 from corpuskit.normalize import fold
 from corpuskit.rules import Rule
 from corpuskit.validate.document import Doc, Hit
 from corpuskit.validate.evidence import (
     ALL_SOURCES,
-    LEAD,
     TITLE,
+    Anchors,
     Evidence,
     key_hash,
     lead_keys,
     line_keys,
     source_key,
 )
+from corpuskit.validate.spans import Line
 
 # Body lines longer than this (folded) are never another document's title or opening.
 MAX_ANCHOR_LINE_CHARS = 600
@@ -57,17 +58,21 @@ def repeated_line(doc: Doc, rule: Rule, corpus: BatchEvidence | None) -> list[Hi
     """Lines that occur in at least ``min_docs`` and ``min_share`` of their source's docs."""
     if corpus is None:
         return []
-    repeated = corpus.evidence.repeated.get(rule.code)
+    repeated = corpus.evidence.repeated.get(rule.code, {}).get(source_key(doc.source))
     if not repeated:
         return []
-    src = source_key(doc.source)
-    hits = []
+    indices, hashes = [], []
     for line, key in zip(doc.lines, doc.line_keys, strict=True):
         if line.blank:
             continue
-        if any((src, key_hash(k)) in repeated for k in line_keys(line.text, key)):
-            hits.append(doc.line_hit(line))
-    return hits
+        for k in line_keys(line.text, key):
+            indices.append(line.index)
+            hashes.append(key_hash(k))
+    if not hashes:
+        return []
+    found = repeated.contains(np.array(hashes, dtype=np.uint64))
+    hit_lines = sorted({index for index, hit in zip(indices, found.tolist(), strict=True) if hit})
+    return [doc.line_hit(doc.lines[index]) for index in hit_lines]
 
 
 def other_document_headline(doc: Doc, rule: Rule, corpus: BatchEvidence | None) -> list[Hit]:
@@ -78,104 +83,111 @@ def other_document_headline(doc: Doc, rule: Rule, corpus: BatchEvidence | None) 
     return [doc.line_hit(doc.lines[i]) for i in sorted(found)]
 
 
-_LINE_SCHEMA = {
-    "row": pl.Int64,
-    "line": pl.Int64,
-    "position": pl.Int64,
-    "key": pl.UInt64,
-    "ends_dot": pl.Boolean,
-    "next": pl.UInt64,
-}
-_OWN_SCHEMA = {
-    "row": pl.Int64,
-    "scope": pl.String,
-    "own_doc": pl.UInt64,
-    "own_source": pl.String,
-    "own_title": pl.UInt64,
-    "own_lead1": pl.UInt64,
-    "own_lead2": pl.UInt64,
-}
+def _content(doc: Doc) -> list[tuple[Line, str]]:
+    """The non-blank lines of ``doc`` with their folded keys."""
+    return [
+        (line, key) for line, key in zip(doc.lines, doc.line_keys, strict=True) if not line.blank
+    ]
+
+
+@dataclass(frozen=True)
+class _Own:
+    """What a document is compared by: its own title and openings are never links."""
+
+    title: str
+    leads: list[str]
+    title_hash: int
+    lead_hashes: tuple[int, ...]  # the first two
+    doc_hash: int
+    source: str
+
+    @classmethod
+    def of(cls, doc: Doc) -> _Own:
+        title, leads = fold(doc.title), lead_keys(doc)
+        return cls(
+            title,
+            leads,
+            key_hash(title),
+            tuple(key_hash(k) for k in leads[:2]),
+            key_hash(doc.id),
+            source_key(doc.source),
+        )
 
 
 def find_document_headlines(
     docs: Sequence[Doc], rule: Rule, evidence: Evidence
 ) -> dict[int, set[int]]:
     """For every document of ``docs`` the rule runs on: the indices of its lines that are
-    the title or the opening of another document (one join over the batch)."""
-    if evidence.anchors is None or not docs:
+    the title or the opening of another document.
+
+    Every body line of the batch that may be one (three words or more, past the first
+    ``skip_opening_lines``) is hashed and looked up at once in the sorted anchor keys;
+    only the few lines found are then checked against their documents in Python (not
+    the document's own title or opening, not a copy of the same story, the same source).
+    """
+    anchors = evidence.anchors
+    if anchors is None or not docs:
         return {}
     same_source = bool(rule.params["same_source"])
     skip_lines = int(rule.params["skip_opening_lines"])
     skip_leads = int(rule.params["skip_opening_leads"])
-    lines: dict[str, list] = {name: [] for name in _LINE_SCHEMA}
-    own: dict[str, list] = {name: [] for name in _OWN_SCHEMA}
-    for doc in docs:
-        own_title = fold(doc.title)
-        own_leads = lead_keys(doc)
-        content = [
-            (line, key)
-            for line, key in zip(doc.lines, doc.line_keys, strict=True)
-            if not line.blank
-        ]
-        before = len(lines["row"])
-        for position, (line, folded) in enumerate(content):
-            if position < skip_lines or len(folded) > MAX_ANCHOR_LINE_CHARS:
-                continue
-            if len(folded.split()) < 3 or folded == own_title or folded in own_leads:
-                continue
-            next_key = content[position + 1][1] if position + 1 < len(content) else ""
-            lines["row"].append(doc.row)
-            lines["line"].append(line.index)
-            lines["position"].append(position)
-            lines["key"].append(key_hash(folded))
-            lines["ends_dot"].append(line.text.rstrip().endswith("."))
-            lines["next"].append(key_hash(next_key) if next_key else None)
-        if len(lines["row"]) == before:
-            continue
-        src = source_key(doc.source)
-        leads = [key_hash(k) for k in own_leads] + [None, None]
-        own["row"].append(doc.row)
-        own["scope"].append(src if same_source else ALL_SOURCES)
-        own["own_doc"].append(key_hash(doc.id))
-        own["own_source"].append(src)
-        own["own_title"].append(key_hash(own_title))
-        own["own_lead1"].append(leads[0])
-        own["own_lead2"].append(leads[1])
-    if not lines["row"]:
+    where: list[tuple[int, int]] = []  # (document in docs, position among its content)
+    hashes: list[int] = []
+    contents = [_content(doc) for doc in docs]
+    for number, content in enumerate(contents):
+        for position in range(skip_lines, len(content)):
+            folded = content[position][1]
+            # keys are words joined by single spaces: two spaces make three words
+            if len(folded) <= MAX_ANCHOR_LINE_CHARS and folded.count(" ") >= 2:
+                where.append((number, position))
+                hashes.append(key_hash(folded))
+    if not hashes:
         return {}
-    candidates = pl.DataFrame(lines, schema=_LINE_SCHEMA).join(
-        pl.DataFrame(own, schema=_OWN_SCHEMA), on="row", how="left"
-    )
-    joined = candidates.join(evidence.anchors, on=["scope", "key"], how="inner")
-
-    def shares(lead: str) -> pl.Expr:
-        other = pl.col(lead)
-        return other.is_not_null() & (
-            (other == pl.col("own_lead1")).fill_null(False)
-            | (other == pl.col("own_lead2")).fill_null(False)
-        )
-
-    usable = (
-        pl.when(pl.col("kind") == TITLE)
-        .then(~pl.col("ends_dot"))
-        .otherwise(
-            pl.col("next").is_null()
-            | pl.col("second").is_null()
-            | (pl.col("second") != pl.col("next"))
-        )
-    )
-    hits = joined.filter(
-        usable,
-        pl.col("kind").is_in([TITLE, LEAD]),
-        # another article's opening among this one's first lines is a copy's own lead
-        (pl.col("kind") == TITLE) | (pl.col("position") >= skip_leads),
-        pl.col("doc") != pl.col("own_doc"),
-        (pl.col("doc_source") == pl.col("own_source")) if same_source else pl.lit(True),
-        pl.col("doc_title") != pl.col("own_title"),
-        ~shares("lead1"),
-        ~shares("lead2"),
-    ).select("row", "line")
+    lines, rows = anchors.lookup(np.array(hashes, dtype=np.uint64))
+    owns: dict[int, _Own] = {}
     found: dict[int, set[int]] = {}
-    for row, line in hits.unique().iter_rows():
-        found.setdefault(row, set()).add(line)
+    for at, row in zip(lines.tolist(), rows.tolist(), strict=True):
+        number, position = where[at]
+        doc, content = docs[number], contents[number]
+        line, folded = content[position]
+        own = owns.get(number) or owns.setdefault(number, _Own.of(doc))
+        if folded == own.title or folded in own.leads:
+            continue
+        if _links_to(anchors, row, own, content, position, same_source, skip_leads):
+            found.setdefault(doc.row, set()).add(line.index)
     return found
+
+
+def _links_to(
+    anchors: Anchors,
+    row: int,
+    own: _Own,
+    content: list[tuple[Line, str]],
+    position: int,
+    same_source: bool,
+    skip_leads: int,
+) -> bool:
+    """Whether the line at ``position`` of a document (``own``), whose key is anchor
+    ``row``'s, is a link to that anchor's document."""
+    scope = own.source if same_source else ALL_SOURCES
+    if int(anchors.scope[row]) != anchors.name_index(scope):
+        return False
+    doc = int(anchors.doc[row])
+    if int(anchors.kind[row]) == TITLE:
+        if content[position][0].text.rstrip().endswith("."):
+            return False  # a sentence that happens to read like a title
+    else:
+        # another article's opening among this one's first lines is a copy's own lead
+        if position < skip_leads:
+            return False
+        # an opening followed by that article's second line is a copy, not a teaser
+        following = content[position + 1][1] if position + 1 < len(content) else ""
+        second = int(anchors.doc_second[doc]) if anchors.n_leads[doc] else None
+        if following and second is not None and second == key_hash(following):
+            return False
+    if int(anchors.doc_id[doc]) == own.doc_hash or int(anchors.doc_title[doc]) == own.title_hash:
+        return False
+    if same_source and anchors.names[anchors.doc_source[doc]] != own.source:
+        return False
+    leads = anchors.doc_leads[doc, : anchors.n_leads[doc]].tolist()
+    return not any(lead in own.lead_hashes for lead in leads)

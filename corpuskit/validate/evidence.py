@@ -7,11 +7,16 @@ Three statistics, each fitted on one batch (:func:`fit_batch`), added up over ba
   (folded), and each "fixed prefix: variable tail" line by its prefix. Lines are kept as
   64-bit hashes of their folded keys in a polars frame, and merged by grouping, so a
   million documents cost a few hundred MB at most while fitting and, once finished, only
-  the lines that reach a rule's threshold remain (a few thousand hashes);
+  the lines that reach a rule's threshold remain (a sorted array of hashes per source);
 * **titles and openings** of every document (hashes again), for lines that are another
   document's title or opening (``other-document-headline``). Only the first four
   documents, in corpus order, are kept for each title or opening;
 * how many documents of each source show a rule's structure (``inline-headline-run``).
+
+The finished :class:`Evidence` is what every worker holds while it applies the rules, so
+it is numpy arrays of 64-bit hashes (:class:`KeySet`, :class:`Anchors`), looked up by
+binary search; a hash stands for its folded text (see :class:`KeySet` for why a
+collision is negligible).
 
 The partials are picklable and merged in the order given (the corpus order): counts do
 not depend on it, the "first four documents" of a title do. Counts are kept by source;
@@ -21,11 +26,13 @@ counts are the same frames grouped without the source.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 import polars as pl
 import xxhash
 
@@ -301,44 +308,194 @@ def _first_anchors(anchors: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+class KeySet:
+    """A set of 64-bit key hashes held as one sorted numpy array: 8 bytes a key, where a
+    Python set of ints costs about 70 and a set of (source, int) tuples well over 100.
+
+    Keys are 64-bit xxh3 hashes of folded text (:func:`key_hash`): two different keys
+    share a hash with probability about n² / 2⁶⁵ for n keys, under 10⁻⁷ for the hundred
+    million lines of a very large corpus, so a lookup by hash is a lookup by key.
+    """
+
+    __slots__ = ("hashes",)
+
+    def __init__(self, hashes: Iterable[int] | np.ndarray = ()) -> None:
+        self.hashes = np.unique(np.asarray(hashes, dtype=np.uint64))
+
+    def __len__(self) -> int:
+        return int(self.hashes.size)
+
+    def __contains__(self, hashed: int) -> bool:
+        return bool(self.contains(np.array([hashed], dtype=np.uint64))[0])
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, KeySet) and np.array_equal(self.hashes, other.hashes)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __getstate__(self) -> np.ndarray:
+        return self.hashes
+
+    def __setstate__(self, hashes: np.ndarray) -> None:
+        self.hashes = hashes
+
+    def __repr__(self) -> str:
+        return f"KeySet({len(self)} keys)"
+
+    def contains(self, hashes: np.ndarray) -> np.ndarray:
+        """For each of ``hashes`` (uint64), whether it is in the set."""
+        if not self.hashes.size:
+            return np.zeros(len(hashes), dtype=bool)
+        at = np.searchsorted(self.hashes, hashes).clip(max=self.hashes.size - 1)
+        return self.hashes[at] == hashes
+
+
+@dataclass(frozen=True, eq=False)
+class Anchors:
+    """The titles and openings of the corpus (the first ``ANCHORS_PER_KEY`` documents of
+    each, per scope), as flat numpy arrays: about 17 bytes per title or opening and 45
+    per document, instead of a frame of strings joined with its document's details.
+
+    One row per (scope, kind, key, document), sorted by key: ``key`` (the hash of the
+    folded title or opening), ``scope`` (an index into ``names``: a source, or
+    ``ALL_SOURCES``), ``kind`` (``TITLE`` or ``LEAD``) and ``doc`` (an index into the
+    document arrays). Per document: ``doc_id`` (hash of its id), ``doc_source`` (index
+    into ``names``), ``doc_title`` (hash of its folded title), ``doc_leads`` (hashes of
+    its first two openings, ``n_leads`` of them set) and ``doc_second`` (hash of its
+    second content line; set when it has an opening). Hashes as in :class:`KeySet`.
+    """
+
+    names: tuple[str, ...]
+    key: np.ndarray
+    scope: np.ndarray
+    kind: np.ndarray
+    doc: np.ndarray
+    doc_id: np.ndarray
+    doc_source: np.ndarray
+    doc_title: np.ndarray
+    doc_leads: np.ndarray
+    n_leads: np.ndarray
+    doc_second: np.ndarray
+
+    def __len__(self) -> int:
+        return int(self.key.size)
+
+    @property
+    def nbytes(self) -> int:
+        arrays = (self.key, self.scope, self.kind, self.doc, self.doc_id, self.doc_source)
+        arrays += (self.doc_title, self.doc_leads, self.n_leads, self.doc_second)
+        return sum(a.nbytes for a in arrays)
+
+    def name_index(self, name: str) -> int:
+        """The index of a source or scope name in ``names`` (-1 when absent)."""
+        at = bisect.bisect_left(self.names, name)
+        return at if at < len(self.names) and self.names[at] == name else -1
+
+    def lookup(self, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Every (position in ``hashes``, anchor row) pair with equal keys."""
+        low = np.searchsorted(self.key, hashes, side="left")
+        counts = np.searchsorted(self.key, hashes, side="right") - low
+        which = np.repeat(np.arange(len(hashes)), counts)
+        starts = np.repeat(low - (np.cumsum(counts) - counts), counts)
+        return which, starts + np.arange(which.size)
+
+    def to_frame(self) -> pl.DataFrame:
+        """One row per anchor with its document's details (for reading and comparing)."""
+        names = np.array(self.names, dtype=object)
+        doc = self.doc
+        present = [(name, pl.col("n_leads") >= need) for name, need in NULLABLE_LEADS]
+        return (
+            pl.DataFrame(
+                {
+                    "scope": names[self.scope].tolist(),
+                    "kind": self.kind,
+                    "key": self.key,
+                    "doc": self.doc_id[doc],
+                    "doc_source": names[self.doc_source[doc]].tolist(),
+                    "doc_title": self.doc_title[doc],
+                    "lead1": self.doc_leads[doc, 0],
+                    "lead2": self.doc_leads[doc, 1],
+                    "second": self.doc_second[doc],
+                    "n_leads": self.n_leads[doc],
+                },
+                schema_overrides={"scope": pl.String, "doc_source": pl.String},
+            )
+            .with_columns(pl.when(ok).then(pl.col(name)).alias(name) for name, ok in present)
+            .drop("n_leads")
+        )
+
+
+# Document hashes that are set only when it has that many openings.
+NULLABLE_LEADS = (("lead1", 1), ("lead2", 2), ("second", 1))
+
+
 @dataclass(frozen=True)
 class Evidence:
     """What the corpus rules read while applying: compact and picklable.
 
-    * ``repeated``: per repeated-line rule code, the (source, key hash) pairs that reach
-      the rule's thresholds;
+    * ``repeated``: per repeated-line rule code and per source, the key hashes of the
+      lines that reach the rule's thresholds;
     * ``anchors``: title and opening hashes with the documents they belong to;
     * ``source_docs`` and ``pattern_docs``: documents per source, and per (rule, source)
       documents that show the rule's structure.
+
+    Every worker holds it for the whole apply pass, so it is numpy arrays of hashes, not
+    Python objects (see :class:`KeySet` and :class:`Anchors`).
     """
 
     source_docs: dict[str, int] = field(default_factory=dict)
     pattern_docs: dict[tuple[str, str], int] = field(default_factory=dict)
-    repeated: dict[str, frozenset[tuple[str, int]]] = field(default_factory=dict)
-    anchors: pl.DataFrame | None = None
+    repeated: dict[str, dict[str, KeySet]] = field(default_factory=dict)
+    anchors: Anchors | None = None
 
 
 def finish(partial: CorpusPartial, repeated_rules: Sequence[Rule]) -> Evidence:
     """Reduce merged statistics to the evidence the rules read."""
-    repeated = {rule.code: _repeated_pairs(partial, rule) for rule in repeated_rules}
-    anchors = None
-    if partial.anchors.height:
-        anchors = (
-            _first_anchors(partial.anchors)
-            .join(partial.anchor_docs, on="order", how="left")
-            .drop("order")
-        )
+    repeated = {rule.code: _repeated_keys(partial, rule) for rule in repeated_rules}
     return Evidence(
         source_docs=dict(partial.source_docs),
         pattern_docs=dict(partial.pattern_docs),
         repeated=repeated,
-        anchors=anchors,
+        anchors=_anchors(partial) if partial.anchors.height else None,
     )
 
 
-def _repeated_pairs(partial: CorpusPartial, rule: Rule) -> frozenset[tuple[str, int]]:
-    """(source, key hash) of the lines in at least ``min_docs`` and the rule's share of
-    their source's documents, in sources with at least ``min_source_docs`` documents.
+def _anchors(partial: CorpusPartial) -> Anchors:
+    rows = _first_anchors(partial.anchors)
+    docs = _used_docs(partial.anchor_docs, rows).sort("order")
+    names = tuple(sorted(set(rows["scope"].unique()) | set(docs["doc_source"].unique())))
+    index = {name: i for i, name in enumerate(names)}
+    scope = rows["scope"].replace_strict(index, return_dtype=pl.UInt32).to_numpy()
+    doc_order = docs["order"].to_numpy()
+    doc = np.searchsorted(doc_order, rows["order"].to_numpy()).astype(np.uint32)
+    key, kind = rows["key"].to_numpy(), rows["kind"].to_numpy()
+    by_key = np.lexsort((rows["order"].to_numpy(), kind, scope, key))
+    n_leads = (
+        docs["lead1"].is_not_null().cast(pl.UInt8) + docs["lead2"].is_not_null().cast(pl.UInt8)
+    ).to_numpy()
+
+    def hashes(name: str) -> np.ndarray:
+        return docs[name].fill_null(0).to_numpy().astype(np.uint64)
+
+    return Anchors(
+        names=names,
+        key=key[by_key].astype(np.uint64),
+        scope=scope[by_key].astype(np.uint32),
+        kind=kind[by_key].astype(np.uint8),
+        doc=doc[by_key],
+        doc_id=hashes("doc"),
+        doc_source=docs["doc_source"].replace_strict(index, return_dtype=pl.UInt32).to_numpy(),
+        doc_title=hashes("doc_title"),
+        doc_leads=np.stack([hashes("lead1"), hashes("lead2")], axis=1),
+        n_leads=n_leads.astype(np.uint8),
+        doc_second=hashes("second"),
+    )
+
+
+def _repeated_keys(partial: CorpusPartial, rule: Rule) -> dict[str, KeySet]:
+    """Per source, the key hashes of the lines in at least ``min_docs`` and the rule's
+    share of their source's documents, in sources with at least ``min_source_docs``
+    documents.
 
     A corpus without sources is one source, the empty string, and may mix many outlets,
     so one outlet's footer is a small share of it: there a whole line (not a prefix)
@@ -368,6 +525,10 @@ def _repeated_pairs(partial: CorpusPartial, rule: Rule) -> frozenset[tuple[str, 
             pl.col("n_source") >= p["min_source_docs"],
             (pl.col("docs") >= needed) | sourceless,
         )
-        .select("source", "key")
+        .group_by("source")
+        .agg("key")
     )
-    return frozenset(kept.iter_rows())
+    return {
+        source: KeySet(keys.to_numpy())
+        for source, keys in zip(kept["source"].to_list(), kept["key"], strict=True)
+    }
