@@ -29,9 +29,6 @@ content words (the possible copy), ``b`` the longer one.
                        is what differs between two items of one template
 ``rare_shared``        how many word minima the two share that are not template words
                        (not a model input; the template veto reads it)
-``covered``, ``rest``,  which parts of ``b`` ``a`` covers, and whether the rest of ``b``
-``rest_shared``        goes on with the same story (:mod:`corpuskit.dedup.parts`; not
-                       model inputs: the page rule of the link pass reads them)
 ``template``           share of word minima that are template words (generic vocabulary);
                        unknown (NaN) in a corpus of fewer than ``MIN_TEMPLATE_DOCS``
                        documents: a small batch cannot tell which words are common, and
@@ -49,14 +46,12 @@ import polars as pl
 from corpuskit.dedup.candidates import day_numbers
 from corpuskit.dedup.keytable import KeyTable
 from corpuskit.dedup.minhash import EMPTY
-from corpuskit.dedup.parts import coverage
 from corpuskit.dedup.sign import (
     CONTENT_WORDS,
     LEAD_SIGNATURE,
     NUMBERS,
     SIGNATURE,
     SOURCE_KEY,
-    SPREAD,
     TITLE_FIGURES,
     TITLE_WORDS,
     WORD_SIGNATURE,
@@ -281,7 +276,6 @@ def _chunk_evidence(
     numbers_a, numbers_b = keys.array(NUMBERS, a), keys.array(NUMBERS, b)
     fig_a, fig_b = docs.figures[a], docs.figures[b]
     days_a, days_b = docs.days[a].astype(np.float64), docs.days[b].astype(np.float64)
-    parts = coverage(keys.array(SPREAD, a), keys.array(SPREAD, b))
     gap = np.abs(days_a - days_b) * 24.0
     return pl.DataFrame(
         {
@@ -311,6 +305,5 @@ def _chunk_evidence(
             "rare_words": rare_words,
             "rare_shared": (equal & ~frequent).sum(axis=1).astype(np.float64),
             "template": frequent.mean(axis=1) if template.informative else np.nan,
-            **parts,
         }
     )

@@ -35,13 +35,6 @@ pass can read whole columns of millions of documents:
 ``title_figures``         hash of the numbers and ordinals of the headline, 0 when none
 ``numbers``               the 16 smallest hashes of the numbers in the body (tolls, dates,
                           figures: what an update or another item of a template changes)
-``spread``                where the body's words lie: a consistent sample of its content
-                          words (those whose hash falls in one ``1/SPREAD_RATE`` of the
-                          range, the same words in every document), the first
-                          ``SPREAD_SLOTS`` distinct ones in reading order, each with the blocks
-                          of ``SPREAD_BLOCK`` words of its first and last occurrence in its
-                          low 8 bits. Which parts of a page
-                          another document covers (:mod:`corpuskit.dedup.parts`)
 ``band_NNN``              LSH band keys of ``signature`` (near copies)
 ``wband_NNN``             LSH band keys of ``word_signature`` (rewrites; grouped within a
                           time window by the link pass)
@@ -69,7 +62,7 @@ EXACT_KEY, URL_KEY, TITLE, SIGNATURE = "exact_key", "url_key", "title", "signatu
 TITLE_KEY = "title_key"
 CONTENT_WORDS, SOURCE_KEY, TITLE_FIGURES = "content_words", "source_key", "title_figures"
 WORD_SIGNATURE, LEAD_SIGNATURE, TITLE_WORDS = "word_signature", "lead_signature", "title_words"
-NUMBERS, SPREAD = "numbers", "spread"
+NUMBERS = "numbers"
 # Columns every keys frame has besides the signatures, the sketches and the band keys.
 SCALAR_COLUMNS = (
     ROW,
@@ -91,12 +84,6 @@ LEAD_PERM = 16  # permutations of the lead signature
 LEAD_WORDS = 40  # words of the lead
 TITLE_SLOTS = 12  # headline words kept (the smallest hashes)
 NUMBER_SLOTS = 16  # numbers of the body kept (the smallest hashes)
-SPREAD_SLOTS = 48  # sampled content words kept, in reading order
-SPREAD_RATE = 3  # one content word in this many (by hash) is sampled
-SPREAD_BLOCK = 40  # words per block (a paragraph of news, or so)
-SPREAD_BLOCKS = 16  # blocks told apart (the low 4 bits); later words are in the last
-BLOCK_BITS = np.uint32(SPREAD_BLOCKS - 1)  # block of the first occurrence
-SPREAD_BITS = np.uint32(0xFF)  # both blocks; the rest of the value is the word's hash
 
 # Headline blocking: a MinHash of the folded headline's word set, in TITLE_BANDS bands of
 # TITLE_ROWS values. Two headlines that rapidfuzz scores 90 or more share nearly all their
@@ -220,44 +207,6 @@ def title_word_sketch(title_tokens: Words, n: int) -> np.ndarray:
     )
 
 
-def spread_sample(tokens: Words, content: np.ndarray, n: int) -> np.ndarray:
-    """Per document the ``SPREAD_SLOTS`` first distinct sampled content words in reading
-    order (``n x SPREAD_SLOTS`` uint32, ``EMPTY``-padded), each hash's low 8 bits
-    replaced by the block of its first occurrence (bits 0-3) and of its last (bits 4-7);
-    blocks are ``SPREAD_BLOCK`` words, the last one takes the rest.
-
-    The sample is consistent: a word is sampled by its hash alone, so a sampled word of
-    one document that another document holds is sampled there too, and comparing two
-    samples tells which blocks of one the other covers; the last occurrence tells which
-    words of the opening recur further on (the same story going on)."""
-    out = np.full((n, SPREAD_SLOTS), EMPTY, dtype=np.uint32)
-    hashes = tokens.word_hashes
-    if hashes.size == 0:
-        return out
-    starts = np.concatenate(([0], np.cumsum(tokens.word_counts)[:-1]))
-    position = np.arange(hashes.size) - starts[tokens.word_doc]
-    mixed = (hashes.astype(np.uint64) * np.uint64(0x9E3779B1)) & np.uint64(0xFFFFFFFF)
-    chosen = content & (mixed < np.uint64((1 << 32) // SPREAD_RATE))
-    word = hashes[chosen] & ~SPREAD_BITS
-    doc = tokens.word_doc[chosen]
-    block = np.minimum(position[chosen] // SPREAD_BLOCK, SPREAD_BLOCKS - 1).astype(np.uint32)
-    # First and last occurrence of each (document, word), kept in reading order.
-    order = np.lexsort((np.arange(word.size), word, doc))
-    w, d = word[order], doc[order]
-    first = np.concatenate(([True], (w[1:] != w[:-1]) | (d[1:] != d[:-1])))
-    last = np.concatenate((first[1:], [True]))
-    keep = order[first]
-    last_block = block[order[last]]
-    by_place = np.argsort(keep, kind="stable")
-    keep, last_block = keep[by_place], last_block[by_place]
-    word, doc = word[keep], doc[keep]
-    marked = word | block[keep] | (last_block << np.uint32(4))
-    rank = np.arange(doc.size) - np.searchsorted(doc, doc, side="left")
-    inside = rank < SPREAD_SLOTS
-    out[doc[inside], rank[inside]] = marked[inside]
-    return out
-
-
 def _lead(tokens: Words, shingle_size: int) -> np.ndarray:
     """Which shingles lie in the first ``LEAD_WORDS`` words of their document."""
     return tokens.positions <= max(LEAD_WORDS - shingle_size, 0)
@@ -340,9 +289,6 @@ def sign_batch(frame: pl.DataFrame, options: DedupOptions, *, first_row: int = 0
                 NUMBER_SLOTS,
             ),
             dtype=pl.Array(pl.UInt32, NUMBER_SLOTS),
-        ),
-        pl.Series(
-            SPREAD, spread_sample(tokens, content, n), dtype=pl.Array(pl.UInt32, SPREAD_SLOTS)
         ),
     ]
     banded = active & (tokens.word_counts >= options.min_words)
