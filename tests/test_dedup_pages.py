@@ -57,7 +57,7 @@ def test_a_page_opening_with_a_story_is_flagged_not_merged():
     assert flagged[schema.DUP_KIND] == "contained"
     assert flagged[schema.DUP_OF] == "a-story"
     assert [f["code"] for f in flagged[schema.FINDINGS]] == [codes.CONTAINED]
-    assert "page that opens with the whole of a-story" in flagged[schema.FINDINGS][0]["excerpt"]
+    assert "page that holds the whole of a-story" in flagged[schema.FINDINGS][0]["excerpt"]
     assert out.filter(pl.col("id") == "a-story")[schema.DUP_KIND].is_null().all()
 
 

@@ -26,7 +26,7 @@ _KIND_WORDS = {
     "rewritten": "rewritten copy of",
     "trimmed": "trimmed copy of",
     "update": "older version, updated by",
-    "contained": "page that opens with the whole of",
+    "contained": "page that holds the whole of",
 }
 
 
