@@ -20,6 +20,9 @@
    ``drop_updates`` the two are one cluster and the older is dropped.
 7. **Headline matches** (:mod:`corpuskit.dedup.headline`) whose bodies are not copies
    become ``DUP300`` flags.
+8. **Pages** that hold a story published on its own and break to another story where it
+   ends (:mod:`corpuskit.dedup.breaks`) are not its copies: the page is kept and flagged
+   ``contained`` (``DUP240``), and the story clusters with its own copies.
 
 Only keys are read (a :class:`~corpuskit.dedup.keytable.KeyTable`): whole columns of
 small keys, one LSH band at a time, and the sketches of candidate rows. The result,
