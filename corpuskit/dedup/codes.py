@@ -104,12 +104,13 @@ DUP_CODES: tuple[DupCode, ...] = (
         "page-holds-story",
         "flag",
         "info",
-        "A page that holds several stories and opens with one that is also published on "
-        "its own: the other document is found whole at the start of this one, which then "
-        "moves on to other news (a connective such as «من جهة أخرى» or «إلى ذلك» where the "
-        "other ends). Not a copy: the page holds news the story lacks, so both are kept; "
-        "the story is not merged into the page, so its own copies still find each other.",
-        "kept; drop the page's opening story when the corpus must not repeat text",
+        "A page that holds several stories, one of which is also published on its own: the "
+        "other document is found whole in this one, which breaks to another story (a "
+        "connective such as «من جهة أخرى» or «إلى ذلك») where the other ends. Not a copy: "
+        "the page holds news the story lacks, so both are kept; the story is not merged "
+        "into the page, so its own copies still find each other.",
+        "kept; remove the story from the page, or drop the page, when the corpus must not "
+        "repeat text",
     ),
     DupCode(
         HEADLINE_FLAG,
