@@ -12,6 +12,7 @@ from corpuskit import schema
 from corpuskit.config import DedupOptions
 from corpuskit.dedup import dedup
 from corpuskit.dedup.keys import canonical_url
+from corpuskit.dedup.link import KINDS
 
 SNN = (
     Path(__file__).resolve().parents[2] / "shared" / "corpora" / "saudinewsnet" / "articles.parquet"
@@ -45,9 +46,7 @@ def test_every_decision_says_why(result):
     decided = result.filter(pl.col("dup_kind").is_not_null())
     assert decided.height > 0
     assert decided["dup_why"].is_not_null().all()
-    assert (
-        decided["dup_kind"].is_in(["exact", "url", "near", "trimmed", "rewritten", "update"]).all()
-    )
+    assert decided["dup_kind"].is_in(list(KINDS)).all()
 
 
 def test_article_stored_under_two_urls_is_one_document(result):

@@ -13,8 +13,9 @@ What it reads: ``id``, ``text_clean`` (else ``text``), ``title_clean`` (else ``t
 ``url``, ``date``, ``source``, ``drop_reason`` (rows with one take no part). What it
 adds: ``cluster_id`` (the kept document's id, null outside clusters), ``dup_kind``
 (``exact``, ``url``, ``near``, ``trimmed``, ``rewritten``: how a dropped copy relates to
-the kept document; ``update``: an older version a newer document updates), ``dup_of``
-(the kept id, or for an update the newer version), ``similarity`` (estimated Jaccard
+the kept document; ``update``: an older version a newer document updates;
+``contained``: a kept page that holds a story published on its own), ``dup_of``
+(the kept id; for an update the newer version; for a page the story's kept document), ``similarity`` (estimated Jaccard
 similarity of the folded word 3-gram sets of the two; 1.0 for exact copies), ``keep``
 (False only for dropped documents), ``dup_why`` (the evidence that decided it), and one
 ``DUP…`` finding per decision ("rewritten copy of X: verifier 0.93; 3-grams 0.21, words
@@ -72,6 +73,9 @@ Policy: what is kept
   copy: dropping it would lose the news. Both are kept by default and the older one is
   flagged (``dup_kind`` ``update``, ``dup_of`` the newer, ``DUP230``); with
   ``drop_updates`` the older one is dropped into the newer one's cluster.
+* **Pages**: a page that runs several stories and breaks to another one (a connective
+  such as «من جهة أخرى», :mod:`.breaks`) where a shorter document ends is not a copy of
+  it: both are kept, the page flagged (``contained``, ``DUP240``).
 * **Copies** (``exact``, ``url``, ``near``, ``trimmed``, ``rewritten``) are dropped; the
   finding and ``dup_why`` say what decided it.
 

@@ -4,7 +4,8 @@ Adds ``cluster_id`` (the kept document's id, null outside clusters), ``dup_kind`
 ``dup_of``, ``similarity``, ``keep`` (False only for dropped copies), ``dup_why`` (the
 evidence that decided it) and appends one ``DUP…`` finding per dropped copy ("rewritten
 copy of X: 3-grams 0.21, words 0.74 …"), per older version a newer document updates (a
-``DUP230`` flag, or a drop with ``drop_updates``) and per headline-only match (a
+``DUP230`` flag, or a drop with ``drop_updates``), per page that opens with a story
+published on its own (a ``DUP240`` flag) and per headline-only match (a
 ``DUP300`` flag on the title).
 """
 
@@ -25,6 +26,7 @@ _KIND_WORDS = {
     "rewritten": "rewritten copy of",
     "trimmed": "trimmed copy of",
     "update": "older version, updated by",
+    "contained": "page that holds the whole of",
 }
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 EXACT, URL, NEAR, REWRITTEN = "DUP100", "DUP110", "DUP200", "DUP210"
-TRIMMED, UPDATE = "DUP220", "DUP230"
+TRIMMED, UPDATE, CONTAINED = "DUP220", "DUP230", "DUP240"
 HEADLINE_FLAG = "DUP300"
 INDEX_MATCH = "IDX001"
 
@@ -23,6 +23,7 @@ DROP_CODES: dict[str, str] = {
     "rewritten": REWRITTEN,
     "trimmed": TRIMMED,
     "update": UPDATE,
+    "contained": CONTAINED,
 }
 
 
@@ -97,6 +98,19 @@ DUP_CODES: tuple[DupCode, ...] = (
         "and flagged by default, since each may hold what the other lacks.",
         "review it; [dedup] drop_updates = true drops older versions (the finding's action "
         "is then drop)",
+    ),
+    DupCode(
+        CONTAINED,
+        "page-holds-story",
+        "flag",
+        "info",
+        "A page that holds several stories, one of which is also published on its own: the "
+        "other document is found whole in this one, which breaks to another story (a "
+        "connective such as «من جهة أخرى» or «إلى ذلك») where the other ends. Not a copy: "
+        "the page holds news the story lacks, so both are kept; the story is not merged "
+        "into the page, so its own copies still find each other.",
+        "kept; remove the story from the page, or drop the page, when the corpus must not "
+        "repeat text",
     ),
     DupCode(
         HEADLINE_FLAG,

@@ -20,6 +20,9 @@
    ``drop_updates`` the two are one cluster and the older is dropped.
 7. **Headline matches** (:mod:`corpuskit.dedup.headline`) whose bodies are not copies
    become ``DUP300`` flags.
+8. **Pages** that hold a story published on its own and break to another story where it
+   ends (:mod:`corpuskit.dedup.breaks`) are not its copies: the page is kept and flagged
+   ``contained`` (``DUP240``), and the story clusters with its own copies.
 
 Only keys are read (a :class:`~corpuskit.dedup.keytable.KeyTable`): whole columns of
 small keys, one LSH band at a time, and the sketches of candidate rows. The result,
@@ -37,15 +40,25 @@ import polars as pl
 
 import corpuskit.dedup.verify as verify
 from corpuskit.config import DedupOptions
+from corpuskit.dedup.breaks import page_of
 from corpuskit.dedup.candidates import HEADLINE, candidate_pairs
 from corpuskit.dedup.clusters import choose_kept, components, keep_order
 from corpuskit.dedup.evidence import DocumentColumns, TemplateWords, orient, pair_evidence
 from corpuskit.dedup.keytable import KeyTable
-from corpuskit.dedup.sign import ACTIVE, DATE, EXACT_KEY, ID, LENGTH, URL_KEY, WORDS
+from corpuskit.dedup.sign import ACTIVE, BREAKS, DATE, EXACT_KEY, ID, LENGTH, URL_KEY, WORDS
 
 KIND_EXACT, KIND_URL, KIND_NEAR = "exact", "url", "near"
 KIND_TRIMMED, KIND_REWRITTEN, KIND_UPDATE = "trimmed", "rewritten", "update"
-KINDS = (KIND_EXACT, KIND_URL, KIND_NEAR, KIND_TRIMMED, KIND_REWRITTEN, KIND_UPDATE)
+KIND_CONTAINED = "contained"
+KINDS = (
+    KIND_EXACT,
+    KIND_URL,
+    KIND_NEAR,
+    KIND_TRIMMED,
+    KIND_REWRITTEN,
+    KIND_UPDATE,
+    KIND_CONTAINED,
+)
 
 # Columns of Links.decisions: one row per document in a cluster of two or more, and per
 # older version that a newer document updates.
@@ -110,8 +123,10 @@ class Matcher:
     def judge(self, pairs: np.ndarray) -> pl.DataFrame:
         """Evidence and verdict of ``pairs``, one row per pair in their order: ``a``, ``b``
         (oriented: ``a`` has fewer content words), ``first`` (the row given first), the
-        evidence columns, ``score``, ``relation`` and ``same`` (``exact``, ``url`` or
-        null: keys that make a copy whatever the evidence)."""
+        evidence columns, ``score``, ``relation``, ``same`` (``exact``, ``url`` or
+        null: keys that make a copy whatever the evidence) and ``page`` (``b`` is a page
+        that opens with ``a`` and goes on to other stories: not a copy, see
+        :func:`_pages`)."""
         pairs = pairs.astype(np.int64).reshape(-1, 2)
         oriented = orient(pairs, self.docs)
         evidence = pair_evidence(self.keys, oriented, self.docs, self.template)
@@ -123,12 +138,32 @@ class Matcher:
         relation = np.where(keyed, verify.COPY, relation)
         relation = np.where(self.long[a] & self.long[b] | keyed, relation, verify.NONE)
         same = np.where(same_body, KIND_EXACT, np.where(same_url, KIND_URL, None))
+        page = _pages(self, evidence, relation) & ~keyed
+        relation = np.where(page, verify.NONE, relation)
         return evidence.with_columns(
+            page=pl.Series(page, dtype=pl.Boolean),
             first=pl.Series(pairs[:, 0], dtype=pl.Int64),
             score=pl.Series(np.where(keyed, 1.0, score), dtype=pl.Float64),
             relation=pl.Series(relation.tolist(), dtype=pl.String),
             same=pl.Series(same.tolist(), dtype=pl.String),
         )
+
+
+def _pages(m: Matcher, evidence: pl.DataFrame, relation: np.ndarray) -> np.ndarray:
+    """Copy verdicts where the longer document ``b`` is a page that opens with ``a`` and
+    then moves on to another story: ``a`` is clearly shorter (``CONTAINED_RATIO``) and
+    ``b`` breaks to another story where ``a`` ends (:mod:`corpuskit.dedup.breaks`). A
+    trimmed copy is cut where its story goes on; a page goes on with other news, so the
+    two are not copies (the page is flagged as containing ``a``, ``DUP240``)."""
+    if evidence.height == 0:
+        return np.zeros(0, dtype=bool)
+    a, b = evidence["a"].to_numpy(), evidence["b"].to_numpy()
+    contained = (relation == verify.COPY) & (evidence["size_ratio"].to_numpy() <= CONTAINED_RATIO)
+    page = np.zeros(a.size, dtype=bool)
+    rows = np.flatnonzero(contained)
+    if rows.size:
+        page[rows] = page_of(m.keys.array(BREAKS, b[rows]), m.docs.words[a[rows]])
+    return page
 
 
 def _same_key(values: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -171,7 +206,9 @@ def judged_candidates(
     )
     if not every_pair:
         judged = judged.filter(
-            (pl.col("relation") != verify.NONE) | (pl.col("source").and_(HEADLINE) != 0)
+            (pl.col("relation") != verify.NONE)
+            | pl.col("page")
+            | (pl.col("source").and_(HEADLINE) != 0)
         )
     return m, judged
 
@@ -318,6 +355,7 @@ def link(keys: KeyTable, options: DedupOptions | None = None) -> Links:
     decisions = _decisions(keys, labels, kept, verdicts)
     if not options.drop_updates:
         decisions = _with_update_flags(keys, decisions, labels, kept, updates, m)
+    decisions = _with_page_flags(keys, decisions, labels, kept, judged.filter(pl.col("page")))
     flags = _headline_flags(keys, labels, kept, judged, ranking, options)
     return Links(decisions, flags)
 
@@ -539,6 +577,47 @@ def _with_update_flags(
     return pl.concat([decisions.filter(~pl.col("row").is_in(flags["row"].implode())), flags])
 
 
+def _with_page_flags(
+    keys: KeyTable,
+    decisions: pl.DataFrame,
+    labels: np.ndarray,
+    kept: np.ndarray,
+    pages: pl.DataFrame,
+) -> pl.DataFrame:
+    """Every kept page that opens with a story published on its own (a ``page`` pair)
+    flagged ``contained``, naming that story's kept document; once per page (the pair
+    with the most shared 3-grams), and never over another finding of the page."""
+    if pages.height == 0:
+        return decisions
+    a, b = pages["a"].to_numpy(), pages["b"].to_numpy()
+    busy = decisions.filter(pl.col("dup_kind").is_not_null())["row"].to_numpy()
+    usable = (kept[b] == b) & (labels[a] != labels[b]) & ~np.isin(b, busy)
+    if not usable.any():
+        return decisions
+    pages = pages.filter(pl.Series(usable))
+    a, b = a[usable], b[usable]
+    order = np.lexsort((-pages["shingles"].to_numpy(), b))
+    first = order[np.concatenate(([True], b[order][1:] != b[order][:-1]))]
+    flagged, a, b = pages[first], a[first], b[first]
+    in_cluster = np.bincount(labels, minlength=labels.size)[labels[b]] > 1
+    own_ids = keys.take(b, [ID])[ID]
+    flags = pl.DataFrame(
+        {
+            "row": b.astype(np.int64),
+            "cluster_id": pl.Series(
+                [c if inside else None for c, inside in zip(own_ids, in_cluster, strict=True)],
+                dtype=pl.String,
+            ),
+            "dup_kind": KIND_CONTAINED,
+            "dup_of": keys.take(kept[a], [ID])[ID],
+            "similarity": flagged["shingles"],
+            "keep": True,
+            "why": verify.why(flagged),
+        }
+    ).cast(DECISION_SCHEMA)
+    return pl.concat([decisions.filter(~pl.col("row").is_in(flags["row"].implode())), flags])
+
+
 def _headline_flags(
     keys: KeyTable,
     labels: np.ndarray,
@@ -553,7 +632,9 @@ def _headline_flags(
     if not options.headline or judged.height == 0:
         return pl.DataFrame(schema=FLAG_SCHEMA)
     matches = judged.filter(
-        (pl.col("source").and_(HEADLINE) != 0) & (pl.col("relation") != verify.COPY)
+        (pl.col("source").and_(HEADLINE) != 0)
+        & (pl.col("relation") != verify.COPY)
+        & ~pl.col("page")
     )
     a, b = matches["a"].to_numpy(), matches["b"].to_numpy()
     apart = labels[a] != labels[b]

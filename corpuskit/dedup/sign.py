@@ -35,6 +35,9 @@ pass can read whole columns of millions of documents:
 ``title_figures``         hash of the numbers and ordinals of the headline, 0 when none
 ``numbers``               the 16 smallest hashes of the numbers in the body (tolls, dates,
                           figures: what an update or another item of a template changes)
+``breaks``                word positions where the body moves on to another story (a
+                          connective such as «من جهة أخرى»; :mod:`corpuskit.dedup.breaks`),
+                          0 where there are fewer than 4
 ``band_NNN``              LSH band keys of ``signature`` (near copies)
 ``wband_NNN``             LSH band keys of ``word_signature`` (rewrites; grouped within a
                           time window by the link pass)
@@ -49,6 +52,7 @@ import xxhash
 
 from corpuskit import schema
 from corpuskit.config import DedupOptions
+from corpuskit.dedup.breaks import BREAK_SLOTS, story_breaks
 from corpuskit.dedup.clusters import parse_dates
 from corpuskit.dedup.figures import figures
 from corpuskit.dedup.keys import canonical_url, fold_series
@@ -62,7 +66,7 @@ EXACT_KEY, URL_KEY, TITLE, SIGNATURE = "exact_key", "url_key", "title", "signatu
 TITLE_KEY = "title_key"
 CONTENT_WORDS, SOURCE_KEY, TITLE_FIGURES = "content_words", "source_key", "title_figures"
 WORD_SIGNATURE, LEAD_SIGNATURE, TITLE_WORDS = "word_signature", "lead_signature", "title_words"
-NUMBERS = "numbers"
+NUMBERS, BREAKS = "numbers", "breaks"
 # Columns every keys frame has besides the signatures, the sketches and the band keys.
 SCALAR_COLUMNS = (
     ROW,
@@ -290,6 +294,7 @@ def sign_batch(frame: pl.DataFrame, options: DedupOptions, *, first_row: int = 0
             ),
             dtype=pl.Array(pl.UInt32, NUMBER_SLOTS),
         ),
+        pl.Series(BREAKS, story_breaks(tokens, n), dtype=pl.Array(pl.UInt16, BREAK_SLOTS)),
     ]
     banded = active & (tokens.word_counts >= options.min_words)
     bands, rows = resolve_bands(options.threshold, options.num_perm, options.bands, options.rows)

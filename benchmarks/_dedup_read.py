@@ -1,0 +1,84 @@
+"""Print a random sample of a clean run's merges or page flags, for reading.
+
+Each dropped copy is shown beside its kept document (openings and endings); each
+``contained`` page flag (``DUP240``) shows the end of the story and the page around the
+place where the story ends. Documents of any day that the split hash of the labels
+(:func:`_copy_labels.split_of`) puts in test are left out, the labelled test days among
+them (never read those). The sample is drawn with the seed given, so a reading can be
+repeated::
+
+    .venv/bin/python benchmarks/_dedup_read.py OUT_DIR --what merges --n 16 --seed 11
+    .venv/bin/python benchmarks/_dedup_read.py OUT_DIR --what pages --n 12 --seed 7
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import sys
+from pathlib import Path
+
+import polars as pl
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import _copy_labels as labels_mod
+
+SHOWN = 300
+
+
+def _day(doc_id: str) -> str:
+    """The day of an id: ``snn-YYYY-MM-DD-N`` (SaudiNewsNet) or ``…-YYYYMMDD`` (ANT)."""
+    found = re.search(r"(\d{4})-(\d{2})-(\d{2})", doc_id) or re.search(
+        r"(\d{4})(\d{2})(\d{2})$", doc_id
+    )
+    return "-".join(found.groups()) if found else ""
+
+
+def _on_a_test_day(doc_id: str | None) -> bool:
+    day = _day(doc_id or "")
+    return bool(day) and labels_mod.split_of(day) == "test"
+
+
+def _flat(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out", type=Path, help="output folder of corpuskit clean")
+    parser.add_argument("--what", choices=("merges", "pages"), default="merges")
+    parser.add_argument("--n", type=int, default=15)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    kept = pl.read_parquet(args.out / "clean.parquet")
+    rejected = pl.read_parquet(args.out / "rejected.parquet")
+    every = pl.concat([kept, rejected], how="diagonal_relaxed")
+    text = dict(zip(every["id"], every["text"], strict=True))
+    pool = (
+        kept.filter(pl.col("dup_kind") == "contained")
+        if args.what == "pages"
+        else rejected.filter(pl.col("dup_of").is_not_null())
+    ).sort("id")
+    rows = [
+        r
+        for r in pool.rows(named=True)
+        if not _on_a_test_day(r["id"]) and not _on_a_test_day(r["dup_of"])
+    ]
+    print(f"seed {args.seed}: {min(args.n, len(rows))} of {len(rows)} off the test-hashed days")
+    for row in random.Random(args.seed).sample(rows, min(args.n, len(rows))):
+        other, own = _flat(text[row["dup_of"]]), _flat(text[row["id"]])
+        print(f"== {row['id']} {row['dup_kind']} of {row['dup_of']} | {row['dup_why']}")
+        if args.what == "pages":
+            print(f"  story ({len(other.split())} words) ends: …{other[-SHOWN:]}")
+            print(f"  page ({len(own.split())} words) opens: {own[:SHOWN]}")
+            cut = len(other)
+            print(f"  page where the story ends: …{own[max(0, cut - SHOWN // 2) : cut + SHOWN]}")
+        else:
+            print(f"  kept ({len(other.split())} words): {other[:SHOWN]} … {other[-SHOWN // 2 :]}")
+            print(f"  dropped ({len(own.split())} words): {own[:SHOWN]} … {own[-SHOWN // 2 :]}")
+
+
+if __name__ == "__main__":
+    main()
