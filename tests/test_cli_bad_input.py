@@ -177,3 +177,40 @@ def test_disk_full_while_writing_parquet_is_a_clear_error_and_leaves_nothing(tmp
     assert_usage_error(result, "No space left on device")
     assert not out.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
+
+
+class _RustPanic(BaseException):
+    """What pyo3 raises when Rust code unwraps a Python error (polars calling back into
+    Python while a signal handler raised KeyboardInterrupt there)."""
+
+
+def test_an_interruption_that_surfaces_as_another_exception_still_exits_130(capsys):
+    import os
+    import signal
+    import time
+
+    from corpuskit.cli.common import EXIT_INTERRUPTED, user_errors_exit
+
+    @user_errors_exit
+    def command() -> None:
+        try:
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(5)  # the handler raises here
+        except KeyboardInterrupt:
+            raise _RustPanic("called `Result::unwrap()` on an `Err` value") from None
+
+    with pytest.raises(SystemExit) as stopped:
+        command()
+    assert stopped.value.code == EXIT_INTERRUPTED
+    assert "interrupted" in capsys.readouterr().err
+
+
+def test_the_same_exception_without_an_interruption_is_not_hidden():
+    from corpuskit.cli.common import user_errors_exit
+
+    @user_errors_exit
+    def command() -> None:
+        raise _RustPanic("a real fault")
+
+    with pytest.raises(_RustPanic):
+        command()

@@ -121,7 +121,7 @@ def test_sigterm_stops_the_run_and_a_fresh_run_clears_it(tmp_path):
         pytest.skip("the run finished before it could be stopped")
     run.send_signal(signal.SIGTERM)
     _, err = run.communicate(timeout=60)
-    assert run.returncode == 130
+    assert run.returncode == 130, err.decode()[-3000:]
     assert "--resume" in err.decode()
     assert "Traceback" not in err.decode()
     assert not out.exists()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import signal
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -39,7 +40,15 @@ def fail(message: str, code: int = EXIT_USAGE, *, hint: str | None = None) -> No
     sys.exit(code)
 
 
+# Set when SIGINT or SIGTERM arrives. The KeyboardInterrupt the handler raises can surface
+# as another exception: raised inside Python code that polars (Rust) called back into, it
+# comes out of polars as a pyo3 PanicException. Whatever a run dies of once this is set,
+# it was interrupted.
+_INTERRUPTED = threading.Event()
+
+
 def _interrupt(_signum: int, _frame: Any) -> None:
+    _INTERRUPTED.set()
     raise KeyboardInterrupt
 
 
@@ -49,7 +58,8 @@ def user_errors_exit(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        previous = signal.signal(signal.SIGTERM, _interrupt)
+        _INTERRUPTED.clear()
+        previous = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGTERM, signal.SIGINT)}
         try:
             return func(*args, **kwargs)
         except CorpuskitError as exc:
@@ -57,8 +67,13 @@ def user_errors_exit(func: F) -> F:
             fail(message, exc.exit_code, hint=exc.hint)
         except KeyboardInterrupt as exc:
             fail(f"interrupted; {exc}" if str(exc) else "interrupted", EXIT_INTERRUPTED)
+        except BaseException as exc:
+            if not _INTERRUPTED.is_set() or isinstance(exc, SystemExit):
+                raise
+            fail("interrupted", EXIT_INTERRUPTED)
         finally:
-            signal.signal(signal.SIGTERM, previous)
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
 
     return wrapper  # type: ignore[return-value]
 
