@@ -19,7 +19,10 @@ Two detectors use :func:`is_headline_like`:
 from __future__ import annotations
 
 import itertools
+import json
 import re
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from corpuskit.normalize import strip_invisible
@@ -340,6 +343,22 @@ def stems(folded: str) -> set[str]:
         if len(word) >= 3 and not word.isdigit():
             out.add(word)
     return out
+
+
+_COMMON_WORDS = Path(__file__).with_name("models") / "common_words.json"
+
+
+@lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    """The folded words so common in news that sharing them says nothing about a topic,
+    learned from the corpora by benchmarks/train_common_words.py."""
+    return frozenset(json.loads(_COMMON_WORDS.read_text(encoding="utf-8"))["words"])
+
+
+def topic_words(folded: str) -> set[str]:
+    """The :func:`stems` of a folded line that say what it is about: the common words of
+    the language ("علي", "خلال", "رييس", "حكومه") taken out."""
+    return stems(folded) - common_words()
 
 
 def _own_list_or_box(doc: Doc, before: Line, run: list[Line]) -> bool:
