@@ -316,3 +316,11 @@ def test_in_corpus_mode_a_lone_line_about_the_article_stays_and_another_storys_t
     assert cleaned[0] == "\n".join(_park_article(0))  # the outlet's run of two goes
     assert cleaned[40] == "\n".join(own)
     assert cleaned[41] == "\n".join(_park_article(41))
+
+
+def test_a_run_of_inserted_titles_may_hold_one_short_title_but_not_a_section_head():
+    title = "زلزال قوي يضرب جزيرة بعيدة في المحيط الهادئ"
+    text = "\n".join([BODY[0], title, "هل تغيرت إيران؟", BODY[1], BODY[2]])
+    assert _clean(text)[0] == "\n".join(BODY)
+    headed = "\n".join([BODY[0], "رسائل مدروسة", title, BODY[1], BODY[2]])
+    assert "رسائل مدروسة" in _clean(headed)[0]

@@ -292,17 +292,28 @@ def inline_headline_candidates(
     hits: list[Hit] = []
     i = 1
     while i < len(content):
-        if not flags[i]:
+        if not loose[i]:
             i += 1
             continue
         j = i
-        while j < len(content) and flags[j]:
+        while j < len(content) and loose[j]:
             j += 1
         before, after = content[i - 1], content[j] if j < len(content) else None
         run = content[i:j]
+        flagged = sum(flags[i:j])
         if (
-            (
-                min_lines <= j - i <= max_lines
+            flagged
+            and (
+                # a run of titles, one of them allowed to be short ("هل تغيرت إيران؟"), not
+                # a section head of two words ("رسائل مدروسة") and not an item
+                (
+                    min_lines <= j - i <= max_lines
+                    and all(
+                        flags[k] or (counts[k] >= _SHORT_TITLE_WORDS and not _item(content[k].text))
+                        for k in range(i, j)
+                    )
+                    and flagged >= j - i - 1
+                )
                 or (
                     lone_titles
                     and j - i == 1
@@ -329,6 +340,9 @@ _BOX_BYLINE = re.compile(r"^\s*(?:تحليل|بقلم|كتب|كتبت|إعداد
 _TITLE_MARKS = re.compile(r"^\S+(?:\s+\S+){0,2}\s*[:：]\s*\S")
 
 
+# A line of a run of titles this short may be a title too ("هل تغيرت إيران؟"); shorter
+# ones are section heads ("رسائل مدروسة").
+_SHORT_TITLE_WORDS = 3
 # A lone line between paragraphs this long is another story's title, not a section head.
 _LONE_TITLE_WORDS = 7
 
