@@ -276,48 +276,6 @@ def test_openings_glued_to_a_conjunction_and_linking_phrases_go_on():
         assert continues(fold_keep_punctuation(text)), text
 
 
-CITIES = ("الرياض", "جدة", "الدمام", "تبوك", "أبها", "حائل", "جازان", "نجران", "الطائف", "بريدة")
-
-
-def _park_article(i: int) -> list[str]:
-    city = CITIES[i % len(CITIES)]
-    return [
-        f"قال مسؤول في بلدية {city} إن مشروع الحديقة رقم {i} سيكتمل خلال {i % 7 + 2} أشهر "
-        f"بتكلفة تبلغ {i * 3 + 7} مليون ريال.",
-        f"وأضاف أن العمل في المشروع {i} يشمل زراعة {i * 11 + 40} شجرة وإنشاء ممرات للمشاة "
-        f"في أحياء {city}.",
-        f"وأوضح أن البلدية ستفتح الحديقة {i} أمام الزوار في نهاية العام بعد اكتمال المرحلة "
-        f"{i % 4 + 1} من الأعمال.",
-    ]
-
-
-def test_in_corpus_mode_a_lone_line_about_the_article_stays_and_another_storys_title_goes():
-    """An outlet that inserts runs of links (8 of 42 documents) is evidence for its runs;
-    a lone line is still judged by whether it shares the article's words."""
-    inserted = (
-        "منتخب البرازيل يفوز على الأرجنتين بثلاثة أهداف نظيفة رقم {i}",
-        "ارتفاع أسعار الذهب في الأسواق العالمية مع تراجع الدولار للمرة {i}",
-    )
-    texts, titles = [], []
-    for i in range(40):
-        lines = _park_article(i)
-        if i < 8:
-            lines[1:1] = [line.format(i=i) for line in inserted]
-        texts.append("\n".join(lines))
-        titles.append(f"حديقة جديدة رقم {i} في {CITIES[i % len(CITIES)]}")
-    own = _park_article(40)
-    own.insert(2, "تكلفة المشروع بالملايين ومدة التنفيذ في الرياض")  # its own subheading
-    other = _park_article(41)
-    other.insert(1, "زلزال قوي بقوة ست درجات يضرب جزيرة بعيدة في المحيط الهادئ")
-    texts += ["\n".join(own), "\n".join(other)]
-    titles += ["حديقة جديدة في الرياض", "حديقة جديدة في جدة"]
-    frame = _frame(texts, ["bbc"] * len(texts)).with_columns(pl.Series("title", titles))
-    cleaned = validate(frame)["text_clean"].to_list()
-    assert cleaned[0] == "\n".join(_park_article(0))  # the outlet's run of two goes
-    assert cleaned[40] == "\n".join(own)
-    assert cleaned[41] == "\n".join(_park_article(41))
-
-
 def test_a_run_of_inserted_titles_may_hold_one_short_title_but_not_a_section_head():
     title = "زلزال قوي يضرب جزيرة بعيدة في المحيط الهادئ"
     text = "\n".join([BODY[0], title, "هل تغيرت إيران؟", BODY[1], BODY[2]])

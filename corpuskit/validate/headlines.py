@@ -195,9 +195,7 @@ def inline_headline_run(doc: Doc, rule: Rule, corpus: Any) -> list[Hit]:
             if n_source < int(rule.params.get("min_source_docs", 0)):
                 return _unrelated_lines(doc, rule)
             return []
-    hits = inline_headline_candidates(doc, rule)
-    # The outlet inserts runs of links; a lone line is still judged by what it is about.
-    return _off_topic(doc, rule, hits, only=_lone(doc, hits))
+    return inline_headline_candidates(doc, rule)
 
 
 def _unrelated_lines(doc: Doc, rule: Rule) -> list[Hit]:
@@ -208,30 +206,13 @@ def _unrelated_lines(doc: Doc, rule: Rule) -> list[Hit]:
     return _off_topic(doc, rule, hits)
 
 
-def _lone(doc: Doc, hits: list[Hit]) -> set[int]:
-    """The lines of ``hits`` with no other hit on the content line before or after."""
-    taken = {hit.line for hit in hits}
-    content = [line.index for line in doc.content_lines()]
-    lone = set()
-    for k, index in enumerate(content):
-        if index not in taken:
-            continue
-        before = k > 0 and content[k - 1] in taken
-        after = k + 1 < len(content) and content[k + 1] in taken
-        if not (before or after):
-            lone.add(index)
-    return lone
-
-
-def _off_topic(doc: Doc, rule: Rule, hits: list[Hit], only: set[int] | None = None) -> list[Hit]:
-    """The hits about something else than the article (of those on the lines ``only``,
-    every hit when ``None``; the others are kept as they are): another story's title
-    shares at most ``max_shared_words`` content words with the article's title and text
-    (none, when it is shorter than a lone title), while the article's own subheadings and
-    list items take up its words."""
-    judged = [hit for hit in hits if only is None or hit.line in only]
-    if not judged:
-        return hits
+def _off_topic(doc: Doc, rule: Rule, hits: list[Hit]) -> list[Hit]:
+    """The hits about something else than the article: another story's title shares at
+    most ``max_shared_words`` content words with the article's title and text (none, when
+    it is shorter than a lone title), while the article's own subheadings and list items
+    take up its words."""
+    if not hits:
+        return []
     limit = int(rule.params.get("max_shared_words", 1))
     taken = {hit.line for hit in hits}
     article = stems(doc.folded_title)
@@ -240,9 +221,6 @@ def _off_topic(doc: Doc, rule: Rule, hits: list[Hit], only: set[int] | None = No
             article |= stems(doc.folded(line.index))
     out = []
     for hit in hits:
-        if only is not None and hit.line not in only:
-            out.append(hit)
-            continue
         text = doc.text[hit.start : hit.end]
         allowed = limit if len(_WORD.findall(text)) >= _LONE_TITLE_WORDS else 0
         if not _item(text) and len(stems(doc.folded(hit.line)) & article) <= allowed:
