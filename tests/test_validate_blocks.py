@@ -234,7 +234,7 @@ UNMARKED_TEASERS = (
 @pytest.mark.parametrize("gap", ["\n", "\n\n", "\n\n\n\n"])
 @pytest.mark.parametrize(
     "teasers",
-    [TEASERS, (TEASERS[0], *UNMARKED_TEASERS, TEASERS[2]), (*UNMARKED_TEASERS, TEASERS[1])],
+    [TEASERS, (TEASERS[0], *UNMARKED_TEASERS, TEASERS[2]), (TEASERS[1], *UNMARKED_TEASERS)],
 )
 def test_trailing_openings_of_other_stories_go_without_header_or_dateline(gap, teasers):
     text = "\n".join(BODY) + gap + "\n".join(teasers)
@@ -282,3 +282,21 @@ def test_a_run_of_inserted_titles_may_hold_one_short_title_but_not_a_section_hea
     assert _clean(text)[0] == "\n".join(BODY)
     headed = "\n".join([BODY[0], "رسائل مدروسة", title, BODY[1], BODY[2]])
     assert "رسائل مدروسة" in _clean(headed)[0]
+
+
+@pytest.mark.parametrize(
+    "ending",
+    [
+        # items of the article's own numbered list
+        tuple(f"{n} - " + t for n, t in enumerate((TEASERS[1], *UNMARKED_TEASERS), 1)),
+        # paragraphs that mostly open with one word that is not a news verb
+        (
+            "بدأ الناس يتحدثون عن حكايات قديمة من زمن الطفولة في القرى البعيدة عن المدن الكبيرة.",
+            "قال رجل عجوز إنه لا ينسى صوت المطر على أسطح البيوت الطينية في ليالي الشتاء الطويلة.",
+            "بدأ الصغار يسألون عن معنى الأمثال الشعبية التي يرددها الكبار في كل مجلس وسهرة.",
+        ),
+    ],
+)
+def test_lists_and_an_articles_repeated_device_are_not_teasers(ending):
+    text = "\n".join([*BODY, *ending])
+    assert _clean_titled(text) == text

@@ -44,6 +44,7 @@ from corpuskit.validate.lineshape import (
     ends_prose,
     headline_shape,
     lead_shape,
+    opening_ratios,
     opening_words,
     unwrap,
     word_count,
@@ -418,7 +419,9 @@ def _other_stories_tail(view: _View, params: dict) -> list[int]:
       after two or more of the article's own, and at most ``max_extra_lines`` more than
       the article;
     * opens like a story: its first paragraph by a learned opening word (or, sharing no
-      word with the article, by anything but a conjunction), and half of them or more;
+      word with the article, by anything but a conjunction), and half of them or more (or
+      none shares a word with the article or the rest); no item of a list among them, and
+      no word other than a news verb opening most of them;
     * is about other things than the article: each paragraph shares at most
       ``max_tail_overlap`` of its topic words with the title and the paragraphs above
       (``max_unrelated_overlap`` on average), none shares two words with the title, and
@@ -440,6 +443,8 @@ def _other_stories_tail(view: _View, params: dict) -> list[int]:
         k = first - 1
         if view.header[k] or not 12 <= view.words(k) <= max_words or not words[k]:
             break
+        if _LIST_ITEM.match(view.lines[k].text):
+            break  # an item of the article's own list or timeline ("- ...", "12 - ", "1981- ")
         first = k
     title = stems(view.doc.folded_title)
     anchor = (title - common_words()) | words[0]  # the title and the opening paragraph
@@ -466,11 +471,22 @@ def _other_stories_tail(view: _View, params: dict) -> list[int]:
             continue
         if _share_one_topic(words, run, each):
             continue
+        word, count = Counter(_first_token(view.folded[j]) for j in run).most_common(1)[0]
+        if count > 1 and 2 * count > len(run) and opening_ratios().get(word, 0) < _STRONG_OPENER:
+            continue  # most open with one word that is not a news verb: the article's device
         if 2 * sum(opens) >= len(run) or (
-            max(shares) <= near_none and not _share_one_topic(words, run, near_none)
+            opens[0] and max(shares) <= near_none and not _share_one_topic(words, run, near_none)
         ):
             return run  # half of them open like stories, or none has a word in common
     return []
+
+
+# Story-opening words this much likelier to open a story than a later paragraph ("اعلن",
+# "قال", "اكد") open many unrelated stories; weaker ones repeated ("بدا", a name) are an
+# article's own device.
+_STRONG_OPENER = 10.0
+# A paragraph marked as an item: a bullet, a dash, a number or a year before the text.
+_LIST_ITEM = re.compile(r"^[\s\u00a0]*(?:[-–—•·*▪►>]|\d)")
 
 
 def _share_one_topic(words: list[set[str]], run: list[int], limit: float) -> bool:
