@@ -276,7 +276,10 @@ def inline_headline_candidates(
         j = i
         while j < len(content) and loose[j]:
             j += 1
-        before, after = content[i - 1], content[j] if j < len(content) else None
+        end = j
+        if j - i > 1 and not flags[j - 1]:
+            j -= 1  # a short line under titles is the article's section head ("تضارب بشأن ...")
+        before, after = content[i - 1], content[end] if end < len(content) else None
         run = content[i:j]
         flagged = sum(flags[i:j])
         if (
@@ -302,13 +305,13 @@ def inline_headline_candidates(
             )
             and after is not None
             and not loose[i - 1]
-            and not loose[j]
+            and not loose[end]
             and _PROSE_END.search(before.text)
             and len(after.text.split()) >= 8
             and not _own_list_or_box(doc, before, run)
         ):
             hits.extend(doc.line_hit(line) for line in run)
-        i = j
+        i = end
     return hits
 
 
