@@ -305,3 +305,9 @@ def test_a_run_of_inserted_titles_may_hold_one_short_title_but_not_a_section_hea
 def test_lists_and_an_articles_repeated_device_are_not_teasers(ending):
     text = "\n".join([*BODY, *ending])
     assert _clean_titled(text) == text
+
+
+def test_a_line_over_a_section_head_is_not_taken_for_a_lone_title():
+    intro = "أدناه ما ينبغي على الفريق الفائز أن ينجزه في البطولة..."
+    text = "\n".join([BODY[0], intro, "المنتخب المرشح دائما", BODY[1], BODY[2]])
+    assert _clean(text)[0] == text

@@ -297,7 +297,7 @@ def inline_headline_candidates(
                 )
                 or (
                     lone_titles
-                    and j - i == 1
+                    and end - i == 1
                     and _lone_title(run[0].text, lone_words)
                     and after is not None
                     and not _heads_next(doc.folded(run[0].index), doc.folded(after.index))
