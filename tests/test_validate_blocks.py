@@ -278,15 +278,17 @@ def test_openings_glued_to_a_conjunction_and_linking_phrases_go_on():
 
 def test_a_run_of_inserted_titles_may_hold_one_short_title_but_not_a_section_head():
     title = "زلزال قوي يضرب جزيرة بعيدة في المحيط الهادئ"
-    text = "\n".join([BODY[0], "هل تغيرت إيران؟", title, BODY[1], BODY[2]])
+    other = "ارتفاع أسعار الذهب في الأسواق العالمية مع تراجع الدولار"
+    text = "\n".join([BODY[0], title, "هل تغيرت إيران؟", other, BODY[1], BODY[2]])
     assert _clean(text)[0] == "\n".join(BODY)
     headed = "\n".join([BODY[0], "رسائل مدروسة", title, BODY[1], BODY[2]])
     assert "رسائل مدروسة" in _clean(headed)[0]
     # titles, then the article's section head over its next paragraph: the head stays
     section = "تضارب بشأن تفاصيل الاتفاق"
-    other = "ارتفاع أسعار الذهب في الأسواق العالمية مع تراجع الدولار"
     layout = "\n".join([BODY[0], title, other, section, BODY[1], BODY[2]])
     assert _clean(layout)[0] == "\n".join([BODY[0], section, BODY[1], BODY[2]])
+    above = "\n".join([BODY[0], section, title, other, BODY[1], BODY[2]])
+    assert _clean(above)[0] == "\n".join([BODY[0], section, BODY[1], BODY[2]])
 
 
 @pytest.mark.parametrize(

@@ -276,10 +276,12 @@ def inline_headline_candidates(
         j = i
         while j < len(content) and loose[j]:
             j += 1
-        end = j
+        start, end = i, j
         if j - i > 1 and not flags[j - 1]:
             j -= 1  # a short line under titles is the article's section head ("تضارب بشأن ...")
-        before, after = content[i - 1], content[end] if end < len(content) else None
+        if j - i > 1 and not flags[i]:
+            i += 1  # ... and so is one over them ("حكاية خصلة شعر")
+        before, after = content[start - 1], content[end] if end < len(content) else None
         run = content[i:j]
         flagged = sum(flags[i:j])
         if (
@@ -297,14 +299,14 @@ def inline_headline_candidates(
                 )
                 or (
                     lone_titles
-                    and end - i == 1
+                    and end - start == 1
                     and _lone_title(run[0].text, lone_words)
                     and after is not None
                     and not _heads_next(doc.folded(run[0].index), doc.folded(after.index))
                 )
             )
             and after is not None
-            and not loose[i - 1]
+            and not loose[start - 1]
             and not loose[end]
             and _PROSE_END.search(before.text)
             and len(after.text.split()) >= 8
