@@ -105,15 +105,8 @@ def held_out_figures(texts: list[str], ids: list[str], min_count: int, min_ratio
     )
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
-    parser.add_argument("--min-count", type=int, default=10)
-    parser.add_argument("--min-ratio", type=float, default=4.0)
-    parser.add_argument(
-        "--evaluate", action="store_true", help="also train on half the ids, score the rest"
-    )
-    args = parser.parse_args(argv)
+def unlabelled_texts() -> tuple[list[str], list[str]]:
+    """The texts and ids of every article of both corpora but the labelled ones, by id."""
     texts: list[str] = []
     ids: list[str] = []
     for corpus in CORPORA:
@@ -124,6 +117,19 @@ def main(argv: list[str] | None = None) -> None:
         kept = frame.filter(~pl.col("id").is_in(labelled))
         texts += kept["text"].to_list()
         ids += kept["id"].to_list()
+    return texts, ids
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--min-count", type=int, default=10)
+    parser.add_argument("--min-ratio", type=float, default=4.0)
+    parser.add_argument(
+        "--evaluate", action="store_true", help="also train on half the ids, score the rest"
+    )
+    args = parser.parse_args(argv)
+    texts, ids = unlabelled_texts()
     openings, later = count_openers(texts)
     model = train(openings, later, args.min_count, args.min_ratio)
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -106,8 +106,16 @@ DETECTOR_PARAMS: dict[str, dict[str, Param]] = {
         ),
         "max_unrelated_overlap": _share(
             0.15,
-            "with no dateline, every teaser shares at most this share of its words "
-            "with the article",
+            "with no dateline, teasers share at most this share of their words "
+            "with the article, on average",
+        ),
+        "min_other_stories": _int(
+            3, 1, doc="paragraphs about other stories, with no dateline or header, at least"
+        ),
+        "max_tail_overlap": _share(
+            0.2,
+            "... each sharing at most this share of its topic words with the article, "
+            "and with the other paragraphs of the run",
         ),
     },
     "trailing-headline-run": {

@@ -205,3 +205,111 @@ def test_paragraphs_of_other_stories_under_a_trailing_header_go():
     ]
     text = "\n".join([*BODY, "للمزيد:", *going_on])
     assert _clean(text)[0] == "\n".join([*BODY, *going_on])
+
+
+TITLE = "الحكومة تعلن موعد اكتمال مشروع الطرق والجسور في الشمال"
+TEASERS = (
+    "أعلنت وزارة الصحة، الثلاثاء، تسجيل حالات جديدة من الإنفلونزا الموسمية في عدد من المدن "
+    "الساحلية خلال الأسبوع الماضي.",
+    "فاز المنتخب الوطني لكرة اليد على نظيره الياباني بفارق خمسة أهداف في افتتاح البطولة "
+    "القارية المقامة في العاصمة.",
+    "كشفت دراسة علمية حديثة أن النوم لساعات قليلة يزيد مخاطر الإصابة بأمراض القلب لدى "
+    "البالغين والمراهقين على السواء.",
+)
+
+
+def _clean_titled(text: str) -> str:
+    frame = _frame([text]).with_columns(pl.lit(TITLE).alias("title"))
+    return validate(frame)["text_clean"][0]
+
+
+# Openings of other stories whose first word is not a learned story opener.
+UNMARKED_TEASERS = (
+    "بعد غياب طويل تعود فرقة المسرح الوطني إلى جمهورها بعرض جديد عن حياة الصيادين في القرى "
+    "البحرية.",
+    "نصف سكان العالم لا يحصلون على خدمات صحية أساسية بحسب تقرير أممي صدر في جنيف هذا الشهر.",
+)
+
+
+@pytest.mark.parametrize("gap", ["\n", "\n\n", "\n\n\n\n"])
+@pytest.mark.parametrize(
+    "teasers",
+    [TEASERS, (TEASERS[0], *UNMARKED_TEASERS, TEASERS[2]), (TEASERS[1], *UNMARKED_TEASERS)],
+)
+def test_trailing_openings_of_other_stories_go_without_header_or_dateline(gap, teasers):
+    text = "\n".join(BODY) + gap + "\n".join(teasers)
+    assert _clean_titled(text) == "\n".join(BODY)
+
+
+@pytest.mark.parametrize(
+    "ending",
+    [
+        # its own closing paragraphs take up its words
+        (
+            "أكد الوزير أن المشروع سيوفر آلاف فرص العمل للشباب في المناطق الشمالية خلال "
+            "السنوات المقبلة.",
+            "يذكر أن الحكومة أطلقت خطة لتطوير الطرق والجسور قبل ثلاثة أعوام بتمويل من "
+            "صناديق عربية.",
+            "«نريد أن نرى الجسور قائمة قبل نهاية العقد»، قال أحد سكان المنطقة للصحفيين "
+            "بعد الاجتماع.",
+        ),
+        # background on a side topic: the paragraphs go on from one another
+        (
+            "شهدت البلاد، السبت، أمطارا غزيرة أدت إلى انهيار جسر قديم على نهر الشمال وإغلاق "
+            "الطريق الدولي لساعات.",
+            "وشهد الطريق الدولي، الأحد، ازدحاما كبيرا بعد إعادة فتحه أمام الشاحنات والحافلات "
+            "القادمة من الحدود.",
+            "وأعلنت السلطات، الاثنين، أن الجسر القديم سيهدم ويبنى مكانه جسر حديث أعرض من "
+            "السابق بمسارين.",
+        ),
+    ],
+)
+def test_an_articles_own_closing_paragraphs_stay(ending):
+    text = "\n".join([*BODY, *ending])
+    assert _clean_titled(text) == text
+
+
+def test_openings_glued_to_a_conjunction_and_linking_phrases_go_on():
+    assert not lead_shape(fold_keep_punctuation("وشهد الأردن، السبت، هجوما على حافلة للدرك."))
+    assert lead_shape(fold_keep_punctuation("وصلت، الأحد، مساعدات عاجلة إلى المدينة."))
+    for text in ("من جانبه، قال الوزير إن العمل مستمر.", "جاء ذلك خلال اجتماع الوزير، الخميس."):
+        assert continues(fold_keep_punctuation(text)), text
+
+
+def test_a_run_of_inserted_titles_may_hold_one_short_title_but_not_a_section_head():
+    title = "زلزال قوي يضرب جزيرة بعيدة في المحيط الهادئ"
+    other = "ارتفاع أسعار الذهب في الأسواق العالمية مع تراجع الدولار"
+    text = "\n".join([BODY[0], title, "هل تغيرت إيران؟", other, BODY[1], BODY[2]])
+    assert _clean(text)[0] == "\n".join(BODY)
+    headed = "\n".join([BODY[0], "رسائل مدروسة", title, BODY[1], BODY[2]])
+    assert "رسائل مدروسة" in _clean(headed)[0]
+    # titles, then the article's section head over its next paragraph: the head stays
+    section = "تضارب بشأن تفاصيل الاتفاق"
+    layout = "\n".join([BODY[0], title, other, section, BODY[1], BODY[2]])
+    assert _clean(layout)[0] == "\n".join([BODY[0], section, BODY[1], BODY[2]])
+    above = "\n".join([BODY[0], section, title, other, BODY[1], BODY[2]])
+    assert _clean(above)[0] == "\n".join([BODY[0], section, BODY[1], BODY[2]])
+
+
+@pytest.mark.parametrize(
+    "ending",
+    [
+        # items of the article's own numbered list
+        tuple(f"{n} - " + t for n, t in enumerate((TEASERS[1], *UNMARKED_TEASERS), 1)),
+        # paragraphs that mostly open with one word that is not a news verb
+        (
+            "بدأ الناس يتحدثون عن حكايات قديمة من زمن الطفولة في القرى البعيدة عن المدن الكبيرة.",
+            "قال رجل عجوز إنه لا ينسى صوت المطر على أسطح البيوت الطينية في ليالي الشتاء الطويلة.",
+            "بدأ الصغار يسألون عن معنى الأمثال الشعبية التي يرددها الكبار في كل مجلس وسهرة.",
+        ),
+    ],
+)
+def test_lists_and_an_articles_repeated_device_are_not_teasers(ending):
+    text = "\n".join([*BODY, *ending])
+    assert _clean_titled(text) == text
+
+
+def test_a_line_over_a_section_head_is_not_taken_for_a_lone_title():
+    intro = "أدناه ما ينبغي على الفريق الفائز أن ينجزه في البطولة..."
+    text = "\n".join([BODY[0], intro, "المنتخب المرشح دائما", BODY[1], BODY[2]])
+    assert _clean(text)[0] == text

@@ -21,7 +21,10 @@ the document.
   announces with a colon, an article written in short lines, and the signature under a
   letter stay.
 * ``teaser-run``: two or more trailing paragraphs that each open a news story (a dateline
-  or a verb-first lead) after an article whose own paragraphs continue one another.
+  or a verb-first lead) after an article whose own paragraphs continue one another; or,
+  with no dateline and no header, three or more trailing paragraphs about other stories:
+  they share (almost) no topic word with the article or with one another, and open like
+  stories, not like the text going on.
 """
 
 from __future__ import annotations
@@ -34,13 +37,14 @@ from typing import Any
 from corpuskit.rule_regex import compile_pattern
 from corpuskit.rules import Rule
 from corpuskit.validate.document import Doc, Hit
-from corpuskit.validate.headlines import stems as _stems
+from corpuskit.validate.headlines import common_words, stems, topic_words
 from corpuskit.validate.lineshape import (
     continues,
     dateline_shape,
     ends_prose,
     headline_shape,
     lead_shape,
+    opening_ratios,
     opening_words,
     unwrap,
     word_count,
@@ -168,12 +172,12 @@ def _goes_on(folded: str) -> bool:
 def _topic_shares(view: _View, body: list[int], run: list[int]) -> list[float]:
     """For each line of ``run``, the share of its words found in the title and ``body``
     (empty when a line has no words)."""
-    topic = _stems(view.doc.folded_title)
+    topic = stems(view.doc.folded_title)
     for k in body:
-        topic |= _stems(view.folded[k])
+        topic |= stems(view.folded[k])
     shares = []
     for k in run:
-        words = _stems(view.folded[k])
+        words = stems(view.folded[k])
         if not words:
             return []
         shares.append(len(words & topic) / len(words))
@@ -305,11 +309,11 @@ def _own_ending(view: _View, body: list[int], run: list[int], params: dict) -> b
     opening word ("اللاعب ...", "** ..."), or the lines of a poem (they rhyme)."""
     topic: set[str] = set()
     for k in body:
-        topic |= _stems(view.folded[k])
-    topic |= _stems(view.doc.folded_title)
+        topic |= stems(view.folded[k])
+    topic |= stems(view.doc.folded_title)
     shared = 0
     for k in run:
-        words = _stems(view.folded[k])
+        words = stems(view.folded[k])
         if words and len(words & topic) >= max(2, len(words) * float(params["max_topic_overlap"])):
             shared += 1
     if shared * 3 > len(run):
@@ -346,15 +350,28 @@ _LETTERS = re.compile(r"[^\W\d_]+")
 
 
 def teaser_run(doc: Doc, rule: Rule, _corpus: object) -> list[Hit]:
-    """Trailing paragraphs that each open another story (CNN's teasers)."""
+    """Trailing paragraphs that open other stories (CNN's teasers): the longer of the run
+    of story openings and, in an article without a dateline, the run of paragraphs about
+    other stories."""
     view = _view(doc, rule)
     params = rule.params
+    if len(view) < 3:
+        return []
+    run = _opening_run(view, params)
+    if not dateline_shape(view.folded[0]):
+        other = _other_stories_tail(view, params)
+        if len(other) > len(run):
+            run = other
+    return view.hits(run)
+
+
+def _opening_run(view: _View, params: dict) -> list[int]:
+    """The trailing paragraphs that each open a story, after an article whose own
+    paragraphs continue one another."""
     max_words = int(params["max_teaser_words"])
     n = len(view)
-    if n < 3:
-        return []
     # What the article is about: its title and its opening paragraph.
-    topic = _content_words(doc.folded_title) | _content_words(view.folded[0])
+    topic = _content_words(view.doc.folded_title) | _content_words(view.folded[0])
     max_overlap = float(params["max_topic_overlap"])
 
     def other_story(k: int) -> bool:
@@ -391,7 +408,98 @@ def teaser_run(doc: Doc, rule: Rule, _corpus: object) -> list[Hit]:
         return []
     if not wire and not _unrelated_openings(view, body, run, params):
         return []
-    return view.hits(run)
+    return list(reversed(run))
+
+
+def _other_stories_tail(view: _View, params: dict) -> list[int]:
+    """The trailing paragraphs, with no header or dateline to announce them, that are
+    about other stories: the longest run at the end of the article that
+
+    * has ``min_other_stories`` paragraphs or more (of 12 words up to a teaser's length)
+      after two or more of the article's own, and at most ``max_extra_lines`` more than
+      the article;
+    * opens like a story: its first paragraph by a learned opening word (or, sharing no
+      word with the article, by anything but a conjunction), and half of them or more (or
+      none shares a word with the article or the rest); no item of a list among them, and
+      no word other than a news verb opening most of them;
+    * is about other things than the article: each paragraph shares at most
+      ``max_tail_overlap`` of its topic words with the title and the paragraphs above
+      (``max_unrelated_overlap`` on average), none shares two words with the title, and
+      a paragraph that opens like the text going on ("وأضاف", "كما") shares almost none;
+    * and about things other than one another: no paragraph shares more than
+      ``max_tail_overlap`` of its topic words with the rest of the run (the article's own
+      closing paragraphs on one side topic take up one another's words).
+    """
+    n = len(view)
+    max_words = int(params["max_teaser_words"])
+    min_run = int(params["min_other_stories"])
+    extra = int(params["max_extra_lines"])
+    each = float(params["max_tail_overlap"])
+    mean = float(params["max_unrelated_overlap"])
+    near_none = float(params["max_topic_overlap"])
+    words = [topic_words(f) for f in view.folded]
+    first = n
+    while first > 2:
+        k = first - 1
+        if view.header[k] or not 12 <= view.words(k) <= max_words or not words[k]:
+            break
+        if _LIST_ITEM.match(view.lines[k].text):
+            break  # an item of the article's own list or timeline ("- ...", "12 - ", "1981- ")
+        first = k
+    title = stems(view.doc.folded_title)
+    anchor = (title - common_words()) | words[0]  # the title and the opening paragraph
+    for start in range(first, n - min_run + 1):
+        run = list(range(start, n))
+        if len(run) > start + extra:
+            continue
+        topic = title - common_words()
+        for j in range(start):
+            topic |= words[j]
+        shares = [len(words[j] & topic) / len(words[j]) for j in run]
+        if max(shares) > each or sum(shares) > mean * len(run):
+            continue
+        if any(len({w[:4] for w in words[j] & anchor}) >= 2 for j in run):
+            continue  # two words of the title or the lead ("تونسي", "تونسيه" are one)
+        opens = [lead_shape(view.folded[j]) for j in run]
+        top = view.folded[start]
+        if not opens[0] and (shares[0] > near_none or _goes_on(top)):
+            continue
+        if any(
+            share > near_none and not opening and _goes_on(view.folded[j])
+            for j, share, opening in zip(run, shares, opens, strict=True)
+        ):
+            continue
+        if _share_one_topic(words, run, each):
+            continue
+        word, count = Counter(_first_token(view.folded[j]) for j in run).most_common(1)[0]
+        if count > 1 and 2 * count > len(run) and opening_ratios().get(word, 0) < _STRONG_OPENER:
+            continue  # most open with one word that is not a news verb: the article's device
+        if 2 * sum(opens) >= len(run) or (
+            opens[0] and max(shares) <= near_none and not _share_one_topic(words, run, near_none)
+        ):
+            return run  # half of them open like stories, or none has a word in common
+    return []
+
+
+# Story-opening words this much likelier to open a story than a later paragraph ("اعلن",
+# "قال", "اكد") open many unrelated stories; weaker ones repeated ("بدا", a name) are an
+# article's own device.
+_STRONG_OPENER = 10.0
+# A paragraph marked as an item: a bullet, a dash, a number or a year before the text.
+_LIST_ITEM = re.compile(r"^[\s\u00a0]*(?:[-–—•·*▪►>]|\d)")
+
+
+def _share_one_topic(words: list[set[str]], run: list[int], limit: float) -> bool:
+    """Whether a paragraph of ``run`` shares more than ``limit`` of its words with the
+    others."""
+    for j in run:
+        others: set[str] = set()
+        for i in run:
+            if i != j:
+                others |= words[i]
+        if len(words[j] & others) > limit * len(words[j]):
+            return True
+    return False
 
 
 def _unrelated_openings(view: _View, body: list[int], run: list[int], params: dict) -> bool:

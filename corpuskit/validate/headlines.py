@@ -19,7 +19,10 @@ Two detectors use :func:`is_headline_like`:
 from __future__ import annotations
 
 import itertools
+import json
 import re
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from corpuskit.normalize import strip_invisible
@@ -197,12 +200,17 @@ def inline_headline_run(doc: Doc, rule: Rule, corpus: Any) -> list[Hit]:
 
 def _unrelated_lines(doc: Doc, rule: Rule) -> list[Hit]:
     """Without evidence of the outlet's layout (one incoming document, a small batch),
-    only the lines that are about something else: another story's title shares at most
-    ``max_shared_words`` content words with the article's title and text (none, when it
-    is shorter than a lone title), while the article's own subheadings and list items
-    take up its words."""
+    only the lines that are about something else (see :func:`_off_topic`)."""
     short = int(rule.params.get("min_short_title_words", 4))
     hits = inline_headline_candidates(doc, rule, min_words=short, lone_min_words=short)
+    return _off_topic(doc, rule, hits)
+
+
+def _off_topic(doc: Doc, rule: Rule, hits: list[Hit]) -> list[Hit]:
+    """The hits about something else than the article: another story's title shares at
+    most ``max_shared_words`` content words with the article's title and text (none, when
+    it is shorter than a lone title), while the article's own subheadings and list items
+    take up its words."""
     if not hits:
         return []
     limit = int(rule.params.get("max_shared_words", 1))
@@ -262,34 +270,50 @@ def inline_headline_candidates(
     hits: list[Hit] = []
     i = 1
     while i < len(content):
-        if not flags[i]:
+        if not loose[i]:
             i += 1
             continue
         j = i
-        while j < len(content) and flags[j]:
+        while j < len(content) and loose[j]:
             j += 1
-        before, after = content[i - 1], content[j] if j < len(content) else None
+        start, end = i, j
+        if j - i > 1 and not flags[j - 1]:
+            j -= 1  # a short line under titles is the article's section head ("تضارب بشأن ...")
+        if j - i > 1 and not flags[i]:
+            i += 1  # ... and so is one over them ("حكاية خصلة شعر")
+        before, after = content[start - 1], content[end] if end < len(content) else None
         run = content[i:j]
+        flagged = sum(flags[i:j])
         if (
-            (
-                min_lines <= j - i <= max_lines
+            flagged
+            and (
+                # a run of titles, one of them allowed to be short ("هل تغيرت إيران؟"), not
+                # a section head of two words ("رسائل مدروسة") and not an item
+                (
+                    min_lines <= j - i <= max_lines
+                    and all(
+                        flags[k] or (counts[k] >= _SHORT_TITLE_WORDS and not _item(content[k].text))
+                        for k in range(i, j)
+                    )
+                    and flagged >= j - i - 1
+                )
                 or (
                     lone_titles
-                    and j - i == 1
+                    and end - start == 1
                     and _lone_title(run[0].text, lone_words)
                     and after is not None
                     and not _heads_next(doc.folded(run[0].index), doc.folded(after.index))
                 )
             )
             and after is not None
-            and not loose[i - 1]
-            and not loose[j]
+            and not loose[start - 1]
+            and not loose[end]
             and _PROSE_END.search(before.text)
             and len(after.text.split()) >= 8
             and not _own_list_or_box(doc, before, run)
         ):
             hits.extend(doc.line_hit(line) for line in run)
-        i = j
+        i = end
     return hits
 
 
@@ -299,6 +323,9 @@ _BOX_BYLINE = re.compile(r"^\s*(?:تحليل|بقلم|كتب|كتبت|إعداد
 _TITLE_MARKS = re.compile(r"^\S+(?:\s+\S+){0,2}\s*[:：]\s*\S")
 
 
+# A line of a run of titles this short may be a title too ("هل تغيرت إيران؟"); shorter
+# ones are section heads ("رسائل مدروسة").
+_SHORT_TITLE_WORDS = 3
 # A lone line between paragraphs this long is another story's title, not a section head.
 _LONE_TITLE_WORDS = 7
 
@@ -340,6 +367,22 @@ def stems(folded: str) -> set[str]:
         if len(word) >= 3 and not word.isdigit():
             out.add(word)
     return out
+
+
+_COMMON_WORDS = Path(__file__).with_name("models") / "common_words.json"
+
+
+@lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    """The folded words so common in news that sharing them says nothing about a topic,
+    learned from the corpora by benchmarks/train_common_words.py."""
+    return frozenset(json.loads(_COMMON_WORDS.read_text(encoding="utf-8"))["words"])
+
+
+def topic_words(folded: str) -> set[str]:
+    """The :func:`stems` of a folded line that say what it is about: the common words of
+    the language ("علي", "خلال", "رييس", "حكومه") taken out."""
+    return stems(folded) - common_words()
 
 
 def _own_list_or_box(doc: Doc, before: Line, run: list[Line]) -> bool:
