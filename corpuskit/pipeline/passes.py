@@ -94,7 +94,7 @@ def fit_task(context: RunContext, part: int) -> CorpusPartial:
 # Documents validated at once inside a part. Validation holds every document of a slice
 # as Python objects (its lines, folded forms and spans), about 80 KB each, so a worker's
 # memory follows the slice, not the part; results do not depend on how a part is sliced.
-APPLY_ROWS = 2_500
+APPLY_ROWS = 1_000
 
 
 def _validated(context: RunContext, frame: pl.DataFrame) -> pl.DataFrame:
