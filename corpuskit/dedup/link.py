@@ -557,24 +557,48 @@ def _with_update_flags(
     chosen = order[first]
     older, newer = older[chosen], newer[chosen]
     flagged = judged[chosen]
-    newer_ids = keys.take(newer, [ID])[ID]
-    cluster_ids = keys.take(kept[older], [ID])[ID]
-    in_cluster = np.bincount(labels, minlength=labels.size)[labels[older]] > 1
-    flags = pl.DataFrame(
+    flags = _kept_flags(
+        keys,
+        labels,
+        rows=older,
+        cluster_of=kept[older],
+        kind=KIND_UPDATE,
+        dup_of=keys.take(newer, [ID])[ID],
+        similarity=flagged["shingles"],
+        why=verify.why(flagged, update_of=True),
+    )
+    return pl.concat([decisions.filter(~pl.col("row").is_in(flags["row"].implode())), flags])
+
+
+def _kept_flags(
+    keys: KeyTable,
+    labels: np.ndarray,
+    *,
+    rows: np.ndarray,
+    cluster_of: np.ndarray,
+    kind: str,
+    dup_of: pl.Series,
+    similarity: pl.Series,
+    why: pl.Series,
+) -> pl.DataFrame:
+    """Decisions that flag kept documents ``rows`` as ``kind`` of ``dup_of``; a row in a
+    cluster of more than one document gets the id of ``cluster_of`` as its cluster."""
+    cluster_ids = keys.take(cluster_of, [ID])[ID]
+    in_cluster = np.bincount(labels, minlength=labels.size)[labels[rows]] > 1
+    return pl.DataFrame(
         {
-            "row": older.astype(np.int64),
+            "row": rows.astype(np.int64),
             "cluster_id": pl.Series(
                 [c if inside else None for c, inside in zip(cluster_ids, in_cluster, strict=True)],
                 dtype=pl.String,
             ),
-            "dup_kind": KIND_UPDATE,
-            "dup_of": newer_ids,
-            "similarity": flagged["shingles"],
+            "dup_kind": kind,
+            "dup_of": dup_of,
+            "similarity": similarity,
             "keep": True,
-            "why": verify.why(flagged, update_of=True),
+            "why": why,
         }
     ).cast(DECISION_SCHEMA)
-    return pl.concat([decisions.filter(~pl.col("row").is_in(flags["row"].implode())), flags])
 
 
 def _with_page_flags(
@@ -599,22 +623,16 @@ def _with_page_flags(
     order = np.lexsort((-pages["shingles"].to_numpy(), b))
     first = order[np.concatenate(([True], b[order][1:] != b[order][:-1]))]
     flagged, a, b = pages[first], a[first], b[first]
-    in_cluster = np.bincount(labels, minlength=labels.size)[labels[b]] > 1
-    own_ids = keys.take(b, [ID])[ID]
-    flags = pl.DataFrame(
-        {
-            "row": b.astype(np.int64),
-            "cluster_id": pl.Series(
-                [c if inside else None for c, inside in zip(own_ids, in_cluster, strict=True)],
-                dtype=pl.String,
-            ),
-            "dup_kind": KIND_CONTAINED,
-            "dup_of": keys.take(kept[a], [ID])[ID],
-            "similarity": flagged["shingles"],
-            "keep": True,
-            "why": verify.why(flagged),
-        }
-    ).cast(DECISION_SCHEMA)
+    flags = _kept_flags(
+        keys,
+        labels,
+        rows=b,
+        cluster_of=b,
+        kind=KIND_CONTAINED,
+        dup_of=keys.take(kept[a], [ID])[ID],
+        similarity=flagged["shingles"],
+        why=verify.why(flagged),
+    )
     return pl.concat([decisions.filter(~pl.col("row").is_in(flags["row"].implode())), flags])
 
 

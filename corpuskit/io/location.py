@@ -71,24 +71,24 @@ def input_path(raw: str | Path) -> Any:
     """A local :class:`~pathlib.Path`, or for a URL a universal-pathlib ``UPath`` (the same
     interface, backed by fsspec). An unknown scheme, or one whose fsspec driver is not
     installed, is an :class:`~corpuskit.errors.InputError` saying what to install."""
-    if is_remote(raw):
-        return raw
-    if not is_url(raw):
-        return Path(raw)
-    local = _local_file_url(str(raw))
-    return local if local is not None else _universal_path(str(raw), InputError)
+    return _path(raw, InputError)
 
 
 def output_location(raw: str | Path) -> Any:
     """Where an output folder goes: a local :class:`~pathlib.Path`, or for a URL a
     ``UPath`` on the storage it names (``file://`` is the local path). An unknown scheme
     or a missing driver is an :class:`~corpuskit.errors.OutputError`."""
+    return _path(raw, OutputError)
+
+
+def _path(raw: Any, error: type[CorpuskitError]) -> Any:
+    """``raw`` as a local Path or a UPath; ``error`` for a URL that cannot be opened."""
     if is_remote(raw):
         return raw
     if not is_url(raw):
         return Path(raw)
     local = _local_file_url(str(raw))
-    return local if local is not None else _universal_path(str(raw), OutputError)
+    return local if local is not None else _universal_path(str(raw), error)
 
 
 def local_path(raw: str | Path, *, what: str, why: str, hint: str) -> Path:
