@@ -437,15 +437,17 @@ def _other_stories_tail(view: _View, params: dict) -> list[int]:
     each = float(params["max_tail_overlap"])
     mean = float(params["max_unrelated_overlap"])
     near_none = float(params["max_topic_overlap"])
-    words = [topic_words(f) for f in view.folded]
     first = n
     while first > 2:
         k = first - 1
-        if view.header[k] or not 12 <= view.words(k) <= max_words or not words[k]:
+        if view.header[k] or not 12 <= view.words(k) <= max_words:
             break
-        if _LIST_ITEM.match(view.lines[k].text):
+        if _LIST_ITEM.match(view.lines[k].text) or not topic_words(view.folded[k]):
             break  # an item of the article's own list or timeline ("- ...", "12 - ", "1981- ")
         first = k
+    if n - first < min_run:
+        return []  # no run long enough at the end: the common case, decided without topics
+    words = [topic_words(f) for f in view.folded]
     title = stems(view.doc.folded_title)
     anchor = (title - common_words()) | words[0]  # the title and the opening paragraph
     for start in range(first, n - min_run + 1):

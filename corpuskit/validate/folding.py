@@ -6,9 +6,10 @@ whole text. The character-level steps that map one character to at most one char
 (invisible marks, diacritics, hamza seats and other letter folds, digits) are one lookup
 table applied with numpy, built by running those very functions on every character of
 the Basic Multilingual Plane, so the result is theirs by construction. NFKC and case
-folding run once on the whole text, the whitespace collapse and the punctuation removal
-once over the whole text, line breaks excepted. The result per line is what those
-functions give for that line.
+folding run once on the whole text; the punctuation removal is one more table (word
+characters, as the ``\\w`` of regular expressions, and line breaks kept; everything else a
+space), and the whitespace collapse is ``str.split`` per line, which knows the same
+whitespace as ``\\s``. The result per line is what those functions give for that line.
 """
 
 from __future__ import annotations
@@ -29,10 +30,8 @@ from corpuskit.normalize import (
 
 _SPACES = re.compile(r"\s+")
 _NON_WORD = re.compile(r"[^\w]+|_+")
-# The same, never across a line break.
-_LINE_SPACES = re.compile(r"[^\S\n]+")
-_LINE_NON_WORD = re.compile(r"[^\w\n]+")
 _BMP = 0x10000
+_UNICODE = 0x110000
 _DELETED = 0xFFFFFFFF
 # Below this many characters the table costs more than str.translate.
 _TABLE_MIN_CHARS = 200
@@ -73,17 +72,31 @@ def fold_lines(text: str, n_lines: int) -> list[str]:
     folded = fold_characters(unicodedata.normalize("NFKC", text)).casefold()
     if folded.count("\n") + 1 != n_lines:  # a compatibility character folded into a break
         return [fold_keep_punctuation(line) for line in text.split("\n")]
-    return [line.strip() for line in _LINE_SPACES.sub(" ", folded).split("\n")]
+    return [" ".join(line.split()) for line in folded.split("\n")]
 
 
 def line_keys_of(folded_lines: list[str]) -> list[str]:
     """Every folded line without punctuation (what :func:`key_of` gives for each).
 
-    Underscores become spaces first, so one pass turns every run of non-word characters
-    (spaces included) into a single space and no collapse is needed after it.
+    Every character that is not a word character (underscores included) becomes a space
+    in one table lookup over the whole text, and each line's runs of spaces collapse.
     """
-    joined = "\n".join(folded_lines).replace("_", " ")
-    return [line.strip() for line in _LINE_NON_WORD.sub(" ", joined).split("\n")]
+    joined = "\n".join(folded_lines)
+    if len(joined) < _TABLE_MIN_CHARS:
+        return [key_of(line) for line in folded_lines]
+    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).copy()
+    codes[~_word_table()[codes]] = ord(" ")
+    spaced = codes.tobytes().decode("utf-32-le", "surrogatepass")
+    return [" ".join(line.split()) for line in spaced.split("\n")]
+
+
+@lru_cache(maxsize=1)
+def _word_table() -> np.ndarray:
+    """Code point -> whether it stays in a key: the word characters of regular
+    expressions (``str.isalnum``; the underscore is dropped) and the line break."""
+    table = np.fromiter((chr(c).isalnum() for c in range(_UNICODE)), dtype=bool, count=_UNICODE)
+    table[ord("\n")] = True
+    return table
 
 
 def key_of(folded_line: str) -> str:

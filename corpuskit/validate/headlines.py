@@ -360,13 +360,18 @@ def stems(folded: str) -> set[str]:
     comparing what two lines are about."""
     out = set()
     for word in _WORD.findall(folded):
-        for prefix in ("وال", "بال", "فال", "كال", "لل", "ال"):
-            if word.startswith(prefix) and len(word) - len(prefix) >= 3:
-                word = word[len(prefix) :]
-                break
+        if len(word) >= 6 and word[:3] in _ARTICLE_CLITICS:
+            word = word[3:]
+        elif len(word) >= 5 and word[:2] in _ARTICLES:
+            word = word[2:]
         if len(word) >= 3 and not word.isdigit():
             out.add(word)
     return out
+
+
+# The article with a clitic before it (three letters), and the article alone or after «ل».
+_ARTICLE_CLITICS = frozenset({"وال", "بال", "فال", "كال"})
+_ARTICLES = frozenset({"لل", "ال"})
 
 
 _COMMON_WORDS = Path(__file__).with_name("models") / "common_words.json"
