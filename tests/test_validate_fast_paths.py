@@ -22,7 +22,12 @@ from corpuskit.validate.charclass import LETTER, SPACE, CharClass
 from corpuskit.validate.document import Doc
 from corpuskit.validate.folding import fold_lines, line_keys_of
 from corpuskit.validate.language import identify, identify_many
-from corpuskit.validate.quality import repetition
+from corpuskit.validate.quality import (
+    _duplicated_ngram_share,
+    _Tokens,
+    _top_ngram_share,
+    repetition,
+)
 from tests._rule_files import raw_strip_rule
 from tests.conftest import SEEDS
 
@@ -108,6 +113,36 @@ def test_bounded_repetition_filters_equal_the_full_computation(words, phrase):
         rule.params,
     )
     assert bool(repetition(doc, rule, None)) == expected
+
+
+# Words of one to five letters from a vocabulary big enough that a 7- or 10-gram of word
+# ids needs more than one 64-bit key.
+MANY_WORDS = st.integers(0, 600).map(lambda i: "ك" * (i % 5 + 1) + str(i))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(MANY_WORDS, max_size=120), st.lists(MANY_WORDS, min_size=1, max_size=15))
+def test_ngram_shares_counted_as_packed_ids_equal_counting_tuples(words, phrase):
+    tokens = words[: len(words) // 2] + phrase * (len(words) % 4) + words[len(words) // 2 :]
+    if not tokens:
+        return
+    total = sum(map(len, tokens))
+    packed = _Tokens(tokens, Counter(tokens))
+    for n in (2, 3, 4, 5, 7, 10):
+        grams = list(zip(*(tokens[i:] for i in range(n)), strict=False))
+        counts = Counter(grams)
+        if grams:
+            gram, count = counts.most_common(1)[0]
+            top = (count * sum(map(len, gram)) / total if count >= 2 else 0.0), count
+        else:
+            top = 0.0, 0
+        assert _top_ngram_share(packed, total, n) == top
+        covered = [False] * len(tokens)
+        for i, gram in enumerate(grams):
+            if counts[gram] > 1:
+                covered[i : i + n] = [True] * n
+        expected = sum(len(t) for t, c in zip(tokens, covered, strict=True) if c) / total
+        assert _duplicated_ngram_share(packed, total, n) == expected
 
 
 EXCLUDE_AND_KEEP = raw_strip_rule(

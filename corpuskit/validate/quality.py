@@ -14,7 +14,10 @@ from __future__ import annotations
 import operator
 import re
 from collections import Counter
+from functools import cached_property
 from itertools import compress
+
+import numpy as np
 
 from corpuskit.normalize import strip_diacritics
 from corpuskit.rules import Rule
@@ -76,32 +79,78 @@ def _words(text: str) -> list[str]:
 MAX_TOKENS = 2000
 
 
-def _ngrams(tokens: list[str], n: int) -> list[tuple[str, ...]]:
-    return list(zip(*(tokens[i:] for i in range(n)), strict=False))
+class _Tokens:
+    """The first words of a document, with each word's index (first-seen order) for
+    counting n-grams as packed integers."""
+
+    def __init__(self, tokens: list[str], words: Counter[str]) -> None:
+        self.tokens = tokens
+        self.words = words
+        # bits per word id: n ids side by side make one exact key
+        self.bits = max(1, (len(words) - 1).bit_length())
+
+    @cached_property
+    def ids(self) -> np.ndarray:
+        index = {word: i for i, word in enumerate(self.words)}
+        return np.fromiter(
+            map(index.__getitem__, self.tokens), dtype=np.uint64, count=len(self.tokens)
+        )
+
+    @cached_property
+    def lengths(self) -> np.ndarray:
+        return np.fromiter(map(len, self.tokens), dtype=np.int64, count=len(self.tokens))
 
 
-def _top_ngram_share(tokens: list[str], total: int, n: int) -> tuple[float, int]:
-    """Share of characters covered by the most frequent n-gram, and its count."""
-    grams = Counter(_ngrams(tokens, n))
-    if not grams:
+def _gram_keys(ids: np.ndarray, n: int, bits: int) -> np.ndarray:
+    """One exact key per n-gram start: the n word ids packed side by side, in one
+    64-bit integer per gram while they fit, else in several (one row per gram)."""
+    m = len(ids) - n + 1
+    per_key = max(1, 64 // bits)
+    columns = []
+    for first in range(0, n, per_key):
+        key = np.zeros(m, dtype=np.uint64)
+        for k in range(first, min(n, first + per_key)):
+            key |= ids[k : k + m] << np.uint64(bits * (k - first))
+        columns.append(key)
+    return columns[0] if len(columns) == 1 else np.stack(columns, axis=1)
+
+
+def _gram_counts(tokens: _Tokens, n: int) -> tuple[np.ndarray, ...]:
+    """Per distinct n-gram: its first start and its count; per start: its gram's count."""
+    keys = _gram_keys(tokens.ids, n, tokens.bits)
+    _, first, inverse, counts = np.unique(
+        keys, axis=0 if keys.ndim == 2 else None, return_index=True, return_inverse=True,
+        return_counts=True,
+    )  # fmt: skip
+    return first, counts, counts[inverse.reshape(-1)]
+
+
+def _top_ngram_share(tokens: _Tokens, total: int, n: int) -> tuple[float, int]:
+    """Share of characters covered by the most frequent n-gram (the first seen among
+    equals), and its count."""
+    if len(tokens.tokens) < n:
         return 0.0, 0
-    gram, count = grams.most_common(1)[0]
+    first, counts, _ = _gram_counts(tokens, n)
+    count = int(counts.max())
     if count < 2:
         return 0.0, count
-    return count * sum(len(t) for t in gram) / total, count
+    start = int(first[counts == count].min())
+    return count * sum(len(t) for t in tokens.tokens[start : start + n]) / total, count
 
 
-def _duplicated_ngram_share(tokens: list[str], lengths: list[int], total: int, n: int) -> float:
+def _duplicated_ngram_share(tokens: _Tokens, total: int, n: int) -> float:
     """Share of characters in words covered by an n-gram that occurs more than once."""
-    grams = _ngrams(tokens, n)
-    counts = Counter(grams)
-    if len(counts) == len(grams):
+    if len(tokens.tokens) < n:
         return 0.0
-    covered = [False] * len(tokens)
-    for i, gram in enumerate(grams):
-        if counts[gram] > 1:
-            covered[i : i + n] = [True] * n
-    return sum(length for length, c in zip(lengths, covered, strict=True) if c) / total
+    _, _, per_start = _gram_counts(tokens, n)
+    repeated = np.flatnonzero(per_start > 1)
+    if not len(repeated):
+        return 0.0
+    edges = np.zeros(len(tokens.tokens) + 1, dtype=np.int64)
+    edges[repeated] += 1  # starts are distinct, so plain fancy indexing adds once each
+    edges[repeated + n] -= 1
+    covered = np.cumsum(edges[:-1]) > 0
+    return int(tokens.lengths[covered].sum()) / total
 
 
 def repetition(doc: Doc, rule: Rule, _corpus: object) -> list[Hit]:
@@ -121,6 +170,7 @@ def repetition(doc: Doc, rule: Rule, _corpus: object) -> list[Hit]:
     total = sum(lengths) or 1
     longest = max(lengths)
     words = Counter(tokens)
+    grams = _Tokens(tokens, words)
     word_lengths, word_counts = list(map(len, words)), list(words.values())
     word_chars = list(map(operator.mul, word_lengths, word_counts))  # characters per word
     # Bounds from the word counts (cheap) decide most articles without counting n-grams:
@@ -131,7 +181,7 @@ def repetition(doc: Doc, rule: Rule, _corpus: object) -> list[Hit]:
     top_2gram_limit = float(p["max_top_2gram"])
     count2: int | None = None
     if 2 * max(word_chars) / total > top_2gram_limit:
-        share2, count2 = _top_ngram_share(tokens, total, 2)
+        share2, count2 = _top_ngram_share(grams, total, 2)
         if share2 > top_2gram_limit:
             return _whole(doc)
     for n in (3, 4):
@@ -139,8 +189,8 @@ def repetition(doc: Doc, rule: Rule, _corpus: object) -> list[Hit]:
         if top_word * n * longest / total <= limit:
             continue
         if count2 is None:
-            count2 = _top_ngram_share(tokens, total, 2)[1]
-        if count2 * n * longest / total > limit and _top_ngram_share(tokens, total, n)[0] > limit:
+            count2 = _top_ngram_share(grams, total, 2)[1]
+        if count2 * n * longest / total > limit and _top_ngram_share(grams, total, n)[0] > limit:
             return _whole(doc)
     # Words inside a repeated 7- or 10-gram are inside a repeated 5-gram: the 5-gram share
     # bounds the others. A word inside a repeated n-gram occurs twice or more, so the
@@ -149,10 +199,8 @@ def repetition(doc: Doc, rule: Rule, _corpus: object) -> list[Hit]:
     once = sum(compress(word_lengths, map((1).__eq__, word_counts)))
     if (sum(word_chars) - once) / total <= min(limits.values()):
         return []
-    share5 = _duplicated_ngram_share(tokens, lengths, total, 5)
+    share5 = _duplicated_ngram_share(grams, total, 5)
     for n, limit in limits.items():
-        if share5 > limit and (
-            n == 5 or _duplicated_ngram_share(tokens, lengths, total, n) > limit
-        ):
+        if share5 > limit and (n == 5 or _duplicated_ngram_share(grams, total, n) > limit):
             return _whole(doc)
     return []
