@@ -50,6 +50,7 @@ from corpuskit.validate.evidence import CorpusPartial, Evidence, finish, fit_doc
 from corpuskit.validate.language import identify_many
 from corpuskit.validate.patterns import FOLDED_LINES, batch_subject, pattern_hits
 from corpuskit.validate.plan import ValidationPlan
+from corpuskit.validate.prefilter import matching_rows
 from corpuskit.validate.registry import DETECTORS, DOCUMENT_DETECTORS
 from corpuskit.validate.spans import (
     content_bounds,
@@ -174,7 +175,11 @@ def clean_doc(
     title_clean = cut_spans(doc.title, strips["title"]) if title is not None else None
 
     if document_rules:
-        cleaned = Doc(doc_id, title_clean or "", text_clean, source, lang)
+        cleaned = (
+            doc  # nothing stripped: what the document already computed holds
+            if text_clean == doc.text and (title_clean or "") == doc.title
+            else Doc(doc_id, title_clean or "", text_clean, source, lang)
+        )
         for rule in document_rules:
             if DETECTORS[rule.detector or ""](cleaned, rule, corpus):
                 new.append(
@@ -221,7 +226,8 @@ def _cannot_match(
     frame: pl.DataFrame, plan: ValidationPlan, docs: list[Doc]
 ) -> list[frozenset[str]]:
     """Per row, the pattern rules whose pattern occurs nowhere in the raw field: one
-    vectorised search per rule over the batch, so most documents skip most rules."""
+    vectorised search per rule over the documents of the batch that run it, so most
+    documents skip most rules."""
     searches = {
         rule.code: subject
         for rule in plan.all_rules()
@@ -239,14 +245,16 @@ def _cannot_match(
     if any(name == FOLDED_LINES for name, _ in searches.values()):
         joined = ["\n".join(doc.folded_lines) for doc in docs]
         subjects.append(pl.Series(FOLDED_LINES, joined, dtype=pl.String))
-    found = pl.DataFrame(subjects).select(
-        pl.col(name).str.contains(pattern).alias(code) for code, (name, pattern) in searches.items()
-    )
-    masks = {code: found[code].to_list() for code in searches}
-    return [
-        frozenset(code for code, mask in masks.items() if not mask[row])
-        for row in range(frame.height)
-    ]
+    by_name = {series.name: series for series in subjects}
+    runs = [{rule.code for rule in _phases(plan, doc.source, doc.lang)[0]} for doc in docs]
+    unmatched = [set(searches) for _ in docs]
+    for name in by_name:
+        patterns = {code: pattern for code, (on, pattern) in searches.items() if on == name}
+        rows = {code: [row for row, codes in enumerate(runs) if code in codes] for code in patterns}
+        for code, matched in matching_rows(by_name[name], patterns, rows).items():
+            for row in matched:
+                unmatched[row].discard(code)
+    return [frozenset(codes) for codes in unmatched]
 
 
 def fit_batch(frame: pl.DataFrame, plan: ValidationPlan) -> CorpusPartial:
