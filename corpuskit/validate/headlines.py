@@ -361,8 +361,11 @@ _SPEECH = re.compile(
 _SECTION_HEAD_WORDS = 2
 
 
-# A byline that opens a box of the article's own ("تحليل فلان", "بقلم فلان").
-_BOX_BYLINE = re.compile(r"^\s*(?:تحليل|بقلم|كتب|كتبت|إعداد|اعداد)\s*[:：]?\s")
+# A byline that opens a box of the article's own ("تحليل فلان", "بقلم فلان", "محررة
+# الصحة لدى ...: فلانة").
+_BOX_BYLINE = re.compile(
+    r"^\s*(?:(?:تحليل|بقلم|كتب|كتبت|إعداد|اعداد)\s*[:：]?\s|(?:محرر|محررة|مراسل|مراسلة)\s)"
+)
 # A title that names another story: a question, or "place: quote" / "topic: news".
 _TITLE_MARKS = re.compile(r"^\S+(?:\s+\S+){0,2}\s*[:：]\s*\S")
 
