@@ -283,8 +283,9 @@ def test_a_run_of_inserted_titles_may_hold_one_short_title_but_not_a_section_hea
     assert _clean(text)[0] == "\n".join(BODY)
     headed = "\n".join([BODY[0], "رسائل مدروسة", title, BODY[1], BODY[2]])
     assert "رسائل مدروسة" in _clean(headed)[0]
-    # titles, then the article's section head over its next paragraph: the head stays
-    section = "تضارب بشأن تفاصيل الاتفاق"
+    # titles, then the article's section head over its next paragraph (it takes up the
+    # article's words): the head stays
+    section = "تضارب بشأن تفاصيل المشروع"
     layout = "\n".join([BODY[0], title, other, section, BODY[1], BODY[2]])
     assert _clean(layout)[0] == "\n".join([BODY[0], section, BODY[1], BODY[2]])
     above = "\n".join([BODY[0], section, title, other, BODY[1], BODY[2]])
@@ -311,5 +312,48 @@ def test_lists_and_an_articles_repeated_device_are_not_teasers(ending):
 
 def test_a_line_over_a_section_head_is_not_taken_for_a_lone_title():
     intro = "أدناه ما ينبغي على الفريق الفائز أن ينجزه في البطولة..."
-    text = "\n".join([BODY[0], intro, "المنتخب المرشح دائما", BODY[1], BODY[2]])
+    # the section head takes up the article's words ("المشروع")
+    text = "\n".join([BODY[0], intro, "المشروع المرشح دائما", BODY[1], BODY[2]])
     assert _clean(text)[0] == text
+
+
+def test_a_short_title_beside_inserted_titles_goes_when_it_is_about_something_else():
+    title = "زلزال قوي يضرب جزيرة بعيدة في المحيط الهادئ"
+    short = "مطلوب مغناطيس داخلي !!"
+    for layout in ([title, short], [short, title]):
+        text = "\n".join([BODY[0], *layout, BODY[1], BODY[2]])
+        assert _clean(text)[0] == "\n".join(BODY), layout
+    # a two-word line beside a title stays a section head, whatever it is about
+    text = "\n".join([BODY[0], title, "رسائل مدروسة", BODY[1], BODY[2]])
+    assert _clean(text)[0] == "\n".join([BODY[0], "رسائل مدروسة", BODY[1], BODY[2]])
+
+
+@pytest.mark.parametrize(
+    ("question", "goes"),
+    [
+        ("هل تؤسس قنوات التحريض التلفزيونية للتطرف وتنمي الإرهاب؟", True),
+        # about the article: its own section head
+        ("هل تكتمل الطرق والجسور في المناطق الشمالية؟", False),
+        # short: a section head
+        ("ما الخطوة التالية؟", False),
+    ],
+)
+def test_a_lone_question_goes_only_when_long_and_about_something_else(question, goes):
+    text = "\n".join([BODY[0], question, BODY[1], BODY[2]])
+    assert _clean(text)[0] == ("\n".join(BODY) if goes else text)
+
+
+def test_dialogue_and_the_heads_of_an_articles_own_boxes_stay():
+    dialogue = [
+        "ولذلك إذا أرادت زوجته أن تستدعيه في مكان عام فماذا ستفعل؟",
+        'يقول: "سوف تستخدم اسم التدليل الذي اختارته له"',
+    ]
+    boxes = [
+        ["تحليل: فلان الفلاني - مراسل الشؤون الدبلوماسية في لندن"],
+        ["محررة الصحة لدى الإذاعة البريطانية: فلانة الفلانية"],
+        ["3- فلان الفلاني مهندس الاتصالات", '"ليست لحية إسلامية"'],
+        ['وتساءل: "من في العالم سينزعج للغاية من ذلك الأمر؟"'],
+    ]
+    for inserted in (dialogue, *boxes):
+        text = "\n".join([BODY[0], *inserted, BODY[1], BODY[2]])
+        assert _clean(text)[0] == text, inserted

@@ -214,18 +214,24 @@ def _off_topic(doc: Doc, rule: Rule, hits: list[Hit]) -> list[Hit]:
     if not hits:
         return []
     limit = int(rule.params.get("max_shared_words", 1))
-    taken = {hit.line for hit in hits}
-    article = stems(doc.folded_title)
-    for line in doc.content_lines():
-        if line.index not in taken:
-            article |= stems(doc.folded(line.index))
+    article = _article_words(doc, {hit.line for hit in hits})
     out = []
     for hit in hits:
         text = doc.text[hit.start : hit.end]
         allowed = limit if len(_WORD.findall(text)) >= _LONE_TITLE_WORDS else 0
-        if not _item(text) and len(stems(doc.folded(hit.line)) & article) <= allowed:
+        if not _item(text) and len(content_stems(doc.folded(hit.line)) & article) <= allowed:
             out.append(hit)
     return out
+
+
+def _article_words(doc: Doc, leave_out: set[int]) -> set[str]:
+    """The :func:`content_stems` of the title and of every content line but those of
+    ``leave_out`` (line indices): what the article is about."""
+    article = content_stems(doc.folded_title)
+    for line in doc.content_lines():
+        if line.index not in leave_out:
+            article |= content_stems(doc.folded(line.index))
+    return article
 
 
 def _item(text: str) -> bool:
@@ -262,11 +268,25 @@ def inline_headline_candidates(
             folded = doc.folded(line.index)
             if headline_shape(folded):
                 counts[k] = word_count(unwrap(folded))
+    for k, line in enumerate(content):
+        if counts[k] is not None and _SPEECH.match(doc.folded(line.index)):
+            counts[k] = None  # reported speech ("يقول: ..."), a line of dialogue
     # "flags": headline-like with the rule's min_words; "loose": with the default minimum.
     flags = [n is not None and min_words <= n <= max_words for n in counts]
     loose = [n is not None and LOOSE_MIN_WORDS <= n <= max_words for n in counts]
     if not content or sum(loose) / len(content) > max_body_share + min_lines / len(content):
         return []
+    words = [content_stems(doc.folded(line.index)) for line in content]
+
+    def own_head(k: int, article: set[str], after: Line | None) -> bool:
+        """A short line next to titles that is the article's section head: two words,
+        or about the article, or taken up by the paragraph under the run."""
+        if counts[k] <= _SECTION_HEAD_WORDS or words[k] & article:
+            return True
+        return after is not None and _heads_next(
+            doc.folded(content[k].index), doc.folded(after.index)
+        )
+
     hits: list[Hit] = []
     i = 1
     while i < len(content):
@@ -277,11 +297,15 @@ def inline_headline_candidates(
         while j < len(content) and loose[j]:
             j += 1
         start, end = i, j
-        if j - i > 1 and not flags[j - 1]:
-            j -= 1  # a short line under titles is the article's section head ("تضارب بشأن ...")
-        if j - i > 1 and not flags[i]:
-            i += 1  # ... and so is one over them ("حكاية خصلة شعر")
         before, after = content[start - 1], content[end] if end < len(content) else None
+        article = content_stems(doc.folded_title).union(
+            *(words[k] for k in range(len(content)) if not start <= k < end)
+        )
+
+        if j - i > 1 and not flags[j - 1] and own_head(j - 1, article, after):
+            j -= 1  # a short line under titles is the article's section head ("تضارب بشأن ...")
+        if j - i > 1 and not flags[i] and own_head(i, article, after):
+            i += 1  # ... and so is one over them ("حكاية خصلة شعر")
         run = content[i:j]
         flagged = sum(flags[i:j])
         if (
@@ -299,8 +323,14 @@ def inline_headline_candidates(
                 )
                 or (
                     lone_titles
-                    and end - start == 1
-                    and _lone_title(run[0].text, lone_words)
+                    and j - i == 1
+                    and _lone_title(run[0].text, lone_words, question=not words[i] & article)
+                    # left alone by a section head beside it: about something else, and
+                    # not leading into it ("أدناه ما ينبغي ...")
+                    and (
+                        end - start == 1
+                        or (len(words[i] & article) <= 1 and not _leads_on(run[0].text))
+                    )
                     and after is not None
                     and not _heads_next(doc.folded(run[0].index), doc.folded(after.index))
                 )
@@ -317,8 +347,25 @@ def inline_headline_candidates(
     return hits
 
 
-# A byline that opens a box of the article's own ("تحليل فلان", "بقلم فلان").
-_BOX_BYLINE = re.compile(r"^\s*(?:تحليل|بقلم|كتب|كتبت|إعداد|اعداد)\s")
+def _leads_on(text: str) -> bool:
+    """A line trailing off into the next one: it ends with pause dots or a colon."""
+    return text.rstrip("\"'”» \t\r").endswith(("..", "…", ":", "："))
+
+
+# Reported speech: a verb of saying before a colon opens a line of dialogue, not a title.
+_SPEECH = re.compile(
+    r"^\W*[وف]?(?:يقول|تقول|قال|قالت|يضيف|تضيف|اضاف|اضافت|يسال|تسال|سال|سالت|يجيب|تجيب|اجاب|"
+    r"اجابت|يرد|ترد|رد|ردت|يتابع|تتابع|تابع|تابعت|تساءل|تسائل|يتساءل|يتسائل|تتساءل|تتسائل)\s*[:：]"
+)
+# A line next to titles this short is a section head ("رسائل مدروسة").
+_SECTION_HEAD_WORDS = 2
+
+
+# A byline that opens a box of the article's own ("تحليل فلان", "بقلم فلان", "محررة
+# الصحة لدى ...: فلانة").
+_BOX_BYLINE = re.compile(
+    r"^\s*(?:(?:تحليل|بقلم|كتب|كتبت|إعداد|اعداد)\s*[:：]?\s|(?:محرر|محررة|مراسل|مراسلة)\s)"
+)
 # A title that names another story: a question, or "place: quote" / "topic: news".
 _TITLE_MARKS = re.compile(r"^\S+(?:\s+\S+){0,2}\s*[:：]\s*\S")
 
@@ -328,19 +375,31 @@ _TITLE_MARKS = re.compile(r"^\S+(?:\s+\S+){0,2}\s*[:：]\s*\S")
 _SHORT_TITLE_WORDS = 3
 # A lone line between paragraphs this long is another story's title, not a section head.
 _LONE_TITLE_WORDS = 7
+# ... and a question this long, about something else than the article, is one too,
+# when it opens with the question word as titles do ("هل ...", "من هو ...", "لماذا ...");
+# a question that goes on from the text ("ولذلك ... فماذا ستفعل؟") is dialogue.
+_LONE_QUESTION_WORDS = 6
+_ASKS = re.compile(r"^[\"'«“(]?(?:هل|ما|ماذا|لماذا|كيف|من|متى|أين|اين|كم|أي|اي|إلى أين|الى اين)\s")
 
 
-def _lone_title(text: str, min_words: int = _LONE_TITLE_WORDS) -> bool:
+def _lone_title(text: str, min_words: int = _LONE_TITLE_WORDS, *, question: bool = False) -> bool:
     """One line between two paragraphs that is another story's title rather than a
     section head: a "place: quote" title of five words or more, or a headline of seven
-    words or more (section heads are a few words). A question is not taken alone: the
-    article's own section heads are often questions ("كيف كان رد فعل العالم؟")."""
+    words or more (section heads are a few words). A question is taken alone only when
+    it is about something else (``question``: it shares no content word with the
+    article), opens with its question word and has six words or more: the article's own
+    section heads are often questions ("كيف كان رد فعل العالم؟"), short and on its
+    subject."""
     stripped = text.strip()
     if _item(text):
         return False  # an item or a question of the article's own
-    if stripped.rstrip("\"'”» ").endswith(("؟", "?")):
-        return False
     words = len(_WORD.findall(text))
+    if stripped.rstrip("\"'”» !").endswith(("؟", "?")):
+        return (
+            question
+            and words >= max(min_words, _LONE_QUESTION_WORDS)
+            and bool(_ASKS.match(stripped))
+        )
     return words >= min_words or (words >= 5 and bool(_TITLE_MARKS.search(stripped)))
 
 
@@ -384,6 +443,39 @@ def common_words() -> frozenset[str]:
     return frozenset(json.loads(_COMMON_WORDS.read_text(encoding="utf-8"))["words"])
 
 
+@lru_cache(maxsize=1)
+def function_words() -> frozenset[str]:
+    """The common words that only tie a sentence together ("بعد", "علي", "التي", "خلال"):
+    the short ones of :func:`common_words` and a few longer particles. Sharing one says
+    nothing about a topic; sharing a common noun ("نسبه", "مشاركه") still does, a little."""
+    return frozenset(w for w in common_words() if len(w) <= 3) | _LONG_PARTICLES
+
+
+_LONG_PARTICLES = frozenset(
+    [
+        "التي",
+        "الذي",
+        "والتي",
+        "خلال",
+        "بينما",
+        "عندما",
+        "ايضا",
+        "هناك",
+        "عليه",
+        "عليها",
+        "منها",
+        "فيها",
+        "فيما",
+        "حتي",
+    ]
+)
+
+
+def content_stems(folded: str) -> set[str]:
+    """The :func:`stems` of a folded line without the :func:`function_words`."""
+    return stems(folded) - function_words()
+
+
 def topic_words(folded: str) -> set[str]:
     """The :func:`stems` of a folded line that say what it is about: the common words of
     the language ("علي", "خلال", "رييس", "حكومه") taken out."""
@@ -396,6 +488,8 @@ def _own_list_or_box(doc: Doc, before: Line, run: list[Line]) -> bool:
     or the heading and byline of its own box."""
     if any(_BOX_BYLINE.match(line.text) for line in run):
         return True
+    if any(_item(line.text) for line in run):
+        return True  # a numbered or bulleted head of the article's own ("3- فلان مهندس")
     if _item(before.text) and all(_item(line.text) for line in run):
         return True  # the list goes on, marked as before
     if len(_WORD.findall(before.text)) > 20:
