@@ -447,16 +447,18 @@ def _other_stories_tail(view: _View, params: dict) -> list[int]:
         first = k
     if n - first < min_run:
         return []  # no run long enough at the end: the common case, decided without topics
+    if not any(lead_shape(view.folded[j]) for j in range(first, n)):
+        return []  # a run is taken only when one of its paragraphs opens like a story
     words = [topic_words(f) for f in view.folded]
     title = stems(view.doc.folded_title)
     anchor = (title - common_words()) | words[0]  # the title and the opening paragraph
+    topic = (title - common_words()).union(*words[:first])  # the title and the text above
     for start in range(first, n - min_run + 1):
+        if start > first:
+            topic |= words[start - 1]
         run = list(range(start, n))
         if len(run) > start + extra:
             continue
-        topic = title - common_words()
-        for j in range(start):
-            topic |= words[j]
         shares = [len(words[j] & topic) / len(words[j]) for j in run]
         if max(shares) > each or sum(shares) > mean * len(run):
             continue

@@ -276,7 +276,7 @@ def inline_headline_candidates(
     loose = [n is not None and LOOSE_MIN_WORDS <= n <= max_words for n in counts]
     if not content or sum(loose) / len(content) > max_body_share + min_lines / len(content):
         return []
-    words = [content_stems(doc.folded(line.index)) for line in content]
+    words: list[set[str]] = []  # the content words of each line, once a run needs them
 
     def own_head(k: int, article: set[str], after: Line | None) -> bool:
         """A short line next to titles that is the article's section head: two words,
@@ -298,6 +298,17 @@ def inline_headline_candidates(
             j += 1
         start, end = i, j
         before, after = content[start - 1], content[end] if end < len(content) else None
+        if (
+            after is None
+            or loose[start - 1]
+            or loose[end]
+            or not _PROSE_END.search(before.text)
+            or len(after.text.split()) < 8
+        ):
+            i = end  # not set between two paragraphs of prose: no title run, whatever it holds
+            continue
+        if not words:
+            words = [content_stems(doc.folded(line.index)) for line in content]
         article = content_stems(doc.folded_title).union(
             *(words[k] for k in range(len(content)) if not start <= k < end)
         )
@@ -335,11 +346,6 @@ def inline_headline_candidates(
                     and not _heads_next(doc.folded(run[0].index), doc.folded(after.index))
                 )
             )
-            and after is not None
-            and not loose[start - 1]
-            and not loose[end]
-            and _PROSE_END.search(before.text)
-            and len(after.text.split()) >= 8
             and not _own_list_or_box(doc, before, run)
         ):
             hits.extend(doc.line_hit(line) for line in run)

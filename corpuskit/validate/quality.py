@@ -174,9 +174,10 @@ def repetition(doc: Doc, rule: Rule, _corpus: object) -> list[Hit]:
     word_lengths, word_counts = list(map(len, words)), list(words.values())
     word_chars = list(map(operator.mul, word_lengths, word_counts))  # characters per word
     # Bounds from the word counts (cheap) decide most articles without counting n-grams:
-    # a 2-gram (a, b) occurs at most min(count a, count b) times, so its character share
-    # is at most 2 * max(count * length) / total, and every top n-gram count is at most
-    # the top word count. Where a bound cannot rule a limit out, the exact figure decides.
+    # an n-gram occurs at most as often as each of its words (every occurrence puts the
+    # word at its own position), so its character share is at most
+    # n * max(count * length) / total; and every top n-gram count is at most the top word
+    # count. Where a bound cannot rule a limit out, the exact figure decides.
     top_word = max(word_counts)
     top_2gram_limit = float(p["max_top_2gram"])
     count2: int | None = None
@@ -186,7 +187,7 @@ def repetition(doc: Doc, rule: Rule, _corpus: object) -> list[Hit]:
             return _whole(doc)
     for n in (3, 4):
         limit = float(p[f"max_top_{n}gram"])
-        if top_word * n * longest / total <= limit:
+        if n * max(word_chars) / total <= limit or top_word * n * longest / total <= limit:
             continue
         if count2 is None:
             count2 = _top_ngram_share(grams, total, 2)[1]
