@@ -19,6 +19,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from corpuskit.dedup.stopwords import function_word_hashes
 from corpuskit.dedup.words import Words, hash_text
 
 # Folded (أ/إ -> ا, ى -> ي, ة -> ه); a leading و (and) is allowed on the first word.
@@ -32,12 +33,16 @@ CONNECTIVES = (
     "في سياق منفصل",
     "علي صعيد اخر",
     "في شان اخر",
+    "في المقابل",
 )
 BREAK_SLOTS = 4  # positions kept per document (uint16 each; 0 pads)
 MAX_POSITION = np.iinfo(np.uint16).max
 # A shorter document ends at the page's break when the break lies between these shares
 # of its words (a dateline or a closing line moves it a little).
 ENDS_AT = (0.85, 1.2)
+# A connective breaks to another story when this share of the content words of the next
+# NEXT_WORDS words are new to the document.
+NEXT_WORDS, NEW_SUBJECT = 30, 0.5
 
 
 @lru_cache(maxsize=1)
@@ -52,15 +57,11 @@ def _phrases() -> list[tuple[np.ndarray, ...]]:
     return out
 
 
-def story_breaks(tokens: Words, n_docs: int) -> np.ndarray:
-    """``n_docs x BREAK_SLOTS`` uint16: the word positions (1 or more) where a connective
-    of :data:`CONNECTIVES` starts, first ones first; 0 where there are fewer."""
-    out = np.zeros((n_docs, BREAK_SLOTS), dtype=np.uint16)
+def _connective_starts(tokens: Words) -> tuple[np.ndarray, np.ndarray]:
+    """Global word index where each connective of :data:`CONNECTIVES` starts, and its
+    length in words (sorted by index)."""
     hashes, doc = tokens.word_hashes, tokens.word_doc
-    if hashes.size == 0:
-        return out
-    starts = np.concatenate(([0], np.cumsum(tokens.word_counts)[:-1]))
-    found = []
+    found, lengths = [], []
     for words in _phrases():
         length = len(words)
         if hashes.size < length:
@@ -69,12 +70,62 @@ def story_breaks(tokens: Words, n_docs: int) -> np.ndarray:
         hit = np.isin(hashes[:span], words[0])
         for k in range(1, length):
             hit &= np.isin(hashes[k : k + span], words[k]) & (doc[k : k + span] == doc[:span])
-        found.append(np.flatnonzero(hit))
-    at = np.unique(np.concatenate(found)) if found else np.empty(0, np.int64)
-    at_doc = doc[at]
-    position = at - starts[at_doc]
+        at = np.flatnonzero(hit)
+        found.append(at)
+        lengths.append(np.full(at.size, length, dtype=np.int64))
+    if not found:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    at, length = np.concatenate(found), np.concatenate(lengths)
+    at, first = np.unique(at, return_index=True)
+    return at, length[first]
+
+
+def new_subject(tokens: Words, at: np.ndarray, length: np.ndarray) -> np.ndarray:
+    """Per connective starting at global word ``at`` (``length`` words), the share of the
+    content words among the next ``NEXT_WORDS`` words (same document) that the document
+    has not used up to the connective's end: near 1 when the text moves on to another story
+    (new names, places, subjects), low when it goes on with the same one («في المقابل»
+    turning from exports to imports repeats the report's words). NaN when no content
+    word follows."""
+    hashes, doc = tokens.word_hashes, tokens.word_doc
+    out = np.full(at.size, np.nan)
+    if at.size == 0:
+        return out
+    # Only the documents holding a connective: the first place each of their words occurs.
+    docs = np.unique(doc[at])
+    rows = np.flatnonzero(np.isin(doc, docs))
+    key = (doc[rows].astype(np.uint64) << np.uint64(32)) | hashes[rows].astype(np.uint64)
+    _, first_index, inverse = np.unique(key, return_index=True, return_inverse=True)
+    first_seen = np.full(hashes.size, -1, dtype=np.int64)
+    first_seen[rows] = rows[first_index][inverse.ravel()]
+    content = ~np.isin(hashes, function_word_hashes()) & ~tokens.numeric
+    window = (at + length)[:, None] + np.arange(NEXT_WORDS)[None, :]
+    inside = window < hashes.size
+    window = np.minimum(window, hashes.size - 1)
+    inside &= (doc[window] == doc[at][:, None]) & content[window]
+    seen = inside & (first_seen[window] < (at + length)[:, None])
+    counted = inside.sum(axis=1)
+    np.divide(counted - seen.sum(axis=1), counted, out=out, where=counted > 0)
+    return out
+
+
+def story_breaks(tokens: Words, n_docs: int) -> np.ndarray:
+    """``n_docs x BREAK_SLOTS`` uint16: the word positions (1 or more) where a connective
+    of :data:`CONNECTIVES` starts and the text moves on to another subject
+    (:func:`new_subject` at least ``NEW_SUBJECT``), first ones first; 0 where there are
+    fewer."""
+    out = np.zeros((n_docs, BREAK_SLOTS), dtype=np.uint16)
+    if tokens.word_hashes.size == 0:
+        return out
+    doc = tokens.word_doc
+    starts = np.concatenate(([0], np.cumsum(tokens.word_counts)[:-1]))
+    at, length = _connective_starts(tokens)
+    position = at - starts[doc[at]]
     keep = position > 0
-    at_doc, position = at_doc[keep], np.minimum(position[keep], MAX_POSITION)
+    at, length, position = at[keep], length[keep], position[keep]
+    novelty = new_subject(tokens, at, length)
+    keep = ~(novelty < NEW_SUBJECT)  # no content word after it: nothing says otherwise
+    at_doc, position = doc[at[keep]], np.minimum(position[keep], MAX_POSITION)
     rank = np.arange(at_doc.size) - np.searchsorted(at_doc, at_doc, side="left")
     inside = rank < BREAK_SLOTS
     out[at_doc[inside], rank[inside]] = position[inside]
