@@ -121,3 +121,19 @@ def test_a_page_that_also_holds_another_published_story_does_not_take_the_first_
     out = dedup(alone, options=DedupOptions())
     assert out.filter(pl.col("id") == "b-page")["keep"].all()
     assert out.filter(pl.col("id") == "a-story")[schema.DUP_OF].to_list() == ["b-page"]
+
+
+def test_a_contrast_breaks_only_when_nearly_every_following_word_is_new():
+    """«في المقابل» usually turns to the other side of the same story: with half of the
+    following words new it is no break, where «من جهة أخرى» is; with all of them new
+    (the next story of a page) it is one too."""
+    story = article(SENTENCES[:4])
+    half_new = article([OTHER_SENTENCES[0], SENTENCES[2]])
+    texts = [
+        story + "\nفي المقابل، " + half_new,
+        story + "\nمن جهة أخرى، " + half_new,
+        story + "\nفي المقابل، " + article(OTHER_SENTENCES[:2]),
+    ]
+    tokens = words(texts, 3)
+    story_words = len(story.split())
+    assert story_breaks(tokens, len(texts))[:, 0].tolist() == [0, story_words, story_words]

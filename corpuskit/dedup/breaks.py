@@ -33,8 +33,11 @@ CONNECTIVES = (
     "في سياق منفصل",
     "علي صعيد اخر",
     "في شان اخر",
-    "في المقابل",
 )
+# Contrast connectives («in return») more often turn to the other side of the same story
+# (the losing team after the winner, imports after exports) than to another story: they
+# break only when nearly every following word is new (``NEW_SUBJECT_AFTER_CONTRAST``).
+CONTRASTS = ("في المقابل",)
 BREAK_SLOTS = 4  # positions kept per document (uint16 each; 0 pads)
 MAX_POSITION = np.iinfo(np.uint16).max
 # A shorter document ends at the page's break when the break lies between these shares
@@ -42,27 +45,31 @@ MAX_POSITION = np.iinfo(np.uint16).max
 ENDS_AT = (0.85, 1.2)
 # A connective breaks to another story when this share of the content words of the next
 # NEXT_WORDS words are new to the document.
-NEXT_WORDS, NEW_SUBJECT = 30, 0.5
+NEXT_WORDS, NEW_SUBJECT, NEW_SUBJECT_AFTER_CONTRAST = 30, 0.5, 0.85
 
 
 @lru_cache(maxsize=1)
-def _phrases() -> list[tuple[np.ndarray, ...]]:
-    """Per connective, the accepted hashes of each of its words."""
+def _phrases() -> list[tuple[tuple[np.ndarray, ...], float]]:
+    """Per connective, the accepted hashes of each of its words, and the share of new
+    words that must follow it."""
     out = []
-    for phrase in CONNECTIVES:
+    for phrase, needed in [(p, NEW_SUBJECT) for p in CONNECTIVES] + [
+        (p, NEW_SUBJECT_AFTER_CONTRAST) for p in CONTRASTS
+    ]:
         first, *rest = phrase.split()
         hashes = [np.array([hash_text(first), hash_text("و" + first)], dtype=np.uint32)]
         hashes += [np.array([hash_text(w)], dtype=np.uint32) for w in rest]
-        out.append(tuple(hashes))
+        out.append((tuple(hashes), needed))
     return out
 
 
-def _connective_starts(tokens: Words) -> tuple[np.ndarray, np.ndarray]:
-    """Global word index where each connective of :data:`CONNECTIVES` starts, and its
-    length in words (sorted by index)."""
+def _connective_starts(tokens: Words) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Global word index where each connective of :data:`CONNECTIVES` or
+    :data:`CONTRASTS` starts, its length in words, and the share of new words it needs
+    (sorted by index)."""
     hashes, doc = tokens.word_hashes, tokens.word_doc
-    found, lengths = [], []
-    for words in _phrases():
+    found, lengths, needs = [], [], []
+    for words, needed in _phrases():
         length = len(words)
         if hashes.size < length:
             continue
@@ -73,11 +80,12 @@ def _connective_starts(tokens: Words) -> tuple[np.ndarray, np.ndarray]:
         at = np.flatnonzero(hit)
         found.append(at)
         lengths.append(np.full(at.size, length, dtype=np.int64))
+        needs.append(np.full(at.size, needed))
     if not found:
-        return np.empty(0, np.int64), np.empty(0, np.int64)
-    at, length = np.concatenate(found), np.concatenate(lengths)
+        return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0)
+    at, length, need = np.concatenate(found), np.concatenate(lengths), np.concatenate(needs)
     at, first = np.unique(at, return_index=True)
-    return at, length[first]
+    return at, length[first], need[first]
 
 
 def new_subject(tokens: Words, at: np.ndarray, length: np.ndarray) -> np.ndarray:
@@ -111,20 +119,21 @@ def new_subject(tokens: Words, at: np.ndarray, length: np.ndarray) -> np.ndarray
 
 def story_breaks(tokens: Words, n_docs: int) -> np.ndarray:
     """``n_docs x BREAK_SLOTS`` uint16: the word positions (1 or more) where a connective
-    of :data:`CONNECTIVES` starts and the text moves on to another subject
-    (:func:`new_subject` at least ``NEW_SUBJECT``), first ones first; 0 where there are
-    fewer."""
+    of :data:`CONNECTIVES` or :data:`CONTRASTS` starts and the text moves on to another
+    subject (:func:`new_subject` at least ``NEW_SUBJECT``, or
+    ``NEW_SUBJECT_AFTER_CONTRAST`` after a contrast), first ones first; 0 where there
+    are fewer."""
     out = np.zeros((n_docs, BREAK_SLOTS), dtype=np.uint16)
     if tokens.word_hashes.size == 0:
         return out
     doc = tokens.word_doc
     starts = np.concatenate(([0], np.cumsum(tokens.word_counts)[:-1]))
-    at, length = _connective_starts(tokens)
+    at, length, need = _connective_starts(tokens)
     position = at - starts[doc[at]]
     keep = position > 0
-    at, length, position = at[keep], length[keep], position[keep]
+    at, length, need, position = at[keep], length[keep], need[keep], position[keep]
     novelty = new_subject(tokens, at, length)
-    keep = ~(novelty < NEW_SUBJECT)  # no content word after it: nothing says otherwise
+    keep = ~(novelty < need)  # no content word after it: nothing says otherwise
     at_doc, position = doc[at[keep]], np.minimum(position[keep], MAX_POSITION)
     rank = np.arange(at_doc.size) - np.searchsorted(at_doc, at_doc, side="left")
     inside = rank < BREAK_SLOTS
