@@ -18,6 +18,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
+import polars as pl
 
 from corpuskit.dedup.stopwords import function_word_hashes
 from corpuskit.dedup.words import Words, hash_text
@@ -100,17 +101,23 @@ def new_subject(tokens: Words, at: np.ndarray, length: np.ndarray) -> np.ndarray
     if at.size == 0:
         return out
     # Only the documents holding a connective: the first place each of their words occurs.
-    docs = np.unique(doc[at])
-    rows = np.flatnonzero(np.isin(doc, docs))
+    holds = np.zeros(int(doc[-1]) + 1, dtype=bool)
+    holds[doc[at]] = True
+    rows = np.flatnonzero(holds[doc])
     key = (doc[rows].astype(np.uint64) << np.uint64(32)) | hashes[rows].astype(np.uint64)
-    _, first_index, inverse = np.unique(key, return_index=True, return_inverse=True)
     first_seen = np.full(hashes.size, -1, dtype=np.int64)
-    first_seen[rows] = rows[first_index][inverse.ravel()]
-    content = ~np.isin(hashes, function_word_hashes()) & ~tokens.numeric
+    first_seen[rows] = (
+        pl.DataFrame({"key": key, "row": rows})
+        .select(pl.col("row").min().over("key"))["row"]
+        .to_numpy()
+    )
+    stop = function_word_hashes()
     window = (at + length)[:, None] + np.arange(NEXT_WORDS)[None, :]
     inside = window < hashes.size
     window = np.minimum(window, hashes.size - 1)
-    inside &= (doc[window] == doc[at][:, None]) & content[window]
+    words = hashes[window]
+    function_word = stop[np.minimum(np.searchsorted(stop, words), stop.size - 1)] == words
+    inside &= (doc[window] == doc[at][:, None]) & ~function_word & ~tokens.numeric[window]
     seen = inside & (first_seen[window] < (at + length)[:, None])
     counted = inside.sum(axis=1)
     np.divide(counted - seen.sum(axis=1), counted, out=out, where=counted > 0)
