@@ -216,9 +216,6 @@ def judged_candidates(
 ROUNDUP_PARTS = 20  # contained documents of one longer document compared with each other
 ROUNDUP_APART = 0.15  # two of them sharing less vocabulary than this are different stories
 CONTAINED_RATIO = 0.75  # a document this much smaller than another may be a part of it
-# A document found whole in a longer one: nearly all its words and most of its 3-grams
-# are there (a short release printed inside a page), whatever the verdict.
-WHOLE_WORDS, WHOLE_SHINGLES = 0.9, 0.8
 # In a roundup, a copy verdict of a document up to this share of its size is a part.
 ROUNDUP_PART_RATIO = 0.85
 # Two parts are different stories when the shorter has less than this share of its words
@@ -232,8 +229,8 @@ def _without_roundups(m: Matcher, judged: pl.DataFrame) -> pl.DataFrame:
     A roundup (a page, a digest, a package of several releases) holds several stories;
     each of them, found whole inside it, looks like a trimmed copy of it. The parts of a
     longer document are the documents judged copies of it while clearly shorter, and the
-    documents found whole in it (``WHOLE_WORDS`` of their words, ``WHOLE_SHINGLES`` of
-    their 3-grams) whatever the verdict: a short release printed at the end of a page
+    documents found whole in it (:func:`~corpuskit.dedup.verify.found_whole`) whatever
+    the verdict: a short release printed at the end of a page
     shares too little with the page to be called its copy, but it is there word for
     word. When two parts share almost no vocabulary (``words`` below
     ``ROUNDUP_APART``), they are different stories, so the longer one is a roundup that
@@ -242,12 +239,8 @@ def _without_roundups(m: Matcher, judged: pl.DataFrame) -> pl.DataFrame:
     """
     unkeyed = pl.col("same").is_null()
     copy_part = (pl.col("relation") == verify.COPY) & (pl.col("size_ratio") <= ROUNDUP_PART_RATIO)
-    found_whole = (
-        (pl.col("a_in_b") >= WHOLE_WORDS)
-        & (pl.col("shingles_a_in_b") >= WHOLE_SHINGLES)
-        & (pl.col("size_ratio") <= CONTAINED_RATIO)
-    )
-    contained = judged.filter(unkeyed & (copy_part | found_whole))
+    whole = pl.Series(verify.found_whole(judged)) & (pl.col("size_ratio") <= CONTAINED_RATIO)
+    contained = judged.filter(unkeyed & (copy_part | whole))
     parts = (
         contained.group_by("b")
         .agg(pl.col("a").sort().head(ROUNDUP_PARTS))

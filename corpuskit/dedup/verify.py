@@ -69,6 +69,10 @@ VERSION_SHINGLES = 0.8
 # ... or published within this many hours (one batch of items) sharing less than
 # ``threshold`` of their 3-grams.
 SAME_MOMENT_HOURS = 1 / 60
+# A document found whole in a longer one: nearly all its words and most of its 3-grams
+# are there (an excerpt posted with the full article, a short release printed inside a
+# page).
+WHOLE_WORDS, WHOLE_SHINGLES = 0.9, 0.8
 
 
 def transform(evidence: pl.DataFrame, features: list[str]) -> np.ndarray:
@@ -197,6 +201,14 @@ def follow_ups(evidence: pl.DataFrame) -> np.ndarray:
     )
 
 
+def found_whole(evidence: pl.DataFrame) -> np.ndarray:
+    """The shorter document ``a`` is found whole in the longer: ``WHOLE_WORDS`` of its
+    content words and ``WHOLE_SHINGLES`` of its 3-grams are there."""
+    return (evidence["a_in_b"].to_numpy() >= WHOLE_WORDS) & (
+        evidence["shingles_a_in_b"].to_numpy() >= WHOLE_SHINGLES
+    )
+
+
 def outlet_versions(evidence: pl.DataFrame, threshold: float) -> np.ndarray:
     """Two articles of one outlet (``same_source``) published less than
     ``UPDATE_MIN_HOURS`` apart, too close for :func:`is_update` to tell which is newer,
@@ -204,15 +216,17 @@ def outlet_versions(evidence: pl.DataFrame, threshold: float) -> np.ndarray:
     ``VERSION_SHINGLES`` of their 3-grams (the toll of 22 and then of 30, posted in the
     same minute), or they were published within ``SAME_MOMENT_HOURS`` sharing less than
     ``threshold`` of their 3-grams (one batch of items: dividend notices of two
-    companies, the Crown Prince's cables to two countries). An outlet that publishes its
-    own article again keeps its text."""
+    companies, the Crown Prince's cables to two countries) while the shorter is not
+    found whole in the longer (:func:`found_whole`: an excerpt posted with the full
+    article is a copy). An outlet that publishes its own article again keeps its
+    text."""
     hours = evidence["hours"].to_numpy()
     shingles = evidence["shingles"].to_numpy()
     new_numbers = (evidence["a_new_numbers"].to_numpy() > 0) & (
         evidence["b_new_numbers"].to_numpy() > 0
     )
     other_figures = new_numbers & (shingles < VERSION_SHINGLES)
-    one_batch = (hours < SAME_MOMENT_HOURS) & (shingles < threshold)
+    one_batch = (hours < SAME_MOMENT_HOURS) & (shingles < threshold) & ~found_whole(evidence)
     return (
         (evidence["same_source"].to_numpy() > 0)
         & (hours < UPDATE_MIN_HOURS)
