@@ -39,11 +39,12 @@ from corpuskit.dedup.sign import sign_batch
 OPENING = 300
 
 
-def _vetoes(judged: pl.DataFrame) -> list[str]:
+def _vetoes(judged: pl.DataFrame, options: DedupOptions) -> list[str]:
     named = {
         "serial": verify.serial_items(judged),
         "template": verify.template_items(judged),
         "follow-up": verify.follow_ups(judged),
+        "outlet-versions": verify.outlet_versions(judged, options.threshold),
         "update": verify.is_update(judged),
     }
     return [
@@ -100,7 +101,7 @@ def corpus_errors(corpus: str, frame: pl.DataFrame, options: DedupOptions) -> li
         pairs = np.array([[row_of[x], row_of[y]] for x, y, _ in entries], dtype=np.int64)
         verdicts = matcher.judge(pairs)
         evidence = verify.why(verdicts)
-        vetoes = _vetoes(verdicts)
+        vetoes = _vetoes(verdicts, options)
         for k, (x, y, what) in enumerate(entries):
             was = "candidate" if tuple(sorted((row_of[x], row_of[y]))) in candidate else "not"
             lines.append(

@@ -9,6 +9,13 @@ repeated::
 
     .venv/bin/python benchmarks/_dedup_read.py OUT_DIR --what merges --n 16 --seed 11
     .venv/bin/python benchmarks/_dedup_read.py OUT_DIR --what pages --n 12 --seed 7
+
+With ``--against OTHER_OUT`` (a run of the same corpus by other code), only the merges
+one run makes and the other does not are drawn: ``added`` (OUT_DIR's dropped copies whose
+kept document differs in OTHER_OUT) and ``removed`` (the other way round), each shown
+from the run that makes it::
+
+    .venv/bin/python benchmarks/_dedup_read.py NEW_OUT --against OLD_OUT --n 20 --seed 5
 """
 
 from __future__ import annotations
@@ -45,13 +52,57 @@ def _flat(text: str | None) -> str:
     return " ".join((text or "").split())
 
 
+def _merges(out: Path) -> tuple[pl.DataFrame, dict[str, str]]:
+    """Dropped copies of a run (``id``, ``dup_of``, ``dup_kind``, ``dup_why``) and every
+    document's text."""
+    kept = pl.read_parquet(out / "clean.parquet")
+    rejected = pl.read_parquet(out / "rejected.parquet")
+    every = pl.concat([kept, rejected], how="diagonal_relaxed")
+    merges = rejected.filter(pl.col("dup_of").is_not_null())
+    merges = merges.select("id", "dup_of", "dup_kind", "dup_why").sort("id")
+    return merges, dict(zip(every["id"], every["text"], strict=True))
+
+
+def _show_merge(row: dict, text: dict[str, str], label: str = "") -> None:
+    other, own = _flat(text[row["dup_of"]]), _flat(text[row["id"]])
+    print(f"== {label}{row['id']} {row['dup_kind']} of {row['dup_of']} | {row['dup_why']}")
+    print(f"  kept ({len(other.split())} words): {other[:SHOWN]} … {other[-SHOWN // 2 :]}")
+    print(f"  dropped ({len(own.split())} words): {own[:SHOWN]} … {own[-SHOWN // 2 :]}")
+
+
+def _off_test_days(rows: list[dict]) -> list[dict]:
+    return [r for r in rows if not _on_a_test_day(r["id"]) and not _on_a_test_day(r["dup_of"])]
+
+
+def changed(out: Path, against: Path, n: int, seed: int) -> None:
+    """A sample of the merges one run makes and the other does not (see the module docs)."""
+    new, new_text = _merges(out)
+    old, old_text = _merges(against)
+    pair = ["id", "dup_of"]
+    added = _off_test_days(new.join(old.select(pair), on=pair, how="anti").rows(named=True))
+    removed = _off_test_days(old.join(new.select(pair), on=pair, how="anti").rows(named=True))
+    pool = [("added", r) for r in added] + [("removed", r) for r in removed]
+    print(
+        f"seed {seed}: {min(n, len(pool))} of {len(added)} added and {len(removed)} removed "
+        "merges off the test-hashed days"
+    )
+    for label, row in random.Random(seed).sample(pool, min(n, len(pool))):
+        _show_merge(row, new_text if label == "added" else old_text, f"{label}: ")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path, help="output folder of corpuskit clean")
     parser.add_argument("--what", choices=("merges", "pages"), default="merges")
     parser.add_argument("--n", type=int, default=15)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--against", type=Path, help="another run of the same corpus: draw changed merges"
+    )
     args = parser.parse_args()
+    if args.against is not None:
+        changed(args.out, args.against, args.n, args.seed)
+        return
     kept = pl.read_parquet(args.out / "clean.parquet")
     rejected = pl.read_parquet(args.out / "rejected.parquet")
     every = pl.concat([kept, rejected], how="diagonal_relaxed")
@@ -61,11 +112,7 @@ def main() -> None:
         if args.what == "pages"
         else rejected.filter(pl.col("dup_of").is_not_null())
     ).sort("id")
-    rows = [
-        r
-        for r in pool.rows(named=True)
-        if not _on_a_test_day(r["id"]) and not _on_a_test_day(r["dup_of"])
-    ]
+    rows = _off_test_days(pool.rows(named=True))
     print(f"seed {args.seed}: {min(args.n, len(rows))} of {len(rows)} off the test-hashed days")
     for row in random.Random(args.seed).sample(rows, min(args.n, len(rows))):
         other, own = _flat(text[row["dup_of"]]), _flat(text[row["id"]])
@@ -76,8 +123,7 @@ def main() -> None:
             cut = len(other)
             print(f"  page where the story ends: …{own[max(0, cut - SHOWN // 2) : cut + SHOWN]}")
         else:
-            print(f"  kept ({len(other.split())} words): {other[:SHOWN]} … {other[-SHOWN // 2 :]}")
-            print(f"  dropped ({len(own.split())} words): {own[:SHOWN]} … {own[-SHOWN // 2 :]}")
+            _show_merge(row, text)
 
 
 if __name__ == "__main__":

@@ -114,3 +114,35 @@ def test_template_words_are_a_share_of_the_documents_not_a_fixed_count():
     # ... in a corpus of 200,000 it is an ordinary word of the news; 100 is a template.
     assert not _template_words(200_000, 30)
     assert _template_words(200_000, 100)
+
+
+def test_one_outlets_versions_of_one_moment_are_not_copies():
+    """Two articles of one outlet too close in time for the update rule: posted in the
+    same minute while sharing less than half their 3-grams (one batch of items), or with
+    other figures each (a toll revised within minutes). Another outlet's, an excerpt found
+    whole in the other, or a later posting without new figures, stays a copy."""
+    frame = pl.DataFrame({"id": ["a", "b"], "text": [article(SENTENCES), article(SENTENCES[:-1])]})
+    options = DedupOptions()
+    _, judged = judged_candidates(FrameKeys(sign_batch(frame, options)), options)
+    base = judged.select(*FEATURES, "sources_known").with_columns(
+        sources_known=pl.lit(1.0),
+        same_source=pl.lit(1.0),
+        shingles=pl.lit(0.45),
+        a_in_b=pl.lit(0.85),
+        shingles_a_in_b=pl.lit(0.6),
+    )
+
+    def relation(**changes: float) -> str:
+        evidence = base.with_columns(**{k: pl.lit(float(v)) for k, v in changes.items()})
+        return verify.decide(evidence, options)[0][0]
+
+    assert relation(hours=0.0) == verify.NONE  # one batch
+    assert relation(hours=0.0, same_source=0.0) == verify.COPY
+    # an excerpt posted with the full article: found whole in it, a copy
+    assert relation(hours=0.0, a_in_b=1.0, shingles_a_in_b=0.95) == verify.COPY
+    assert relation(hours=0.2) == verify.COPY  # minutes apart, no figures of its own
+    figures = {"a_new_numbers": 2, "b_new_numbers": 1, "shingles": 0.7}
+    assert relation(hours=0.2, **figures) == verify.NONE
+    assert relation(hours=0.2, **{**figures, "shingles": 0.9}) == verify.COPY
+    assert bool(verify.outlet_versions(base.with_columns(hours=pl.lit(0.0)), 0.5)[0])
+    assert not verify.outlet_versions(base.with_columns(hours=pl.lit(0.0)), 0.4)[0]

@@ -216,23 +216,31 @@ def judged_candidates(
 ROUNDUP_PARTS = 20  # contained documents of one longer document compared with each other
 ROUNDUP_APART = 0.15  # two of them sharing less vocabulary than this are different stories
 CONTAINED_RATIO = 0.75  # a document this much smaller than another may be a part of it
+# In a roundup, a copy verdict of a document up to this share of its size is a part.
+ROUNDUP_PART_RATIO = 0.85
+# Two parts are different stories when the shorter has less than this share of its words
+# in the other (a teaser of the same story has most of them).
+ROUNDUP_PART_SHARE = 0.5
 
 
 def _without_roundups(m: Matcher, judged: pl.DataFrame) -> pl.DataFrame:
     """Copy verdicts of documents contained in a roundup turned into ``none``.
 
     A roundup (a page, a digest, a package of several releases) holds several stories;
-    each of them, found whole inside it, looks like a trimmed copy of it. When two of
-    the documents judged copies of one clearly longer document share almost no
-    vocabulary with each other (``words`` below ``ROUNDUP_APART``), they are different
-    stories, so the longer one is a roundup that *contains* them, not a version of
-    either: those pairs are not copies.
+    each of them, found whole inside it, looks like a trimmed copy of it. The parts of a
+    longer document are the documents judged copies of it while clearly shorter, and the
+    documents found whole in it (:func:`~corpuskit.dedup.verify.found_whole`) whatever
+    the verdict: a short release printed at the end of a page
+    shares too little with the page to be called its copy, but it is there word for
+    word. When two parts share almost no vocabulary (``words`` below
+    ``ROUNDUP_APART``), they are different stories, so the longer one is a roundup that
+    *contains* them, not a version of either: the copy verdicts of its parts (up to
+    ``ROUNDUP_PART_RATIO`` of its size) are not copies.
     """
-    contained = judged.filter(
-        (pl.col("relation") == verify.COPY)
-        & pl.col("same").is_null()
-        & (pl.col("size_ratio") <= CONTAINED_RATIO)
-    )
+    unkeyed = pl.col("same").is_null()
+    copy_part = (pl.col("relation") == verify.COPY) & (pl.col("size_ratio") <= ROUNDUP_PART_RATIO)
+    whole = pl.Series(verify.found_whole(judged)) & (pl.col("size_ratio") <= CONTAINED_RATIO)
+    contained = judged.filter(unkeyed & (copy_part | whole))
     parts = (
         contained.group_by("b")
         .agg(pl.col("a").sort().head(ROUNDUP_PARTS))
@@ -247,13 +255,13 @@ def _without_roundups(m: Matcher, judged: pl.DataFrame) -> pl.DataFrame:
                 owners.append(b)
                 pairs.append((x, y))
     apart = m.judge(np.array(pairs, dtype=np.int64)).with_columns(owner=pl.Series(owners))
-    roundups = apart.filter(pl.col("words") < ROUNDUP_APART)["owner"].unique()
-    is_part = (
-        pl.col("b").is_in(roundups.implode())
-        & (pl.col("relation") == verify.COPY)
-        & pl.col("same").is_null()
-        & (pl.col("size_ratio") <= CONTAINED_RATIO)
+    different = (
+        (pl.col("words") < ROUNDUP_APART)
+        & (pl.col("a_in_b") < ROUNDUP_PART_SHARE)
+        & (pl.col("rare_shared") == 0)
     )
+    roundups = apart.filter(different)["owner"].unique()
+    is_part = pl.col("b").is_in(roundups.implode()) & unkeyed & copy_part
     return judged.with_columns(
         relation=pl.when(is_part).then(pl.lit(verify.NONE)).otherwise(pl.col("relation")),
         roundup=is_part,

@@ -14,8 +14,10 @@ A pair whose score reaches ``copy_score`` (0.7), or that shares most of its 3-gr
 (``threshold``, 0.5) with agreeing rare words, is a copy (more than ``CROSS_DAY_HOURS``
 apart, only the latter, at ``CROSS_DAY_SHINGLES``), unless it is vetoed: two items of one serial template
 (:func:`serial_items`: the same text with other figures), of one template
-(:func:`template_items`: only template words in common), or an outlet's follow-up of its
-own story (:func:`follow_ups`: a new lead over reused paragraphs) are never copies. A pair
+(:func:`template_items`: only template words in common), an outlet's follow-up of its
+own story (:func:`follow_ups`: a new lead over reused paragraphs), or an outlet's
+versions of one moment (:func:`outlet_versions`: other figures each, or one batch of
+items posted in the same minute) are never copies. A pair
 that is not a copy may be an **update** (:func:`is_update`): one version is newer,
 reuses most of the older one's words, adds words of its own, and brings numbers of its
 own while dropping some of the older one's (a new toll, new figures). An update is not a
@@ -61,6 +63,16 @@ CROSS_DAY_SHINGLES = 0.7
 TEMPLATE_SHARE, TEMPLATE_RARE = 0.85, 0.3
 # A follow-up: the same outlet, another lead, less than this share of 3-grams in common.
 FOLLOW_UP_LEAD, FOLLOW_UP_SHINGLES = 0.35, 0.6
+# One outlet's versions too close in time for the update rule to order them: each with
+# numbers the other lacks and less than this share of 3-grams in common (another toll) ...
+VERSION_SHINGLES = 0.8
+# ... or published within this many hours (one batch of items) sharing less than
+# ``threshold`` of their 3-grams.
+SAME_MOMENT_HOURS = 1 / 60
+# A document found whole in a longer one: nearly all its words and most of its 3-grams
+# are there (an excerpt posted with the full article, a short release printed inside a
+# page).
+WHOLE_WORDS, WHOLE_SHINGLES = 0.9, 0.8
 
 
 def transform(evidence: pl.DataFrame, features: list[str]) -> np.ndarray:
@@ -189,10 +201,48 @@ def follow_ups(evidence: pl.DataFrame) -> np.ndarray:
     )
 
 
-def vetoed(evidence: pl.DataFrame) -> np.ndarray:
-    """Pairs that are never copies, whatever the score: serial items, template items and
-    one outlet's follow-ups."""
-    return serial_items(evidence) | template_items(evidence) | follow_ups(evidence)
+def found_whole(evidence: pl.DataFrame) -> np.ndarray:
+    """The shorter document ``a`` is found whole in the longer: ``WHOLE_WORDS`` of its
+    content words and ``WHOLE_SHINGLES`` of its 3-grams are there."""
+    return (evidence["a_in_b"].to_numpy() >= WHOLE_WORDS) & (
+        evidence["shingles_a_in_b"].to_numpy() >= WHOLE_SHINGLES
+    )
+
+
+def outlet_versions(evidence: pl.DataFrame, threshold: float) -> np.ndarray:
+    """Two articles of one outlet (``same_source``) published less than
+    ``UPDATE_MIN_HOURS`` apart, too close for :func:`is_update` to tell which is newer,
+    that are not copies: each has numbers the other lacks while they share less than
+    ``VERSION_SHINGLES`` of their 3-grams (the toll of 22 and then of 30, posted in the
+    same minute), or they were published within ``SAME_MOMENT_HOURS`` sharing less than
+    ``threshold`` of their 3-grams (one batch of items: dividend notices of two
+    companies, the Crown Prince's cables to two countries) while the shorter is not
+    found whole in the longer (:func:`found_whole`: an excerpt posted with the full
+    article is a copy). An outlet that publishes its own article again keeps its
+    text."""
+    hours = evidence["hours"].to_numpy()
+    shingles = evidence["shingles"].to_numpy()
+    new_numbers = (evidence["a_new_numbers"].to_numpy() > 0) & (
+        evidence["b_new_numbers"].to_numpy() > 0
+    )
+    other_figures = new_numbers & (shingles < VERSION_SHINGLES)
+    one_batch = (hours < SAME_MOMENT_HOURS) & (shingles < threshold) & ~found_whole(evidence)
+    return (
+        (evidence["same_source"].to_numpy() > 0)
+        & (hours < UPDATE_MIN_HOURS)
+        & (other_figures | one_batch)
+    )
+
+
+def vetoed(evidence: pl.DataFrame, threshold: float) -> np.ndarray:
+    """Pairs that are never copies, whatever the score: serial items, template items,
+    one outlet's follow-ups and its versions of one moment."""
+    return (
+        serial_items(evidence)
+        | template_items(evidence)
+        | follow_ups(evidence)
+        | outlet_versions(evidence, threshold)
+    )
 
 
 def decide(evidence: pl.DataFrame, options: DedupOptions) -> tuple[np.ndarray, np.ndarray]:
@@ -202,7 +252,7 @@ def decide(evidence: pl.DataFrame, options: DedupOptions) -> tuple[np.ndarray, n
     if evidence.height == 0:
         return np.empty(0, dtype=object), np.empty(0)
     score = learned_score(evidence) if options.verifier == "learned" else rules_score(evidence)
-    vetoes = vetoed(evidence)
+    vetoes = vetoed(evidence, options.threshold)
     near = (evidence["shingles"].to_numpy() >= options.threshold) & (
         evidence["rare_words"].to_numpy() >= NEAR_RARE
     )
