@@ -357,3 +357,53 @@ def test_dialogue_and_the_heads_of_an_articles_own_boxes_stay():
     for inserted in (dialogue, *boxes):
         text = "\n".join([BODY[0], *inserted, BODY[1], BODY[2]])
         assert _clean(text)[0] == text, inserted
+
+
+# Openings of other stories that neither open like a story nor share anything: two of
+# them start with the same particle by chance.
+PARTICLE_TEASERS = (
+    "على الرغم من مرور ربع قرن على الحرب ما زالت آثارها ماثلة في حياة سكان الأقاليم الجنوبية.",
+    "على وقع تباطؤ النمو في آسيا أبدت أوساط صناعة البتروكيماويات قلقا من تراجع الطلب العالمي.",
+)
+
+
+@pytest.mark.parametrize("gap", ["\n\n", "\n\n\n\n"])
+def test_paragraphs_below_a_gap_the_article_does_not_have_are_other_stories(gap):
+    # the article's paragraphs follow one another with no blank line; the teasers stand
+    # apart, two of them only, opening with no story word
+    text = "\n".join(BODY) + gap + "\n".join(PARTICLE_TEASERS)
+    assert _clean_titled(text) == "\n".join(BODY)
+    # with the same blank line between every paragraph there is no such evidence
+    spaced = "\n\n".join([*BODY, *PARTICLE_TEASERS])
+    assert _clean_titled(spaced) == spaced
+
+
+def test_the_articles_paragraphs_above_the_gap_do_not_join_the_teasers():
+    own = "\n".join([*BODY, *UNMARKED_TEASERS])
+    text = own + "\n\n\n" + "\n".join(TEASERS)
+    assert _clean_titled(text) == own
+
+
+def test_paragraphs_below_a_gap_that_go_on_from_the_article_stay():
+    going_on = (
+        "وواجهت الفرق المحلية صعوبات كبيرة في استغلال الفرص لإدراك التعادل مع إغلاق الخصم كل "
+        "المنافذ المؤدية للمرمى.",
+        "وتلتقي البعثة مع الفريق الأجنبي في المباراة الثانية بالمجموعة الخامسة في وقت لاحق من "
+        "مساء الأحد.",
+    )
+    text = "\n".join(BODY) + "\n\n" + "\n".join(going_on)
+    assert _clean_titled(text) == text
+
+
+def test_a_paragraph_that_takes_up_a_word_of_the_one_above_goes_on():
+    # "سيناريوهات" announced, then each "السيناريو" paragraph: the article's own, and the
+    # teasers after them start the run
+    scenarios = (
+        "ورأت صحيفة محلية أن رئيس الحكومة أصبح أمام ثلاثة سيناريوهات.",
+        "يتمثل السيناريو الأول في إقامة انتخابات جديدة خلال الربيع أو الصيف المقبل إذا انسحبت "
+        "أحزاب الائتلاف.",
+        "أما السيناريو الثاني فهو أن يعين رئيس ثان للوزراء من صفوف الحزب دون المساس بتركيبة "
+        "الحكومة.",
+    )
+    own = "\n".join([*BODY, *scenarios])
+    assert _clean_titled(own + "\n" + "\n".join(TEASERS)) == own
