@@ -407,3 +407,31 @@ def test_a_paragraph_that_takes_up_a_word_of_the_one_above_goes_on():
     )
     own = "\n".join([*BODY, *scenarios])
     assert _clean_titled(own + "\n" + "\n".join(TEASERS)) == own
+
+
+MORE_BODY = (
+    "وبينت الوزارة أن العمل في المشروع يسير وفق الجدول الزمني المحدد رغم الظروف الجوية.",
+    "وختم المسؤول بالقول إن الافتتاح الرسمي سيكون بحضور عدد من الوزراء والسفراء.",
+)
+
+
+@pytest.mark.parametrize("short_title", ["بنزيمة.. المعركة إنجليزية", "الإعجاب المرفوض"])
+def test_a_short_line_set_off_by_blank_lines_the_article_does_not_use_is_a_title(short_title):
+    # the article's paragraphs follow one another with no blank line; the page set the
+    # other story's title apart
+    paragraphs = [*BODY, *MORE_BODY]
+    text = "\n".join(paragraphs[:2]) + f"\n\n{short_title}\n\n" + "\n".join(paragraphs[2:])
+    assert [line for line in _clean(text)[0].split("\n") if line.strip()] == paragraphs
+    # the same line between paragraphs with no blank line is a section head
+    plain = "\n".join([*paragraphs[:2], short_title, *paragraphs[2:]])
+    assert _clean(plain)[0] == plain
+    # ... and so it is when the article puts a blank line between all its paragraphs
+    spaced = "\n\n".join([*paragraphs[:2], short_title, *paragraphs[2:]])
+    assert _clean(spaced)[0] == spaced
+
+
+def test_a_quotation_set_as_a_head_under_an_inserted_title_stays():
+    title = "زلزال قوي يضرب جزيرة بعيدة في المحيط الهادئ ويخلف أضرارا"
+    head = '"ظالمة أم مظلومة"'
+    text = "\n".join([BODY[0], title, head, BODY[1], BODY[2]])
+    assert _clean(text)[0] == "\n".join([BODY[0], head, BODY[1], BODY[2]])
