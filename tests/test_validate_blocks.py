@@ -435,3 +435,16 @@ def test_a_quotation_set_as_a_head_under_an_inserted_title_stays():
     head = '"ظالمة أم مظلومة"'
     text = "\n".join([BODY[0], title, head, BODY[1], BODY[2]])
     assert _clean(text)[0] == "\n".join([BODY[0], head, BODY[1], BODY[2]])
+
+
+def test_paragraphs_below_a_gap_about_the_title_or_opening_with_a_connective_stay():
+    second_story = (
+        "أغلقت إدارة النقل ملف الموانئ الشمالية بعد اكتمالها لتكون رابع ميناء يعمل في المنطقة "
+        "خلال الموسم المقبل."
+    )
+    connective = (
+        "من جهة ثانية كسب فريق العاصمة مباراته الودية الثالثة أمام ضيفه بأربعة أهداف مقابل ثلاثة."
+    )
+    for ending in ((second_story, PARTICLE_TEASERS[0]), (PARTICLE_TEASERS[0], connective)):
+        text = "\n".join(BODY) + "\n\n\n" + "\n".join(ending)
+        assert _clean_titled(text) == text

@@ -397,9 +397,10 @@ def _tail_below_gap(view: _View, params: dict) -> list[int]:
     less of the other evidence than :func:`_other_stories_tail`: two paragraphs or more,
     each a sentence of eight words or more up to a teaser's length and no item of a list;
     each sharing at most ``max_gap_tail_overlap`` of its topic words with the article
-    (``max_tail_overlap`` on average) and with the rest of the run, none sharing three
-    words with the title or the lead, none opening like the text going on ("وواجهت ...")
-    while sharing the article's words, and not mostly opening with one word that is
+    (``max_tail_overlap`` on average) and with the rest of the run, none sharing two
+    words with the title (a word and its derived forms counting as one) or three with the
+    lead, none opening with a connective ("من جهة ثانية") or like the text going on
+    ("وواجهت ...") while sharing the article's words, and not mostly opening with one word that is
     neither a news verb nor a particle ("على", "في" open unrelated stories by chance)."""
     n = len(view)
     gaps = [0] + [_gap_before(view, k) for k in range(1, n)]
@@ -424,13 +425,18 @@ def _tail_below_gap(view: _View, params: dict) -> list[int]:
     topic = set(title)
     for j in range(start):
         topic |= words[j]
-    anchor = title | words[0]
+    title_prefixes = {w[:4] for w in title}
+    lead_prefixes = {w[:4] for w in words[0]}
     shares = [len(words[j] & topic) / len(words[j]) for j in run]
     each = float(params["max_gap_tail_overlap"])
     if max(shares) > each or sum(shares) > float(params["max_tail_overlap"]) * len(run):
         return []
-    if any(len({w[:4] for w in words[j] & anchor}) >= 3 for j in run):
-        return []
+    for j in run:
+        prefixes = {w[:4] for w in words[j]}
+        if len(prefixes & title_prefixes) >= 2 or len(prefixes & lead_prefixes) >= 3:
+            return []  # two words of the title ("اليوناني" is "اليونان") or three of the lead
+        if continues(view.folded[j]):
+            return []  # "من جهة ثانية ...": the article going on
     near_none = float(params["max_topic_overlap"])
     if any(
         _goes_on(view.folded[j]) and share > near_none for j, share in zip(run, shares, strict=True)
