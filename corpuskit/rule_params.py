@@ -117,6 +117,11 @@ DETECTOR_PARAMS: dict[str, dict[str, Param]] = {
             "... each sharing at most this share of its topic words with the article, "
             "and with the other paragraphs of the run",
         ),
+        "max_gap_tail_overlap": _share(
+            0.3,
+            "paragraphs below a blank gap wider than the article's own: each shares at "
+            "most this share of its topic words with the article and with the rest of the run",
+        ),
     },
     "trailing-headline-run": {
         "min_lines": _int(3, 1),

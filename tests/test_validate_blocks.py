@@ -357,3 +357,94 @@ def test_dialogue_and_the_heads_of_an_articles_own_boxes_stay():
     for inserted in (dialogue, *boxes):
         text = "\n".join([BODY[0], *inserted, BODY[1], BODY[2]])
         assert _clean(text)[0] == text, inserted
+
+
+# Openings of other stories that neither open like a story nor share anything: two of
+# them start with the same particle by chance.
+PARTICLE_TEASERS = (
+    "على الرغم من مرور ربع قرن على الحرب ما زالت آثارها ماثلة في حياة سكان الأقاليم الجنوبية.",
+    "على وقع تباطؤ النمو في آسيا أبدت أوساط صناعة البتروكيماويات قلقا من تراجع الطلب العالمي.",
+)
+
+
+@pytest.mark.parametrize("gap", ["\n\n", "\n\n\n\n"])
+def test_paragraphs_below_a_gap_the_article_does_not_have_are_other_stories(gap):
+    # the article's paragraphs follow one another with no blank line; the teasers stand
+    # apart, two of them only, opening with no story word
+    text = "\n".join(BODY) + gap + "\n".join(PARTICLE_TEASERS)
+    assert _clean_titled(text) == "\n".join(BODY)
+    # with the same blank line between every paragraph there is no such evidence
+    spaced = "\n\n".join([*BODY, *PARTICLE_TEASERS])
+    assert _clean_titled(spaced) == spaced
+
+
+def test_the_articles_paragraphs_above_the_gap_do_not_join_the_teasers():
+    own = "\n".join([*BODY, *UNMARKED_TEASERS])
+    text = own + "\n\n\n" + "\n".join(TEASERS)
+    assert _clean_titled(text) == own
+
+
+def test_paragraphs_below_a_gap_that_go_on_from_the_article_stay():
+    going_on = (
+        "وواجهت الفرق المحلية صعوبات كبيرة في استغلال الفرص لإدراك التعادل مع إغلاق الخصم كل "
+        "المنافذ المؤدية للمرمى.",
+        "وتلتقي البعثة مع الفريق الأجنبي في المباراة الثانية بالمجموعة الخامسة في وقت لاحق من "
+        "مساء الأحد.",
+    )
+    text = "\n".join(BODY) + "\n\n" + "\n".join(going_on)
+    assert _clean_titled(text) == text
+
+
+def test_a_paragraph_that_takes_up_a_word_of_the_one_above_goes_on():
+    # "سيناريوهات" announced, then each "السيناريو" paragraph: the article's own, and the
+    # teasers after them start the run
+    scenarios = (
+        "ورأت صحيفة محلية أن رئيس الحكومة أصبح أمام ثلاثة سيناريوهات.",
+        "يتمثل السيناريو الأول في إقامة انتخابات جديدة خلال الربيع أو الصيف المقبل إذا انسحبت "
+        "أحزاب الائتلاف.",
+        "أما السيناريو الثاني فهو أن يعين رئيس ثان للوزراء من صفوف الحزب دون المساس بتركيبة "
+        "الحكومة.",
+    )
+    own = "\n".join([*BODY, *scenarios])
+    assert _clean_titled(own + "\n" + "\n".join(TEASERS)) == own
+
+
+MORE_BODY = (
+    "وبينت الوزارة أن العمل في المشروع يسير وفق الجدول الزمني المحدد رغم الظروف الجوية.",
+    "وختم المسؤول بالقول إن الافتتاح الرسمي سيكون بحضور عدد من الوزراء والسفراء.",
+)
+
+
+@pytest.mark.parametrize("short_title", ["بنزيمة.. المعركة إنجليزية", "الإعجاب المرفوض"])
+def test_a_short_line_set_off_by_blank_lines_the_article_does_not_use_is_a_title(short_title):
+    # the article's paragraphs follow one another with no blank line; the page set the
+    # other story's title apart
+    paragraphs = [*BODY, *MORE_BODY]
+    text = "\n".join(paragraphs[:2]) + f"\n\n{short_title}\n\n" + "\n".join(paragraphs[2:])
+    assert [line for line in _clean(text)[0].split("\n") if line.strip()] == paragraphs
+    # the same line between paragraphs with no blank line is a section head
+    plain = "\n".join([*paragraphs[:2], short_title, *paragraphs[2:]])
+    assert _clean(plain)[0] == plain
+    # ... and so it is when the article puts a blank line between all its paragraphs
+    spaced = "\n\n".join([*paragraphs[:2], short_title, *paragraphs[2:]])
+    assert _clean(spaced)[0] == spaced
+
+
+def test_a_quotation_set_as_a_head_under_an_inserted_title_stays():
+    title = "زلزال قوي يضرب جزيرة بعيدة في المحيط الهادئ ويخلف أضرارا"
+    head = '"ظالمة أم مظلومة"'
+    text = "\n".join([BODY[0], title, head, BODY[1], BODY[2]])
+    assert _clean(text)[0] == "\n".join([BODY[0], head, BODY[1], BODY[2]])
+
+
+def test_paragraphs_below_a_gap_about_the_title_or_opening_with_a_connective_stay():
+    second_story = (
+        "أغلقت إدارة النقل ملف الموانئ الشمالية بعد اكتمالها لتكون رابع ميناء يعمل في المنطقة "
+        "خلال الموسم المقبل."
+    )
+    connective = (
+        "من جهة ثانية كسب فريق العاصمة مباراته الودية الثالثة أمام ضيفه بأربعة أهداف مقابل ثلاثة."
+    )
+    for ending in ((second_story, PARTICLE_TEASERS[0]), (PARTICLE_TEASERS[0], connective)):
+        text = "\n".join(BODY) + "\n\n\n" + "\n".join(ending)
+        assert _clean_titled(text) == text

@@ -37,7 +37,7 @@ from typing import Any
 from corpuskit.rule_regex import compile_pattern
 from corpuskit.rules import Rule
 from corpuskit.validate.document import Doc, Hit
-from corpuskit.validate.headlines import common_words, stems, topic_words
+from corpuskit.validate.headlines import common_words, function_words, stems, topic_words
 from corpuskit.validate.lineshape import (
     continues,
     dateline_shape,
@@ -362,7 +362,101 @@ def teaser_run(doc: Doc, rule: Rule, _corpus: object) -> list[Hit]:
         other = _other_stories_tail(view, params)
         if len(other) > len(run):
             run = other
+    run = _below_set_off_gap(view, run)
+    below_gap = _tail_below_gap(view, params)
+    if len(below_gap) > len(run):
+        run = below_gap
     return view.hits(run)
+
+
+def _gap_before(view: _View, k: int) -> int:
+    """Blank lines between content line ``k`` and the one above it."""
+    return view.lines[k].index - view.lines[k - 1].index - 1
+
+
+def _below_set_off_gap(view: _View, run: list[int]) -> list[int]:
+    """A run of teasers is laid out as one piece after the article: when a blank gap
+    inside the run is wider than every gap between the article's own paragraphs above
+    it and than every later gap of the run, the paragraphs above that gap are the
+    article's own and the run starts below it."""
+    if len(run) < 2:
+        return run
+    body_gaps = [_gap_before(view, k) for k in range(1, run[0] + 1)]
+    inside = [_gap_before(view, k) for k in run[1:]]
+    widest = max(inside)
+    at = len(inside) - 1 - inside[::-1].index(widest)
+    if widest > max(body_gaps, default=0) and all(g < widest for g in inside[at + 1 :]):
+        return run[at + 1 :]
+    return run
+
+
+def _tail_below_gap(view: _View, params: dict) -> list[int]:
+    """The paragraphs after a blank gap wider than any the article leaves between its
+    own paragraphs, when they are other stories. The gap is the page's layout: an
+    article's closing paragraphs do not stand apart from it that way, so the run needs
+    less of the other evidence than :func:`_other_stories_tail`: two paragraphs or more,
+    each a sentence of eight words or more up to a teaser's length and no item of a list;
+    each sharing at most ``max_gap_tail_overlap`` of its topic words with the article
+    (``max_tail_overlap`` on average) and with the rest of the run, none sharing two
+    words with the title (a word and its derived forms counting as one) or three with the
+    lead, none opening with a connective ("من جهة ثانية") or like the text going on
+    ("وواجهت ...") while sharing the article's words, and not mostly opening with one word that is
+    neither a news verb nor a particle ("على", "في" open unrelated stories by chance)."""
+    n = len(view)
+    gaps = [0] + [_gap_before(view, k) for k in range(1, n)]
+    start = max(range(2, n), key=lambda k: (gaps[k], k), default=0)
+    if not start or gaps[start] <= max(gaps[1:start], default=0):
+        return []  # no gap wider than the article's own, or less than two paragraphs above it
+    if any(gaps[k] >= gaps[start] for k in range(start + 1, n)):
+        return []
+    run = list(range(start, n))
+    max_words = int(params["max_teaser_words"])
+    if len(run) < int(params["min_lines"]) or len(run) > start + int(params["max_extra_lines"]):
+        return []
+    for k in run:
+        if view.header[k] or not _GAP_TEASER_WORDS <= view.words(k) <= max_words:
+            return []
+        if not ends_prose(view.folded[k]) or _LIST_ITEM.match(view.lines[k].text):
+            return []
+        if not topic_words(view.folded[k]):
+            return []
+    words = [topic_words(f) for f in view.folded]
+    title = stems(view.doc.folded_title) - common_words()
+    topic = set(title)
+    for j in range(start):
+        topic |= words[j]
+    title_prefixes = {w[:4] for w in title}
+    lead_prefixes = {w[:4] for w in words[0]}
+    shares = [len(words[j] & topic) / len(words[j]) for j in run]
+    each = float(params["max_gap_tail_overlap"])
+    if max(shares) > each or sum(shares) > float(params["max_tail_overlap"]) * len(run):
+        return []
+    for j in run:
+        prefixes = {w[:4] for w in words[j]}
+        if len(prefixes & title_prefixes) >= 2 or len(prefixes & lead_prefixes) >= 3:
+            return []  # two words of the title ("اليوناني" is "اليونان") or three of the lead
+        if continues(view.folded[j]):
+            return []  # "من جهة ثانية ...": the article going on
+    near_none = float(params["max_topic_overlap"])
+    if any(
+        _goes_on(view.folded[j]) and share > near_none for j, share in zip(run, shares, strict=True)
+    ):
+        return []  # "وواجهت ..." sharing the article's words: the article going on
+    if _share_one_topic(words, run, each):
+        return []
+    word, count = Counter(_first_token(view.folded[j]) for j in run).most_common(1)[0]
+    if (
+        count > 1
+        and 2 * count > len(run)
+        and word not in function_words()
+        and opening_ratios().get(word, 0) < _STRONG_OPENER
+    ):
+        return []
+    return run
+
+
+# A teaser after a set-off gap is a sentence of this many words at least.
+_GAP_TEASER_WORDS = 8
 
 
 def _opening_run(view: _View, params: dict) -> list[int]:
@@ -464,6 +558,8 @@ def _other_stories_tail(view: _View, params: dict) -> list[int]:
             continue
         if any(len({w[:4] for w in words[j] & anchor}) >= 2 for j in run):
             continue  # two words of the title or the lead ("تونسي", "تونسيه" are one)
+        if _takes_up(words[start - 1], words[start]):
+            continue  # it takes up a word of the paragraph above: the article going on
         opens = [lead_shape(view.folded[j]) for j in run]
         top = view.folded[start]
         if not opens[0] and (shares[0] > near_none or _goes_on(top)):
@@ -491,6 +587,13 @@ def _other_stories_tail(view: _View, params: dict) -> list[int]:
 _STRONG_OPENER = 10.0
 # A paragraph marked as an item: a bullet, a dash, a number or a year before the text.
 _LIST_ITEM = re.compile(r"^[\s\u00a0]*(?:[-–—•·*▪►>]|\d)")
+
+
+def _takes_up(above: set[str], below: set[str]) -> bool:
+    """Whether a paragraph takes up a topic word of the one above it ("أمام ثلاثة
+    سيناريوهات." then "يتمثل السيناريو الأول ..."), a word and its plural counting as
+    one (the same first five letters)."""
+    return bool({w[:5] for w in above if len(w) >= 5} & {w[:5] for w in below if len(w) >= 5})
 
 
 def _share_one_topic(words: list[set[str]], run: list[int], limit: float) -> bool:

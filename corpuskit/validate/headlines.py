@@ -209,16 +209,27 @@ def _unrelated_lines(doc: Doc, rule: Rule) -> list[Hit]:
 def _off_topic(doc: Doc, rule: Rule, hits: list[Hit]) -> list[Hit]:
     """The hits about something else than the article: another story's title shares at
     most ``max_shared_words`` content words with the article's title and text (none, when
-    it is shorter than a lone title), while the article's own subheadings and list items
+    it is shorter than a lone title and not set off by blank lines), while the article's own subheadings and list items
     take up its words."""
     if not hits:
         return []
     limit = int(rule.params.get("max_shared_words", 1))
     article = _article_words(doc, {hit.line for hit in hits})
+    content = doc.content_lines()
+    at = {line.index: k for k, line in enumerate(content)}
+    taken = {at[hit.line] for hit in hits}
     out = []
     for hit in hits:
         text = doc.text[hit.start : hit.end]
-        allowed = limit if len(_WORD.findall(text)) >= _LONE_TITLE_WORDS else 0
+        start = end = at[hit.line]
+        while start - 1 in taken:
+            start -= 1
+        while end + 1 in taken:
+            end += 1
+        long_or_apart = len(_WORD.findall(text)) >= _LONE_TITLE_WORDS or set_off(
+            content, start, end + 1
+        )
+        allowed = limit if long_or_apart else 0
         if not _item(text) and len(content_stems(doc.folded(hit.line)) & article) <= allowed:
             out.append(hit)
     return out
@@ -278,10 +289,17 @@ def inline_headline_candidates(
         return []
     words: list[set[str]] = []  # the content words of each line, once a run needs them
 
-    def own_head(k: int, article: set[str], after: Line | None) -> bool:
-        """A short line next to titles that is the article's section head: two words,
-        or about the article, or taken up by the paragraph under the run."""
-        if counts[k] <= _SECTION_HEAD_WORDS or words[k] & article:
+    def own_head(k: int, article: set[str], after: Line | None, apart: bool) -> bool:
+        """A short line next to titles that is the article's section head: two words
+        (unless the run is set off by blank lines), a quotation of three words or fewer
+        over the paragraph ("\"ظالمة أم مظلومة\""), about the article, or taken up by the
+        paragraph under the run."""
+        if words[k] & article:
+            return True
+        if not apart and (
+            counts[k] <= _SECTION_HEAD_WORDS
+            or (counts[k] <= _SHORT_TITLE_WORDS and _QUOTED.match(content[k].text))
+        ):
             return True
         return after is not None and _heads_next(
             doc.folded(content[k].index), doc.folded(after.index)
@@ -313,14 +331,15 @@ def inline_headline_candidates(
             *(words[k] for k in range(len(content)) if not start <= k < end)
         )
 
-        if j - i > 1 and not flags[j - 1] and own_head(j - 1, article, after):
+        apart = set_off(content, start, end)
+        if j - i > 1 and not flags[j - 1] and own_head(j - 1, article, after, apart):
             j -= 1  # a short line under titles is the article's section head ("تضارب بشأن ...")
-        if j - i > 1 and not flags[i] and own_head(i, article, after):
+        if j - i > 1 and not flags[i] and own_head(i, article, after, apart):
             i += 1  # ... and so is one over them ("حكاية خصلة شعر")
         run = content[i:j]
         flagged = sum(flags[i:j])
         if (
-            flagged
+            (flagged or apart)
             and (
                 # a run of titles, one of them allowed to be short ("هل تغيرت إيران؟"), not
                 # a section head of two words ("رسائل مدروسة") and not an item
@@ -335,7 +354,11 @@ def inline_headline_candidates(
                 or (
                     lone_titles
                     and j - i == 1
-                    and _lone_title(run[0].text, lone_words, question=not words[i] & article)
+                    and (
+                        _lone_title(run[0].text, lone_words, question=not words[i] & article)
+                        # set off by blank lines and about something else: any title
+                        or (apart and len(words[i] & article) <= 1 and not _item(run[0].text))
+                    )
                     # left alone by a section head beside it: about something else, and
                     # not leading into it ("أدناه ما ينبغي ...")
                     and (
@@ -353,6 +376,19 @@ def inline_headline_candidates(
     return hits
 
 
+def set_off(content: list[Line], start: int, end: int) -> bool:
+    """Whether the content lines ``start:end`` stand apart: blank lines above and below
+    them, more than the article leaves between every pair of its other consecutive
+    paragraphs (the page laid them out as a piece of their own). Without two other pairs
+    of paragraphs to compare, nothing is known."""
+    if start < 1 or end >= len(content):
+        return False
+    gaps = [b.index - a.index - 1 for a, b in itertools.pairwise(content)]
+    own = gaps[: start - 1] + gaps[end:]
+    around = min(gaps[start - 1], gaps[end - 1])
+    return len(own) >= 1 and around > max(own)
+
+
 def _leads_on(text: str) -> bool:
     """A line trailing off into the next one: it ends with pause dots or a colon."""
     return text.rstrip("\"'”» \t\r").endswith(("..", "…", ":", "："))
@@ -365,6 +401,8 @@ _SPEECH = re.compile(
 )
 # A line next to titles this short is a section head ("رسائل مدروسة").
 _SECTION_HEAD_WORDS = 2
+# A line quoted whole: a quotation set as a head.
+_QUOTED = re.compile(r'^\s*["«“].*["»”]\s*$')
 
 
 # A byline that opens a box of the article's own ("تحليل فلان", "بقلم فلان", "محررة
