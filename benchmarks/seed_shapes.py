@@ -293,7 +293,7 @@ def print_failures(rows: list[dict], outcomes: list[LineOutcome], limit: int) ->
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seed", type=int, help="rebuild the documents of an earlier run")
-    parser.add_argument("--docs-per-shape", type=int, default=30)
+    parser.add_argument("--docs-per-shape", type=int, default=200)
     parser.add_argument("--shapes", default="all", help="comma-separated shape names, or all")
     parser.add_argument("--batch-size", type=int, default=1, help="documents per validate call")
     parser.add_argument("--list", action="store_true", help="list the shapes and exit")
