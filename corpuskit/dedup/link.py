@@ -201,16 +201,35 @@ def judged_candidates(
     long_rows = np.flatnonzero(active & (words >= options.min_words))
     pairs, sources = candidate_pairs(keys, np.flatnonzero(active), long_rows, options)
     m = matcher(keys, options, np.unique(pairs))
-    judged = _without_roundups(
-        m, m.judge(pairs).with_columns(source=pl.Series(sources, dtype=pl.Int64))
-    )
-    if not every_pair:
-        judged = judged.filter(
-            (pl.col("relation") != verify.NONE)
-            | pl.col("page")
-            | (pl.col("source").and_(HEADLINE) != 0)
+    chunks = []
+    for lo in range(0, max(pairs.shape[0], 1), JUDGE_CHUNK):
+        chunk = m.judge(pairs[lo : lo + JUDGE_CHUNK]).with_columns(
+            source=pl.Series(sources[lo : lo + JUDGE_CHUNK], dtype=pl.Int64)
         )
+        chunks.append(chunk if every_pair else chunk.filter(_read_later(chunk)))
+    judged = _without_roundups(m, pl.concat(chunks))
+    if not every_pair:
+        judged = judged.filter(_read_later(judged, roundups=False))
     return m, judged
+
+
+# Candidate pairs judged at once: the evidence of a few million pairs would take
+# gigabytes, while the rows the rest of the link pass reads are far fewer.
+JUDGE_CHUNK = 250_000
+
+
+def _read_later(judged: pl.DataFrame, *, roundups: bool = True) -> pl.Series:
+    """The judged pairs the rest of the link pass reads: copies and updates, pages,
+    headline matches, and (before :func:`_without_roundups` has run, ``roundups``) the
+    documents found whole in a longer one, which tell roundups apart."""
+    keep = (
+        (judged["relation"] != verify.NONE).to_numpy()
+        | judged["page"].to_numpy()
+        | ((judged["source"].to_numpy() & HEADLINE) != 0)
+    )
+    if roundups and judged.height:
+        keep |= _contained_whole(judged)
+    return pl.Series(keep, dtype=pl.Boolean)
 
 
 ROUNDUP_PARTS = 20  # contained documents of one longer document compared with each other
@@ -239,7 +258,7 @@ def _without_roundups(m: Matcher, judged: pl.DataFrame) -> pl.DataFrame:
     """
     unkeyed = pl.col("same").is_null()
     copy_part = (pl.col("relation") == verify.COPY) & (pl.col("size_ratio") <= ROUNDUP_PART_RATIO)
-    whole = pl.Series(verify.found_whole(judged)) & (pl.col("size_ratio") <= CONTAINED_RATIO)
+    whole = pl.Series(_contained_whole(judged))
     contained = judged.filter(unkeyed & (copy_part | whole))
     parts = (
         contained.group_by("b")
@@ -266,6 +285,11 @@ def _without_roundups(m: Matcher, judged: pl.DataFrame) -> pl.DataFrame:
         relation=pl.when(is_part).then(pl.lit(verify.NONE)).otherwise(pl.col("relation")),
         roundup=is_part,
     )
+
+
+def _contained_whole(judged: pl.DataFrame) -> np.ndarray:
+    """Pairs whose shorter document is clearly shorter and found whole in the longer."""
+    return verify.found_whole(judged) & (judged["size_ratio"].to_numpy() <= CONTAINED_RATIO)
 
 
 @dataclass
@@ -338,9 +362,10 @@ def link(keys: KeyTable, options: DedupOptions | None = None) -> Links:
     ]
     edges: list[np.ndarray] = [_group_pairs(column, rows) for column in keyed]
     m, judged = judged_candidates(keys, options)
-    copies = judged.filter(pl.col("relation") == verify.COPY)
+    copies = judged.select("a", "b").filter(judged["relation"] == verify.COPY)
     updates = judged.filter(pl.col("relation") == verify.UPDATE)
-    edges.append(copies.select("a", "b").to_numpy().reshape(-1, 2))
+    edges.append(copies.to_numpy().reshape(-1, 2))
+    del copies
     superseded = np.zeros(n, dtype=bool)
     accepted = {verify.COPY}
     if options.drop_updates and updates.height:
@@ -657,10 +682,10 @@ def _headline_flags(
     (document, other cluster). Array operations: millions of matches are cheap."""
     if not options.headline or judged.height == 0:
         return pl.DataFrame(schema=FLAG_SCHEMA)
-    matches = judged.filter(
-        (pl.col("source").and_(HEADLINE) != 0)
-        & (pl.col("relation") != verify.COPY)
-        & ~pl.col("page")
+    matches = judged.select("a", "b", "title", "shingles", "words").filter(
+        (judged["source"].to_numpy() & HEADLINE) != 0,
+        judged["relation"] != verify.COPY,
+        ~judged["page"],
     )
     a, b = matches["a"].to_numpy(), matches["b"].to_numpy()
     apart = labels[a] != labels[b]

@@ -1,0 +1,100 @@
+"""The link pass gives the same links however its work is cut up to bound memory."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import polars as pl
+import pytest
+from _dedup_texts import (
+    OTHER_SENTENCES,
+    SENTENCES,
+    article,
+    cable_series,
+    paragraph_dropped,
+    unrelated_articles,
+    word_edits,
+)
+from polars.testing import assert_frame_equal
+
+import corpuskit.dedup.headline as headline
+import corpuskit.dedup.link as link_module
+from corpuskit.config import DedupOptions
+from corpuskit.dedup.keytable import FrameKeys, PartKeys
+from corpuskit.dedup.sign import TITLE, sign_batch
+
+
+def _corpus() -> pl.DataFrame:
+    """Copies, rewrites, a roundup holding two stories, a templated series and
+    unrelated articles, many sharing headlines (copies keep theirs)."""
+    story, market = article(SENTENCES), article(OTHER_SENTENCES)
+    texts = [
+        story,
+        word_edits(story, seed=1),
+        paragraph_dropped(story),
+        market,
+        word_edits(market, seed=2),
+        story + "\n" + market,  # a roundup: both stories on one page
+        *cable_series(6),
+        *unrelated_articles(8, seed=3),
+    ]
+    titles = (
+        ["افتتاح مستشفى جديد في جدة"] * 3
+        + ["تراجع الأسواق الخليجية"] * 2
+        + ["أخبار اليوم"]
+        + [f"برقية تهنئة {i + 1}" for i in range(6)]  # a series: headlines apart
+        + [f"خبر رقم {i}" if i % 2 else "أخبار اليوم" for i in range(8)]
+    )
+    ids = [f"d{i:02d}" for i in range(len(texts))]
+    return pl.DataFrame({"id": ids, "text": texts, "title": titles})
+
+
+def test_judging_candidates_in_chunks_gives_the_same_links(monkeypatch):
+    keys = FrameKeys(sign_batch(_corpus(), DedupOptions()))
+    whole = link_module.link(keys, DedupOptions())
+    assert whole.decisions.height > 0 and whole.flags.height > 0, "the corpus must link"
+    monkeypatch.setattr(link_module, "JUDGE_CHUNK", 2)
+    chunked = link_module.link(keys, DedupOptions())
+    assert chunked.decisions.equals(whole.decisions)
+    assert chunked.flags.equals(whole.flags)
+
+
+def test_judged_candidates_keep_every_pair_the_link_pass_reads(monkeypatch):
+    keys = FrameKeys(sign_batch(_corpus(), DedupOptions()))
+    _, every = link_module.judged_candidates(keys, DedupOptions(), every_pair=True)
+    monkeypatch.setattr(link_module, "JUDGE_CHUNK", 3)
+    _, kept = link_module.judged_candidates(keys, DedupOptions())
+    wanted = every.filter(link_module._read_later(every, roundups=False))
+    assert kept.height > 0
+    assert_frame_equal(kept.sort("a", "b"), wanted.sort("a", "b"))  # NaN equals NaN here
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_scoring_distinct_headline_pairs_equals_scoring_every_pair(seed):
+    rng = random.Random(seed)
+    words = ["ملك", "يهنئ", "رئيس", "جامايكا", "النيجر", "2015", "الرابع", "أمطار", "الأحد"]
+    distinct = [" ".join(rng.sample(words, rng.randint(1, 5))) for _ in range(12)]
+    titles = [rng.choice(distinct) for _ in range(60)]  # repeated, as copies repeat them
+    rows = np.arange(len(titles))
+    pairs = np.array(
+        sorted({tuple(sorted(rng.sample(range(60), 2))) for _ in range(400)}), dtype=np.int64
+    )
+    text = (rows, np.array(titles, dtype=object))
+    hashes = pl.Series(titles).hash(seed=0).to_numpy()
+    group, firsts = headline.distinct_title_pairs(hashes, pairs)
+    assert firsts.size < pairs.shape[0], "repeated headlines must share a score"
+    every = headline.pair_scores(pairs, text, score_cutoff=60)
+    once = headline.pair_scores(pairs[firsts], text, score_cutoff=60)[group]
+    assert np.array_equal(every, once)
+    assert (every > 0).any() and (every == 0).any()
+
+
+def test_part_keys_hash_a_column_as_the_frame_does(tmp_path):
+    keys = sign_batch(_corpus(), DedupOptions())
+    parts = []
+    for i, lo in enumerate(range(0, keys.height, 7)):
+        parts.append(tmp_path / f"part-{i}.parquet")
+        keys.slice(lo, 7).write_parquet(parts[-1])
+    on_disk = PartKeys(parts, tmp_path / "signatures.u32", num_perm=DedupOptions().num_perm)
+    assert np.array_equal(on_disk.hashes(TITLE), FrameKeys(keys).hashes(TITLE))
