@@ -39,8 +39,10 @@ SCORE_CHUNK = 1_000_000
 
 def headline_pairs(keys: KeyTable, rows: np.ndarray, *, score_cutoff: float):
     """Pairs ``(i, j)``, ``i < j``, among ``rows`` whose headlines score >= ``score_cutoff``,
-    with their scores. Candidates share the exact headline key or a headline band key;
-    they are scored a chunk at a time, fetching only that chunk's headlines."""
+    with their scores. Candidates share the exact headline key or a headline band key.
+    Copies repeat their headline, so many candidate pairs hold the same two headlines:
+    each distinct two is scored once (:func:`distinct_title_pairs`), a chunk at a time,
+    fetching only that chunk's headlines."""
     empty = (np.empty((0, 2), dtype=np.int64), np.empty(0))
     if rows.size < 2:
         return empty
@@ -52,17 +54,38 @@ def headline_pairs(keys: KeyTable, rows: np.ndarray, *, score_cutoff: float):
             yield rows[valid], column.filter(valid).to_numpy()
 
     candidates = keyed_candidate_pairs(bands())
-    found, scores = [], []
-    for lo in range(0, candidates.shape[0], SCORE_CHUNK):
-        chunk = candidates[lo : lo + SCORE_CHUNK]
-        pairs, chunk_scores = score_pairs(
+    if candidates.shape[0] == 0:
+        return empty
+    group, firsts = distinct_title_pairs(keys.hashes(TITLE), candidates)
+    scores = np.empty(firsts.size, dtype=np.float64)
+    for lo in range(0, firsts.size, SCORE_CHUNK):
+        chunk = candidates[firsts[lo : lo + SCORE_CHUNK]]
+        scores[lo : lo + SCORE_CHUNK] = pair_scores(
             chunk, _titles_of(keys, chunk.ravel()), score_cutoff=score_cutoff
         )
-        found.append(pairs)
-        scores.append(chunk_scores)
-    if not found:
+    scores = scores[group]
+    matched = scores >= score_cutoff
+    if not matched.any():
         return empty
-    return np.concatenate(found), np.concatenate(scores)
+    return candidates[matched].astype(np.int64), scores[matched]
+
+
+def distinct_title_pairs(
+    title_hash: np.ndarray, pairs: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """``(group, firsts)``: for every pair, the number of its distinct (first headline,
+    second headline) combination, by the headlines' hashes; and for every combination
+    the index of its first pair. Scoring ``pairs[firsts]`` and reading the scores at
+    ``group`` scores every pair."""
+    first_hash, second_hash = title_hash[pairs[:, 0]], title_hash[pairs[:, 1]]
+    order = np.lexsort((second_hash, first_hash))  # stable: a combination's first pair leads
+    first_hash, second_hash = first_hash[order], second_hash[order]
+    starts = np.ones(order.size, dtype=bool)
+    starts[1:] = (first_hash[1:] != first_hash[:-1]) | (second_hash[1:] != second_hash[:-1])
+    del first_hash, second_hash
+    group = np.empty(order.size, dtype=np.int64)
+    group[order] = np.cumsum(starts) - 1
+    return group, order[starts]
 
 
 def _titles_of(keys: KeyTable, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -72,11 +95,14 @@ def _titles_of(keys: KeyTable, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray
     return rows, np.array(taken, dtype=object)
 
 
-def score_pairs(pairs: np.ndarray, titles: tuple[np.ndarray, np.ndarray], *, score_cutoff: float):
-    """The pairs whose folded headlines (``titles``: sorted rows and their headlines, as
-    :func:`_titles_of` gives) pass the figures guard and score >= ``score_cutoff``, with
-    their scores. Array operations throughout: millions of pairs are cheap."""
-    empty = (np.empty((0, 2), dtype=np.int64), np.empty(0))
+def pair_scores(
+    pairs: np.ndarray, titles: tuple[np.ndarray, np.ndarray], *, score_cutoff: float
+) -> np.ndarray:
+    """The score of every pair's folded headlines (``titles``: sorted rows and their
+    headlines, as :func:`_titles_of` gives); 0 when it fails the figures guard or
+    scores below ``score_cutoff``. Array operations throughout: millions of pairs are
+    cheap."""
+    scores = np.zeros(pairs.shape[0], dtype=np.float64)
     rows, text = titles
     a, b = np.searchsorted(rows, pairs[:, 0]), np.searchsorted(rows, pairs[:, 1])
     # The figures guard: each headline's set of figures as a small integer (0: none).
@@ -87,22 +113,17 @@ def score_pairs(pairs: np.ndarray, titles: tuple[np.ndarray, np.ndarray], *, sco
         count=text.size,
     )
     fa, fb = figure_id[a], figure_id[b]
-    keep = (fa == 0) | (fb == 0) | (fa == fb)
-    pairs, a, b = pairs[keep], a[keep], b[keep]
-    if pairs.size == 0:
-        return empty
-    scores = process.cpdist(
-        text[a],
-        text[b],
-        scorer=fuzz.token_sort_ratio,
-        score_cutoff=score_cutoff,
-        dtype=np.float64,
-        workers=-1,  # the link pass runs alone on the driver: use every core
-    )
-    matched = scores >= score_cutoff
-    if not matched.any():
-        return empty
-    return pairs[matched].astype(np.int64), scores[matched]
+    guarded = (fa == 0) | (fb == 0) | (fa == fb)
+    if guarded.any():
+        scores[guarded] = process.cpdist(
+            text[a[guarded]],
+            text[b[guarded]],
+            scorer=fuzz.token_sort_ratio,
+            score_cutoff=score_cutoff,
+            dtype=np.float64,
+            workers=-1,  # the link pass runs alone on the driver: use every core
+        )
+    return np.where(scores >= score_cutoff, scores, 0.0)
 
 
-__all__ = ["headline_pairs", "same_figures", "score", "score_pairs"]
+__all__ = ["distinct_title_pairs", "headline_pairs", "pair_scores", "same_figures", "score"]

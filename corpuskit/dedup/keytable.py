@@ -36,6 +36,11 @@ class KeyTable:
         """One key column over every row, in row order."""
         raise NotImplementedError
 
+    def hashes(self, name: str) -> np.ndarray:
+        """A 64-bit hash of column ``name`` per row (equal values, equal hashes): the
+        identity of long values, such as headlines, without holding them."""
+        return self.column(name).hash(seed=0).to_numpy()
+
     def signatures(self, rows: np.ndarray) -> np.ndarray:
         """The MinHash signatures of ``rows`` (``len(rows) x num_perm`` uint32)."""
         return self.array(SIGNATURE, rows)
@@ -120,6 +125,11 @@ class PartKeys(KeyTable):
         if self._scan is None:
             return pl.Series(name, [])
         return self._scan.select(name).collect().to_series()
+
+    def hashes(self, name: str) -> np.ndarray:
+        """As :meth:`KeyTable.hashes`, one part at a time."""
+        hashed = [read_file(part, [name])[name].hash(seed=0).to_numpy() for part in self.parts]
+        return np.concatenate(hashed) if hashed else np.empty(0, dtype=np.uint64)
 
     def take(self, rows: np.ndarray, columns: Sequence[str]) -> pl.DataFrame:
         """Read only the parts that hold ``rows`` (parts are consecutive row ranges), one
