@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import array
 import math
 from collections.abc import Sequence
 from functools import lru_cache
@@ -81,11 +82,19 @@ _MODEL_PARTS = ("_encode", "_rowbase", "tk_nextmove", "tk_output", "nb_ptc", "nb
 @lru_cache(maxsize=1)
 def _automaton() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     identifier = _identifier()
-    # 32-bit tables: the walk is bound by random reads into them, so smaller is faster
-    nextmove = np.asarray(identifier.tk_nextmove, dtype=np.int32)
+    # 32-bit tables: the walk is bound by random reads into them, so smaller is faster.
+    # The transition table (10M entries) is read where the model keeps it, not copied.
+    nextmove = _shared_table(identifier.tk_nextmove)
     rowbase = np.asarray(identifier._rowbase, dtype=np.int32)
     output = np.asarray(identifier.tk_output, dtype=np.int32)
     return nextmove, rowbase, output
+
+
+def _shared_table(values: Any) -> np.ndarray:
+    """``values`` as a numpy array, sharing the memory of a typed ``array.array``."""
+    if isinstance(values, array.array):
+        return np.frombuffer(values, dtype=np.dtype(values.typecode))
+    return np.asarray(values, dtype=np.int32)
 
 
 def _visits(identifier: Any, encoded: list[bytes]) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -100,7 +109,7 @@ def _visits(identifier: Any, encoded: list[bytes]) -> list[tuple[np.ndarray, np.
         data[: lengths[i], k] = np.frombuffer(encoded[i], dtype=np.uint8)
     active_at = np.searchsorted(-lengths[order], -np.arange(width), side="left")
     emitted = np.full((max(width, 1), len(encoded)), -1, dtype=np.int32)
-    state = np.zeros(len(encoded), dtype=np.int32)
+    state = np.zeros(len(encoded), dtype=nextmove.dtype)
     for step in range(width):
         k = int(active_at[step])
         state[:k] = nextmove[rowbase[state[:k]] + data[step, :k]]
