@@ -40,7 +40,11 @@ from corpuskit.validate import ValidationPlan, finish_evidence, merge_partials
 
 log = logging.getLogger(__name__)
 
-BATCH_ROWS = 10_000  # documents per part
+# Documents per part. Memory follows it: a validation worker holds its part, its slices
+# and their outputs, and the driver reads the inputs a part at a time. A full clean of
+# 100k generated documents peaked at 1.50 GB summed with 5,000 against 1.84 GB with
+# 10,000, in the same time.
+BATCH_ROWS = 5_000
 
 # A factory the CLI passes to show progress: (label, total) -> context giving a callback.
 ProgressFactory = Callable[[str, int], AbstractContextManager[ProgressCallback]]
