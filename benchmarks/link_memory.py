@@ -1,0 +1,147 @@
+"""The link pass alone: its time and peak memory over the keys of a whole corpus.
+
+The link pass runs on the driver over the keys of every document (no text), after the
+workers have signed every part. This benchmark signs a corpus once into keys parts (kept
+in ``--keys`` so later runs, and other checkouts, link the very same keys) and then runs
+:func:`corpuskit.dedup.link.link` over them in a fresh process, sampling its resident
+size every 50 ms, and prints the time, the peak, and the peak within each step of the
+pass (a step's peak includes what earlier steps left allocated).
+
+    .venv/bin/python benchmarks/link_memory.py --corpus /tmp/scalework/corpus-1000000-4242 \\
+        --keys /tmp/keys-1m
+    # the same keys linked by another checkout, in the same invocation
+    .venv/bin/python benchmarks/link_memory.py --keys /tmp/keys-1m --baseline DIR
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent.parent
+
+# Run in the child: link the keys parts, sampling RSS per step of the pass.
+CHILD = r"""
+import functools, json, sys, threading, time
+from pathlib import Path
+import psutil
+import corpuskit.dedup.link as link
+from corpuskit.config import DedupOptions
+from corpuskit.dedup.keytable import PartKeys
+
+process = psutil.Process()
+state = {"step": "read keys", "peak": {}}
+
+def sample():
+    while True:
+        rss = process.memory_info().rss
+        step = state["step"]
+        state["peak"][step] = max(state["peak"].get(step, 0), rss)
+        time.sleep(0.05)
+
+threading.Thread(target=sample, daemon=True).start()
+
+def step(name):
+    real = getattr(link, name)
+    @functools.wraps(real)
+    def wrapped(*args, **kwargs):
+        outer, state["step"] = state["step"], name
+        try:
+            return real(*args, **kwargs)
+        finally:
+            state["step"] = outer
+    setattr(link, name, wrapped)
+
+for name in ("candidate_pairs", "matcher", "_without_roundups", "_clusters_without_chains",
+             "_decisions", "_with_update_flags", "_with_page_flags", "_headline_flags"):
+    if hasattr(link, name):
+        step(name)
+keys_dir, scratch = Path(sys.argv[1]), Path(sys.argv[2])
+options = DedupOptions()
+keys = PartKeys(sorted(keys_dir.glob("part-*.parquet")), scratch / "signatures.u32",
+                num_perm=options.num_perm)
+state["step"] = "link (other work)"
+started = time.perf_counter()
+links = link.link(keys, options)
+seconds = time.perf_counter() - started
+print(json.dumps({
+    "documents": keys.height, "seconds": seconds,
+    "peak_mb": max(state["peak"].values()) / 2**20,
+    "steps": {k: v / 2**20 for k, v in state["peak"].items()},
+    "decisions": links.decisions.height, "flags": links.flags.height,
+}))
+"""
+
+
+def sign_corpus(corpus: Path, keys_dir: Path, batch_rows: int) -> None:
+    """Keys parts of ``corpus``, as the prepare pass writes them with ``--no-validate``."""
+    from corpuskit.config import DedupOptions
+    from corpuskit.dedup.sign import sign_batch
+    from corpuskit.io import CorpusReader
+
+    keys_dir.mkdir(parents=True, exist_ok=True)
+    reader = CorpusReader([corpus], batch_rows=batch_rows)
+    first = 0
+    for part, batch in enumerate(reader.batches()):
+        keys = sign_batch(batch, DedupOptions(), first_row=first)
+        keys.write_parquet(keys_dir / f"part-{part:05d}.parquet")
+        first += batch.height
+        print(f"  signed {first:,} documents", end="\r", file=sys.stderr)
+    (keys_dir / "DONE").write_text(str(first))
+    print(file=sys.stderr)
+
+
+def link_in_child(checkout: Path, keys_dir: Path) -> dict:
+    scratch = keys_dir.parent / f".{keys_dir.name}-scratch-{os.getpid()}"
+    scratch.mkdir(exist_ok=True)
+    env = {**os.environ, "PYTHONPATH": str(checkout)}
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", CHILD, str(keys_dir), str(scratch)],
+            cwd=checkout,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    finally:
+        for f in scratch.iterdir():
+            f.unlink()
+        scratch.rmdir()
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def show(label: str, result: dict) -> None:
+    print(
+        f"{label:10s} {result['documents']:,} documents: link {result['seconds']:.1f} s, "
+        f"peak {result['peak_mb']:,.0f} MB; {result['decisions']:,} decisions, "
+        f"{result['flags']:,} flags"
+    )
+    for name, mb in sorted(result["steps"].items(), key=lambda kv: -kv[1]):
+        print(f"    {name:28s} peak {mb:,.0f} MB")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", type=Path, help="sign this corpus into --keys first")
+    parser.add_argument("--keys", type=Path, required=True, help="folder of keys parts")
+    parser.add_argument("--batch-rows", type=int, default=5_000)
+    parser.add_argument("--baseline", type=Path, help="another checkout to link the same keys")
+    parser.add_argument("--rounds", type=int, default=1, help="alternated runs of each")
+    args = parser.parse_args()
+    if not (args.keys / "DONE").is_file():
+        if args.corpus is None:
+            parser.error(f"{args.keys} holds no signed keys: give --corpus to sign one")
+        sign_corpus(args.corpus, args.keys, args.batch_rows)
+    for _ in range(args.rounds):
+        show("this code", link_in_child(HERE, args.keys))
+        if args.baseline:
+            show("baseline", link_in_child(args.baseline.resolve(), args.keys))
+
+
+if __name__ == "__main__":
+    main()
