@@ -67,7 +67,10 @@ def test_judged_candidates_keep_every_pair_the_link_pass_reads(monkeypatch):
     _, kept = link_module.judged_candidates(keys, DedupOptions())
     wanted = every.filter(link_module._read_later(every, roundups=False))
     assert kept.height > 0
-    assert_frame_equal(kept.sort("a", "b"), wanted.sort("a", "b"))  # NaN equals NaN here
+    assert kept.join(every, on=["a", "b"], how="anti").height == 0, "only judged pairs"
+    assert wanted.join(kept, on=["a", "b"], how="anti").height == 0, "every pair read later"
+    same = kept.join(wanted.select("a", "b"), on=["a", "b"], how="semi")
+    assert_frame_equal(same.sort("a", "b"), wanted.sort("a", "b"))  # NaN equals NaN here
 
 
 @pytest.mark.parametrize("seed", range(5))

@@ -195,7 +195,8 @@ def judged_candidates(
 ) -> tuple[Matcher, pl.DataFrame]:
     """Candidate pairs with their evidence and verdict (see :meth:`Matcher.judge`), and
     the matcher that judged them: the pairs the rest of the link pass reads (copies,
-    updates, headline matches), or ``every_pair``."""
+    updates, pages, headline matches, and the documents found whole in a longer one
+    that tell roundups apart), or ``every_pair``."""
     active = keys.column(ACTIVE).to_numpy().astype(bool)
     words = keys.column(WORDS).to_numpy()
     long_rows = np.flatnonzero(active & (words >= options.min_words))
@@ -207,10 +208,10 @@ def judged_candidates(
             source=pl.Series(sources[lo : lo + JUDGE_CHUNK], dtype=pl.Int64)
         )
         chunks.append(chunk if every_pair else chunk.filter(_read_later(chunk)))
-    judged = _without_roundups(m, pl.concat(chunks))
-    if not every_pair:
-        judged = judged.filter(_read_later(judged, roundups=False))
-    return m, judged
+    # Not filtered again once roundups are decided: the few parts whose verdict they
+    # undo are ignored by every later reader (no copy, page or headline match), and a
+    # second filter would copy the whole frame.
+    return m, _without_roundups(m, pl.concat(chunks))
 
 
 # Candidate pairs judged at once: the evidence of a few million pairs would take
@@ -220,8 +221,8 @@ JUDGE_CHUNK = 250_000
 
 def _read_later(judged: pl.DataFrame, *, roundups: bool = True) -> pl.Series:
     """The judged pairs the rest of the link pass reads: copies and updates, pages,
-    headline matches, and (before :func:`_without_roundups` has run, ``roundups``) the
-    documents found whole in a longer one, which tell roundups apart."""
+    headline matches, and (``roundups``) the documents found whole in a longer one,
+    which tell roundups apart."""
     keep = (
         (judged["relation"] != verify.NONE).to_numpy()
         | judged["page"].to_numpy()
