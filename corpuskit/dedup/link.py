@@ -219,16 +219,16 @@ def judged_candidates(
 JUDGE_CHUNK = 250_000
 
 
-def _read_later(judged: pl.DataFrame, *, roundups: bool = True) -> pl.Series:
+def _read_later(judged: pl.DataFrame) -> pl.Series:
     """The judged pairs the rest of the link pass reads: copies and updates, pages,
-    headline matches, and (``roundups``) the documents found whole in a longer one,
-    which tell roundups apart."""
+    headline matches, and the documents found whole in a longer one, which tell
+    roundups apart."""
     keep = (
         (judged["relation"] != verify.NONE).to_numpy()
         | judged["page"].to_numpy()
         | ((judged["source"].to_numpy() & HEADLINE) != 0)
     )
-    if roundups and judged.height:
+    if judged.height:
         keep |= _contained_whole(judged)
     return pl.Series(keep, dtype=pl.Boolean)
 
