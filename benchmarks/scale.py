@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/scale.py --sizes 100000,1000000
     .venv/bin/python benchmarks/scale.py --sizes 100000 --no-validate --baselines datasketch,rensa
     .venv/bin/python benchmarks/scale.py --sizes 10000000 --no-validate
+    .venv/bin/python benchmarks/scale.py --sizes 1000000 --no-validate --engine local,ray
 
 For each size N it generates a corpus of N documents from real articles of both corpora
 in ``../shared`` (ANT and SaudiNewsNet: originals, edited copies of them, and beyond the
@@ -11,7 +12,9 @@ boilerplate added the way scraped news carries it (a related-links block of othe
 articles' real headlines, a dateline, an agency credit), written as a folder of Parquet
 parts. Then it runs, each as its own process, as a user would:
 
-* ``corpuskit clean CORPUS --out DIR`` (``--no-validate`` with the flag);
+* ``corpuskit clean CORPUS --out DIR`` (``--no-validate`` with the flag), once per engine
+  of ``--engine`` (``local,ray``: both, one after the other, and the Ray run's time as a
+  multiple of the local one's: Ray's overhead);
 * with ``--baselines``: a plain datasketch process (MinHash per document over the same
   folded word 3-grams, ``MinHashLSH`` insert and query, connected components of the
   query results) and a rensa process (the Rust MinHash, ``RMinHash`` and
@@ -141,10 +144,10 @@ def run_measured(cmd: list[str]) -> dict:
     return {"seconds": seconds, "peak_mb": peak / 2**20, "stdout": out}
 
 
-def corpuskit_cmd(corpus: Path, out: Path, args: argparse.Namespace) -> list[str]:
+def corpuskit_cmd(corpus: Path, out: Path, args: argparse.Namespace, engine: str) -> list[str]:
     cmd = [sys.executable, "-c", "from corpuskit.cli import main; main()", "clean", str(corpus)]
     cmd += ["--out", str(out), "--overwrite", "-q", "--workers", str(args.workers)]
-    cmd += ["--engine", args.engine]
+    cmd += ["--engine", engine]
     if args.no_validate:
         cmd.append("--no-validate")
     return cmd
@@ -222,7 +225,7 @@ def main() -> None:
     parser.add_argument("--no-validate", action="store_true")
     parser.add_argument("--baselines", default="", help="datasketch,rensa")
     parser.add_argument("--workers", type=int, default=0)
-    parser.add_argument("--engine", default="local")
+    parser.add_argument("--engine", default="local", help="local, ray or local,ray")
     parser.add_argument("--repeats", type=int, default=1)
     parser.add_argument("--seed", type=int, help="generator seed (default: drawn and printed)")
     parser.add_argument("--work", type=Path, help="keep generated corpora here between runs")
@@ -246,13 +249,17 @@ def main() -> None:
         for n in [int(s) for s in args.sizes.split(",")]:
             corpus = generate(n, work / f"corpus-{n}-{seed}", seed)
             rows = {}
-            systems = [s for s in args.baselines.split(",") if s] + ["corpuskit"]
+            engines = {
+                "corpuskit" if engine == "local" else f"corpuskit-{engine}": engine
+                for engine in args.engine.split(",")
+            }
+            systems = [s for s in args.baselines.split(",") if s] + list(engines)
             for system in systems:
                 runs = []
                 for _ in range(args.repeats):
                     out = Path(tmp) / f"out-{system}"
-                    if system == "corpuskit":
-                        stats = run_measured(corpuskit_cmd(corpus, out, args))
+                    if system in engines:
+                        stats = run_measured(corpuskit_cmd(corpus, out, args, engines[system]))
                         predicted, truth = corpuskit_labels(out)
                     else:
                         labels = Path(tmp) / f"{system}.npy"
@@ -266,13 +273,16 @@ def main() -> None:
                 peak = max(s["peak_mb"] for s, _ in runs)
                 rows[system] = (seconds, peak, runs[-1][1])
             base = rows.get("datasketch", (None,))[0]
+            local = rows.get("corpuskit", (None,))[0]
             print(f"\n{n:,} documents ({corpus}):")
             for system, (seconds, peak, metrics) in rows.items():
                 ratio = (
                     f"{base / seconds:5.1f}x datasketch" if base and system != "datasketch" else ""
                 )
+                if local and system.startswith("corpuskit-"):
+                    ratio += f"  {seconds / local:4.1f}x the local engine's time"
                 print(
-                    f"  {system:<10} {n / seconds:>8,.0f} docs/s  {seconds:>8.1f} s  "
+                    f"  {system:<13} {n / seconds:>8,.0f} docs/s  {seconds:>8.1f} s  "
                     f"peak {peak:>7,.0f} MB  P {metrics['precision']:.4f} "
                     f"R {metrics['recall']:.4f}  {ratio}"
                 )
