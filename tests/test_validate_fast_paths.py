@@ -21,7 +21,7 @@ from corpuskit.validate import validate
 from corpuskit.validate.charclass import LETTER, SPACE, CharClass
 from corpuskit.validate.document import Doc
 from corpuskit.validate.folding import fold_lines, line_keys_of
-from corpuskit.validate.language import identify, identify_many
+from corpuskit.validate.language import SAMPLE_CHARS, identify, identify_many
 from corpuskit.validate.quality import (
     _duplicated_ngram_share,
     _Tokens,
@@ -67,6 +67,21 @@ def test_batch_language_identification_equals_one_text_at_a_time():
     sample = pl.read_ndjson(SEEDS / "ant_sample.jsonl")["text"].to_list()[:40]
     texts = [*sample, "", "   ", "123", None, "The talks resume on Friday.", "ΣΊΣΥΦΟΣ", "\ud800ab"]
     assert identify_many(texts) == [identify(t or "") for t in texts]
+
+
+def test_the_identifier_scores_like_the_stock_py3langid_model():
+    import py3langid.langid as langid
+
+    stock = langid.LanguageIdentifier.from_modelpath(
+        langid.MODEL_DIR / langid.MODEL_FILE, norm_probs=True
+    )
+    sample = pl.read_ndjson(SEEDS / "ant_sample.jsonl")["text"].to_list()[:40]
+    texts = [*sample, "The talks resume on Friday.", "Les pourparlers reprennent.", "ΣΊΣΥΦΟΣ"]
+    expected = []
+    for text in texts:
+        lang, probability = stock.classify(text.strip()[:SAMPLE_CHARS])
+        expected.append((str(lang), float(probability)))
+    assert identify_many(texts) == expected
 
 
 def _reference_repetition(tokens: list[str], total: int, p: dict) -> bool:
