@@ -11,6 +11,8 @@ import pytest
 from _dedup_texts import OTHER_SENTENCES, SENTENCES, article, paragraph_dropped
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 from datasketch.lsh import _optimal_param
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from corpuskit.dedup.keys import canonical_url, fold_series
 from corpuskit.dedup.lsh import band_keys, candidate_pairs, keyed_candidate_pairs, optimal_bands
@@ -228,3 +230,21 @@ def test_a_document_spanning_many_shingle_blocks_gets_the_same_signature(monkeyp
     monkeypatch.setattr(minhash_module, "_SHINGLE_BLOCK", 97)
     blocked = minhash_module.signatures_from_hashes(hashes, doc_index, 3, num_perm=64, seed=1)
     assert np.array_equal(whole, blocked)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.text(alphabet=st.sampled_from(list("ab١٢3 4.،ـًﻻß\u00a0\n\U0001f600")), max_size=40),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_every_word_hashes_and_counts_as_a_number_like_its_folded_text(texts):
+    """Per word: the hash of its folded text, its document, and whether it is a number
+    (only digits once folded), for documents of any mix of words, marks and breaks."""
+    tokens = words(texts, 3)
+    expected = [(i, w) for i, t in enumerate(texts) for w in fold(t).split()]
+    assert tokens.word_doc.tolist() == [i for i, _ in expected]
+    assert tokens.word_hashes.tolist() == [hash_text(w) for _, w in expected]
+    assert tokens.numeric.tolist() == [w.isascii() and w.isdigit() for _, w in expected]

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from corpuskit.dedup.minhash import signatures_from_hashes
-from corpuskit.dedup.words import fold_table, words
+from corpuskit.dedup.words import fold_lookup, words
 
 MIN_PARALLEL_DOCS = 4_000
 BATCH_DOCS = 2_000
@@ -56,7 +56,7 @@ def sign_texts(
     workers = resolve_workers(workers)
     if workers == 1 or len(texts) < MIN_PARALLEL_DOCS:
         return _sign(texts, num_perm, seed, shingle_size)
-    fold_table()  # build the shared table once, before the threads need it
+    fold_lookup()  # build the shared table once, before the threads need it
     with ThreadPoolExecutor(workers) as pool:
         parts = list(
             pool.map(

@@ -141,14 +141,6 @@ def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
     return _POWER_CACHE[0][:n], _POWER_CACHE[1][:n]
 
 
-def _code_points(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Code points of the joined documents (UTF-32, no decoding loop) and their document."""
-    lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
-    joined = "".join(texts).encode("utf-32-le", "surrogatepass")
-    cps = np.frombuffer(joined, dtype=np.uint32)
-    return cps, np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
-
-
 @dataclass
 class Words:
     """Shingle hashes, word counts and exact keys of a batch of documents, and the hash of
@@ -164,36 +156,81 @@ class Words:
     numeric: np.ndarray  # bool per word: only digits (a number)
 
 
-def _needs_fold(cps: np.ndarray, docs: np.ndarray, n_docs: int) -> np.ndarray:
-    _, special = fold_table()
-    odd = (cps >= _BMP) | special[np.minimum(cps, _BMP - 1)]
-    flagged = np.zeros(n_docs, dtype=bool)
-    flagged[docs[odd]] = True
-    return flagged
+SPECIAL = 0x110001  # lookup value: the document goes through ``fold`` first
+
+
+@lru_cache(maxsize=1)
+def fold_lookup() -> np.ndarray:
+    """:func:`fold_table` as one array: what each BMP code point becomes, or SPECIAL."""
+    mapped, special = fold_table()
+    table = mapped.copy()
+    table[special] = SPECIAL
+    return table
+
+
+def _code_points(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Code points of the joined documents (UTF-32, no decoding loop) and the offset
+    where each document starts (``n + 1`` offsets, the last one the total length)."""
+    offsets = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter((len(t) for t in texts), np.int64, len(texts)), out=offsets[1:])
+    joined = "".join(texts).encode("utf-32-le", "surrogatepass")
+    return np.frombuffer(joined, dtype=np.uint32), offsets
+
+
+def _document_of(positions: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """The document each character position (sorted or not) belongs to."""
+    return np.searchsorted(offsets, positions, side="right") - 1
+
+
+def _starts(size: int, offsets: np.ndarray) -> np.ndarray:
+    """A mask of ``size`` characters, true where a document starts."""
+    mask = np.zeros(size + 1, dtype=bool)
+    mask[offsets] = True
+    return mask[:size]
+
+
+def _offsets_keeping(mask: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """The documents' offsets once only the characters where ``mask`` holds are kept
+    (the dropped ones are few: marks, tatweel, repeated breaks)."""
+    return offsets - np.searchsorted(np.flatnonzero(~mask), offsets)
+
+
+def _folded_code_points(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Each character through the fold table (REMOVED, SPACE or the folded character),
+    and the documents' offsets. A document with a special character is folded with
+    ``fold`` first and keeps the characters ``fold`` gives."""
+    cps, offsets = _code_points(texts)
+    table = fold_lookup()
+    mapped = table[np.minimum(cps, _BMP - 1)]
+    odd = mapped == SPECIAL
+    beyond_bmp = cps >= _BMP
+    if beyond_bmp.any():
+        odd |= beyond_bmp
+    if not odd.any():
+        return mapped, offsets
+    prefolded = np.unique(_document_of(np.flatnonzero(odd), offsets))
+    texts = list(texts)
+    for i in prefolded:
+        texts[i] = fold(texts[i])
+    cps, offsets = _code_points(texts)
+    mapped = table[np.minimum(cps, _BMP - 1)]
+    for i in prefolded:
+        mapped[offsets[i] : offsets[i + 1]] = cps[offsets[i] : offsets[i + 1]]
+    return mapped, offsets
 
 
 def _chunk_words(texts: Sequence[str], shingle_size: int) -> Words:
     n = len(texts)
-    cps, docs = _code_points(texts)
-    prefolded = _needs_fold(cps, docs, n)
-    if prefolded.any():
-        texts = list(texts)
-        for i in np.flatnonzero(prefolded):
-            texts[i] = fold(texts[i])
-        cps, docs = _code_points(texts)
-    mapped_table, _ = fold_table()
-    in_bmp = cps < _BMP
-    mapped = np.where(in_bmp, mapped_table[np.where(in_bmp, cps, 0)], cps)
-    # Documents folded with ``fold`` above keep their characters (letters, digits, spaces).
-    mapped = np.where(prefolded[docs], cps, mapped)
+    mapped, offsets = _folded_code_points(texts)
     kept = mapped != REMOVED
-    mapped, docs = mapped[kept], docs[kept]
+    offsets = _offsets_keeping(kept, offsets)
+    mapped = mapped[kept]
     is_space = mapped == SPACE
-    new_doc = np.concatenate(([True], docs[1:] != docs[:-1])) if docs.size else docs.astype(bool)
     # Collapse runs of word breaks to one and drop breaks at the start of a document.
-    prev_space = np.concatenate(([True], is_space[:-1])) | new_doc
+    prev_space = np.concatenate(([True], is_space[:-1])) | _starts(mapped.size, offsets[:-1])
     keep = ~is_space | ~prev_space
-    mapped, docs, is_space = mapped[keep], docs[keep], is_space[keep]
+    offsets = _offsets_keeping(keep, offsets)
+    mapped, is_space = mapped[keep], is_space[keep]
     m = mapped.size
     empty = Words(
         np.empty(0, np.uint32),
@@ -207,17 +244,21 @@ def _chunk_words(texts: Sequence[str], shingle_size: int) -> Words:
     )
     if m == 0:
         return empty
-    new_doc = np.concatenate(([True], docs[1:] != docs[:-1]))
+    new_doc = _starts(m, offsets[:-1])
+    next_doc = _starts(m + 1, offsets[1:])[1:]
     starts_word = ~is_space & (np.concatenate(([True], is_space[:-1])) | new_doc)
-    next_doc = np.concatenate((docs[1:] != docs[:-1], [True]))
     ends_word = ~is_space & (np.concatenate((is_space[1:], [True])) | next_doc)
     word_start = np.flatnonzero(starts_word)
     word_end = np.flatnonzero(ends_word) + 1
-    word_doc = docs[word_start]
+    word_doc = _document_of(word_start, offsets)
 
     powers, inverse = _powers(m)
     prefix = np.zeros(m + 1, dtype=np.uint64)
-    np.cumsum((mapped.astype(np.uint64) + np.uint64(1)) * powers, out=prefix[1:])
+    terms = mapped.astype(np.uint64)
+    terms += np.uint64(1)
+    terms *= powers
+    np.cumsum(terms, out=prefix[1:])
+    del terms
 
     def span_hash(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
         return (prefix[ends] - prefix[starts]) * inverse[starts]
@@ -253,9 +294,11 @@ def _chunk_words(texts: Sequence[str], shingle_size: int) -> Words:
         starts, ends, owner, positions = starts[order], ends[order], owner[order], positions[order]
     hashes = _mix64_to_32(span_hash(starts, ends))
     word_hashes = _mix64_to_32(span_hash(word_start, word_end))
-    not_digit = np.zeros(m + 1, dtype=np.int64)
-    np.cumsum((mapped < 48) | (mapped > 57), out=not_digit[1:])
-    numeric = (not_digit[word_end] - not_digit[word_start]) == 0
+    # A word is a number when every character of it is a digit (digits are few: count
+    # them per word rather than scanning every character twice).
+    digits = np.flatnonzero((mapped >= 48) & (mapped <= 57))
+    digit_counts = np.bincount(_document_of(digits, word_start), minlength=word_start.size)
+    numeric = digit_counts == (word_end - word_start)
     return Words(
         hashes,
         owner.astype(np.int64),
