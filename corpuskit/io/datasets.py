@@ -37,8 +37,14 @@ from corpuskit.schema import OUTPUT_FORMATS
 Writer = Callable[[pl.DataFrame, IO[bytes]], None]
 
 
+# zstd at level 1: twice as fast to write as polars' default level 3 on news text, for
+# files about 8% larger (measured on a 2,710-document part: 86 ms / 6.1 MB against
+# 175 ms / 5.7 MB).
+PARQUET_ZSTD_LEVEL = 1
+
+
 def _parquet(frame: pl.DataFrame, fh: IO[bytes]) -> None:
-    frame.write_parquet(fh, compression="zstd")
+    frame.write_parquet(fh, compression="zstd", compression_level=PARQUET_ZSTD_LEVEL)
 
 
 def _jsonl(compression: Literal["uncompressed", "gzip", "zstd"]) -> Writer:
