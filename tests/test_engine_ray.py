@@ -56,3 +56,38 @@ def test_20k_documents_on_ray_equal_the_local_engine(tmp_path, ray_engine, share
     on_ray = clean([corpus], tmp_path / "ray", engine=ray_engine)
     assert local.summary["documents"]["in"] == 20_000
     _same_outputs(local.out_dir, on_ray.out_dir)
+
+
+def test_a_remote_input_and_url_out_on_ray_equal_the_local_engine(tmp_path, ray_engine):
+    """Object storage with the Ray engine: the driver reads the inputs and uploads the
+    finished output; the Ray tasks work in the (shared) work folder in between."""
+    fsspec = pytest.importorskip("fsspec", reason="URLs need corpuskit[remote]")
+    pytest.importorskip("upath", reason="URLs need corpuskit[remote]")
+    fs = fsspec.filesystem("memory")
+    root = f"/ray-{tmp_path.name}"
+    for path in seed_inputs():
+        for file in [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file()):
+            fs.pipe(f"{root}/in/{file.relative_to(path.parent).as_posix()}", file.read_bytes())
+    local = clean(seed_inputs(), tmp_path / "local", engine=make_engine("local"), batch_rows=60)
+    on_ray = clean(
+        [f"memory:/{root}/in"],
+        f"memory:/{root}/out",
+        engine=ray_engine,
+        batch_rows=60,
+        work_dir=tmp_path / "work",
+    )
+    try:
+        assert on_ray.summary["documents"] == local.summary["documents"]
+        for name in TABLES:
+            uploaded = sorted(fs.find(f"{root}/out/{name}"))
+            assert [p.rsplit("/", 1)[1] for p in uploaded] == sorted(
+                p.name for p in (local.out_dir / name).iterdir()
+            )
+            got = pl.concat([pl.read_parquet(fs.cat(p)) for p in uploaded])
+            expected = pl.read_parquet(local.out_dir / name)
+            origin = [c for c in got.columns if c.startswith("origin")]
+            assert got.drop(origin).equals(expected.drop(origin)), name
+        assert fs.exists(f"{root}/out/report.html")
+        assert not any(p.is_file() for p in (tmp_path / "work").rglob("*"))
+    finally:
+        fs.rm(root, recursive=True)

@@ -144,22 +144,35 @@ def keyed_candidate_pairs(
     A pair is held as one ``uint64`` (``i << 32 | j``) and the union is taken with a sort
     every few million pairs, so the peak is the distinct pairs plus one band's, at eight
     bytes a pair (copies share most bands: the union stays far smaller than the sum)."""
+    return pairs_of_codes(
+        union_of_codes(
+            band_pair_codes(np.asarray(docs, dtype=np.int64), np.asarray(key), max_bucket)
+            for docs, key in bands
+            if docs.size >= 2
+        )
+    )
+
+
+def union_of_codes(batches: Iterable[np.ndarray]) -> np.ndarray:
+    """The sorted distinct pair codes of all ``batches``, merged every few million codes
+    (the peak is the distinct codes plus one merge's worth, eight bytes a code)."""
     found = np.empty(0, dtype=np.uint64)
     pending: list[np.ndarray] = []
     pending_size = 0
-    for docs, key in bands:
-        if docs.size < 2:
-            continue
-        codes = _band_pair_codes(np.asarray(docs, dtype=np.int64), np.asarray(key), max_bucket)
+    for codes in batches:
         pending.append(codes)
         pending_size += codes.size
         if pending_size >= _UNION_EVERY:
             found = _distinct(np.concatenate([found, *pending]))
             pending, pending_size = [], 0
-    found = _distinct(np.concatenate([found, *pending]))
-    pairs = np.empty((found.size, 2), dtype=np.int64)
-    pairs[:, 0] = found >> np.uint64(32)
-    pairs[:, 1] = found & np.uint64(0xFFFFFFFF)
+    return _distinct(np.concatenate([found, *pending]))
+
+
+def pairs_of_codes(codes: np.ndarray) -> np.ndarray:
+    """Pairs ``(a, b)`` (``len(codes) x 2`` int64) of ``a << 32 | b`` codes."""
+    pairs = np.empty((codes.size, 2), dtype=np.int64)
+    pairs[:, 0] = codes >> np.uint64(32)
+    pairs[:, 1] = codes & np.uint64(0xFFFFFFFF)
     return pairs
 
 
@@ -175,7 +188,7 @@ def _distinct(codes: np.ndarray) -> np.ndarray:
 _UNION_EVERY = 16_000_000
 
 
-def _band_pair_codes(docs: np.ndarray, key: np.ndarray, max_bucket: int) -> np.ndarray:
+def band_pair_codes(docs: np.ndarray, key: np.ndarray, max_bucket: int) -> np.ndarray:
     """Candidate pairs ``a < b`` of one band, as ``a << 32 | b`` codes. A bucket (documents
     sharing the key) of up to ``max_bucket`` gives all its pairs; a larger one, shared
     furniture rather than copies, gives a star on its first document and a chain."""
