@@ -245,10 +245,14 @@ def vetoed(evidence: pl.DataFrame, threshold: float) -> np.ndarray:
     )
 
 
-def decide(evidence: pl.DataFrame, options: DedupOptions) -> tuple[np.ndarray, np.ndarray]:
+def decide(
+    evidence: pl.DataFrame, options: DedupOptions, *, across_days: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
     """``(relation, score)`` per pair: ``copy``, ``update`` or ``none``, and the score.
     Serial items, template items and follow-ups (:func:`vetoed`) are never copies,
-    whatever the score; a follow-up may be an update."""
+    whatever the score; a follow-up may be an update. ``across_days`` judges pairs
+    dated more than ``CROSS_DAY_HOURS`` apart as if they were not (for a pair that a
+    third document, a copy of both, already ties together)."""
     if evidence.height == 0:
         return np.empty(0, dtype=object), np.empty(0)
     score = learned_score(evidence) if options.verifier == "learned" else rules_score(evidence)
@@ -257,7 +261,7 @@ def decide(evidence: pl.DataFrame, options: DedupOptions) -> tuple[np.ndarray, n
         evidence["rare_words"].to_numpy() >= NEAR_RARE
     )
     hours = evidence["hours"].to_numpy()
-    days_apart = (hours > CROSS_DAY_HOURS) & (hours < MISSING_HOURS)
+    days_apart = (hours > CROSS_DAY_HOURS) & (hours < MISSING_HOURS) & (not across_days)
     near &= ~days_apart | (evidence["shingles"].to_numpy() >= CROSS_DAY_SHINGLES)
     scored = (score >= options.copy_score) & ~days_apart & ~vetoes
     other_items = serial_items(evidence) | template_items(evidence)
