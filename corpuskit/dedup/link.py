@@ -473,44 +473,70 @@ def _clusters_without_chains(
         )
     bridged = _bridged(m, pairs, kept, rank)
     if bridged.height:
-        verdicts = pl.concat([verdicts, bridged], how="vertical_relaxed")
-        kept[bridged["dropped"].to_numpy()] = bridged["kept"].to_numpy()
+        moved = bridged["dropped"].to_numpy()
+        verdicts = pl.concat(
+            [verdicts.filter(~pl.col("dropped").is_in(moved)), bridged], how="vertical_relaxed"
+        )
+        kept[moved] = bridged["kept"].to_numpy()
     _, labels = np.unique(kept, return_inverse=True)
     return labels.astype(np.int64), kept, verdicts
 
 
 def _bridged(m: Matcher, pairs: np.ndarray, kept: np.ndarray, rank: np.ndarray) -> pl.DataFrame:
-    """Verdicts of documents left alone that join a cluster through one of its copies.
+    """Verdicts of the clusters that join another cluster through one of its copies.
 
-    A document ``x`` left alone, with a copy ``y`` dropped into the cluster of ``k``
-    (kept first by the keep rule), joins that cluster when the pair decision calls ``x``
-    a copy of ``k`` itself with the rule on documents dated days apart lifted: ``y``
-    agrees with both sides, so the two are not daily items of one template that merely
-    look alike. A release printed the next day in one paper and online the evening
-    before is the usual case: its copies of the same day are taken by the earlier
-    version, and the paper's own version is more than ``CROSS_DAY_HOURS`` from it. Each
-    document joins the cluster of its most similar such ``k``."""
+    A cluster kept by ``x`` with a member that is a copy of ``y``, a document dropped into
+    the cluster of ``k`` (kept before ``x`` by the keep rule), joins that cluster when the
+    pair decision calls ``x`` and each of its members a copy of ``k`` itself with the
+    rule on documents dated days apart lifted: ``y`` agrees with both sides, so the two
+    are not daily items of one template that merely look alike. A release put online in
+    the evening and printed by the papers the next day is the usual case: the papers'
+    versions are more than ``CROSS_DAY_HOURS`` from the online one, while some of their
+    copies are not. Each cluster joins the cluster of the ``k`` most similar to ``x``,
+    and never one that itself joins another."""
     n = kept.size
     empty = pl.DataFrame(schema={"dropped": pl.Int64, "kept": pl.Int64, "relation": pl.String})
     if pairs.size == 0:
         return empty
-    size = np.bincount(kept, minlength=n)
-    alone = (kept == np.arange(n)) & (size == 1)
     dropped = kept != np.arange(n)
     x = np.concatenate([pairs[:, 0], pairs[:, 1]])
     y = np.concatenate([pairs[:, 1], pairs[:, 0]])
-    usable = alone[x] & dropped[y]
-    x, k = x[usable], kept[y[usable]]
-    usable = rank[k] < rank[x]
+    usable = dropped[y] & (kept[x] != kept[y])
+    source, target = kept[x[usable]], kept[y[usable]]
+    usable = rank[target] < rank[source]
     if not usable.any():
         return empty
-    found = np.unique(np.stack([x[usable], k[usable]], axis=1), axis=0)
-    judged = _judged_kind(m, found[:, 0], found[:, 1], across_days=True)
-    judged = judged.filter(pl.col("relation") == verify.COPY)
-    if judged.height == 0:
+    moves = pl.DataFrame(
+        {"source": source[usable], "target": target[usable]},
+        schema=[("source", pl.Int64), ("target", pl.Int64)],
+    ).unique()
+    rows = np.flatnonzero(np.isin(kept, moves["source"].to_numpy()))
+    tried = moves.join(
+        pl.DataFrame(
+            {"row": rows, "source": kept[rows]}, schema=[("row", pl.Int64), ("source", pl.Int64)]
+        ),
+        on="source",
+    ).sort("source", "target", "row")
+    judged = _judged_kind(
+        m, tried["row"].to_numpy(), tried["target"].to_numpy(), across_days=True
+    ).with_columns(
+        source=tried["source"], target=tried["target"], ok=pl.col("relation") == verify.COPY
+    )
+    accepted = (
+        judged.group_by("source", "target")
+        .agg(
+            pl.col("ok").all(),
+            pl.col("shingles").filter(pl.col("dropped") == pl.col("source")).first().alias("near"),
+        )
+        .filter(pl.col("ok"))
+        .sort(["source", "near", "target"], descending=[False, True, False])
+        .unique("source", keep="first", maintain_order=True)
+    )
+    accepted = accepted.filter(~pl.col("target").is_in(accepted["source"].implode()))
+    if accepted.height == 0:
         return empty
-    return judged.sort(["dropped", "shingles", "kept"], descending=[False, True, False]).unique(
-        "dropped", keep="first", maintain_order=True
+    return judged.join(accepted.select("source", "target"), on=["source", "target"]).drop(
+        "source", "target", "ok"
     )
 
 
