@@ -84,3 +84,38 @@ def test_a_copy_of_an_exact_twin_of_the_kept_document_is_its_copy():
     relation = dict(zip(by_twin["dropped"], by_twin["relation"], strict=True))
     assert relation == {0: "copy", 1: "copy"}
     assert by_twin.filter(pl.col("dropped") == 1)["kept"].to_list() == [2]
+
+
+def _convoy(batch: int, tons: int, trucks: int) -> str:
+    return article(
+        [
+            f"وصلت أمس الدفعة {batch} من المعونة الطبية إلى مدينة سيئون على متن {trucks} قاطرات",
+            f"قادمة من المملكة عبر منفذ الوديعة البري وعددها {trucks} قاطرات من مركز الملك سلمان",
+            f"وأوضح المتحدث الرسمي للمركز أن الدفعة {batch} تحتوي على {tons} طنا من المحاليل",
+            f"للمستشفيات والمراكز الصحية في حضرموت ليصل المجموع إلى {tons * batch} طنا",
+            SENTENCES[6],
+        ]
+    )
+
+
+def test_a_tie_across_days_does_not_join_the_next_item_of_a_series():
+    """Lifting the days-apart rule for a pair tied by a copy of both keeps one bar: two
+    versions that each have figures of their own (the second convoy and, a day later,
+    the third) are not copies, while a version of the same convoy a day later is."""
+    dates = ["2015-08-01 08:00:00", "2015-08-02 14:00:00", "2015-08-02 14:00:00"]
+    second = _convoy(2, 65, 5)
+    texts = [
+        second,
+        _convoy(3, 40, 3),
+        "\n".join(second.split("\n")[:3] + OTHER_SENTENCES[:2]),
+    ]
+    options = DedupOptions()
+    keys = FrameKeys(
+        sign_batch(frame(texts, date=dates).with_columns(findings=pl.lit(None)), options)
+    )
+    m, _ = link_module.judged_candidates(keys, options)
+    pairs = np.array([[1, 0], [2, 0]])
+    plain = m.judge(pairs)["relation"].to_list()
+    tied = m.judge(pairs, across_days=True)["relation"].to_list()
+    assert plain == ["none", "none"]
+    assert tied == ["none", "copy"]

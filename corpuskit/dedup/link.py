@@ -7,11 +7,14 @@
 3. **The pair decision** (:mod:`corpuskit.dedup.verify`) on the evidence of each
    candidate pair (:mod:`corpuskit.dedup.evidence`): a copy, an update (a newer version
    that adds news), or neither.
-4. **Clusters that do not chain**: connected components of the copy pairs, then every
-   dropped member is decided again against the cluster's kept document itself, by the
-   same decision; a member that is not a copy of it is split off and clustered again
-   among the others split off. So a chain of serial items (relief flight four, five,
-   six) or a roundup never joins stories that are not copies of the kept one.
+4. **Clusters that do not chain**: clusters grown around kept documents in keep-rule
+   order (:func:`_clusters_without_chains`), then every dropped member is decided again
+   against the cluster's kept document itself (or an exact twin of it), by the same
+   decision; a member that is not a copy of it is split off and clustered again among
+   the others split off. So a chain of serial items (relief flight four, five, six) or a
+   roundup never joins stories that are not copies of the kept one. A cluster tied to
+   another by a copy of both joins it when all its members are copies of the other's
+   kept document with the days-apart rule lifted (:func:`_bridged`).
 5. **Keep rule** (:func:`corpuskit.dedup.clusters.choose_kept`): the most complete
    version (longest clean body), then the newest, then the smallest id; an older
    version that another member updates is never kept over it.

@@ -252,7 +252,9 @@ def decide(
     Serial items, template items and follow-ups (:func:`vetoed`) are never copies,
     whatever the score; a follow-up may be an update. ``across_days`` judges pairs
     dated more than ``CROSS_DAY_HOURS`` apart as if they were not (for a pair that a
-    third document, a copy of both, already ties together)."""
+    third document, a copy of both, already ties together), unless each side has
+    numbers the other lacks: the next item of a series told in one template (the third
+    relief convoy a day after the second)."""
     if evidence.height == 0:
         return np.empty(0, dtype=object), np.empty(0)
     score = learned_score(evidence) if options.verifier == "learned" else rules_score(evidence)
@@ -261,7 +263,11 @@ def decide(
         evidence["rare_words"].to_numpy() >= NEAR_RARE
     )
     hours = evidence["hours"].to_numpy()
-    days_apart = (hours > CROSS_DAY_HOURS) & (hours < MISSING_HOURS) & (not across_days)
+    days_apart = (hours > CROSS_DAY_HOURS) & (hours < MISSING_HOURS)
+    if across_days:
+        days_apart &= (evidence["a_new_numbers"].to_numpy() > 0) & (
+            evidence["b_new_numbers"].to_numpy() > 0
+        )
     near &= ~days_apart | (evidence["shingles"].to_numpy() >= CROSS_DAY_SHINGLES)
     scored = (score >= options.copy_score) & ~days_apart & ~vetoes
     other_items = serial_items(evidence) | template_items(evidence)
