@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 import polars as pl
-from _dedup_texts import OTHER_SENTENCES, SENTENCES, article, word_edits
+from _dedup_texts import OTHER_SENTENCES, SENTENCES, article, unrelated_articles, word_edits
 
 import corpuskit.dedup.link as link_module
+import corpuskit.dedup.verify as verify
 from corpuskit.config import DedupOptions
 from corpuskit.dedup import dedup
 from corpuskit.dedup.keytable import FrameKeys
@@ -119,3 +120,28 @@ def test_a_tie_across_days_does_not_join_the_next_item_of_a_series():
     tied = m.judge(pairs, across_days=True)["relation"].to_list()
     assert plain == ["none", "none"]
     assert tied == ["none", "copy"]
+
+
+def test_a_tie_across_days_does_not_take_a_story_found_inside_a_longer_page():
+    """A story with at most half the words of another day's document and without its
+    opening (a story inside a page of other news) is not tied to it across days; the
+    same evidence with the opening shared (a trimmed copy) is."""
+    padding = unrelated_articles(1, seed=3)[0]
+    dates = ["2015-08-01 08:00:00", "2015-08-02 14:00:00"]
+    texts = [TEXT, TEXT + "\n" + padding]
+    options = DedupOptions()
+    keys = FrameKeys(
+        sign_batch(frame(texts, date=dates).with_columns(findings=pl.lit(None)), options)
+    )
+    m, _ = link_module.judged_candidates(keys, options)
+    trimmed = m.judge(np.array([[0, 1]]), across_days=True)
+    assert trimmed["relation"].to_list() == ["copy"]
+    evidence = trimmed.drop("relation", "score").with_columns(size_ratio=pl.lit(0.45))
+    opening, inside = (
+        evidence.with_columns(lead=pl.lit(0.6)),
+        evidence.with_columns(lead=pl.lit(0.1)),
+    )
+    for case, expected in ((opening, "copy"), (inside, "none")):
+        relation, score = verify.decide(case, options, across_days=True)
+        assert score[0] >= options.copy_score
+        assert relation.tolist() == [expected]
