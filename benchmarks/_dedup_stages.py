@@ -26,7 +26,6 @@ members the stronger of their kinds (``rewritten_release`` > ``trimmed`` >
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections import Counter
 from pathlib import Path
@@ -38,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import _dedup_real as real
-from _dedup_errors import OPENING
+from _dedup_errors import real_parser, side_lines, write_atomic
 
 from corpuskit.config import DedupOptions
 from corpuskit.dedup import verify
@@ -211,28 +210,21 @@ def reading(records: list[dict]) -> list[str]:
         lines.append(f"- clusters: {r['x']} in {r['kept_x']}, {r['y']} in {r['kept_y']}")
         lines += [f"- {line}" for line in r["detail"]]
         for side in (r["x"], r["y"]):
-            outlet, head, body = texts.get(side, ("?", "", ""))
-            lines.append(f"- {side} [{outlet}] | {head}")
-            lines.append(f"  {' '.join(body.split())[:OPENING]}")
+            lines += side_lines(texts, side)
         lines.append("")
     return lines
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--real-cache", type=Path, help="validated corpora (see dedup.py)")
-    parser.add_argument("--out", type=Path, help="markdown file listing the missed head pairs")
-    parser.add_argument("--verifier", default="learned", choices=("learned", "rules"))
-    args = parser.parse_args()
+    out_help = "markdown file listing the missed head pairs"
+    args = real_parser(__doc__, out_help, out_required=False).parse_args()
     options = DedupOptions(verifier=args.verifier)
     records = []
     for corpus in real.labels_mod.CORPORA:
         records += corpus_stages(corpus, real.validated(corpus, args.real_cache), options)
     print("\n".join(summary(records)))
     if args.out is not None:
-        tmp = args.out.with_name(args.out.name + ".tmp")
-        tmp.write_text("\n".join(reading(records)) + "\n", encoding="utf-8")
-        tmp.replace(args.out)
+        write_atomic(args.out, reading(records))
         print(f"written {args.out}")
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 from _dedup_texts import OTHER_SENTENCES, SENTENCES, article, unrelated_articles, word_edits
+from test_dedup import by_id, frame
 
 import corpuskit.dedup.link as link_module
 import corpuskit.dedup.verify as verify
@@ -20,16 +21,6 @@ TEXT = article(SENTENCES)
 # it when the two are dated more than a day apart.
 HALF = article(SENTENCES[:6] + OTHER_SENTENCES[:2])
 LONGER_OTHER = article(OTHER_SENTENCES + OTHER_SENTENCES[:3] + SENTENCES[7:])
-
-
-def frame(texts: list[str], **columns: list) -> pl.DataFrame:
-    data = {"id": [f"d{i}" for i in range(len(texts))], "text": texts}
-    data.update(columns)
-    return pl.DataFrame(data)
-
-
-def by_id(out: pl.DataFrame) -> dict[str, dict]:
-    return {row["id"]: row for row in out.iter_rows(named=True)}
 
 
 def test_a_copy_of_a_copy_joins_the_kept_documents_cluster_across_days():
