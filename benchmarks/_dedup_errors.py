@@ -113,26 +113,41 @@ def corpus_errors(corpus: str, frame: pl.DataFrame, options: DedupOptions) -> li
                 f"size ratio {verdicts['size_ratio'][k]:.2f}, b_in_a {verdicts['b_in_a'][k]:.2f}"
             )
             for side in (x, y):
-                outlet, head, body = texts.get(side, ("?", "", ""))
-                lines.append(f"- {side} [{outlet}] {dates.get(side)} | {head}")
-                lines.append(f"  {' '.join(body.split())[:OPENING]}")
+                lines += side_lines(texts, side, dates.get(side))
             lines.append("")
     return lines
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def side_lines(texts: dict, side: str, date: str | None = None) -> list[str]:
+    """One article of an entry: id, outlet, date, headline, and its opening."""
+    outlet, head, body = texts.get(side, ("?", "", ""))
+    when = f" {date}" if date else ""
+    return [f"- {side} [{outlet}]{when} | {head}", f"  {' '.join(body.split())[:OPENING]}"]
+
+
+def write_atomic(path: Path, lines: list[str]) -> None:
+    """The lines as one text file, replaced at once."""
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    tmp.replace(path)
+
+
+def real_parser(doc: str, out_help: str, *, out_required: bool) -> argparse.ArgumentParser:
+    """The options of the dev reading scripts: the corpora cache, the output, the verifier."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--real-cache", type=Path, help="validated corpora (see dedup.py)")
-    parser.add_argument("--out", type=Path, required=True, help="markdown file to write")
+    parser.add_argument("--out", type=Path, required=out_required, help=out_help)
     parser.add_argument("--verifier", default="learned", choices=("learned", "rules"))
-    args = parser.parse_args()
+    return parser
+
+
+def main() -> None:
+    args = real_parser(__doc__, "markdown file to write", out_required=True).parse_args()
     options = DedupOptions(verifier=args.verifier)
     lines = []
     for corpus in real.labels_mod.CORPORA:
         lines += corpus_errors(corpus, real.validated(corpus, args.real_cache), options)
-    tmp = args.out.with_name(args.out.name + ".tmp")
-    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    tmp.replace(args.out)
+    write_atomic(args.out, lines)
     print(f"written {args.out}")
 
 

@@ -7,11 +7,14 @@
 3. **The pair decision** (:mod:`corpuskit.dedup.verify`) on the evidence of each
    candidate pair (:mod:`corpuskit.dedup.evidence`): a copy, an update (a newer version
    that adds news), or neither.
-4. **Clusters that do not chain**: connected components of the copy pairs, then every
-   dropped member is decided again against the cluster's kept document itself, by the
-   same decision; a member that is not a copy of it is split off and clustered again
-   among the others split off. So a chain of serial items (relief flight four, five,
-   six) or a roundup never joins stories that are not copies of the kept one.
+4. **Clusters that do not chain**: clusters grown around kept documents in keep-rule
+   order (:func:`_clusters_without_chains`), then every dropped member is decided again
+   against the cluster's kept document itself (or an exact twin of it), by the same
+   decision; a member that is not a copy of it is split off and clustered again among
+   the others split off. So a chain of serial items (relief flight four, five, six) or a
+   roundup never joins stories that are not copies of the kept one. A cluster tied to
+   another by a copy of both joins it when all its members are copies of the other's
+   kept document with the days-apart rule lifted (:func:`_bridged`).
 5. **Keep rule** (:func:`corpuskit.dedup.clusters.choose_kept`): the most complete
    version (longest clean body), then the newest, then the smallest id; an older
    version that another member updates is never kept over it.
@@ -120,17 +123,18 @@ class Matcher:
     url: np.ndarray  # URL key per row (0 when none)
     long: np.ndarray  # rows with at least min_words words
 
-    def judge(self, pairs: np.ndarray) -> pl.DataFrame:
+    def judge(self, pairs: np.ndarray, *, across_days: bool = False) -> pl.DataFrame:
         """Evidence and verdict of ``pairs``, one row per pair in their order: ``a``, ``b``
         (oriented: ``a`` has fewer content words), ``first`` (the row given first), the
         evidence columns, ``score``, ``relation``, ``same`` (``exact``, ``url`` or
         null: keys that make a copy whatever the evidence) and ``page`` (``b`` is a page
         that opens with ``a`` and goes on to other stories: not a copy, see
-        :func:`_pages`)."""
+        :func:`_pages`). ``across_days`` lifts the rule on documents dated days apart
+        (:func:`corpuskit.dedup.verify.decide`)."""
         pairs = pairs.astype(np.int64).reshape(-1, 2)
         oriented = orient(pairs, self.docs)
         evidence = pair_evidence(self.keys, oriented, self.docs, self.template)
-        relation, score = verify.decide(evidence, self.options)
+        relation, score = verify.decide(evidence, self.options, across_days=across_days)
         a, b = oriented[:, 0], oriented[:, 1]
         same_body = _same_key(self.exact, a, b)
         same_url = _same_key(self.url, a, b) & ~same_body
@@ -439,21 +443,129 @@ def _clusters_without_chains(
     unit_pairs = np.unique(np.sort(unit[pairs], axis=1), axis=0)
     unit_pairs = unit_pairs[unit_pairs[:, 0] != unit_pairs[:, 1]]
     kept = _greedy_centres(n, unit_pairs, rank)[unit]
-    _, labels = np.unique(kept, return_inverse=True)
-    verdicts = _verdicts(m, labels, kept)
-    failed = ~verdicts["relation"].is_in(list(accepted)).to_numpy()
-    if failed.any():
+    twins = _ExactTwins(m.exact, np.unique(pairs))
+    verdicts = _verdicts(m, labels, kept, accepted, twins)
+    for again in range(SPLIT_ROUNDS + 1):
+        failed = ~verdicts["relation"].is_in(list(accepted)).to_numpy()
+        if not failed.any():
+            break
         dropped = verdicts["dropped"].to_numpy()
         # A unit whose members are all in one cluster stays there when one member is a
         # copy of the kept document (or is it): the others are that member again.
         unit_ok = np.zeros(n, dtype=bool)
         unit_ok[unit[dropped[~failed]]] = True
         unit_ok[unit[kept == np.arange(n)]] = True
-        alone = dropped[failed & ~unit_ok[unit[dropped]]]
-        kept[alone] = alone
-        _, labels = np.unique(kept, return_inverse=True)
-        verdicts = _verdicts(m, labels, kept)
+        split = dropped[failed & ~unit_ok[unit[dropped]]]
+        if split.size == 0:
+            break
+        if again < SPLIT_ROUNDS:  # clustered again among the documents split off
+            split_unit = np.zeros(n, dtype=bool)
+            split_unit[unit[split]] = True
+            among = unit_pairs[split_unit[unit_pairs[:, 0]] & split_unit[unit_pairs[:, 1]]]
+            kept[split] = _greedy_centres(n, among, rank)[unit][split]
+        else:
+            kept[split] = split
+        redo = np.zeros(n, dtype=bool)
+        redo[split] = True
+        verdicts = pl.concat(
+            [
+                verdicts.filter(~pl.Series(redo[dropped])),
+                _verdicts(m, labels, kept, accepted, twins, only=split),
+            ],
+            how="vertical_relaxed",
+        )
+    bridged = _bridged(m, pairs, kept, rank)
+    if bridged.height:
+        moved = bridged["dropped"].to_numpy()
+        verdicts = pl.concat(
+            [verdicts.filter(~pl.col("dropped").is_in(moved)), bridged], how="vertical_relaxed"
+        )
+        kept[moved] = bridged["kept"].to_numpy()
+    _, labels = np.unique(kept, return_inverse=True)
     return labels.astype(np.int64), kept, verdicts
+
+
+def _bridged(m: Matcher, pairs: np.ndarray, kept: np.ndarray, rank: np.ndarray) -> pl.DataFrame:
+    """Verdicts of the clusters that join another cluster through one of its copies.
+
+    A cluster kept by ``x`` with a member that is a copy of ``y``, a document dropped into
+    the cluster of ``k`` (kept before ``x`` by the keep rule), joins that cluster when the
+    pair decision calls ``x`` and each of its members a copy of ``k`` itself with the
+    rule on documents dated days apart lifted: ``y`` agrees with both sides, so the two
+    are not daily items of one template that merely look alike. A release put online in
+    the evening and printed by the papers the next day is the usual case: the papers'
+    versions are more than ``CROSS_DAY_HOURS`` from the online one, while some of their
+    copies are not. Each cluster joins the cluster of the ``k`` most similar to ``x``,
+    and never one that itself joins another."""
+    n = kept.size
+    empty = pl.DataFrame(schema={"dropped": pl.Int64, "kept": pl.Int64, "relation": pl.String})
+    if pairs.size == 0:
+        return empty
+    dropped = kept != np.arange(n)
+    x = np.concatenate([pairs[:, 0], pairs[:, 1]])
+    y = np.concatenate([pairs[:, 1], pairs[:, 0]])
+    usable = dropped[y] & (kept[x] != kept[y])
+    source, target = kept[x[usable]], kept[y[usable]]
+    usable = rank[target] < rank[source]
+    if not usable.any():
+        return empty
+    moves = pl.DataFrame(
+        {"source": source[usable], "target": target[usable]},
+        schema=[("source", pl.Int64), ("target", pl.Int64)],
+    ).unique()
+    rows = np.flatnonzero(np.isin(kept, moves["source"].to_numpy()))
+    tried = moves.join(
+        pl.DataFrame(
+            {"row": rows, "source": kept[rows]}, schema=[("row", pl.Int64), ("source", pl.Int64)]
+        ),
+        on="source",
+    ).sort("source", "target", "row")
+    judged = _judged_kind(
+        m, tried["row"].to_numpy(), tried["target"].to_numpy(), across_days=True
+    ).with_columns(
+        source=tried["source"], target=tried["target"], ok=pl.col("relation") == verify.COPY
+    )
+    accepted = (
+        judged.group_by("source", "target")
+        .agg(
+            pl.col("ok").all(),
+            pl.col("shingles").filter(pl.col("dropped") == pl.col("source")).first().alias("near"),
+        )
+        .filter(pl.col("ok"))
+        .sort(["source", "near", "target"], descending=[False, True, False])
+        .unique("source", keep="first", maintain_order=True)
+    )
+    accepted = accepted.filter(~pl.col("target").is_in(accepted["source"].implode()))
+    if accepted.height == 0:
+        return empty
+    return judged.join(accepted.select("source", "target"), on=["source", "target"]).drop(
+        "source", "target", "ok"
+    )
+
+
+# Rounds of clustering again the documents split off a cluster (a copy of a copy that is
+# not a copy of the kept one); what is still split off after them stays alone.
+SPLIT_ROUNDS = 3
+
+
+class _ExactTwins:
+    """The rows that share a folded body with a row (one text published twice), among
+    the rows of copy pairs."""
+
+    def __init__(self, exact: np.ndarray, rows: np.ndarray) -> None:
+        rows = rows[exact[rows] != 0]
+        self._rows = rows[np.argsort(exact[rows], kind="stable")]
+        self._keys = exact[self._rows]
+        self._exact = exact
+
+    def of(self, row: int) -> np.ndarray:
+        key = self._exact[row]
+        if key == 0:
+            return np.empty(0, dtype=np.int64)
+        lo = np.searchsorted(self._keys, key, side="left")
+        hi = np.searchsorted(self._keys, key, side="right")
+        twins = self._rows[lo:hi]
+        return twins[twins != row]
 
 
 def _units(n: int, keyed_pairs: np.ndarray | None, rank: np.ndarray) -> np.ndarray:
@@ -511,16 +623,53 @@ def _greedy_centres(n: int, pairs: np.ndarray, rank: np.ndarray) -> np.ndarray:
     return kept
 
 
-def _verdicts(m: Matcher, labels: np.ndarray, kept: np.ndarray) -> pl.DataFrame:
-    """The verdict of every dropped row against its kept row (``dropped``, ``kept``,
-    evidence, ``relation``, ``kind``)."""
+def _verdicts(
+    m: Matcher,
+    labels: np.ndarray,
+    kept: np.ndarray,
+    accepted: set[str] | None = None,
+    twins: _ExactTwins | None = None,
+    only: np.ndarray | None = None,
+) -> pl.DataFrame:
+    """The verdict of every dropped row (of ``only``, when given) against its kept row
+    (``dropped``, ``kept``, evidence, ``relation``, ``kind``).
+
+    A kept document published again with the same body (its exact ``twins``) is the same
+    text: a dropped row that is not an ``accepted`` copy of the kept row itself but is a
+    copy of one of its twins (dated days apart from the kept one, for instance) is
+    judged by that twin's verdict."""
     n = labels.size
     dropped = np.flatnonzero(kept != np.arange(n))
+    if only is not None:
+        dropped = dropped[np.isin(dropped, only)]
     if dropped.size == 0:
         return pl.DataFrame(schema={"dropped": pl.Int64, "kept": pl.Int64, "relation": pl.String})
-    judged = m.judge(np.stack([dropped, kept[dropped]], axis=1))
+    judged = _judged_kind(m, dropped, kept[dropped])
+    if twins is None or accepted is None:
+        return judged
+    failed = np.flatnonzero(~judged["relation"].is_in(list(accepted)).to_numpy())
+    alternatives = [(i, int(t)) for i in failed for t in twins.of(int(kept[dropped[i]]))]
+    if not alternatives:
+        return judged
+    at = np.array([i for i, _ in alternatives], dtype=np.int64)
+    by_twin = _judged_kind(m, dropped[at], np.array([t for _, t in alternatives]))
+    good = by_twin["relation"].is_in(list(accepted)).to_numpy()
+    at, by_twin = at[good], by_twin.filter(pl.Series(good))
+    first = np.unique(at, return_index=True)[1]
+    at, by_twin = at[first], by_twin[first]
+    replaced = np.zeros(judged.height, dtype=bool)
+    replaced[at] = True
+    by_twin = by_twin.with_columns(kept=pl.Series(kept[dropped[at]], dtype=pl.Int64))
+    return pl.concat([judged.filter(~pl.Series(replaced)), by_twin])
+
+
+def _judged_kind(
+    m: Matcher, dropped: np.ndarray, kept: np.ndarray, *, across_days: bool = False
+) -> pl.DataFrame:
+    """The verdict of each pair (``dropped``, ``kept``), with the kind of copy."""
+    judged = m.judge(np.stack([dropped, kept], axis=1), across_days=across_days)
     kind = verify.copy_kind(judged, m.options, dropped_is_a=judged["a"].to_numpy() == dropped)
-    return judged.with_columns(dropped=pl.Series(dropped), kept=pl.Series(kept[dropped]), kind=kind)
+    return judged.with_columns(dropped=pl.Series(dropped), kept=pl.Series(kept), kind=kind)
 
 
 def _decisions(

@@ -60,6 +60,10 @@ CROSS_DAY_HOURS = 20.0
 # ... and then a near copy shares at least this much of its 3-grams: the weather of
 # another day, the next royal cable of one template, reach 0.5-0.6.
 CROSS_DAY_SHINGLES = 0.7
+# A pair tied across days by a copy of both whose shorter side has at most half the
+# longer's words shares at least this much of its lead (a trimmed copy keeps the
+# opening; a story inside a page of other news does not).
+TIED_PART, TIED_LEAD = 0.5, 0.35
 TEMPLATE_SHARE, TEMPLATE_RARE = 0.85, 0.3
 # A follow-up: the same outlet, another lead, less than this share of 3-grams in common.
 FOLLOW_UP_LEAD, FOLLOW_UP_SHINGLES = 0.35, 0.6
@@ -245,10 +249,18 @@ def vetoed(evidence: pl.DataFrame, threshold: float) -> np.ndarray:
     )
 
 
-def decide(evidence: pl.DataFrame, options: DedupOptions) -> tuple[np.ndarray, np.ndarray]:
+def decide(
+    evidence: pl.DataFrame, options: DedupOptions, *, across_days: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
     """``(relation, score)`` per pair: ``copy``, ``update`` or ``none``, and the score.
     Serial items, template items and follow-ups (:func:`vetoed`) are never copies,
-    whatever the score; a follow-up may be an update."""
+    whatever the score; a follow-up may be an update. ``across_days`` judges pairs
+    dated more than ``CROSS_DAY_HOURS`` apart as if they were not (for a pair that a
+    third document, a copy of both, already ties together), unless each side has
+    numbers the other lacks (the next item of a series told in one template: the third
+    relief convoy a day after the second) or the shorter has at most ``TIED_PART`` of the
+    longer's words without its opening (``TIED_LEAD``): a trimmed copy keeps its lead,
+    a story found inside another day's page does not."""
     if evidence.height == 0:
         return np.empty(0, dtype=object), np.empty(0)
     score = learned_score(evidence) if options.verifier == "learned" else rules_score(evidence)
@@ -258,6 +270,14 @@ def decide(evidence: pl.DataFrame, options: DedupOptions) -> tuple[np.ndarray, n
     )
     hours = evidence["hours"].to_numpy()
     days_apart = (hours > CROSS_DAY_HOURS) & (hours < MISSING_HOURS)
+    if across_days:
+        own_numbers = (evidence["a_new_numbers"].to_numpy() > 0) & (
+            evidence["b_new_numbers"].to_numpy() > 0
+        )
+        inside = (evidence["size_ratio"].to_numpy() <= TIED_PART) & (
+            evidence["lead"].to_numpy() < TIED_LEAD
+        )
+        days_apart &= own_numbers | inside
     near &= ~days_apart | (evidence["shingles"].to_numpy() >= CROSS_DAY_SHINGLES)
     scored = (score >= options.copy_score) & ~days_apart & ~vetoes
     other_items = serial_items(evidence) | template_items(evidence)

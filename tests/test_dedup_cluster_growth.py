@@ -1,0 +1,138 @@
+"""Clusters grown around kept documents: what happens to a copy that is not a copy of the
+kept document itself (split off, clustered again, joined through a copy of both)."""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+from _dedup_texts import OTHER_SENTENCES, SENTENCES, article, unrelated_articles, word_edits
+from test_dedup import by_id, frame
+
+import corpuskit.dedup.link as link_module
+import corpuskit.dedup.verify as verify
+from corpuskit.config import DedupOptions
+from corpuskit.dedup import dedup
+from corpuskit.dedup.keytable import FrameKeys
+from corpuskit.dedup.sign import sign_batch
+
+TEXT = article(SENTENCES)
+# Most of TEXT with two sentences of other news: a copy of TEXT on the same day (the
+# verifier's score), not a near copy (less than 0.7 of the 3-grams), so not a copy of
+# it when the two are dated more than a day apart.
+HALF = article(SENTENCES[:6] + OTHER_SENTENCES[:2])
+LONGER_OTHER = article(OTHER_SENTENCES + OTHER_SENTENCES[:3] + SENTENCES[7:])
+
+
+def test_a_copy_of_a_copy_joins_the_kept_documents_cluster_across_days():
+    """A release in the evening (d0), a paper's shorter copy of it the next morning (d1),
+    and another version the next evening (d2, kept: the longest). d0 is more than 20
+    hours from d2 and shares less than 0.7 of its 3-grams, so on its own it is not a
+    copy of d2; through d1, a copy of both, it joins d2's cluster."""
+    dates = ["2015-08-01 20:00:00", "2015-08-02 09:00:00", "2015-08-02 19:00:00"]
+    texts = [TEXT, article(SENTENCES[:7]), HALF]
+    out = by_id(dedup(frame(texts, date=dates)))
+    assert out["d2"]["keep"]
+    assert out["d1"]["dup_of"] == "d2"
+    assert out["d0"]["dup_of"] == "d2" and not out["d0"]["keep"]
+    assert "23 h apart" in out["d0"]["dup_why"]
+    # Without the copy of both, d0 stays: the days-apart rule holds.
+    alone = by_id(dedup(frame([TEXT, HALF], date=[dates[0], dates[2]])))
+    assert alone["d0"]["keep"] and alone["d1"]["keep"]
+
+
+def test_copies_split_off_a_cluster_are_clustered_again_among_themselves():
+    """d0 and d1 have one URL but other bodies (the page was replaced): they move as one
+    unit, kept by the longer d1. The two copies of d0's body are taken with the unit but
+    are not copies of d1, so they are split off; they are still copies of each other and
+    end in one cluster."""
+    url = "https://example.com/news/1234.html"
+    texts = [TEXT, LONGER_OTHER, word_edits(TEXT, seed=1), word_edits(TEXT, seed=2)]
+    urls = [url, url + "?weekly", None, None]
+    out = by_id(dedup(frame(texts, url=urls)))
+    assert out["d1"]["keep"] and out["d0"]["cluster_id"] == "d1"
+    assert out["d2"]["cluster_id"] is not None
+    assert out["d2"]["cluster_id"] == out["d3"]["cluster_id"]
+    assert out["d2"]["cluster_id"] != "d1"
+    assert out["d2"]["keep"] != out["d3"]["keep"]
+
+
+def test_a_copy_of_an_exact_twin_of_the_kept_document_is_its_copy():
+    """d0 and d2 are one body published days apart (d2 kept: the newer); d1, a copy of
+    d0 on d0's day, is not a copy of d2 by itself (days apart), but it is by d0."""
+    dates = ["2015-08-01 08:00:00", "2015-08-01 12:00:00", "2015-08-06 08:00:00"]
+    texts = [TEXT, HALF, TEXT]
+    options = DedupOptions()
+    keys = FrameKeys(
+        sign_batch(frame(texts, date=dates).with_columns(findings=pl.lit(None)), options)
+    )
+    m, _ = link_module.judged_candidates(keys, options)
+    kept = np.array([2, 2, 2])
+    labels = np.zeros(3, dtype=np.int64)
+    twins = link_module._ExactTwins(m.exact, np.arange(3))
+    plain = link_module._verdicts(m, labels, kept)
+    by_twin = link_module._verdicts(m, labels, kept, {"copy"}, twins)
+    relation = dict(zip(plain["dropped"], plain["relation"], strict=True))
+    assert relation[1] == "none"
+    relation = dict(zip(by_twin["dropped"], by_twin["relation"], strict=True))
+    assert relation == {0: "copy", 1: "copy"}
+    assert by_twin.filter(pl.col("dropped") == 1)["kept"].to_list() == [2]
+
+
+def _convoy(batch: int, tons: int, trucks: int) -> str:
+    return article(
+        [
+            f"وصلت أمس الدفعة {batch} من المعونة الطبية إلى مدينة سيئون على متن {trucks} قاطرات",
+            f"قادمة من المملكة عبر منفذ الوديعة البري وعددها {trucks} قاطرات من مركز الملك سلمان",
+            f"وأوضح المتحدث الرسمي للمركز أن الدفعة {batch} تحتوي على {tons} طنا من المحاليل",
+            f"للمستشفيات والمراكز الصحية في حضرموت ليصل المجموع إلى {tons * batch} طنا",
+            SENTENCES[6],
+        ]
+    )
+
+
+def test_a_tie_across_days_does_not_join_the_next_item_of_a_series():
+    """Lifting the days-apart rule for a pair tied by a copy of both keeps one bar: two
+    versions that each have figures of their own (the second convoy and, a day later,
+    the third) are not copies, while a version of the same convoy a day later is."""
+    dates = ["2015-08-01 08:00:00", "2015-08-02 14:00:00", "2015-08-02 14:00:00"]
+    second = _convoy(2, 65, 5)
+    texts = [
+        second,
+        _convoy(3, 40, 3),
+        "\n".join(second.split("\n")[:3] + OTHER_SENTENCES[:2]),
+    ]
+    options = DedupOptions()
+    keys = FrameKeys(
+        sign_batch(frame(texts, date=dates).with_columns(findings=pl.lit(None)), options)
+    )
+    m, _ = link_module.judged_candidates(keys, options)
+    pairs = np.array([[1, 0], [2, 0]])
+    plain = m.judge(pairs)["relation"].to_list()
+    tied = m.judge(pairs, across_days=True)["relation"].to_list()
+    assert plain == ["none", "none"]
+    assert tied == ["none", "copy"]
+
+
+def test_a_tie_across_days_does_not_take_a_story_found_inside_a_longer_page():
+    """A story with at most half the words of another day's document and without its
+    opening (a story inside a page of other news) is not tied to it across days; the
+    same evidence with the opening shared (a trimmed copy) is."""
+    padding = unrelated_articles(1, seed=3)[0]
+    dates = ["2015-08-01 08:00:00", "2015-08-02 14:00:00"]
+    texts = [TEXT, TEXT + "\n" + padding]
+    options = DedupOptions()
+    keys = FrameKeys(
+        sign_batch(frame(texts, date=dates).with_columns(findings=pl.lit(None)), options)
+    )
+    m, _ = link_module.judged_candidates(keys, options)
+    trimmed = m.judge(np.array([[0, 1]]), across_days=True)
+    assert trimmed["relation"].to_list() == ["copy"]
+    evidence = trimmed.drop("relation", "score").with_columns(size_ratio=pl.lit(0.45))
+    opening, inside = (
+        evidence.with_columns(lead=pl.lit(0.6)),
+        evidence.with_columns(lead=pl.lit(0.1)),
+    )
+    for case, expected in ((opening, "copy"), (inside, "none")):
+        relation, score = verify.decide(case, options, across_days=True)
+        assert score[0] >= options.copy_score
+        assert relation.tolist() == [expected]
