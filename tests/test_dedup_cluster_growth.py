@@ -67,10 +67,9 @@ def test_a_copy_of_an_exact_twin_of_the_kept_document_is_its_copy():
     )
     m, _ = link_module.judged_candidates(keys, options)
     kept = np.array([2, 2, 2])
-    labels = np.zeros(3, dtype=np.int64)
     twins = link_module._ExactTwins(m.exact, np.arange(3))
-    plain = link_module._verdicts(m, labels, kept)
-    by_twin = link_module._verdicts(m, labels, kept, {"copy"}, twins)
+    plain = link_module._verdicts(m, kept)
+    by_twin = link_module._verdicts(m, kept, {"copy"}, twins)
     relation = dict(zip(plain["dropped"], plain["relation"], strict=True))
     assert relation[1] == "none"
     relation = dict(zip(by_twin["dropped"], by_twin["relation"], strict=True))

@@ -435,7 +435,7 @@ def _clusters_without_chains(
     n = m.keys.height
     labels = np.arange(n, dtype=np.int64)
     if pairs.size == 0:
-        return labels, labels.copy(), _verdicts(m, labels, labels)
+        return labels, labels.copy(), _verdicts(m, labels)
     pairs = np.unique(np.sort(pairs, axis=1), axis=0)
     pairs = pairs[pairs[:, 0] != pairs[:, 1]]
     rank = ranking.ranks(np.unique(pairs))
@@ -444,7 +444,7 @@ def _clusters_without_chains(
     unit_pairs = unit_pairs[unit_pairs[:, 0] != unit_pairs[:, 1]]
     kept = _greedy_centres(n, unit_pairs, rank)[unit]
     twins = _ExactTwins(m.exact, np.unique(pairs))
-    verdicts = _verdicts(m, labels, kept, accepted, twins)
+    verdicts = _verdicts(m, kept, accepted, twins)
     for again in range(SPLIT_ROUNDS + 1):
         failed = ~verdicts["relation"].is_in(list(accepted)).to_numpy()
         if not failed.any():
@@ -470,7 +470,7 @@ def _clusters_without_chains(
         verdicts = pl.concat(
             [
                 verdicts.filter(~pl.Series(redo[dropped])),
-                _verdicts(m, labels, kept, accepted, twins, only=split),
+                _verdicts(m, kept, accepted, twins, only=split),
             ],
             how="vertical_relaxed",
         )
@@ -625,7 +625,6 @@ def _greedy_centres(n: int, pairs: np.ndarray, rank: np.ndarray) -> np.ndarray:
 
 def _verdicts(
     m: Matcher,
-    labels: np.ndarray,
     kept: np.ndarray,
     accepted: set[str] | None = None,
     twins: _ExactTwins | None = None,
@@ -638,8 +637,7 @@ def _verdicts(
     text: a dropped row that is not an ``accepted`` copy of the kept row itself but is a
     copy of one of its twins (dated days apart from the kept one, for instance) is
     judged by that twin's verdict."""
-    n = labels.size
-    dropped = np.flatnonzero(kept != np.arange(n))
+    dropped = np.flatnonzero(kept != np.arange(kept.size))
     if only is not None:
         dropped = dropped[np.isin(dropped, only)]
     if dropped.size == 0:
