@@ -143,8 +143,9 @@ class RayEngine:
 
         def band_codes(group: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
             rows = group["row"].astype(np.int64)
-            codes = band_pair_codes(rows, group["key"], MAX_BUCKET) if rows.size > 1 else None
-            return {"code": union_of_codes([] if codes is None else [codes])}
+            if rows.size < 2:
+                return {"code": np.empty(0, dtype=np.uint64)}
+            return {"code": union_of_codes([band_pair_codes(rows, group["key"], MAX_BUCKET)])}
 
         def read_and_explode(batch: dict[str, np.ndarray]) -> pa.Table:
             tables = [pq.read_table(str(path), columns=columns) for path in batch["path"]]

@@ -157,9 +157,10 @@ def _visits(identifier: Any, encoded: list[bytes]) -> list[tuple[np.ndarray, np.
     ]
 
 
+@lru_cache(maxsize=1)
 def _class_table() -> np.ndarray:
-    """The model's feature-by-class table in float32 (see :func:`_identifier`), so
-    scoring a text does not convert its rows again."""
+    """The model's feature-by-class table in float32 (see :func:`_identifier`: no copy
+    when the identifier holds it so already), so scoring a text never converts it."""
     return np.asarray(_identifier().nb_ptc, dtype=np.float32)
 
 
