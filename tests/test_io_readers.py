@@ -11,6 +11,7 @@ import pytest
 import zstandard
 
 from corpuskit import schema
+from corpuskit.config import InputOptions
 from corpuskit.io import read_corpus
 
 DATA = Path(__file__).resolve().parent / "data" / "io"
@@ -186,9 +187,13 @@ def test_fifty_megabyte_document(tmp_path: Path) -> None:
     path = tmp_path / "huge.jsonl"
     path.write_text(json.dumps({"id": "big", "text": body}, ensure_ascii=False) + "\n")
     assert path.stat().st_size > 50_000_000
-    frame = read_corpus([path])
+    frame = read_corpus([path], options=InputOptions(max_doc_chars=0))
     assert frame["text"].item() == body
     assert frame["findings"].list.len().item() == 0
+    # Read whole under the default limit too, and marked as too large to clean.
+    frame = read_corpus([path])
+    assert frame["text"].item() == body
+    assert [f["code"] for f in frame["findings"].item()] == ["IO004"]
 
 
 def test_progress_reports_documents_per_file(tmp_path: Path) -> None:

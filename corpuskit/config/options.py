@@ -69,6 +69,14 @@ class InputOptions:
         kind=BOOLEAN,
         example="true",
     )
+    max_doc_chars: int = option(
+        1_000_000,
+        meaning="a body longer than this many characters is rejected whole (IO004) and "
+        "not read by the rules or the matcher; 0 for no limit",
+        kind=INTEGER,
+        low=0,
+        example="5000000",
+    )
 
     def __post_init__(self) -> None:
         check_fields(self, "input.")

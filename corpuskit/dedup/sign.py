@@ -60,6 +60,7 @@ from corpuskit.dedup.lsh import band_key, resolve_bands
 from corpuskit.dedup.minhash import EMPTY, signatures_from_hashes
 from corpuskit.dedup.stopwords import function_word_hashes
 from corpuskit.dedup.words import Words, words
+from corpuskit.io.oversized import has_too_large
 
 ROW, ID, ACTIVE, WORDS, LENGTH, DATE = "row", "id", "active", "words", "length", "date"
 EXACT_KEY, URL_KEY, TITLE, SIGNATURE = "exact_key", "url_key", "title", "signature"
@@ -227,6 +228,9 @@ def sign_batch(frame: pl.DataFrame, options: DedupOptions, *, first_row: int = 0
     schema.require_columns(frame, (schema.ID,), "dedup")
     n = frame.height
     body, title = body_and_title(frame)
+    aside = has_too_large(frame)
+    if aside is not None:  # rejected whole at input: matched by nothing, not read
+        body = pl.select(pl.when(~aside).then(body)).to_series()
     k = options.shingle_size
     tokens = words(body.to_list(), k)
     signatures = signatures_from_hashes(

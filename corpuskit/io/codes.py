@@ -47,6 +47,18 @@ TEXT_NOT_A_STRING = IOCode(
     "The text field is missing, null, a number, an object or a list; only a string is a body.",
     "give the document its text as a string, or map the right column with --text-col",
 )
+TOO_LARGE = IOCode(
+    "IO004",
+    "document-too-large",
+    "drop",
+    "error",
+    "The body is longer than [input] max_doc_chars characters (default 1,000,000, some 400 "
+    "pages): not a news article but a dump of a site, a feed glued into one record or a "
+    "runaway extraction. It is rejected whole, its text kept as it was; no rule or matcher "
+    "reads it, so one document cannot take a worker's memory.",
+    "find where it came from; raise [input] max_doc_chars (0: no limit) if such documents "
+    "belong in the corpus",
+)
 LEGACY_ENCODING = IOCode(
     "IO101",
     "legacy-encoding-decoded",
@@ -89,6 +101,7 @@ IO_CODES: tuple[IOCode, ...] = (
     MALFORMED_JSON,
     NOT_AN_OBJECT,
     TEXT_NOT_A_STRING,
+    TOO_LARGE,
     LEGACY_ENCODING,
     UNDECODABLE_BYTES,
     LONE_SURROGATE,

@@ -50,6 +50,7 @@ from corpuskit.io.canonical import (
 from corpuskit.io.discover import InputFile, discover
 from corpuskit.io.jsonl import read_json, read_jsonl
 from corpuskit.io.location import input_path
+from corpuskit.io.oversized import too_large_findings
 from corpuskit.io.rawpart import append_findings, io_finding
 from corpuskit.io.tabular import read_csv, read_parquet, with_partition_columns
 from corpuskit.progress import ProgressCallback, no_progress
@@ -190,7 +191,10 @@ class CorpusReader:
 
     def _finish(self, frame: pl.DataFrame) -> pl.DataFrame:
         self._progress(frame.height)
-        return control_character_findings(null_text_findings(frame))
+        frame = too_large_findings(
+            null_text_findings(frame), self.options.max_doc_chars, strict=self.options.strict
+        )
+        return control_character_findings(frame)
 
 
 def _size(path: Path) -> int:

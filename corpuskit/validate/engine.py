@@ -27,6 +27,7 @@ from typing import Any
 import polars as pl
 
 from corpuskit.config import ValidateOptions
+from corpuskit.io.oversized import has_too_large
 from corpuskit.progress import ProgressCallback
 from corpuskit.rules import Rule, RuleSet
 from corpuskit.schema import (
@@ -264,6 +265,9 @@ def fit_batch(frame: pl.DataFrame, plan: ValidationPlan) -> CorpusPartial:
     in corpus order.
     """
     require_columns(frame, (ID, TEXT), "validate")
+    aside = has_too_large(frame)
+    if aside is not None:  # rejected whole at input: not read
+        frame = frame.filter(~aside)
     needs = plan.needs
     if not needs.any:
         return CorpusPartial(docs=frame.height)
@@ -295,9 +299,14 @@ def apply_batch(
     ``drop_reason`` to one batch. Never drops rows.
 
     ``evidence`` is the corpus evidence (:func:`finish_evidence`); without it the corpus
-    rules find nothing, as for a document checked on its own.
+    rules find nothing, as for a document checked on its own. Documents the reader
+    rejected whole as too large (``IO004``) are not read: they get the columns from
+    their input findings alone (:func:`apply_findings`).
     """
     require_columns(frame, (ID, TEXT), "validate")
+    aside = has_too_large(frame)
+    if aside is not None:
+        return _with_set_aside(frame, aside, lambda read: apply_batch(read, plan, evidence))
     docs = list(_docs(frame, identify_missing=True))
     for doc, skip in zip(docs, _cannot_match(frame, plan, docs), strict=True):
         doc.cannot_match = skip
@@ -330,6 +339,20 @@ def apply_batch(
         pl.Series(TITLE_CLEAN, [r[2] for r in results], dtype=pl.String),
         findings,
         drop_reasons,
+    )
+
+
+def _with_set_aside(frame: pl.DataFrame, aside: pl.Series, apply: Any) -> pl.DataFrame:
+    """``apply`` to the rows not set ``aside``; the others get :func:`apply_findings`;
+    the rows stay in their order."""
+    order = "__corpuskit_order"
+    indexed = frame.with_row_index(order)
+    read = apply(indexed.filter(~aside))
+    whole = apply_findings(indexed.filter(aside))
+    return (
+        pl.concat([read, whole], how="diagonal_relaxed")
+        .sort(order)
+        .select([c for c in read.columns if c != order])
     )
 
 
