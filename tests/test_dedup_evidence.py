@@ -124,7 +124,7 @@ def test_one_outlets_versions_of_one_moment_are_not_copies():
     frame = pl.DataFrame({"id": ["a", "b"], "text": [article(SENTENCES), article(SENTENCES[:-1])]})
     options = DedupOptions()
     _, judged = judged_candidates(FrameKeys(sign_batch(frame, options)), options)
-    base = judged.select(*FEATURES, "sources_known").with_columns(
+    base = judged.select(*FEATURES, "sources_known", "a_title_facts", "b_title_facts").with_columns(
         sources_known=pl.lit(1.0),
         same_source=pl.lit(1.0),
         shingles=pl.lit(0.45),
