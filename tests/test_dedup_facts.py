@@ -91,12 +91,12 @@ def test_each_headline_names_facts_the_other_body_lacks_between_two_cables_only(
     assert copy["relation"] == verify.COPY
 
 
-def test_differing_facts_veto_a_copy_verdict_unless_the_pair_is_a_near_copy():
+def test_differing_facts_veto_a_copy_verdict_between_template_items_only():
     frame = pl.DataFrame({"id": ["a", "b"], "text": [article(SENTENCES), article(SENTENCES[:-1])]})
     options = DedupOptions()
     _, judged = judged_candidates(FrameKeys(sign_batch(frame, options)), options)
     base = judged.select(*FEATURES, "sources_known", "a_title_facts", "b_title_facts")
-    base = base.with_columns(shingles=pl.lit(0.4), hours=pl.lit(2.0))
+    base = base.with_columns(shingles=pl.lit(0.4), hours=pl.lit(2.0), template=pl.lit(0.9))
 
     def relation(**changes: float) -> str:
         evidence = base.with_columns(**{k: pl.lit(float(v)) for k, v in changes.items()})
@@ -105,6 +105,8 @@ def test_differing_facts_veto_a_copy_verdict_unless_the_pair_is_a_near_copy():
     assert relation() == verify.COPY  # the verifier calls it a copy
     assert relation(a_title_facts=2, b_title_facts=2) == verify.NONE
     assert relation(a_title_facts=3, b_title_facts=1) == verify.NONE
-    assert relation(a_title_facts=3, b_title_facts=0) == verify.COPY  # one side only
-    assert relation(a_title_facts=1, b_title_facts=1) == verify.COPY  # one word each
+    assert relation(a_title_facts=4, b_title_facts=0) == verify.COPY  # one side only
+    assert relation(a_title_facts=1, b_title_facts=2) == verify.COPY  # three words in all
+    # a rewritten release: its own vocabulary, not mostly template words
+    assert relation(a_title_facts=2, b_title_facts=2, template=0.7) == verify.COPY
     assert relation(a_title_facts=2, b_title_facts=2, shingles=0.8) == verify.COPY  # near

@@ -68,7 +68,8 @@ CROSS_DAY_SHINGLES = 0.7
 TIED_PART, TIED_LEAD = 0.5, 0.35
 TEMPLATE_SHARE, TEMPLATE_RARE = 0.85, 0.3
 # Differing facts: each headline names at least one fact of its own body that the other
-# body lacks, and at least this many in all (one word alone may be a clitic or a synonym).
+# body lacks, and at least this many in all (one word alone may be a synonym, or a fact a
+# trimmed copy left out).
 FACT_WORDS = 4
 # A follow-up: the same outlet, another lead, less than this share of 3-grams in common.
 FOLLOW_UP_LEAD, FOLLOW_UP_SHINGLES = 0.35, 0.6
@@ -198,19 +199,22 @@ def template_items(evidence: pl.DataFrame) -> np.ndarray:
 
 
 def differing_facts(evidence: pl.DataFrame, threshold: float) -> np.ndarray:
-    """Two articles whose headlines each name facts of their own body (a name, a place, a
-    figure: :func:`corpuskit.dedup.evidence.title_facts`) that the other's body lacks,
-    ``FACT_WORDS`` in all, and that share less than ``threshold`` of their 3-grams: the
-    King's cable to the Sultan of Oman and his cable to the President of Egypt, one
-    template with other slots; two films at the top of the box office in one weekly
-    report. A copy under another headline still holds, in its body, what that headline
-    names; a near copy (most 3-grams shared) is left to the near rule."""
+    """Two items of one template told with other facts: nearly all their word minima are
+    template words (``template`` >= ``TEMPLATE_SHARE``), each headline names facts of its
+    own body (a name, a place, a figure: :func:`corpuskit.dedup.evidence.title_facts`)
+    that the other's body lacks, ``FACT_WORDS`` in all, and they share less than
+    ``threshold`` of their 3-grams: the King's cable to the Sultan of Oman and his cable
+    to the President of Egypt. A copy under another headline still holds, in its body,
+    what that headline names; a rewritten release has vocabulary of its own, so its
+    words are not mostly template words; a near copy is left to the near rule."""
     a_facts = evidence["a_title_facts"].to_numpy()
     b_facts = evidence["b_title_facts"].to_numpy()
+    template = np.nan_to_num(evidence["template"].to_numpy(), nan=0.0)
     return (
         (a_facts >= 1)
         & (b_facts >= 1)
         & (a_facts + b_facts >= FACT_WORDS)
+        & (template >= TEMPLATE_SHARE)
         & (evidence["shingles"].to_numpy() < threshold)
     )
 
