@@ -29,12 +29,6 @@ content words (the possible copy), ``b`` the longer one.
                        is what differs between two items of one template
 ``rare_shared``        how many word minima the two share that are not template words
                        (not a model input; the template veto reads it)
-``a_title_facts``      words of ``a``'s headline that name a fact of its own body (a name, a
-                       place, a figure: a distinctive word found in ``a``'s body) and that
-                       ``b``'s body lacks (:func:`title_facts`, at most ``TITLE_SLOTS``):
-                       the Sultan of Oman against the President of Egypt in one cable
-                       template. A copy's body holds what the other headline names
-``b_title_facts``      the same for ``b``'s headline in ``a``'s body
 ``template``           share of word minima that are template words (generic vocabulary);
                        unknown (NaN) in a corpus of fewer than ``MIN_TEMPLATE_DOCS``
                        documents: a small batch cannot tell which words are common, and
@@ -54,7 +48,6 @@ from corpuskit.dedup.keytable import KeyTable
 from corpuskit.dedup.minhash import EMPTY
 from corpuskit.dedup.sign import (
     CONTENT_WORDS,
-    FACT_FILTER,
     LEAD_SIGNATURE,
     NUMBERS,
     SIGNATURE,
@@ -63,9 +56,7 @@ from corpuskit.dedup.sign import (
     TITLE_WORDS,
     WORD_SIGNATURE,
     WORDS,
-    has_words,
 )
-from corpuskit.dedup.stopwords import common_word_hashes
 
 FEATURES = (
     "shingles",
@@ -149,22 +140,6 @@ def new_elements(sketch_a: np.ndarray, sketch_b: np.ndarray) -> np.ndarray:
     b_full = sketch_b[:, -1] != EMPTY
     comparable = valid_a & (~b_full[:, None] | (sketch_a <= sketch_b[:, -1:]))
     return (comparable & ~in_b).sum(axis=1)
-
-
-def title_facts(
-    title_words: np.ndarray, own_facts: np.ndarray, other_facts: np.ndarray
-) -> np.ndarray:
-    """Per row, the headline words (a sketch of hashes, ``EMPTY``-padded) that are facts
-    of the headline's own body (in its fact filter, see :mod:`corpuskit.dedup.sign`) and
-    missing from the other body's: who, to whom, where, which figure. Words common to all
-    news are left out; a word of the headline only ("يهنئ" over a body that says
-    "برقية تهنئة") says nothing."""
-    common = common_word_hashes()
-    at = np.minimum(np.searchsorted(common, title_words), common.size - 1)
-    fact = (title_words != EMPTY) & (common[at] != title_words)
-    fact &= has_words(own_facts, title_words)
-    fact &= ~has_words(other_facts, title_words)
-    return fact.sum(axis=1)
 
 
 class TemplateWords:
@@ -297,9 +272,7 @@ def _chunk_evidence(
     content_a, content_b = docs.content[a].astype(np.float64), docs.content[b].astype(np.float64)
     grams_a = np.maximum(docs.words[a].astype(np.float64) - 2, 1.0)
     grams_b = np.maximum(docs.words[b].astype(np.float64) - 2, 1.0)
-    title_a, title_b = keys.array(TITLE_WORDS, a), keys.array(TITLE_WORDS, b)
-    title = title_similarity(title_a, title_b)
-    facts_a, facts_b = keys.array(FACT_FILTER, a), keys.array(FACT_FILTER, b)
+    title = title_similarity(keys.array(TITLE_WORDS, a), keys.array(TITLE_WORDS, b))
     numbers_a, numbers_b = keys.array(NUMBERS, a), keys.array(NUMBERS, b)
     fig_a, fig_b = docs.figures[a], docs.figures[b]
     days_a, days_b = docs.days[a].astype(np.float64), docs.days[b].astype(np.float64)
@@ -330,8 +303,6 @@ def _chunk_evidence(
                 np.float64
             ),
             "rare_words": rare_words,
-            "a_title_facts": title_facts(title_a, facts_a, facts_b).astype(np.float64),
-            "b_title_facts": title_facts(title_b, facts_b, facts_a).astype(np.float64),
             "rare_shared": (equal & ~frequent).sum(axis=1).astype(np.float64),
             "template": frequent.mean(axis=1) if template.informative else np.nan,
         }

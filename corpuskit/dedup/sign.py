@@ -28,10 +28,6 @@ pass can read whole columns of millions of documents:
                           rewrite of one release keeps while it reorders the sentences
 ``lead_signature``        MinHash (16) of the 3-grams of the first 40 words: the lead, which
                           a trimmed copy keeps and an update replaces
-``fact_filter``           a Bloom filter (1,024 bits as 32 uint32, two bits per word) of the
-                          body's *distinctive* words: content words that are not common to
-                          all news (names, places, figures, the story's own terms); it tells
-                          whether a headline's word is in a body (:func:`has_words`)
 ``title_words``           the 12 smallest hashes of the headline's content words
                           (a bottom-k sketch: the whole set for most headlines)
 ``title``, ``title_key``  the folded headline (gathered for candidate rows only) and its hash
@@ -62,7 +58,7 @@ from corpuskit.dedup.figures import figures
 from corpuskit.dedup.keys import canonical_url, fold_series
 from corpuskit.dedup.lsh import band_key, resolve_bands
 from corpuskit.dedup.minhash import EMPTY, signatures_from_hashes
-from corpuskit.dedup.stopwords import common_word_hashes, function_word_hashes
+from corpuskit.dedup.stopwords import function_word_hashes
 from corpuskit.dedup.words import Words, words
 
 ROW, ID, ACTIVE, WORDS, LENGTH, DATE = "row", "id", "active", "words", "length", "date"
@@ -70,7 +66,6 @@ EXACT_KEY, URL_KEY, TITLE, SIGNATURE = "exact_key", "url_key", "title", "signatu
 TITLE_KEY = "title_key"
 CONTENT_WORDS, SOURCE_KEY, TITLE_FIGURES = "content_words", "source_key", "title_figures"
 WORD_SIGNATURE, LEAD_SIGNATURE, TITLE_WORDS = "word_signature", "lead_signature", "title_words"
-FACT_FILTER = "fact_filter"
 NUMBERS, BREAKS = "numbers", "breaks"
 # Columns every keys frame has besides the signatures, the sketches and the band keys.
 SCALAR_COLUMNS = (
@@ -90,7 +85,6 @@ SCALAR_COLUMNS = (
 )
 WORD_PERM = 64  # permutations of the bag-of-words signature
 LEAD_PERM = 16  # permutations of the lead signature
-FACT_SLOTS = 32  # uint32 words of the distinctive-word Bloom filter (1,024 bits)
 LEAD_WORDS = 40  # words of the lead
 TITLE_SLOTS = 12  # headline words kept (the smallest hashes)
 NUMBER_SLOTS = 16  # numbers of the body kept (the smallest hashes)
@@ -190,54 +184,10 @@ def content_mask(word_hashes: np.ndarray) -> np.ndarray:
     return ~_member(word_hashes, function_word_hashes())
 
 
-def distinctive_mask(word_hashes: np.ndarray, content: np.ndarray) -> np.ndarray:
-    """True for the words that say which event an article reports: content words
-    (``content``, :func:`content_mask`) that are not common to all news
-    (:func:`~corpuskit.dedup.stopwords.common_word_hashes`)."""
-    return content & ~_member(word_hashes, common_word_hashes())
-
-
-_FACT_BITS = FACT_SLOTS * 32
-
-
-def _fact_bits(word_hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The two bit positions of each word in a fact filter (from separate bits of its
-    32-bit hash)."""
-    h = word_hashes.astype(np.uint32, copy=False)
-    return (h & np.uint32(_FACT_BITS - 1)).astype(np.intp), (
-        (h >> np.uint32(10)) & np.uint32(_FACT_BITS - 1)
-    ).astype(np.intp)
-
-
-def fact_filters(word_hashes: np.ndarray, word_doc: np.ndarray, n_docs: int) -> np.ndarray:
-    """Per document, the Bloom filter of ``word_hashes`` (``n_docs x FACT_SLOTS`` uint32;
-    bit ``j`` of the filter is bit ``j % 32`` of its word ``j // 32``)."""
-    bits = np.zeros((n_docs, _FACT_BITS), dtype=bool)  # a byte per bit, one batch at a time
-    first, second = _fact_bits(word_hashes)
-    bits[word_doc, first] = True
-    bits[word_doc, second] = True
-    packed = np.packbits(bits, axis=1, bitorder="little")
-    return packed.view("<u4").astype(np.uint32).reshape(n_docs, FACT_SLOTS)
-
-
-def has_words(filters: np.ndarray, word_hashes: np.ndarray) -> np.ndarray:
-    """Whether row ``i`` of ``filters`` holds each of row ``i`` of ``word_hashes`` (a
-    Bloom filter: never False for a word it holds, True by chance for about one absent
-    word in twenty of an article of 150 distinctive words)."""
-    first, second = _fact_bits(word_hashes)
-    rows = np.arange(filters.shape[0])[:, None]
-
-    def bit(position: np.ndarray) -> np.ndarray:
-        cells = filters[rows, position >> 5]
-        return (cells >> (position & 31).astype(np.uint32)) & np.uint32(1) == 1
-
-    return bit(first) & bit(second)
-
-
 def _member(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
     """Whether each of ``values`` (uint32 hashes) is in ``sorted_set``: a 64K-entry table
-    of the set's low 16 bits rules most values out at once, and only the others are
-    searched."""
+    of the set's low 16 bits rules most values out at once (one gather), and only the
+    others are searched."""
     table = np.zeros(1 << 16, dtype=bool)
     table[sorted_set & 0xFFFF] = True
     found = table[values & 0xFFFF]
@@ -306,8 +256,6 @@ def sign_batch(frame: pl.DataFrame, options: DedupOptions, *, first_row: int = 0
         seed=options.seed,
     )
     content_words = np.bincount(tokens.word_doc[content], minlength=n)
-    distinctive = distinctive_mask(tokens.word_hashes, content)
-    facts = fact_filters(tokens.word_hashes[distinctive], tokens.word_doc[distinctive], n)
     active = body.is_not_null().to_numpy() & (tokens.word_counts > 0)
     if schema.DROP_REASON in frame.columns:
         active &= frame[schema.DROP_REASON].is_null().to_numpy()
@@ -342,7 +290,6 @@ def sign_batch(frame: pl.DataFrame, options: DedupOptions, *, first_row: int = 0
         pl.Series(SIGNATURE, signatures, dtype=pl.Array(pl.UInt32, options.num_perm)),
         pl.Series(WORD_SIGNATURE, word_signatures, dtype=pl.Array(pl.UInt32, WORD_PERM)),
         pl.Series(LEAD_SIGNATURE, lead_signatures, dtype=pl.Array(pl.UInt32, LEAD_PERM)),
-        pl.Series(FACT_FILTER, facts, dtype=pl.Array(pl.UInt32, FACT_SLOTS)),
         pl.Series(
             TITLE_WORDS,
             title_word_sketch(title_tokens, n),

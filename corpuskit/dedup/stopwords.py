@@ -49,22 +49,3 @@ def function_word_hashes() -> np.ndarray:
     from corpuskit.dedup.words import hash_text
 
     return np.unique(np.array([hash_text(w) for w in FUNCTION_WORDS], dtype=np.uint32))
-
-
-# The prefixes :func:`corpuskit.validate.headlines.stems` takes off before it looks a word
-# up among the common words: the article, alone, after «ل» or after a clitic.
-_ARTICLE_FORMS = ("", "ال", "لل", "وال", "بال", "فال", "كال")
-
-
-@lru_cache(maxsize=1)
-def common_word_hashes() -> np.ndarray:
-    """Sorted ``hash_text`` values of the words so common in news that sharing them, or
-    having them alone, says nothing about which event an article reports ("اعلن",
-    "حكومه", "اليوم"; :func:`corpuskit.validate.headlines.common_words`, learned from the
-    corpora), in every article form that :func:`~corpuskit.validate.headlines.stems`
-    reads as the word."""
-    from corpuskit.dedup.words import hash_text
-    from corpuskit.validate.headlines import common_words
-
-    forms = {prefix + word for word in common_words() for prefix in _ARTICLE_FORMS}
-    return np.unique(np.array([hash_text(w) for w in forms], dtype=np.uint32))

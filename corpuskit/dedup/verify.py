@@ -14,9 +14,7 @@ A pair whose score reaches ``copy_score`` (0.7), or that shares most of its 3-gr
 (``threshold``, 0.5) with agreeing rare words, is a copy (more than ``CROSS_DAY_HOURS``
 apart, only the latter, at ``CROSS_DAY_SHINGLES``), unless it is vetoed: two items of one serial template
 (:func:`serial_items`: the same text with other figures), of one template
-(:func:`template_items`: only template words in common), of one event or one template
-told with other facts (:func:`differing_facts`: each headline names facts of its own
-body that the other body lacks), an outlet's follow-up of its
+(:func:`template_items`: only template words in common), an outlet's follow-up of its
 own story (:func:`follow_ups`: a new lead over reused paragraphs), or an outlet's
 versions of one moment (:func:`outlet_versions`: other figures each, or one batch of
 items posted in the same minute) are never copies. A pair
@@ -67,10 +65,6 @@ CROSS_DAY_SHINGLES = 0.7
 # opening; a story inside a page of other news does not).
 TIED_PART, TIED_LEAD = 0.5, 0.35
 TEMPLATE_SHARE, TEMPLATE_RARE = 0.85, 0.3
-# Differing facts: each headline names at least one fact of its own body that the other
-# body lacks, and at least this many in all (one word alone may be a synonym, or a fact a
-# trimmed copy left out).
-FACT_WORDS = 4
 # A follow-up: the same outlet, another lead, less than this share of 3-grams in common.
 FOLLOW_UP_LEAD, FOLLOW_UP_SHINGLES = 0.35, 0.6
 # One outlet's versions too close in time for the update rule to order them: each with
@@ -198,27 +192,6 @@ def template_items(evidence: pl.DataFrame) -> np.ndarray:
     return (template >= TEMPLATE_SHARE) & (evidence["rare_words"].to_numpy() < TEMPLATE_RARE)
 
 
-def differing_facts(evidence: pl.DataFrame, threshold: float) -> np.ndarray:
-    """Two items of one template told with other facts: nearly all their word minima are
-    template words (``template`` >= ``TEMPLATE_SHARE``), each headline names facts of its
-    own body (a name, a place, a figure: :func:`corpuskit.dedup.evidence.title_facts`)
-    that the other's body lacks, ``FACT_WORDS`` in all, and they share less than
-    ``threshold`` of their 3-grams: the King's cable to the Sultan of Oman and his cable
-    to the President of Egypt. A copy under another headline still holds, in its body,
-    what that headline names; a rewritten release has vocabulary of its own, so its
-    words are not mostly template words; a near copy is left to the near rule."""
-    a_facts = evidence["a_title_facts"].to_numpy()
-    b_facts = evidence["b_title_facts"].to_numpy()
-    template = np.nan_to_num(evidence["template"].to_numpy(), nan=0.0)
-    return (
-        (a_facts >= 1)
-        & (b_facts >= 1)
-        & (a_facts + b_facts >= FACT_WORDS)
-        & (template >= TEMPLATE_SHARE)
-        & (evidence["shingles"].to_numpy() < threshold)
-    )
-
-
 def follow_ups(evidence: pl.DataFrame) -> np.ndarray:
     """A follow-up of one outlet: the same outlet (``same_source``), another lead
     (``lead`` < ``FOLLOW_UP_LEAD``) and only part of the text in common (``shingles`` <
@@ -267,11 +240,10 @@ def outlet_versions(evidence: pl.DataFrame, threshold: float) -> np.ndarray:
 
 def vetoed(evidence: pl.DataFrame, threshold: float) -> np.ndarray:
     """Pairs that are never copies, whatever the score: serial items, template items,
-    items with differing facts, one outlet's follow-ups and its versions of one moment."""
+    one outlet's follow-ups and its versions of one moment."""
     return (
         serial_items(evidence)
         | template_items(evidence)
-        | differing_facts(evidence, threshold)
         | follow_ups(evidence)
         | outlet_versions(evidence, threshold)
     )
