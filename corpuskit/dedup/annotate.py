@@ -54,36 +54,36 @@ def annotate_batch(
     flags = flags.filter(pl.col("row").is_between(first_row, last_row - 1))
     rows = pl.DataFrame({"row": np.arange(first_row, last_row, dtype=np.int64)})
     joined = rows.join(decisions, on="row", how="left", maintain_order="left")
-    text_length = frame.select(_lengths(frame, schema.TEXT)).to_series().to_list()
-    title_length = frame.select(_lengths(frame, schema.TITLE)).to_series().to_list()
-    found: list[tuple[int, dict[str, object]]] = []
-    for row, kind, dup_of, keep, why in (
-        joined.filter(pl.col("dup_kind").is_not_null())
-        .select("row", "dup_kind", "dup_of", "keep", "why")
-        .iter_rows()
-    ):
-        local = row - first_row
-        action = "drop" if not keep else "flag"
-        excerpt = f"{_KIND_WORDS[kind]} {dup_of}: {why}"
-        found.append(
-            (
-                local,
-                schema.finding(
-                    "text", codes.DROP_CODES[kind], action, 0, text_length[local], excerpt
-                ),
-            )
-        )
-    for row, other_id, why in flags.select("row", "other_id", "why").iter_rows():
-        local = row - first_row
-        excerpt = f"headline matches {other_id} but the bodies are not copies: {why}"
-        found.append(
-            (
-                local,
-                schema.finding(
-                    "title", codes.HEADLINE_FLAG, "flag", 0, title_length[local], excerpt
-                ),
-            )
-        )
+    local = (pl.col("row") - first_row).alias("local")
+    text_length = frame.select(_lengths(frame, schema.TEXT)).to_series()
+    title_length = frame.select(_lengths(frame, schema.TITLE)).to_series()
+    copies = joined.filter(pl.col("dup_kind").is_not_null()).select(
+        local,
+        field=pl.lit("text"),
+        code=pl.col("dup_kind").replace_strict(codes.DROP_CODES, return_dtype=pl.String),
+        action=pl.when(pl.col("keep")).then(pl.lit("flag")).otherwise(pl.lit("drop")),
+        start=pl.lit(0, dtype=pl.Int64),
+        end=pl.lit(text_length).gather(pl.col("row") - first_row),
+        excerpt=pl.format(
+            "{} {}: {}",
+            pl.col("dup_kind").replace_strict(_KIND_WORDS, return_dtype=pl.String),
+            pl.col("dup_of"),
+            pl.col("why"),
+        ),
+    )
+    headlines = flags.select(
+        local,
+        field=pl.lit("title"),
+        code=pl.lit(codes.HEADLINE_FLAG),
+        action=pl.lit("flag"),
+        start=pl.lit(0, dtype=pl.Int64),
+        end=pl.lit(title_length).gather(pl.col("row") - first_row),
+        excerpt=pl.format(
+            "headline matches {} but the bodies are not copies: {}",
+            pl.col("other_id"),
+            pl.col("why"),
+        ),
+    )
     keep = joined["keep"].fill_null(True)
     columns = [
         joined["cluster_id"].alias(schema.CLUSTER_ID),
@@ -92,14 +92,14 @@ def annotate_batch(
         joined["similarity"].alias(schema.SIMILARITY),
         keep.alias(schema.KEEP),
         joined["why"].alias(schema.DUP_WHY),
-        _append_findings(frame, found),
+        _append_findings(frame, pl.concat([copies, headlines])),
     ]
     return frame.with_columns(columns)
 
 
-def _append_findings(frame: pl.DataFrame, found: list[tuple[int, dict[str, object]]]) -> pl.Series:
-    """The ``findings`` column with ``found`` ((row in the batch, finding) pairs) appended
-    in the order given (only the rows with new findings are touched in Python)."""
+def _append_findings(frame: pl.DataFrame, found: pl.DataFrame) -> pl.Series:
+    """The ``findings`` column with the rows of ``found`` (``local``, the row in the
+    batch, and the finding's fields) appended in the order given."""
     n = frame.height
     if schema.FINDINGS in frame.columns:
         existing = frame[schema.FINDINGS].cast(schema.FINDINGS_DTYPE).fill_null([])
@@ -107,14 +107,10 @@ def _append_findings(frame: pl.DataFrame, found: list[tuple[int, dict[str, objec
         existing = pl.Series(schema.FINDINGS, [[]], dtype=schema.FINDINGS_DTYPE).new_from_index(
             0, n
         )
-    if not found:
+    if found.height == 0:
         return existing.alias(schema.FINDINGS)
     fields = list(schema.FINDING_STRUCT.to_schema())
-    table = pl.DataFrame(
-        [{"local": local, **item} for local, item in found],
-        schema={"local": pl.Int64, **schema.FINDING_STRUCT.to_schema()},
-    )
-    per_row = table.group_by("local", maintain_order=True).agg(pl.struct(fields).alias("new"))
+    per_row = found.group_by("local", maintain_order=True).agg(pl.struct(fields).alias("new"))
     new = (
         pl.DataFrame({"local": np.arange(n, dtype=np.int64)})
         .join(per_row, on="local", how="left", maintain_order="left")

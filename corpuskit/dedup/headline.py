@@ -22,10 +22,17 @@ from __future__ import annotations
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from corpuskit.dedup.figures import figures, same_figures
+from corpuskit.dedup.figures import same_figures
 from corpuskit.dedup.keytable import KeyTable
 from corpuskit.dedup.lsh import keyed_candidate_pairs
-from corpuskit.dedup.sign import TITLE, TITLE_BANDS, TITLE_KEY, title_band_column
+from corpuskit.dedup.sign import (
+    TITLE,
+    TITLE_BANDS,
+    TITLE_FIGURES,
+    TITLE_KEY,
+    title_band_column,
+    title_figure_keys,
+)
 
 
 def score(a: str, b: str) -> float:
@@ -88,31 +95,36 @@ def distinct_title_pairs(
     return group, order[starts]
 
 
-def _titles_of(keys: KeyTable, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``(rows, titles)``: the sorted unique ``rows`` and their folded headlines."""
+Titles = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+def _titles_of(keys: KeyTable, rows: np.ndarray) -> Titles:
+    """``(rows, titles, figure keys)``: the sorted unique ``rows``, their folded
+    headlines and the keys of their figures (signed with the headline)."""
     rows = np.unique(rows)
-    taken = keys.take(rows, [TITLE])[TITLE].fill_null("").to_list()
-    return rows, np.array(taken, dtype=object)
-
-
-def pair_scores(
-    pairs: np.ndarray, titles: tuple[np.ndarray, np.ndarray], *, score_cutoff: float
-) -> np.ndarray:
-    """The score of every pair's folded headlines (``titles``: sorted rows and their
-    headlines, as :func:`_titles_of` gives); 0 when it fails the figures guard or
-    scores below ``score_cutoff``. Array operations throughout: millions of pairs are
-    cheap."""
-    scores = np.zeros(pairs.shape[0], dtype=np.float64)
-    rows, text = titles
-    a, b = np.searchsorted(rows, pairs[:, 0]), np.searchsorted(rows, pairs[:, 1])
-    # The figures guard: each headline's set of figures as a small integer (0: none).
-    ids: dict[frozenset[str], int] = {frozenset(): 0}
-    figure_id = np.fromiter(
-        (ids.setdefault(frozenset(figures(t)), len(ids)) for t in text.tolist()),
-        dtype=np.int64,
-        count=text.size,
+    taken = keys.take(rows, [TITLE, TITLE_FIGURES])
+    return (
+        rows,
+        np.array(taken[TITLE].fill_null("").to_list(), dtype=object),
+        taken[TITLE_FIGURES].fill_null(0).to_numpy(),
     )
-    fa, fb = figure_id[a], figure_id[b]
+
+
+def titles(rows: np.ndarray, headlines: list[str]) -> Titles:
+    """:data:`Titles` of folded ``headlines`` given with their sorted ``rows``."""
+    return rows, np.array(headlines, dtype=object), title_figure_keys(headlines)
+
+
+def pair_scores(pairs: np.ndarray, titles: Titles, *, score_cutoff: float) -> np.ndarray:
+    """The score of every pair's folded headlines (``titles``: sorted rows, their
+    headlines and figure keys, as :func:`_titles_of` gives); 0 when it fails the
+    figures guard or scores below ``score_cutoff``. Array operations throughout:
+    millions of pairs are cheap."""
+    scores = np.zeros(pairs.shape[0], dtype=np.float64)
+    rows, text, figure_key = titles
+    a, b = np.searchsorted(rows, pairs[:, 0]), np.searchsorted(rows, pairs[:, 1])
+    # The figures guard: 0 is a headline without figures.
+    fa, fb = figure_key[a], figure_key[b]
     guarded = (fa == 0) | (fb == 0) | (fa == fb)
     if guarded.any():
         scores[guarded] = process.cpdist(
@@ -126,4 +138,12 @@ def pair_scores(
     return np.where(scores >= score_cutoff, scores, 0.0)
 
 
-__all__ = ["distinct_title_pairs", "headline_pairs", "pair_scores", "same_figures", "score"]
+__all__ = [
+    "Titles",
+    "distinct_title_pairs",
+    "headline_pairs",
+    "pair_scores",
+    "same_figures",
+    "score",
+    "titles",
+]
