@@ -151,3 +151,54 @@ def test_a_tie_across_days_does_not_take_a_story_found_inside_a_longer_page():
         relation, score = verify.decide(case, options, across_days=True)
         assert score[0] >= options.copy_score
         assert relation.tolist() == [expected]
+
+
+class _Judge:
+    """A matcher whose pair verdicts are given (the evidence of one crafted pair,
+    changed per pair)."""
+
+    def __init__(self, base: pl.DataFrame, per_pair: dict[tuple[int, int], dict]) -> None:
+        self.options = DedupOptions()
+        self.base, self.per_pair = base, per_pair
+
+    def judge(self, pairs: np.ndarray) -> pl.DataFrame:
+        rows = [
+            self.base.with_columns(
+                a=pl.lit(int(a)),
+                b=pl.lit(int(b)),
+                **{k: pl.lit(v) for k, v in self.per_pair[(int(a), int(b))].items()},
+            )
+            for a, b in pairs
+        ]
+        return pl.concat(rows).with_columns(
+            relation=pl.lit(verify.COPY), same=pl.lit(None, pl.String)
+        )
+
+
+def test_a_copy_verdict_is_undone_when_a_twin_of_one_side_is_vetoed_against_the_other():
+    """d0 and d1 are one text (a cable posted by two outlets); d2 is another cable of the
+    template, posted by d1's outlet in the same second (one batch: never copies). The
+    score calls d0 a copy of d2; d0's twin says it is not."""
+    texts = [TEXT, article(SENTENCES[:-1])]
+    options = DedupOptions()
+    _, judged = link_module.judged_candidates(FrameKeys(sign_batch(frame(texts), options)), options)
+    base = judged.select(*verify_columns(judged)).head(1)
+    judged = pl.concat(
+        [
+            base.with_columns(a=pl.lit(0), b=pl.lit(1), shingles=pl.lit(0.95)),
+            base.with_columns(a=pl.lit(0), b=pl.lit(2), shingles=pl.lit(0.4)),
+            base.with_columns(a=pl.lit(3), b=pl.lit(2), shingles=pl.lit(0.4)),
+        ]
+    ).with_columns(relation=pl.lit(verify.COPY))
+    one_batch = {"same_source": 1.0, "hours": 0.0, "shingles": 0.4, "a_in_b": 0.5}
+    vetoed = _Judge(base, {(1, 2): one_batch})
+    out = link_module._twins_agree(vetoed, judged)
+    assert out["relation"].to_list() == [verify.COPY, verify.NONE, verify.COPY]
+    # the twin only scored lower (another outlet, no veto): the verdict stands
+    scored = _Judge(base, {(1, 2): {**one_batch, "same_source": 0.0}})
+    assert link_module._twins_agree(scored, judged)["relation"].to_list() == [verify.COPY] * 3
+
+
+def verify_columns(judged: pl.DataFrame) -> list[str]:
+    """The evidence columns the vetoes read."""
+    return [c for c in judged.columns if c not in ("relation", "same", "page", "first", "source")]
