@@ -215,59 +215,7 @@ def judged_candidates(
     # Not filtered again once roundups are decided: the few parts whose verdict they
     # undo are ignored by every later reader (no copy, page or headline match), and a
     # second filter would copy the whole frame.
-    return m, _twins_agree(m, _without_roundups(m, pl.concat(chunks)))
-
-
-# Two versions of one text: a copy pair sharing at least this much of its 3-grams.
-TWIN_SHINGLES = 0.9
-
-
-def _twins_agree(m: Matcher, judged: pl.DataFrame) -> pl.DataFrame:
-    """Copy verdicts below the near-copy line turned into ``none`` where a twin of one
-    side (a copy sharing ``TWIN_SHINGLES`` of its 3-grams: the same text published
-    again) is vetoed against the other side (:func:`corpuskit.dedup.verify.vetoed`).
-
-    Two versions of one text say the same thing about a third document. A veto is
-    evidence the score does not weigh (one outlet's batch of items posted in the same
-    minute, a template's other slot, a serial item), and it holds for the twin too: the
-    King's cable to the Sultan of Oman, posted by one outlet within a second of his cable
-    to the President of Egypt (one batch, never copies), and by another outlet as well,
-    where only the score (0.82, a template's shared formula) would speak. A twin that
-    merely scores lower changes nothing (that would keep apart many true copies)."""
-    if judged.height == 0:
-        return judged
-    copy = pl.col("relation") == verify.COPY
-    shingles = pl.col("shingles")
-    twins = _both_ways(judged.filter(copy & (shingles >= TWIN_SHINGLES)), "x", "y")
-    weak = judged.with_row_index("at").filter(copy & (shingles < m.options.threshold))
-    if twins.height == 0 or weak.height == 0:
-        return judged
-    ends = pl.concat(
-        [
-            weak.select("at", x="a", other="b"),
-            weak.select("at", x="b", other="a"),
-        ]
-    )
-    third = ends.join(twins, on="x").filter(pl.col("y") != pl.col("other"))
-    if third.height == 0:
-        return judged
-    asked = third.select("y", "other").unique()
-    verdict = m.judge(asked.select("y", "other").to_numpy().astype(np.int64))
-    never = verify.vetoed(verdict, m.options.threshold) & ~verdict["same"].is_not_null().to_numpy()
-    disagree = asked.filter(pl.Series(never))
-    undone = third.join(disagree, on=["y", "other"])["at"].unique().to_numpy()
-    if undone.size == 0:
-        return judged
-    relation = judged["relation"].to_numpy().copy()
-    relation[undone] = verify.NONE
-    return judged.with_columns(relation=pl.Series(relation, dtype=pl.String))
-
-
-def _both_ways(pairs: pl.DataFrame, first: str, second: str) -> pl.DataFrame:
-    """The rows ``a``, ``b`` of ``pairs`` as ``(first, second)`` in both directions."""
-    return pl.concat(
-        [pairs.select(**{first: "a", second: "b"}), pairs.select(**{first: "b", second: "a"})]
-    )
+    return m, _without_roundups(m, pl.concat(chunks))
 
 
 # Candidate pairs judged at once: the evidence of a few million pairs would take
