@@ -56,6 +56,22 @@ def test_copies_split_off_a_cluster_are_clustered_again_among_themselves():
     assert out["d2"]["keep"] != out["d3"]["keep"]
 
 
+def test_a_single_copy_split_off_a_cluster_stays_alone():
+    """As above with one copy of d0 only: split off d1's cluster, it has no copy among
+    the documents split off, so it keeps itself (with either verifier)."""
+    url = "https://example.com/news/1234.html"
+    texts = [TEXT, LONGER_OTHER, word_edits(TEXT, seed=1)]
+    for verifier in ("learned", "rules"):
+        out = by_id(
+            dedup(
+                frame(texts, url=[url, url + "?weekly", None]),
+                options=DedupOptions(verifier=verifier),
+            )
+        )
+        assert out["d1"]["keep"] and out["d0"]["cluster_id"] == "d1"
+        assert out["d2"]["keep"] and out["d2"]["cluster_id"] is None
+
+
 def test_a_copy_of_an_exact_twin_of_the_kept_document_is_its_copy():
     """d0 and d2 are one body published days apart (d2 kept: the newer); d1, a copy of
     d0 on d0's day, is not a copy of d2 by itself (days apart), but it is by d0."""

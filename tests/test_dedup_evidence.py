@@ -13,7 +13,7 @@ from corpuskit.dedup.keytable import FrameKeys
 from corpuskit.dedup.link import judged_candidates
 from corpuskit.dedup.minhash import EMPTY
 from corpuskit.dedup.sign import NUMBERS, TITLE_WORDS, bottom_k, content_mask, sign_batch
-from corpuskit.dedup.stopwords import FUNCTION_WORDS
+from corpuskit.dedup.stopwords import FUNCTION_WORDS, function_word_hashes
 from corpuskit.dedup.words import hash_text, words
 
 
@@ -50,6 +50,16 @@ def test_function_words_are_left_out_of_the_bag_of_words():
     kept = tokens.word_hashes[content_mask(tokens.word_hashes)]
     assert sorted(kept.tolist()) == sorted([hash_text("الرياض"), hash_text("جده")])
     assert "في" in FUNCTION_WORDS and "الرياض" not in FUNCTION_WORDS
+
+
+def test_content_mask_agrees_with_set_membership_on_hashes_that_share_low_bits():
+    stop = function_word_hashes()
+    rng = np.random.default_rng(5)
+    # function words, random hashes, and hashes sharing a function word's low 16 bits
+    near_misses = (stop ^ np.uint32(1 << 20)).astype(np.uint32)
+    values = np.concatenate([stop, rng.integers(0, 2**32, 5000, dtype=np.uint32), near_misses])
+    assert (content_mask(values) == ~np.isin(values, stop)).all()
+    assert not content_mask(stop).any() and content_mask(near_misses).all()
 
 
 def test_number_sketch_holds_the_numbers_of_the_body():

@@ -467,12 +467,14 @@ def _clusters_without_chains(
             kept[split] = split
         redo = np.zeros(n, dtype=bool)
         redo[split] = True
+        # diagonal: when every document split off is left alone, there is no verdict
+        # to add, and the empty frame has fewer columns
         verdicts = pl.concat(
             [
                 verdicts.filter(~pl.Series(redo[dropped])),
                 _verdicts(m, kept, accepted, twins, only=split),
             ],
-            how="vertical_relaxed",
+            how="diagonal_relaxed",
         )
     bridged = _bridged(m, pairs, kept, rank)
     if bridged.height:
