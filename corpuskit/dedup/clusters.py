@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import numpy as np
 import polars as pl
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 _DATE_FORMATS = (
     "%Y-%m-%d %H:%M:%S",
@@ -36,6 +34,11 @@ def components(n: int, pairs: np.ndarray) -> np.ndarray:
         return np.empty(0, dtype=np.int64)
     if pairs.size == 0:
         return np.arange(n, dtype=np.int64)
+    # imported here: scipy takes a fifth of the start-up of every command and worker,
+    # and only the link pass needs it
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
     ones = np.ones(pairs.shape[0], dtype=np.int8)
     graph = coo_matrix((ones, (pairs[:, 0], pairs[:, 1])), shape=(n, n))
     _, labels = connected_components(graph, directed=False)
