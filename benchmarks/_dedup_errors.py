@@ -55,8 +55,7 @@ def _vetoes(judged: pl.DataFrame, options: DedupOptions) -> list[str]:
 
 def corpus_errors(corpus: str, frame: pl.DataFrame, options: DedupOptions) -> list[str]:
     """The error entries of one corpus's dev days, as markdown lines."""
-    labels, relations = real.load_labels("dev")
-    labels = labels.filter(pl.col("corpus") == corpus)
+    labels, relations = real.load_labels("dev", corpus)
     if labels.height == 0:
         return []
     predicted = real.predict(frame, options)
@@ -69,9 +68,7 @@ def corpus_errors(corpus: str, frame: pl.DataFrame, options: DedupOptions) -> li
     }
     cluster_of = dict(zip(labels["id"], labels["cluster"], strict=True))
     relation_of = {}
-    for a, b, rel in (
-        relations.filter(pl.col("corpus") == corpus).select("a", "b", "relation").iter_rows()
-    ):
+    for a, b, rel in relations.select("a", "b", "relation").iter_rows():
         relation_of[tuple(sorted((cluster_of[a], cluster_of[b])))] = rel
     pred = predicted.select("id", "cluster_id", "keep", "dup_kind", "pred")
     pred_of = dict(zip(pred["id"], pred["pred"], strict=True))

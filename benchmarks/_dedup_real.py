@@ -64,22 +64,25 @@ SAMPLE_SEED = 13
 # ---------------------------------------------------------------- labels
 
 
-def load_labels(split: str) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The article labels and relations of every labelled day of ``split``, with the
-    corpus of each row."""
+def load_labels(split: str, corpus: str | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The article labels and relations of every labelled day of ``split`` (of one
+    ``corpus``, or of all), with the corpus of each row."""
     rows, relations = [], []
-    for corpus, days in labels_mod.DAYS.items():
+    for name, days in labels_mod.DAYS.items():
+        if corpus is not None and name != corpus:
+            continue
         for day, day_split in days.items():
             if day_split != split:
                 continue
-            path = labels_mod.label_path(corpus, day)
+            path = labels_mod.label_path(name, day)
             if not path.is_file():
                 continue
             for row in labels_mod.read_jsonl(path):
-                rows.append({**row, "corpus": corpus})
-            for rel in labels_mod.read_jsonl(labels_mod.relations_path(corpus, day)):
-                relations.append({**rel, "corpus": corpus, "day": day})
-    frame = pl.DataFrame(rows).select("corpus", "day", "id", "cluster", "kind", "family")
+                rows.append({**row, "corpus": name})
+            for rel in labels_mod.read_jsonl(labels_mod.relations_path(name, day)):
+                relations.append({**rel, "corpus": name, "day": day})
+    label_schema = {c: pl.String for c in ("corpus", "day", "id", "cluster", "kind", "family")}
+    frame = pl.DataFrame(rows).select(*label_schema) if rows else pl.DataFrame(schema=label_schema)
     rel_schema = {"corpus": pl.String, "day": pl.String, "a": pl.String, "b": pl.String}
     rel_schema["relation"] = pl.String
     rels = (

@@ -111,8 +111,7 @@ def _cluster_reason(x: str, y: str, pred: dict, kept_of: dict) -> str:
 
 def corpus_stages(corpus: str, frame: pl.DataFrame, options: DedupOptions) -> list[dict]:
     """One record per missed true pair of the corpus's dev days."""
-    labels, _ = real.load_labels("dev")
-    labels = labels.filter(pl.col("corpus") == corpus)
+    labels, _ = real.load_labels("dev", corpus)
     if labels.height == 0:
         return []
     predicted = real.predict(frame, options)

@@ -89,7 +89,7 @@ def test_scoring_distinct_headline_pairs_equals_scoring_every_pair(seed):
     pairs = np.array(
         sorted({tuple(sorted(rng.sample(range(60), 2))) for _ in range(400)}), dtype=np.int64
     )
-    text = headline.titles(rows, titles)
+    text = headline.titles_of_headlines(rows, titles)
     hashes = pl.Series(titles).hash(seed=0).to_numpy()
     group, firsts = headline.distinct_title_pairs(hashes, pairs)
     assert firsts.size < pairs.shape[0], "repeated headlines must share a score"

@@ -110,7 +110,7 @@ def _titles_of(keys: KeyTable, rows: np.ndarray) -> Titles:
     )
 
 
-def titles(rows: np.ndarray, headlines: list[str]) -> Titles:
+def titles_of_headlines(rows: np.ndarray, headlines: list[str]) -> Titles:
     """:data:`Titles` of folded ``headlines`` given with their sorted ``rows``."""
     return rows, np.array(headlines, dtype=object), title_figure_keys(headlines)
 
@@ -145,5 +145,5 @@ __all__ = [
     "pair_scores",
     "same_figures",
     "score",
-    "titles",
+    "titles_of_headlines",
 ]
