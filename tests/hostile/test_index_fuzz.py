@@ -19,6 +19,7 @@ from collections import Counter
 from pathlib import Path
 
 import polars as pl
+import pyarrow.parquet as pq
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -245,6 +246,28 @@ def test_pristine_index_answers(pristine):
 
 def test_fuzz_manifest(pristine):
     _fuzz_manifest(pristine, SHORT)
+
+
+def _negative_page_count(folder: Path, file: str) -> None:
+    """Make the value count in the first data page header of ``file``'s ``row`` column
+    negative (a Thrift varint; zigzag odd = negative), and record the damage."""
+    chunk = pq.read_metadata(folder / file).row_group(0).column(2)
+    assert chunk.path_in_schema == "row"
+    raw = (folder / file).read_bytes()
+    at = raw.find(b"\x2c\x15", chunk.data_page_offset)  # data_page_header { num_values
+    if at < 0 or at > chunk.data_page_offset + 16 or raw[at + 2] & 0x80:
+        pytest.skip("this Parquet writer lays out page headers differently")
+    _damage_file(folder, file, "flip", [(at + 2, raw[at + 2] ^ 0x21)], recorded=True)  # -17
+
+
+def test_a_damaged_page_header_with_a_matching_checksum_is_refused(pristine, tmp_path):
+    """A page header that decodes to a negative count, in a part whose checksum was
+    recorded after the damage: refused as a damaged index, never an aborted process."""
+    folder = tmp_path / "idx"
+    shutil.copytree(pristine, folder)
+    _negative_page_count(folder, "part-00000.bands.parquet")
+    with pytest.raises(DedupIndexError, match=r"part-00000\.bands\.parquet cannot be read"):
+        open_index(folder).query(PROBE)
 
 
 def test_fuzz_part_files(pristine):

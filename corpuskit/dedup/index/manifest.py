@@ -18,6 +18,11 @@ row offsets follow each other, and that each part file exists with its recorded 
 checksum (xxh3_64 of the file: a damaged part is caught before a Parquet reader sees it),
 its schema (signatures of ``num_perm`` values) and its number of rows. Anything else is a
 :class:`~corpuskit.errors.DedupIndexError` naming the index, what is wrong and what to do.
+
+Part files are read with pyarrow (:func:`read_part`), whose Parquet reader checks what it
+decodes and raises on damaged pages, and the columns read are validated in full; a part whose checksum was recorded after the damage
+(a faulty writer) is then refused like any other damaged part instead of reaching a reader
+that can abort the process.
 """
 
 from __future__ import annotations
@@ -30,6 +35,8 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
 import xxhash
 
 from corpuskit.config import DedupOptions
@@ -47,8 +54,15 @@ PART_STEM = re.compile(r"part-(\d{5,9})")
 WRITE_TEMP = re.compile(r"\.(manifest\.json|part-\d{5,9}\.(docs|bands)\.parquet)\..*\.tmp")
 REBUILD = "rebuild it with 'corpuskit index build' (the corpus itself is not affected)"
 
-# Read errors of a damaged Parquet file; polars reports some as a Rust panic.
-READ_ERRORS = (pl.exceptions.PolarsError, pl.exceptions.PanicException, OSError, ValueError)
+# Read errors of a damaged Parquet file (pyarrow's, and polars' for what is built from it).
+READ_ERRORS = (
+    pa.ArrowException,
+    pl.exceptions.PolarsError,
+    pl.exceptions.PanicException,
+    OSError,
+    ValueError,
+    TypeError,
+)
 
 
 @dataclass(frozen=True)
@@ -149,8 +163,18 @@ def corrupted(path: Path, what: str, hint: str = REBUILD) -> DedupIndexError:
     return DedupIndexError(f"index {path} is corrupted: {what}", hint=hint)
 
 
+def read_part(path: Path, file: str, columns: list[str]) -> pl.DataFrame:
+    """``columns`` of the part file ``file`` of index ``path``; damage is a DedupIndexError."""
+    try:
+        table = pq.read_table(path / file, columns=columns, use_threads=False)
+        table.validate(full=True)  # offsets in range, text that is UTF-8
+        return pl.from_arrow(table)
+    except READ_ERRORS as exc:
+        raise corrupted(path, f"{file} cannot be read ({_first_line(exc)})") from None
+
+
 def collect(path: Path, lazy: pl.LazyFrame) -> pl.DataFrame:
-    """Run a read of index ``path``'s parts; a damaged part is a DedupIndexError."""
+    """Run a query over frames read by :func:`read_part`; a failure is a DedupIndexError."""
     try:
         return lazy.collect()
     except READ_ERRORS as exc:
@@ -297,8 +321,9 @@ def _check_part_files(path: Path, part: Part, num_perm: int) -> None:
         if found_digest != digest.lower():
             raise corrupted(path, f"{file} was changed or damaged after it was written (checksum)")
         try:
-            found = dict(pl.read_parquet_schema(full))
-            rows = pl.scan_parquet(full).select(pl.len()).collect().item()
+            metadata = pq.read_metadata(full)
+            found = dict(pl.from_arrow(metadata.schema.to_arrow_schema().empty_table()).schema)
+            rows = metadata.num_rows
         except READ_ERRORS as exc:
             raise corrupted(path, f"{file} is not readable Parquet ({_first_line(exc)})") from None
         signature = found.get("signature")

@@ -32,6 +32,7 @@ from corpuskit.dedup.index.manifest import (
     collect,
     corrupted,
     read_manifest,
+    read_part,
 )
 from corpuskit.dedup.index.tables import document_table
 from corpuskit.dedup.lsh import band_keys
@@ -101,8 +102,8 @@ class DedupIndex:
     ) -> pl.DataFrame:
         """Matches of ``incoming`` in one part: ``q, match_id, similarity, match_kind``."""
         stored = self._collect(
-            pl.scan_parquet(self.path / part.docs)
-            .select("id", "exact_key", "url_key")
+            read_part(self.path, part.docs, ["id", "exact_key", "url_key"])
+            .lazy()
             .with_row_index("row", offset=part.row_offset)
             .with_columns(pl.col("row").cast(pl.Int64))
         )
@@ -153,8 +154,8 @@ class DedupIndex:
             }
         )
         candidates = self._collect(
-            pl.scan_parquet(self.path / part.bands)
-            .select("band", "key", "row")
+            read_part(self.path, part.bands, ["band", "key", "row"])
+            .lazy()
             .join(probe.lazy(), on=["band", "key"])
             .select("q", "row")
             .unique()
@@ -170,8 +171,8 @@ class DedupIndex:
         """The stored signatures of ``local_rows`` of ``part`` (one row per entry)."""
         wanted = np.unique(local_rows)
         stored = self._collect(
-            pl.scan_parquet(self.path / part.docs)
-            .select("signature")
+            read_part(self.path, part.docs, ["signature"])
+            .lazy()
             .with_row_index("local")
             .filter(pl.col("local").is_in(wanted.tolist()))
         )

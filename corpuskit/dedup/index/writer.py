@@ -50,8 +50,8 @@ from corpuskit.dedup.index.manifest import (
     Manifest,
     Part,
     checksum,
-    collect,
     read_manifest,
+    read_part,
     write_manifest,
 )
 from corpuskit.dedup.index.tables import band_table, document_table, indexable
@@ -202,10 +202,10 @@ class IndexWriter:
                 file.unlink(missing_ok=True)
 
     def _stored_ids(self) -> pl.Series:
-        files = [self.path / p.docs for p in self._base.parts if p.documents]
-        if not files:
+        ids = [read_part(self.path, p.docs, ["id"])["id"] for p in self._base.parts if p.documents]
+        if not ids:
             return pl.Series("id", [], dtype=pl.String)
-        return collect(self.path, pl.scan_parquet(files).select("id"))["id"]
+        return pl.concat(ids)
 
     # -- writing -------------------------------------------------------------------------
 
