@@ -18,8 +18,8 @@ import multiprocessing
 import os
 import signal
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, TypeVar
 
 R = TypeVar("R")
@@ -70,7 +70,7 @@ class LocalEngine:
     def map(
         self,
         task: Task,
-        items: Sequence[Any],
+        items: Iterable[Any],
         context: Any,
         *,
         progress: Callable[[Any, Any], None] | None = None,
@@ -78,9 +78,13 @@ class LocalEngine:
         """``task(context, item)`` for every item, yielded in the order of ``items``.
 
         ``progress(item, result)`` is called as each result is yielded. With one worker,
-        or one item, the tasks run in this process.
+        or one item, the tasks run in this process. ``items`` may be a stream (a
+        generator the caller fills as it reads): each item is handed to a worker as soon
+        as it is drawn, and results are yielded once the stream ends.
         """
-        workers = min(self.workers, len(items))
+        workers = self.workers
+        if isinstance(items, Sequence):
+            workers = min(workers, len(items))
         if workers <= 1:
             for item in items:
                 result = task(context, item)
@@ -92,14 +96,16 @@ class LocalEngine:
         with ProcessPoolExecutor(
             workers, mp_context=spawn, initializer=_install, initargs=(os.getpid(), context)
         ) as pool:
-            futures = [pool.submit(_run, task, item) for item in items]
+            submitted: list[tuple[Any, Future]] = []
             try:
-                for item, future in zip(items, futures, strict=True):
+                for item in items:
+                    submitted.append((item, pool.submit(_run, task, item)))
+                for item, future in submitted:
                     result = future.result()
                     if progress:
                         progress(item, result)
                     yield result
             except BaseException:
-                for future in futures:
+                for _item, future in submitted:
                     future.cancel()
                 raise

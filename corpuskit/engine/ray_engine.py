@@ -23,7 +23,7 @@ results are gathered in part order.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -85,23 +85,26 @@ class RayEngine:
     def map(
         self,
         task: Task,
-        items: Sequence[Any],
+        items: Iterable[Any],
         context: Any,
         *,
         progress: Callable[[Any, Any], None] | None = None,
     ) -> Iterator[Any]:
-        """``task(context, item)`` for every item as Ray tasks, yielded in item order."""
+        """``task(context, item)`` for every item as Ray tasks, yielded in item order
+        (each item of a stream is submitted as soon as it is drawn)."""
         ray = _ray()
         shared = ray.put(context)
-        refs = [self._remote.remote(task, shared, item) for item in items]
+        submitted: list[tuple[Any, Any]] = []
         try:
-            for item, ref in zip(items, refs, strict=True):
+            for item in items:
+                submitted.append((item, self._remote.remote(task, shared, item)))
+            for item, ref in submitted:
                 result = ray.get(ref)
                 if progress:
                     progress(item, result)
                 yield result
         except BaseException:
-            for ref in refs:
+            for _item, ref in submitted:
                 ray.cancel(ref, force=True)
             raise
 

@@ -36,13 +36,11 @@ from corpuskit.pipeline.passes import OUTPUTS, write_task
 from corpuskit.pipeline.run import (
     BATCH_ROWS,
     ProgressFactory,
-    ingest,
     link_parts,
     prepare,
     run_pass,
     silent,
 )
-from corpuskit.pipeline.workdir import WorkDir
 from corpuskit.report import render_report
 from corpuskit.report.summary import finish_summary, merge_summary_parts
 from corpuskit.schema import OUTPUT_DATASETS
@@ -178,10 +176,9 @@ def _clean_into(
     started: float,
 ) -> dict:
     """Run every pass into ``staging``; the summary of the run."""
-    # The columns are known once the inputs are read (kept for prepare): refuse any
-    # the output format cannot store before the long passes.
-    read = ingest(inputs, config, WorkDir.inside(staging), batch_rows=batch_rows)
-    check_writable(read.schema, dataset_format(config.output.format))
+    # The columns are known once the inputs are read: refuse any the output format
+    # cannot store before the link and write passes.
+    fmt = dataset_format(config.output.format)
     context, read = prepare(
         inputs,
         staging,
@@ -191,6 +188,7 @@ def _clean_into(
         do_dedup=do_dedup,
         progress=progress,
         batch_rows=batch_rows,
+        on_read=lambda read: check_writable(read.schema, fmt),
     )
     if do_dedup:
         link_parts(context, read, engine)

@@ -4,10 +4,12 @@ A corpus goes through these passes, each over every part (input batch) of the ru
 
 1. **ingest** (in the driver): read the inputs batch by batch into ``input`` parts;
 2. **fit** (:func:`fit_task`): the corpus-level statistics of each part, merged in part
-   order into the validation evidence (only when a corpus-level rule is active);
+   order into the validation evidence (only when a corpus-level rule is active); each
+   part is fitted as soon as it is read;
 3. **prepare** (:func:`prepare_task`): validate each part with that evidence
    (``validated`` parts) and sign it for deduplication (``keys`` parts: hashes, MinHash
-   signatures and LSH band keys; no text);
+   signatures and LSH band keys; no text). Without validation nothing corpus-wide is
+   needed, and each part is signed as soon as it is read (:func:`sign_streamed_task`);
 4. **link** (in the driver, over keys only): clusters and kept documents;
 5. **write** (:func:`write_task`): annotate each part with the link pass's decisions,
    split it into kept and rejected documents, write the output parts and return the
@@ -85,12 +87,6 @@ class RunContext:
         return None if self.plan is None else RuleSet(tuple(self.plan.all_rules()))
 
 
-def fit_task(context: RunContext, part: int) -> CorpusPartial:
-    """The corpus-level statistics of one input part."""
-    assert context.plan is not None
-    return fit_batch(context.work.read_frame(INPUT, part), context.plan)
-
-
 # Documents validated at once inside a part. Validation holds every document of a slice
 # as Python objects (its lines, folded forms and spans), about 80 KB each, so a worker's
 # memory follows the slice, not the part; results do not depend on how a part is sliced.
@@ -135,6 +131,34 @@ def prepare_task(context: RunContext, part: int) -> None:
         work.write_frame(keys, KEYS, part)
     if context.do_validate:
         work.write_frame(frame, VALIDATED, part)
+
+
+@dataclass(frozen=True)
+class InputPart:
+    """An ``input`` part as the ingest stream yields it: its number, the corpus row of
+    its first document (known before the rest of the corpus is read) and its documents."""
+
+    index: int
+    first_row: int
+    rows: int
+
+
+def fit_task(context: RunContext, part: InputPart) -> CorpusPartial:
+    """The corpus-level statistics of one input part (fitted as soon as it is read)."""
+    assert context.plan is not None
+    return fit_batch(context.work.read_frame(INPUT, part.index), context.plan)
+
+
+def sign_streamed_task(context: RunContext, part: InputPart) -> None:
+    """Sign one part of a run without validation as soon as it is read, with the
+    columns it was read with (the driver signs it again if the union of all parts'
+    columns turns out to differ from them)."""
+    work = context.work
+    if not context.do_dedup or work.part(KEYS, part.index).is_file():
+        return
+    frame = _validated(context, work.read_frame(INPUT, part.index))
+    keys = sign_batch(frame, context.config.dedup, first_row=part.first_row)
+    work.write_frame(keys, KEYS, part.index)
 
 
 def split(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:

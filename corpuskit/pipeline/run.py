@@ -30,9 +30,11 @@ from corpuskit.pipeline.passes import (
     FLAGS,
     INPUT,
     KEYS,
+    InputPart,
     RunContext,
     fit_task,
     prepare_task,
+    sign_streamed_task,
 )
 from corpuskit.pipeline.workdir import WorkDir
 from corpuskit.progress import ProgressCallback
@@ -57,12 +59,14 @@ def silent(_label: str, _total: int) -> Iterator[ProgressCallback]:
 
 @dataclass(frozen=True)
 class Ingest:
-    """What the ingest pass found: documents per part, the union of input columns, and
-    a line saying what was read (files and documents per format)."""
+    """What the ingest pass found: documents per part, the union of input columns, a
+    line saying what was read (files and documents per format), and the columns of each
+    part as read (a part whose columns differ from the union is aligned before use)."""
 
     rows: tuple[int, ...]
     schema: dict[str, pl.DataType]
     described: str = ""
+    part_schemas: tuple[dict[str, pl.DataType], ...] = ()
 
     @property
     def documents(self) -> int:
@@ -76,11 +80,73 @@ class Ingest:
             total += n
         return tuple(starts)
 
+    def parts_unlike_union(self) -> list[int]:
+        """Parts read with other columns (or column types) than the union of all."""
+        return [i for i, columns in enumerate(self.part_schemas) if columns != self.schema]
+
 
 def run_plan(config: Config) -> ValidationPlan:
     """The rules of a run, resolved once: built-in plus ``rule_dirs``, then the
     selection, per-source and severity overrides of ``[validate]``."""
     return ValidationPlan.build(None, config.validate)
+
+
+class Ingestion:
+    """The ingest pass as a stream: each :class:`InputPart` is yielded as soon as its
+    ``input`` part is written, so that a pass that needs no corpus-wide knowledge starts
+    on it while the driver reads the next (the driver reads, the workers compute).
+
+    ``result`` is set when the stream ends; ``on_done(result)`` is called then (a check
+    that needs the union of columns). Memory follows the batch size, not the corpus.
+    Duplicate ids are refused across the whole corpus (:class:`~corpuskit.io.UniqueIds`)
+    when the stream ends. On resume, parts already written are not written again (the
+    inputs are read again to find where they end), and a finished ingest is not redone.
+    """
+
+    def __init__(
+        self,
+        inputs: Sequence[Path],
+        config: Config,
+        work: WorkDir,
+        *,
+        batch_rows: int = BATCH_ROWS,
+        on_done: Callable[[Ingest], None] | None = None,
+    ) -> None:
+        self.inputs, self.config, self.work, self.batch_rows = inputs, config, work, batch_rows
+        self.on_done = on_done
+        self.result: Ingest | None = None
+
+    def parts(self) -> Iterator[InputPart]:
+        work = self.work
+        if work.has("ingest.pickle"):
+            result: Ingest = work.load("ingest.pickle")
+            yield from map(InputPart, range(len(result.rows)), result.first_rows, result.rows)
+        else:
+            done = _timed("read")
+            reader = CorpusReader(
+                list(self.inputs), options=self.config.input, batch_rows=self.batch_rows
+            )
+            ids = UniqueIds()
+            rows: list[int] = []
+            schemas: list[dict[str, pl.DataType]] = []
+            for part, batch in enumerate(reader.batches()):
+                ids.add(batch)
+                if not work.part(INPUT, part).is_file():
+                    work.write_frame(batch, INPUT, part)
+                rows.append(batch.height)
+                schemas.append(dict(batch.schema))
+                yield InputPart(part, sum(rows) - batch.height, batch.height)
+            ids.finish(lambda: (work.read_frame(INPUT, part) for part in range(len(rows))))
+            result = Ingest(
+                tuple(rows), dict(reader.stats.columns), reader.stats.describe(), tuple(schemas)
+            )
+            log.info("%s", result.described)
+            work.save(result, "ingest.pickle")
+            done()
+        log.info("read %d documents from %d input(s)", result.documents, len(self.inputs))
+        self.result = result
+        if self.on_done is not None:
+            self.on_done(result)
 
 
 def ingest(
@@ -90,26 +156,13 @@ def ingest(
     *,
     batch_rows: int = BATCH_ROWS,
 ) -> Ingest:
-    """Stream the inputs into ``input`` parts of at most ``batch_rows`` documents.
-
-    Memory follows the batch size, not the corpus. Duplicate ids are refused across the
-    whole corpus (:class:`~corpuskit.io.UniqueIds`). On resume, parts already written
-    are not written again (the inputs are read again to find where they end)."""
-    if work.has("ingest.pickle"):
-        return work.load("ingest.pickle")
-    reader = CorpusReader(list(inputs), options=config.input, batch_rows=batch_rows)
-    ids = UniqueIds()
-    rows: list[int] = []
-    for part, batch in enumerate(reader.batches()):
-        ids.add(batch)
-        if not work.part(INPUT, part).is_file():
-            work.write_frame(batch, INPUT, part)
-        rows.append(batch.height)
-    ids.finish(lambda: (work.read_frame(INPUT, part) for part in range(len(rows))))
-    result = Ingest(tuple(rows), dict(reader.stats.columns), reader.stats.describe())
-    log.info("%s", result.described)
-    work.save(result, "ingest.pickle")
-    return result
+    """Stream the inputs into ``input`` parts of at most ``batch_rows`` documents (see
+    :class:`Ingestion`) and say what was read."""
+    stream = Ingestion(inputs, config, work, batch_rows=batch_rows)
+    for _part in stream.parts():
+        pass
+    assert stream.result is not None
+    return stream.result
 
 
 def _timed(label: str):
@@ -124,14 +177,36 @@ def run_pass(
     ingest_result: Ingest,
     progress: ProgressFactory,
     label: str,
+    parts: Sequence[int] | None = None,
 ) -> list[Any]:
-    parts = list(range(len(ingest_result.rows)))
+    """``task`` on every part (or on ``parts``), results in part order."""
+    parts = list(range(len(ingest_result.rows))) if parts is None else list(parts)
     done = _timed(label)
-    with progress(label, ingest_result.documents) as advance:
+    total = sum(ingest_result.rows[part] for part in parts)
+    with progress(label, total) as advance:
         results = list(
             engine.map(
                 task, parts, context, progress=lambda part, _r: advance(ingest_result.rows[part])
             )
+        )
+    done()
+    return results
+
+
+def _run_streamed(
+    engine: Any,
+    task: Callable[[RunContext, Any], Any],
+    context: RunContext,
+    stream: Ingestion,
+    progress: ProgressFactory,
+    label: str,
+) -> list[Any]:
+    """``task`` on each :class:`InputPart` as the ingest stream yields it; the progress
+    total is unknown until the end."""
+    done = _timed(label)
+    with progress(label, 0) as advance:
+        results = list(
+            engine.map(task, stream.parts(), context, progress=lambda part, _r: advance(part.rows))
         )
     done()
     return results
@@ -147,38 +222,60 @@ def prepare(
     do_dedup: bool,
     progress: ProgressFactory = silent,
     batch_rows: int = BATCH_ROWS,
+    on_read: Callable[[Ingest], None] | None = None,
 ) -> tuple[RunContext, Ingest]:
-    """Ingest, fit and prepare: validated and signed parts in ``staging``'s work folder."""
+    """Ingest, fit and prepare: validated and signed parts in ``staging``'s work folder.
+
+    The first pass that needs nothing corpus-wide runs on each part while the inputs are
+    still being read: the fit pass when validating, the signing when only deduplicating.
+    ``on_read(ingest)`` is called as soon as every input is read."""
     work = WorkDir.inside(staging)
-    done = _timed("read")
-    read = ingest(inputs, config, work, batch_rows=batch_rows)
-    done()
-    log.info("read %d documents from %d input(s)", read.documents, len(inputs))
+    stream = Ingestion(inputs, config, work, batch_rows=batch_rows, on_done=on_read)
+    plan = run_plan(config) if do_validate else None
     context = RunContext(
         work=work,
         out=staging,
         config=config,
-        plan=run_plan(config) if do_validate else None,
+        plan=plan,
         do_validate=do_validate,
         do_dedup=do_dedup,
-        first_rows=read.first_rows,
-        input_schema=read.schema,
+    )
+    evidence = None
+    if do_validate:
+        evidence = _evidence(engine, context, stream, progress)
+    elif do_dedup:
+        _run_streamed(engine, sign_streamed_task, context, stream, progress, "signing")
+    else:
+        for _part in stream.parts():
+            pass
+    read = stream.result
+    assert read is not None
+    context = replace(
+        context, first_rows=read.first_rows, input_schema=read.schema, evidence=evidence
     )
     if do_validate:
-        context = replace(context, evidence=_evidence(engine, context, read, progress))
-    run_pass(engine, prepare_task, context, read, progress, "validating")
+        run_pass(engine, prepare_task, context, read, progress, "validating")
+    elif do_dedup and (unlike := read.parts_unlike_union()):
+        # signed as read; the union of columns (known now) may type a column otherwise
+        for part in unlike:
+            work.part(KEYS, part).unlink(missing_ok=True)
+        run_pass(engine, prepare_task, context, read, progress, "signing", parts=unlike)
     return context, read
 
 
-def _evidence(engine: Any, context: RunContext, read: Ingest, progress: ProgressFactory):
-    """The corpus-level statistics of the whole run (merged part by part, in order)."""
+def _evidence(engine: Any, context: RunContext, stream: Ingestion, progress: ProgressFactory):
+    """The corpus-level statistics of the whole run (merged part by part, in order),
+    fitted on each part as it is read."""
     work = context.work
-    if work.has("evidence.pickle"):
-        return work.load("evidence.pickle")
-    evidence = None
     plan = context.plan
-    if plan is not None and plan.needs.any:
-        partials = run_pass(engine, fit_task, context, read, progress, "corpus statistics")
+    if work.has("evidence.pickle") or plan is None or not plan.needs.any:
+        for _part in stream.parts():
+            pass
+        if work.has("evidence.pickle"):
+            return work.load("evidence.pickle")
+        evidence = None
+    else:
+        partials = _run_streamed(engine, fit_task, context, stream, progress, "corpus statistics")
         evidence = finish_evidence(merge_partials(partials), plan)
     work.save(evidence, "evidence.pickle")
     return evidence
