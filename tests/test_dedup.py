@@ -181,6 +181,23 @@ def test_keep_rule_most_complete_then_newest_then_smallest_id():
     assert out["d0"]["keep"], "RFC-822 dates with the zone named GMT are dates too"
 
 
+@pytest.mark.parametrize(
+    ("older", "newer"),
+    [
+        # a Parquet datetime column read as text keeps its fractional seconds
+        ("2015-08-02 10:00:00.000000", "2015-08-02 11:00:00.250000"),
+        ("2015-08-02T10:00:00Z", "2015-08-02T11:00:00.5Z"),
+        ("2015-08-02 12:00:00+03:00", "2015-08-02T10:00:00.123+00:00"),
+        ("30/07/2015", "02/08/2015"),  # day first: 2 August, not 8 February
+    ],
+)
+def test_the_newest_copy_is_kept_whatever_way_its_date_is_written(older, newer):
+    out = by_id(dedup(frame([ORIGINAL, ORIGINAL], date=[newer, older])))
+    assert out["d0"]["keep"] and out["d1"]["dup_of"] == "d0"
+    out = by_id(dedup(frame([ORIGINAL, ORIGINAL], date=[older, newer])))
+    assert out["d1"]["keep"] and out["d0"]["dup_of"] == "d1"
+
+
 def test_similarity_is_measured_against_the_kept_document_not_the_link():
     """A chain a - b - c, each one sentence shorter than the next: c is kept (the most
     complete). a's similarity is to c, not to b that linked it."""

@@ -18,13 +18,18 @@ import numpy as np
 import polars as pl
 
 _DATE_FORMATS = (
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%dT%H:%M:%S%z",
-    "%Y-%m-%dT%H:%M:%S",
+    # ISO 8601, with or without fractional seconds (a Parquet or Arrow datetime read as
+    # text has them: "2015-07-22 10:00:00.000000"), an offset or a "Z"
+    "%Y-%m-%d %H:%M:%S%.f",
+    "%Y-%m-%d %H:%M:%S%.f%z",
+    "%Y-%m-%dT%H:%M:%S%.f%z",
+    "%Y-%m-%dT%H:%M:%S%.fZ",
+    "%Y-%m-%dT%H:%M:%S%.f",
     "%a, %d %b %Y %H:%M:%S %z",
     "%a, %d %b %Y %H:%M:%S GMT",  # RFC 822 with the zone as a name (BBC, SkyNews, France24)
     "%a, %d %b %Y %H:%M:%S",
     "%Y-%m-%d",
+    "%d/%m/%Y",  # day first, as Arab outlets write it (JawharaFM's older pages in ANT)
 )
 
 
