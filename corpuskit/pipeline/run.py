@@ -148,6 +148,14 @@ class Ingestion:
         if self.on_done is not None:
             self.on_done(result)
 
+    def read_all(self) -> Ingest:
+        """What was read: every input read now if no pass has drawn the stream."""
+        if self.result is None:
+            for _part in self.parts():
+                pass
+        assert self.result is not None
+        return self.result
+
 
 def ingest(
     inputs: Sequence[Path],
@@ -158,11 +166,7 @@ def ingest(
 ) -> Ingest:
     """Stream the inputs into ``input`` parts of at most ``batch_rows`` documents (see
     :class:`Ingestion`) and say what was read."""
-    stream = Ingestion(inputs, config, work, batch_rows=batch_rows)
-    for _part in stream.parts():
-        pass
-    assert stream.result is not None
-    return stream.result
+    return Ingestion(inputs, config, work, batch_rows=batch_rows).read_all()
 
 
 def _timed(label: str):
@@ -245,11 +249,7 @@ def prepare(
         evidence = _evidence(engine, context, stream, progress)
     elif do_dedup:
         _run_streamed(engine, sign_streamed_task, context, stream, progress, "signing")
-    else:
-        for _part in stream.parts():
-            pass
-    read = stream.result
-    assert read is not None
+    read = stream.read_all()
     context = replace(
         context, first_rows=read.first_rows, input_schema=read.schema, evidence=evidence
     )
@@ -269,8 +269,7 @@ def _evidence(engine: Any, context: RunContext, stream: Ingestion, progress: Pro
     work = context.work
     plan = context.plan
     if work.has("evidence.pickle") or plan is None or not plan.needs.any:
-        for _part in stream.parts():
-            pass
+        stream.read_all()
         if work.has("evidence.pickle"):
             return work.load("evidence.pickle")
         evidence = None
