@@ -80,7 +80,8 @@ class LocalEngine:
         ``progress(item, result)`` is called as each result is yielded. With one worker,
         or one item, the tasks run in this process. ``items`` may be a stream (a
         generator the caller fills as it reads): each item is handed to a worker as soon
-        as it is drawn, and results are yielded once the stream ends.
+        as it is drawn, and results are yielded once the stream ends; a task that fails
+        stops the drawing (its error is raised at the next item).
         """
         workers = self.workers
         if isinstance(items, Sequence):
@@ -97,9 +98,19 @@ class LocalEngine:
             workers, mp_context=spawn, initializer=_install, initargs=(os.getpid(), context)
         ) as pool:
             submitted: list[tuple[Any, Future]] = []
+            failed: list[Future] = []  # filled by the pool's thread as tasks fail
+
+            def note_failure(future: Future) -> None:
+                if not future.cancelled() and future.exception() is not None:
+                    failed.append(future)
+
             try:
                 for item in items:
-                    submitted.append((item, pool.submit(_run, task, item)))
+                    future = pool.submit(_run, task, item)
+                    future.add_done_callback(note_failure)
+                    submitted.append((item, future))
+                    if failed:  # a task failed: stop drawing the stream, say why
+                        failed[0].result()
                 for item, future in submitted:
                     result = future.result()
                     if progress:
