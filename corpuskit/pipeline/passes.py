@@ -15,8 +15,9 @@ A corpus goes through these passes, each over every part (input batch) of the ru
    split it into kept and rejected documents, write the output parts and return the
    part's summary tables.
 
-Tasks are module-level functions ``task(context, part) -> result`` so that a worker
-process can run them; the :class:`RunContext` carries everything they share. A task
+Tasks are module-level functions ``task(context, part) -> result`` (``part`` a part
+number, or an :class:`InputPart` for a task that runs as the inputs are read) so that a
+worker process can run them; the :class:`RunContext` carries everything they share. A task
 whose outputs already exist (a resumed run) returns without redoing them.
 """
 

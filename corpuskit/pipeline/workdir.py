@@ -9,7 +9,7 @@ output is swapped into place.
 Layout::
 
     .work/
-      ingest.json                 rows per part and the union of input columns (ingest done)
+      ingest.pickle               rows per part and the union of input columns (ingest done)
       input/part-00000.parquet    canonical frames as read
       validated/part-00000.parquet documents after validation
       keys/part-00000.parquet     dedup keys (no text)

@@ -20,9 +20,9 @@ its schema (signatures of ``num_perm`` values) and its number of rows. Anything 
 :class:`~corpuskit.errors.DedupIndexError` naming the index, what is wrong and what to do.
 
 Part files are read with pyarrow (:func:`read_part`), whose Parquet reader checks what it
-decodes and raises on damaged pages, and the columns read are validated in full; a part whose checksum was recorded after the damage
-(a faulty writer) is then refused like any other damaged part instead of reaching a reader
-that can abort the process.
+decodes and raises on damaged pages, and the columns read are validated in full: a part
+whose checksum was recorded after the damage (a faulty writer) is refused like any other
+damaged part instead of reaching a reader that can abort the process.
 """
 
 from __future__ import annotations
@@ -61,7 +61,6 @@ READ_ERRORS = (
     pl.exceptions.PanicException,
     OSError,
     ValueError,
-    TypeError,
 )
 
 
