@@ -20,6 +20,7 @@ from polars.testing import assert_frame_equal
 
 import corpuskit.dedup.headline as headline
 import corpuskit.dedup.link as link_module
+import corpuskit.dedup.lsh as lsh
 import corpuskit.dedup.verify as verify
 from corpuskit.config import DedupOptions
 from corpuskit.dedup.candidates import HEADLINE
@@ -101,9 +102,50 @@ def test_scoring_distinct_headline_pairs_equals_scoring_every_pair(seed):
 
 def test_part_keys_hash_a_column_as_the_frame_does(tmp_path):
     keys = sign_batch(_corpus(), DedupOptions())
-    parts = []
-    for i, lo in enumerate(range(0, keys.height, 7)):
-        parts.append(tmp_path / f"part-{i}.parquet")
-        keys.slice(lo, 7).write_parquet(parts[-1])
-    on_disk = PartKeys(parts, tmp_path / "signatures.u32", num_perm=DedupOptions().num_perm)
+    on_disk = _part_keys(keys, tmp_path)
     assert np.array_equal(on_disk.hashes(TITLE), FrameKeys(keys).hashes(TITLE))
+
+
+def _part_keys(keys: pl.DataFrame, folder, rows_per_part: int = 7) -> PartKeys:
+    folder.mkdir(exist_ok=True)
+    parts = []
+    for i, lo in enumerate(range(0, keys.height, rows_per_part)):
+        parts.append(folder / f"part-{i}.parquet")
+        keys.slice(lo, rows_per_part).write_parquet(parts[-1])
+    return PartKeys(parts, folder / "signatures.u32", num_perm=DedupOptions().num_perm)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_sliced_union_of_pair_codes_is_the_union_in_slices(tmp_path, monkeypatch, seed):
+    monkeypatch.setattr(lsh, "SLICE_ROWS", 16)
+    rng = np.random.default_rng(seed)
+    height = int(rng.integers(20, 120))
+    batches = []
+    for _ in range(int(rng.integers(1, 6))):
+        a = rng.integers(0, height - 1, size=int(rng.integers(0, 300)))
+        b = np.minimum(a + rng.integers(1, 40, size=a.size), height - 1)
+        batches.append((a.astype(np.uint64) << np.uint64(32)) | b.astype(np.uint64))
+    slices = list(lsh.sliced_union_of_codes(iter(batches), height=height, folder=tmp_path))
+    assert len(slices) == -(-height // 16)
+    assert np.array_equal(np.concatenate(slices), lsh.union_of_codes(batches))
+    for i, codes in enumerate(slices):  # each slice holds the pairs of its first documents
+        first = codes >> np.uint64(32)
+        assert ((first >= i * 16) & (first < (i + 1) * 16)).all()
+    assert list(tmp_path.iterdir()) == [], "the spilled codes are removed"
+
+
+def test_headline_pairs_scored_in_spilled_slices_are_the_pairs_scored_at_once(
+    tmp_path, monkeypatch
+):
+    keys = sign_batch(_corpus(), DedupOptions())
+    rows = np.arange(keys.height)
+    at_once = headline.headline_pairs(FrameKeys(keys), rows, score_cutoff=70)
+    assert at_once[0].shape[0] > 3, "the corpus must have headline matches"
+    monkeypatch.setattr(lsh, "SLICE_ROWS", 5)
+    sliced = headline.headline_pairs(_part_keys(keys, tmp_path), rows, score_cutoff=70)
+    assert np.array_equal(sliced[0], at_once[0])
+    assert np.array_equal(sliced[1], at_once[1])
+    whole = link_module.link(FrameKeys(keys), DedupOptions())
+    again = link_module.link(_part_keys(keys, tmp_path / "again"), DedupOptions())
+    assert again.decisions.equals(whole.decisions)
+    assert again.flags.equals(whole.flags)

@@ -24,7 +24,7 @@ from rapidfuzz import fuzz, process
 
 from corpuskit.dedup.figures import same_figures
 from corpuskit.dedup.keytable import KeyTable
-from corpuskit.dedup.lsh import keyed_candidate_pairs
+from corpuskit.dedup.lsh import keyed_pair_codes, pairs_of_codes, sliced_union_of_codes
 from corpuskit.dedup.sign import (
     TITLE,
     TITLE_BANDS,
@@ -46,10 +46,14 @@ SCORE_CHUNK = 1_000_000
 
 def headline_pairs(keys: KeyTable, rows: np.ndarray, *, score_cutoff: float):
     """Pairs ``(i, j)``, ``i < j``, among ``rows`` whose headlines score >= ``score_cutoff``,
-    with their scores. Candidates share the exact headline key or a headline band key.
-    Copies repeat their headline, so many candidate pairs hold the same two headlines:
-    each distinct two is scored once (:func:`distinct_title_pairs`), a chunk at a time,
-    fetching only that chunk's headlines."""
+    with their scores, sorted. Candidates share the exact headline key or a headline band
+    key. They are scored a slice of first documents at a time
+    (:func:`~corpuskit.dedup.lsh.sliced_union_of_codes`: beyond a slice, spilled to the
+    key table's scratch folder), so a corpus of templated headlines never holds all its
+    candidate pairs at once. Copies repeat their headline, so many candidate pairs hold
+    the same two headlines: each distinct two of a slice is scored once
+    (:func:`distinct_title_pairs`), a chunk at a time, fetching only that chunk's
+    headlines."""
     empty = (np.empty((0, 2), dtype=np.int64), np.empty(0))
     if rows.size < 2:
         return empty
@@ -60,21 +64,40 @@ def headline_pairs(keys: KeyTable, rows: np.ndarray, *, score_cutoff: float):
             valid = column.is_not_null().to_numpy()
             yield rows[valid], column.filter(valid).to_numpy()
 
-    candidates = keyed_candidate_pairs(bands())
-    if candidates.shape[0] == 0:
+    slices = sliced_union_of_codes(
+        keyed_pair_codes(bands()), height=keys.height, folder=keys.scratch
+    )
+    title_hash = None
+    found, found_scores = [], []
+    for codes in slices:
+        if codes.size == 0:
+            continue
+        candidates = pairs_of_codes(codes)
+        del codes
+        if title_hash is None:
+            title_hash = keys.hashes(TITLE)
+        scores = _candidate_scores(keys, candidates, title_hash, score_cutoff)
+        matched = scores >= score_cutoff
+        found.append(candidates[matched])
+        found_scores.append(scores[matched])
+    if not found or not any(pairs.size for pairs in found):
         return empty
-    group, firsts = distinct_title_pairs(keys.hashes(TITLE), candidates)
+    return np.concatenate(found).astype(np.int64), np.concatenate(found_scores)
+
+
+def _candidate_scores(
+    keys: KeyTable, candidates: np.ndarray, title_hash: np.ndarray, score_cutoff: float
+) -> np.ndarray:
+    """The score of every candidate pair (0 below ``score_cutoff``), each distinct two
+    headlines scored once, a chunk at a time."""
+    group, firsts = distinct_title_pairs(title_hash, candidates)
     scores = np.empty(firsts.size, dtype=np.float64)
     for lo in range(0, firsts.size, SCORE_CHUNK):
         chunk = candidates[firsts[lo : lo + SCORE_CHUNK]]
         scores[lo : lo + SCORE_CHUNK] = pair_scores(
             chunk, _titles_of(keys, chunk.ravel()), score_cutoff=score_cutoff
         )
-    scores = scores[group]
-    matched = scores >= score_cutoff
-    if not matched.any():
-        return empty
-    return candidates[matched].astype(np.int64), scores[matched]
+    return scores[group]
 
 
 def distinct_title_pairs(

@@ -31,6 +31,9 @@ class KeyTable:
 
     height: int
     num_perm: int
+    # A folder for the link pass's temporary files (spilled candidate pairs); None keeps
+    # everything in memory.
+    scratch: Path | None = None
 
     def column(self, name: str) -> pl.Series:
         """One key column over every row, in row order."""
@@ -115,6 +118,7 @@ class PartKeys(KeyTable):
         self._pair_finder = pair_finder
         self.num_perm = num_perm
         self._file = Path(signature_file)
+        self.scratch = self._file.parent
         self._scan = scan_dataset(self.parts) if self.parts else None
         sizes = [int(scan_dataset(p).select(pl.len()).collect().item()) for p in self.parts]
         self._starts = np.concatenate([[0], np.cumsum(sizes, dtype=np.int64)])

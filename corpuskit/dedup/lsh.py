@@ -24,8 +24,11 @@ and every candidate is still verified before it links anything.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+import tempfile
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
@@ -144,13 +147,50 @@ def keyed_candidate_pairs(
     A pair is held as one ``uint64`` (``i << 32 | j``) and the union is taken with a sort
     every few million pairs, so the peak is the distinct pairs plus one band's, at eight
     bytes a pair (copies share most bands: the union stays far smaller than the sum)."""
-    return pairs_of_codes(
-        union_of_codes(
-            band_pair_codes(np.asarray(docs, dtype=np.int64), np.asarray(key), max_bucket)
-            for docs, key in bands
-            if docs.size >= 2
-        )
-    )
+    return pairs_of_codes(union_of_codes(keyed_pair_codes(bands, max_bucket=max_bucket)))
+
+
+def keyed_pair_codes(
+    bands: Iterable[tuple[np.ndarray, np.ndarray]], *, max_bucket: int = MAX_BUCKET
+) -> Iterator[np.ndarray]:
+    """The pair codes of each band of ``bands`` (see :func:`keyed_candidate_pairs`), a
+    band at a time, repeats across bands included."""
+    for docs, key in bands:
+        if docs.size >= 2:
+            yield band_pair_codes(np.asarray(docs, dtype=np.int64), np.asarray(key), max_bucket)
+
+
+def sliced_union_of_codes(
+    batches: Iterable[np.ndarray], *, height: int, folder: Path | None
+) -> Iterator[np.ndarray]:
+    """The sorted distinct pair codes of all ``batches``, one slice at a time: the codes
+    whose first document lies in each run of :data:`SLICE_ROWS` documents, in order, so
+    that the slices joined are :func:`union_of_codes`.
+
+    A corpus of more than one slice has its codes written, batch by batch, to one file
+    per slice in a temporary folder inside ``folder``, and each slice is read back and
+    made distinct on its own: the peak is one batch and one slice, whatever the corpus
+    size (copies of one story share most bands, so the union of a whole corpus can run
+    to hundreds of millions of codes). A smaller corpus, or no ``folder``, is one slice
+    merged in memory."""
+    slices = -(-height // SLICE_ROWS)
+    if folder is None or slices <= 1:
+        yield union_of_codes(batches)
+        return
+    bounds = (np.arange(1, slices, dtype=np.uint64) * np.uint64(SLICE_ROWS)) << np.uint64(32)
+    with tempfile.TemporaryDirectory(prefix="pair-codes-", dir=folder) as tmp:
+        paths = [Path(tmp) / f"slice-{i:05d}.u64" for i in range(slices)]
+        with contextlib.ExitStack() as stack:
+            files = [stack.enter_context(path.open("ab")) for path in paths]
+            for codes in batches:
+                codes = np.sort(codes)
+                cuts = np.searchsorted(codes, bounds)
+                for fh, part in zip(files, np.split(codes, cuts), strict=True):
+                    if part.size:
+                        fh.write(part.tobytes())
+        for path in paths:
+            yield _distinct(np.fromfile(path, dtype=np.uint64))
+            path.unlink()
 
 
 def union_of_codes(batches: Iterable[np.ndarray]) -> np.ndarray:
@@ -186,6 +226,9 @@ def _distinct(codes: np.ndarray) -> np.ndarray:
 
 # Pairs gathered from bands before they are merged into the distinct ones (8 bytes each).
 _UNION_EVERY = 16_000_000
+# Documents per slice of a sliced union (:func:`sliced_union_of_codes`): a slice of a
+# million documents of copied news can hold tens of millions of candidate pairs.
+SLICE_ROWS = 250_000
 
 
 def band_pair_codes(docs: np.ndarray, key: np.ndarray, max_bucket: int) -> np.ndarray:
