@@ -36,6 +36,7 @@ onto the documents batch by batch.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -201,21 +202,66 @@ def judged_candidates(
     the matcher that judged them: the pairs the rest of the link pass reads (copies,
     updates, pages, headline matches, and the documents found whole in a longer one
     that tell roundups apart), or ``every_pair``."""
+    m, chunks = _judged_chunks(keys, options)
+    # Not filtered again once roundups are decided: the few parts whose verdict they
+    # undo are ignored by every later reader (no copy, page or headline match), and a
+    # second filter would copy the whole frame.
+    judged = pl.concat(
+        [chunk if every_pair else chunk.filter(_read_later(chunk)) for chunk in chunks]
+    )
+    return m, _without_roundups(m, judged)
+
+
+def _judged_chunks(keys: KeyTable, options: DedupOptions) -> tuple[Matcher, Iterator[pl.DataFrame]]:
+    """The matcher, and the judged candidate pairs with their ``source``, a chunk of
+    :data:`JUDGE_CHUNK` pairs at a time (at least one chunk, maybe empty)."""
     active = keys.column(ACTIVE).to_numpy().astype(bool)
     words = keys.column(WORDS).to_numpy()
     long_rows = np.flatnonzero(active & (words >= options.min_words))
     pairs, sources = candidate_pairs(keys, np.flatnonzero(active), long_rows, options)
     m = matcher(keys, options, np.unique(pairs))
-    chunks = []
-    for lo in range(0, max(pairs.shape[0], 1), JUDGE_CHUNK):
-        chunk = m.judge(pairs[lo : lo + JUDGE_CHUNK]).with_columns(
-            source=pl.Series(sources[lo : lo + JUDGE_CHUNK], dtype=pl.Int64)
-        )
-        chunks.append(chunk if every_pair else chunk.filter(_read_later(chunk)))
-    # Not filtered again once roundups are decided: the few parts whose verdict they
-    # undo are ignored by every later reader (no copy, page or headline match), and a
-    # second filter would copy the whole frame.
-    return m, _without_roundups(m, pl.concat(chunks))
+
+    def chunks() -> Iterator[pl.DataFrame]:
+        for lo in range(0, max(pairs.shape[0], 1), JUDGE_CHUNK):
+            yield m.judge(pairs[lo : lo + JUDGE_CHUNK]).with_columns(
+                source=pl.Series(sources[lo : lo + JUDGE_CHUNK], dtype=pl.Int64)
+            )
+
+    return m, chunks()
+
+
+# The evidence of every judged pair that the link pass reads after judging (roundups,
+# copies, headline flags); updates and pages are kept whole, for the why of their flags.
+READ_LATER_COLUMNS = (
+    "a",
+    "b",
+    "relation",
+    "same",
+    "source",
+    "page",
+    "size_ratio",
+    "a_in_b",
+    "shingles_a_in_b",
+    "title",
+    "shingles",
+    "words",
+)
+
+
+def _link_evidence(
+    keys: KeyTable, options: DedupOptions
+) -> tuple[Matcher, pl.DataFrame, pl.DataFrame]:
+    """As :func:`judged_candidates`, with the pairs the link pass reads in two frames:
+    every one of them with only the columns read of all (:data:`READ_LATER_COLUMNS`:
+    less than half the evidence, which at millions of headline matches is most of the
+    pass's memory), and the updates and pages with all their evidence."""
+    m, chunks = _judged_chunks(keys, options)
+    narrow, whole = [], []
+    for chunk in chunks:
+        chunk = chunk.filter(_read_later(chunk))
+        whole.append(chunk.filter((pl.col("relation") == verify.UPDATE) | pl.col("page")))
+        narrow.append(chunk.select(READ_LATER_COLUMNS))
+    return m, _without_roundups(m, pl.concat(narrow)), pl.concat(whole)
 
 
 # Candidate pairs judged at once: the evidence of a few million pairs would take
@@ -366,9 +412,9 @@ def link(keys: KeyTable, options: DedupOptions | None = None) -> Links:
         if wanted
     ]
     edges: list[np.ndarray] = [_group_pairs(column, rows) for column in keyed]
-    m, judged = judged_candidates(keys, options)
+    m, judged, updates_and_pages = _link_evidence(keys, options)
     copies = judged.select("a", "b").filter(judged["relation"] == verify.COPY)
-    updates = judged.filter(pl.col("relation") == verify.UPDATE)
+    updates = updates_and_pages.filter(pl.col("relation") == verify.UPDATE)
     edges.append(copies.to_numpy().reshape(-1, 2))
     del copies
     superseded = np.zeros(n, dtype=bool)
@@ -393,7 +439,9 @@ def link(keys: KeyTable, options: DedupOptions | None = None) -> Links:
     decisions = _decisions(keys, labels, kept, verdicts)
     if not options.drop_updates:
         decisions = _with_update_flags(keys, decisions, labels, kept, updates, m)
-    decisions = _with_page_flags(keys, decisions, labels, kept, judged.filter(pl.col("page")))
+    decisions = _with_page_flags(
+        keys, decisions, labels, kept, updates_and_pages.filter(pl.col("page"))
+    )
     flags = _headline_flags(keys, labels, kept, judged, ranking, options)
     return Links(decisions, flags)
 
