@@ -18,6 +18,7 @@ from _dedup_texts import (
 )
 from polars.testing import assert_frame_equal
 
+import corpuskit.dedup.candidates as candidates
 import corpuskit.dedup.headline as headline
 import corpuskit.dedup.link as link_module
 import corpuskit.dedup.lsh as lsh
@@ -149,3 +150,20 @@ def test_headline_pairs_scored_in_spilled_slices_are_the_pairs_scored_at_once(
     again = link_module.link(_part_keys(keys, tmp_path / "again"), DedupOptions())
     assert again.decisions.equals(whole.decisions)
     assert again.flags.equals(whole.flags)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_candidate_sources_merged_as_a_grouping_of_every_pair_would(seed):
+    rng = np.random.default_rng(seed)
+    found, frames = [], []
+    for bit in (1, 2, 4)[: int(rng.integers(1, 4))]:
+        a = rng.integers(0, 50, size=int(rng.integers(1, 200)))
+        pairs = np.stack([a, a + rng.integers(1, 30, size=a.size)], axis=1)  # repeats too
+        found.append((candidates._codes(pairs), bit))
+        frames.append(pl.DataFrame({"a": pairs[:, 0], "b": pairs[:, 1], "source": bit}))
+    expected = (
+        pl.concat(frames).group_by("a", "b").agg(pl.col("source").bitwise_or()).sort("a", "b")
+    )
+    pairs, sources = candidates.merged_sources(found)
+    assert [tuple(pair) for pair in pairs.tolist()] == expected.select("a", "b").rows()
+    assert sources.tolist() == expected["source"].to_list()
