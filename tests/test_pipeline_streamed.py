@@ -94,3 +94,25 @@ def test_a_duplicate_id_in_the_last_file_stops_the_run_after_every_part_is_read(
             do_dedup=True,
             batch_rows=2,
         )
+
+
+def test_summary_tables_folded_as_parts_are_written_give_the_same_summary(tmp_path, monkeypatch):
+    from corpuskit.pipeline.clean import clean
+
+    story, other = article(SENTENCES), article(OTHER_SENTENCES)
+    texts = [story, other] * 6 + [article(SENTENCES[::-1]), story + " خبر"]  # copies everywhere
+    pl.DataFrame({"id": [f"d{i:02d}" for i in range(len(texts))], "text": texts}).write_parquet(
+        tmp_path / "in.parquet"
+    )
+
+    def summary(out: str, fold_every: int) -> dict:
+        monkeypatch.setattr(run, "FOLD_EVERY", fold_every)
+        result = clean(
+            [tmp_path / "in.parquet"], tmp_path / out, engine=LocalEngine(1), batch_rows=2
+        )
+        del result.summary["run"]
+        return result.summary
+
+    once = summary("once", 10_000)
+    assert once["duplicates"]["clusters"] >= 2 and once["duplicates"]["largest"][0]["size"] >= 5
+    assert summary("folded", 2) == once

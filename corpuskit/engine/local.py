@@ -18,6 +18,7 @@ import multiprocessing
 import os
 import signal
 import sys
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, TypeVar
@@ -97,7 +98,7 @@ class LocalEngine:
         with ProcessPoolExecutor(
             workers, mp_context=spawn, initializer=_install, initargs=(os.getpid(), context)
         ) as pool:
-            submitted: list[tuple[Any, Future]] = []
+            submitted: deque[tuple[Any, Future]] = deque()
             failed: list[Future] = []  # filled by the pool's thread as tasks fail
 
             def note_failure(future: Future) -> None:
@@ -111,7 +112,8 @@ class LocalEngine:
                     submitted.append((item, future))
                     if failed:  # a task failed: stop drawing the stream, say why
                         failed[0].result()
-                for item, future in submitted:
+                while submitted:  # each result let go once yielded, not held to the end
+                    item, future = submitted.popleft()
                     result = future.result()
                     if progress:
                         progress(item, result)

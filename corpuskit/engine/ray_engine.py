@@ -23,6 +23,7 @@ results are gathered in part order.
 from __future__ import annotations
 
 import logging
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -94,11 +95,12 @@ class RayEngine:
         (each item of a stream is submitted as soon as it is drawn)."""
         ray = _ray()
         shared = ray.put(context)
-        submitted: list[tuple[Any, Any]] = []
+        submitted: deque[tuple[Any, Any]] = deque()
         try:
             for item in items:
                 submitted.append((item, self._remote.remote(task, shared, item)))
-            for item, ref in submitted:
+            while submitted:  # each result let go once yielded, not held to the end
+                item, ref = submitted.popleft()
                 result = ray.get(ref)
                 if progress:
                     progress(item, result)

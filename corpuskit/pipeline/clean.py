@@ -192,7 +192,9 @@ def _clean_into(
     )
     if do_dedup:
         link_parts(context, read, engine)
-    tables = run_pass(engine, write_task, context, read, progress, "writing")
+    tables = run_pass(
+        engine, write_task, context, read, progress, "writing", fold=merge_summary_parts
+    )
     parts = merge_summary_parts(tables)
     run = {
         "corpuskit_version": corpuskit.__version__,

@@ -142,7 +142,9 @@ def summary_parts(
 
 
 def merge_summary_parts(parts: list[SummaryParts]) -> SummaryParts:
-    """The tables of several parts added up (each table concatenated once, then grouped)."""
+    """The tables of several parts added up (each table concatenated once, then grouped).
+    The result is itself a part: tables merged in rounds (a few parts at a time, then
+    the merged tables with the next) are the tables merged at once."""
     if not parts:
         return summary_parts(clean=pl.DataFrame(), rejected=pl.DataFrame(), findings=pl.DataFrame())
 
@@ -172,7 +174,7 @@ def merge_summary_parts(parts: list[SummaryParts]) -> SummaryParts:
         .join(kinds, on=schema.CLUSTER_ID, how="left")
         .with_columns(pl.col("kinds").fill_null(pl.lit([], dtype=pl.List(pl.String))))
     )
-    return {
+    merged = {
         "documents": summed("documents", [schema.SOURCE, "kept", "reason"]),
         "stripped": stacked("stripped").sum(),
         "rules": summed("rules", ["action", "code"]),
@@ -181,6 +183,8 @@ def merge_summary_parts(parts: list[SummaryParts]) -> SummaryParts:
         "clusters": clusters,
         "dup_kinds": summed("dup_kinds", [schema.DUP_KIND]),
     }
+    # in the parts' column order, so that merged tables merge again with parts
+    return {name: table.select(parts[0][name].columns) for name, table in merged.items()}
 
 
 def finish_summary(parts: SummaryParts, run: Mapping[str, Any]) -> dict[str, Any]:
