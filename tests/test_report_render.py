@@ -314,3 +314,28 @@ def test_the_rejection_chart_names_each_reason():
     bars = re.findall(r"<title>\u2068(.*?)\u2069: (\d+)</title>", chart)
     assert (f"Q001 {load_ruleset().get('Q001').name}", "1") in bars, bars
     assert ("duplicate", "3") in bars, bars
+
+
+def test_a_rule_example_is_the_documents_first_finding_among_equals():
+    from corpuskit.report import sections
+
+    findings = pl.DataFrame(
+        {
+            "doc_id": ["a", "a", "a", "b"],
+            "field": ["text"] * 4,
+            "code": ["DUP300"] * 4,
+            "action": ["flag"] * 4,
+            "start": [None, None, None, None],
+            "end": [None, None, None, None],
+            "excerpt": ["matches x", "matches y", "matches z", "matches w"],
+        },
+        schema=schema.FINDINGS_TABLE_SCHEMA,
+    )
+    docs = pl.DataFrame({"id": ["a", "b"], "text": ["نص", "نص آخر"], "title": ["", ""]})
+    for order in ([0, 1, 2, 3], [2, 0, 1, 3]):
+        examples = sections.rule_examples(
+            findings[order].lazy(), docs.lazy(), ["DUP300"], ReportLimits(), {}
+        )["DUP300"]
+        assert {e.doc_id for e in examples} == {"a", "b"}
+        first_of_a = findings[order]["excerpt"][0]  # the first row of "a" in table order
+        assert next(e.excerpt for e in examples if e.doc_id == "a") == first_of_a

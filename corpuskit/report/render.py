@@ -223,17 +223,18 @@ def _charts(
     clean_names = clean_lazy.collect_schema().names()
     after_col = schema.TEXT_CLEAN if schema.TEXT_CLEAN in clean_names else schema.TEXT
     after_text = pl.col(after_col).cast(pl.String()).fill_null("")
-    # The kept bodies are read once for every chart of them; letters are most characters,
-    # so counting the others is the cheaper way to the letter share.
+    # The kept bodies are read once for every chart of them, streamed (a batch of bodies
+    # at a time: the bodies of millions of documents are tens of gigabytes); letters are
+    # most characters, so counting the others is the cheaper way to the letter share.
     kept = clean_lazy.select(
         before=pl.col(schema.TEXT).cast(pl.String()).fill_null("").str.len_chars(),
         after=after_text.str.len_chars(),
         others=after_text.str.count_matches(r"\P{L}"),
-    ).collect()
+    ).collect(engine="streaming")
     rejected_before = (
         docs.filter(~pl.col("kept"))
         .select(pl.col(schema.TEXT).fill_null("").str.len_chars().alias("before"))
-        .collect()
+        .collect(engine="streaming")
     )
     before = pl.concat([kept.select("before"), rejected_before])
     after = kept.select("after")

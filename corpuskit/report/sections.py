@@ -233,20 +233,41 @@ def rule_examples(
     coded = findings.filter(pl.col("code").is_in(list(codes))).with_columns(
         pl.col("field").fill_null("text")
     )
-    picked = (
-        coded.with_columns(
-            _sample_order().alias("_order"), (pl.col("end") > pl.col("start")).alias("_span")
+    # The findings are ranked on a few narrow columns, and only the chosen rows are read
+    # whole: a corpus of millions of copies has millions of findings with their excerpts.
+    numbered = coded.with_row_index("_row")
+    chosen = (
+        numbered.select(
+            "_row",
+            "code",
+            "doc_id",
+            _sample_order().alias("_order"),
+            (pl.col("end") > pl.col("start")).alias("_span"),
         )
-        .sort(["code", "_span", "_order"], descending=[False, True, False])
+        .sort(["code", "_span", "_order", "_row"], descending=[False, True, False, False])
         .unique(subset=["code", "doc_id"], keep="first", maintain_order=True)
         .group_by("code", maintain_order=True)
         .head(limits.examples_per_rule)
+        .select("_row")
+        .collect()
+    )
+    picked = (
+        chosen.lazy()
+        .join(
+            numbered.filter(pl.col("_row").is_in(chosen["_row"].implode())),
+            on="_row",
+            how="left",
+            maintain_order="left",
+        )
+        .drop("_row")
         .collect()
     )
     spans: dict[tuple[str, str, str], list[tuple[int, int, str]]] = {}
-    every = coded.join(
-        picked.lazy().select("code", "doc_id", "field"), on=["code", "doc_id", "field"]
-    ).collect()
+    every = (
+        coded.select("code", "doc_id", "field", "start", "end")
+        .join(picked.lazy().select("code", "doc_id", "field"), on=["code", "doc_id", "field"])
+        .collect()
+    )
     for f in every.iter_rows(named=True):
         key = (f["code"], f["doc_id"], f["field"])
         spans.setdefault(key, []).append((f["start"] or 0, f["end"] or 0, f["code"]))
