@@ -159,7 +159,8 @@ def test_candidate_sources_merged_as_a_grouping_of_every_pair_would(seed):
     for bit in (1, 2, 4)[: int(rng.integers(1, 4))]:
         a = rng.integers(0, 50, size=int(rng.integers(1, 200)))
         pairs = np.stack([a, a + rng.integers(1, 30, size=a.size)], axis=1)  # repeats too
-        found.append((candidates._codes(pairs), bit))
+        found.append((lsh.codes_of_pairs(pairs), bit))
+        assert np.array_equal(lsh.pairs_of_codes(found[-1][0]), pairs)
         frames.append(pl.DataFrame({"a": pairs[:, 0], "b": pairs[:, 1], "source": bit}))
     expected = (
         pl.concat(frames).group_by("a", "b").agg(pl.col("source").bitwise_or()).sort("a", "b")

@@ -31,7 +31,12 @@ import polars as pl
 from corpuskit.config import DedupOptions
 from corpuskit.dedup.headline import headline_pairs
 from corpuskit.dedup.keytable import KeyTable
-from corpuskit.dedup.lsh import band_candidate_pairs, pairs_of_codes, resolve_bands
+from corpuskit.dedup.lsh import (
+    band_candidate_pairs,
+    codes_of_pairs,
+    pairs_of_codes,
+    resolve_bands,
+)
 from corpuskit.dedup.sign import DATE, word_band_column, word_band_shape
 
 NEAR, VOCABULARY, HEADLINE = 1, 2, 4  # bits of the ``source`` of a candidate pair
@@ -87,7 +92,7 @@ def candidate_pairs(
 
     def add(pairs: np.ndarray, source: int) -> None:
         if pairs.size:
-            found.append((_codes(pairs), source))
+            found.append((codes_of_pairs(pairs), source))
 
     if options.near:
         bands, _ = resolve_bands(options.threshold, options.num_perm, options.bands, options.rows)
@@ -97,11 +102,6 @@ def candidate_pairs(
         pairs, _ = headline_pairs(keys, active, score_cutoff=options.headline_threshold)
         add(pairs, HEADLINE)
     return merged_sources(found)
-
-
-def _codes(pairs: np.ndarray) -> np.ndarray:
-    """Pairs ``(a, b)`` as ``a << 32 | b`` codes (sorted as the pairs by ``a``, then ``b``)."""
-    return (pairs[:, 0].astype(np.uint64) << np.uint64(32)) | pairs[:, 1].astype(np.uint64)
 
 
 def merged_sources(found: list[tuple[np.ndarray, int]]) -> tuple[np.ndarray, np.ndarray]:

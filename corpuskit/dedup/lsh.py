@@ -208,6 +208,12 @@ def union_of_codes(batches: Iterable[np.ndarray]) -> np.ndarray:
     return _distinct(np.concatenate([found, *pending]))
 
 
+def codes_of_pairs(pairs: np.ndarray) -> np.ndarray:
+    """Pairs ``(a, b)`` as ``a << 32 | b`` codes (ordered as the pairs by ``a``, then
+    ``b``); :func:`pairs_of_codes` is the inverse."""
+    return (pairs[:, 0].astype(np.uint64) << np.uint64(32)) | pairs[:, 1].astype(np.uint64)
+
+
 def pairs_of_codes(codes: np.ndarray) -> np.ndarray:
     """Pairs ``(a, b)`` (``len(codes) x 2`` int64) of ``a << 32 | b`` codes."""
     pairs = np.empty((codes.size, 2), dtype=np.int64)
