@@ -17,6 +17,7 @@ import polars as pl
 from corpuskit import schema
 from corpuskit.dedup import codes
 from corpuskit.dedup.link import DECISION_SCHEMA, FLAG_SCHEMA
+from corpuskit.dedup.verify import headline_why
 
 # How a finding names the relation of the document to ``dup_of``.
 _KIND_WORDS = {
@@ -81,7 +82,7 @@ def annotate_batch(
         excerpt=pl.format(
             "headline matches {} but the bodies are not copies: {}",
             pl.col("other_id"),
-            pl.col("why"),
+            headline_why(),
         ),
     )
     keep = joined["keep"].fill_null(True)

@@ -76,12 +76,16 @@ DECISION_SCHEMA: dict[str, pl.DataType] = {
     "why": pl.String(),
 }
 # Columns of Links.flags: a headline match without copied bodies, once per document and
-# other cluster.
+# other cluster, with the similarities its finding gives (headline words, body words and
+# 3-grams; :func:`corpuskit.dedup.verify.headline_why` words them batch by batch, so the
+# link pass holds three numbers per flag instead of a sentence).
 FLAG_SCHEMA: dict[str, pl.DataType] = {
     "row": pl.Int64(),
     "other_id": pl.String(),
     "score": pl.Float64(),
-    "why": pl.String(),
+    "title": pl.Float64(),
+    "words": pl.Float64(),
+    "shingles": pl.Float64(),
 }
 
 
@@ -401,49 +405,67 @@ class _Ranking:
 
 
 def link(keys: KeyTable, options: DedupOptions | None = None) -> Links:
-    """Clusters, kept documents, updates and provenance of every document of ``keys``."""
+    """Clusters, kept documents, updates and provenance of every document of ``keys``.
+
+    Each step lets go of what the next ones do not read (the edges once clustered, the
+    verdicts once written as decisions): at millions of documents each is gigabytes."""
     options = options or DedupOptions()
     n = keys.height
-    active = keys.column(ACTIVE).to_numpy().astype(bool)
-    rows = np.flatnonzero(active)
+    m, judged, updates_and_pages = _link_evidence(keys, options)
+    updates = updates_and_pages.filter(pl.col("relation") == verify.UPDATE)
+    superseded = np.zeros(n, dtype=bool)
+    accepted = {verify.COPY}
+    if options.drop_updates and updates.height:
+        older, _ = _update_sides(updates)
+        superseded[older] = True
+        accepted.add(verify.UPDATE)
+    ranking = _Ranking(keys.column(LENGTH).to_numpy(), superseded, keys)
+    all_pairs, keyed_pairs = _edges(keys, options, judged, updates, ranking)
+    labels, kept, verdicts = _clusters_without_chains(m, all_pairs, ranking, accepted, keyed_pairs)
+    del all_pairs, keyed_pairs
+    decisions = _decisions(keys, labels, kept, verdicts)
+    del verdicts
+    if not options.drop_updates:
+        decisions = _with_update_flags(keys, decisions, labels, kept, updates, m)
+    decisions = _with_page_flags(
+        keys, decisions, labels, kept, updates_and_pages.filter(pl.col("page"))
+    )
+    del updates_and_pages, updates, m
+    flags = _headline_flags(keys, labels, kept, judged, ranking, options)
+    return Links(decisions, flags)
+
+
+def _edges(
+    keys: KeyTable,
+    options: DedupOptions,
+    judged: pl.DataFrame,
+    updates: pl.DataFrame,
+    ranking: _Ranking,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The edges the clusters grow along (copy verdicts, updates with ``drop_updates``,
+    and stars of equal bodies and URLs), and the keyed ones among them, as ``int64``
+    pairs."""
+    rows = np.flatnonzero(keys.column(ACTIVE).to_numpy().astype(bool))
     keyed = [
         keys.column(name)
         for name, wanted in ((EXACT_KEY, options.exact), (URL_KEY, options.url))
         if wanted
     ]
     edges: list[np.ndarray] = [_group_pairs(column, rows) for column in keyed]
-    m, judged, updates_and_pages = _link_evidence(keys, options)
     copies = judged.select("a", "b").filter(judged["relation"] == verify.COPY)
-    updates = updates_and_pages.filter(pl.col("relation") == verify.UPDATE)
     edges.append(copies.to_numpy().reshape(-1, 2))
     del copies
-    superseded = np.zeros(n, dtype=bool)
-    accepted = {verify.COPY}
     if options.drop_updates and updates.height:
         edges.append(updates.select("a", "b").to_numpy().reshape(-1, 2))
-        older, _ = _update_sides(updates)
-        superseded[older] = True
-        accepted.add(verify.UPDATE)
-    ranking = _Ranking(keys.column(LENGTH).to_numpy(), superseded, keys)
     if keyed:  # stars of equal keys around the group's first in the keep order
         involved = np.unique(np.concatenate([e.ravel() for e in edges]))
         rank = ranking.ranks(involved)
+        del involved
         edges[: len(keyed)] = [_group_pairs(column, rows, rank) for column in keyed]
-    all_pairs = np.concatenate([e for e in edges if e.size] or [np.empty((0, 2), np.int64)])
-    keyed_pairs = np.concatenate(
-        [e for e in edges[: len(keyed)] if e.size] or [np.empty((0, 2), np.int64)]
-    )
-    labels, kept, verdicts = _clusters_without_chains(
-        m, all_pairs.astype(np.int64), ranking, accepted, keyed_pairs.astype(np.int64)
-    )
-    decisions = _decisions(keys, labels, kept, verdicts)
-    if not options.drop_updates:
-        decisions = _with_update_flags(keys, decisions, labels, kept, updates, m)
-    decisions = _with_page_flags(
-        keys, decisions, labels, kept, updates_and_pages.filter(pl.col("page"))
-    )
-    flags = _headline_flags(keys, labels, kept, judged, ranking, options)
-    return Links(decisions, flags)
+    empty = [np.empty((0, 2), np.int64)]
+    keyed_pairs = np.concatenate([e for e in edges[: len(keyed)] if e.size] or empty)
+    all_pairs = np.concatenate([e for e in edges if e.size] or empty)
+    return all_pairs.astype(np.int64, copy=False), keyed_pairs.astype(np.int64, copy=False)
 
 
 def _update_sides(updates: pl.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -896,26 +918,20 @@ def _headline_flags(
             other=pl.Series(kept[np.where(a_first, a, b)], dtype=pl.Int64),
         )
         .unique(subset=["row", "other"], keep="first", maintain_order=True)
+        # in row order (each row's flags in the order found): the write pass reads the
+        # flags of one part at a time, skipping the row groups of the others
+        .sort("row", maintain_order=True)
     )
     if once.height == 0:
         return pl.DataFrame(schema=FLAG_SCHEMA)
-
-    def two_places(name: str) -> pl.Expr:
-        return pl.col(name).round(2).cast(pl.String).str.pad_end(4, "0")
-
-    why = pl.format(
-        "headlines share {}% of their words; bodies: words {}, 3-grams {}",
-        (pl.col("title") * 100).round(0).cast(pl.Int64),
-        two_places("words"),
-        two_places("shingles"),
-    )
-    once = once.with_columns(score=pl.col("title").cast(pl.Float64) * 100, why=why)
     return pl.DataFrame(
         {
             "row": once["row"],
             "other_id": keys.take(once["other"].to_numpy(), [ID])[ID],
-            "score": once["score"],
-            "why": once["why"],
+            "score": once["title"].cast(pl.Float64) * 100,
+            "title": once["title"],
+            "words": once["words"],
+            "shingles": once["shingles"],
         },
         schema=FLAG_SCHEMA,
     )
