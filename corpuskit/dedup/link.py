@@ -421,6 +421,8 @@ def link(keys: KeyTable, options: DedupOptions | None = None) -> Links:
         accepted.add(verify.UPDATE)
     ranking = _Ranking(keys.column(LENGTH).to_numpy(), superseded, keys)
     all_pairs, keyed_pairs = _edges(keys, options, judged, updates, ranking)
+    matches = _headline_matches(judged, options)
+    del judged  # most of the pass's memory at millions of documents
     labels, kept, verdicts = _clusters_without_chains(m, all_pairs, ranking, accepted, keyed_pairs)
     del all_pairs, keyed_pairs
     decisions = _decisions(keys, labels, kept, verdicts)
@@ -431,7 +433,7 @@ def link(keys: KeyTable, options: DedupOptions | None = None) -> Links:
         keys, decisions, labels, kept, updates_and_pages.filter(pl.col("page"))
     )
     del updates_and_pages, updates, m
-    flags = _headline_flags(keys, labels, kept, judged, ranking, options)
+    flags = _headline_flags(keys, labels, kept, matches, ranking)
     return Links(decisions, flags)
 
 
@@ -889,24 +891,32 @@ def _with_page_flags(
     return pl.concat([decisions.filter(~pl.col("row").is_in(flags["row"].implode())), flags])
 
 
-def _headline_flags(
-    keys: KeyTable,
-    labels: np.ndarray,
-    kept: np.ndarray,
-    judged: pl.DataFrame,
-    ranking: _Ranking,
-    options: DedupOptions,
-) -> pl.DataFrame:
-    """Headline matches whose bodies are not copies: the document the keep rule would
-    not prefer is flagged, naming the other cluster's kept document; once per
-    (document, other cluster). Array operations: millions of matches are cheap."""
+def _headline_matches(judged: pl.DataFrame, options: DedupOptions) -> pl.DataFrame:
+    """The judged pairs :func:`_headline_flags` reads: headline matches whose bodies
+    are not copies (nor a page and its story), with their similarities."""
+    columns = ("a", "b", "title", "shingles", "words")
     if not options.headline or judged.height == 0:
-        return pl.DataFrame(schema=FLAG_SCHEMA)
-    matches = judged.select("a", "b", "title", "shingles", "words").filter(
+        return judged.select(columns).clear()
+    return judged.select(columns).filter(
         (judged["source"].to_numpy() & HEADLINE) != 0,
         judged["relation"] != verify.COPY,
         ~judged["page"],
     )
+
+
+def _headline_flags(
+    keys: KeyTable,
+    labels: np.ndarray,
+    kept: np.ndarray,
+    matches: pl.DataFrame,
+    ranking: _Ranking,
+) -> pl.DataFrame:
+    """Headline ``matches`` (:func:`_headline_matches`) across clusters: the document
+    the keep rule would not prefer is flagged, naming the other cluster's kept
+    document; once per (document, other cluster). Array operations: millions of
+    matches are cheap."""
+    if matches.height == 0:
+        return pl.DataFrame(schema=FLAG_SCHEMA)
     a, b = matches["a"].to_numpy(), matches["b"].to_numpy()
     apart = labels[a] != labels[b]
     matches, a, b = matches.filter(pl.Series(apart)), a[apart], b[apart]
