@@ -110,11 +110,11 @@ def merged_sources(found: list[tuple[np.ndarray, int]]) -> tuple[np.ndarray, np.
     24 bytes a pair at the peak (a hash grouping of tens of millions of pairs took
     gigabytes)."""
     if not found:
-        return np.empty((0, 2), dtype=np.int64), np.empty(0, dtype=np.int64)
+        return np.empty((0, 2), dtype=np.int64), np.empty(0, dtype=np.int8)
     union = np.unique(found[0][0])  # one source may list a pair twice
     for codes, _ in found[1:]:
         union = np.union1d(union, codes)
-    sources = np.zeros(union.size, dtype=np.int64)
+    sources = np.zeros(union.size, dtype=np.int8)
     for codes, bit in found:
         sources[np.searchsorted(union, codes)] |= bit
     return pairs_of_codes(union), sources

@@ -64,6 +64,11 @@ KINDS = (
     KIND_CONTAINED,
 )
 
+# The verdict of a judged pair, and the key that makes it a copy whatever the evidence,
+# as enums: one byte a pair, where millions of pairs are held.
+RELATIONS = pl.Enum([verify.COPY, verify.UPDATE, verify.NONE])
+SAME_KEYS = pl.Enum([KIND_EXACT, KIND_URL])
+
 # Columns of Links.decisions: one row per document in a cluster of two or more, and per
 # older version that a newer document updates.
 DECISION_SCHEMA: dict[str, pl.DataType] = {
@@ -153,8 +158,8 @@ class Matcher:
             page=pl.Series(page, dtype=pl.Boolean),
             first=pl.Series(pairs[:, 0], dtype=pl.Int64),
             score=pl.Series(np.where(keyed, 1.0, score), dtype=pl.Float64),
-            relation=pl.Series(relation.tolist(), dtype=pl.String),
-            same=pl.Series(same.tolist(), dtype=pl.String),
+            relation=pl.Series(relation.tolist(), dtype=RELATIONS),
+            same=pl.Series(same.tolist(), dtype=SAME_KEYS),
         )
 
 
@@ -224,11 +229,13 @@ def _judged_chunks(keys: KeyTable, options: DedupOptions) -> tuple[Matcher, Iter
     long_rows = np.flatnonzero(active & (words >= options.min_words))
     pairs, sources = candidate_pairs(keys, np.flatnonzero(active), long_rows, options)
     m = matcher(keys, options, np.unique(pairs))
+    if keys.height < 2**31:  # held while judged: half the bytes (judged as int64 chunks)
+        pairs = pairs.astype(np.int32)
 
     def chunks() -> Iterator[pl.DataFrame]:
         for lo in range(0, max(pairs.shape[0], 1), JUDGE_CHUNK):
             yield m.judge(pairs[lo : lo + JUDGE_CHUNK]).with_columns(
-                source=pl.Series(sources[lo : lo + JUDGE_CHUNK], dtype=pl.Int64)
+                source=pl.Series(sources[lo : lo + JUDGE_CHUNK], dtype=pl.Int8)
             )
 
     return m, chunks()
@@ -337,7 +344,9 @@ def _without_roundups(m: Matcher, judged: pl.DataFrame) -> pl.DataFrame:
     roundups = apart.filter(different)["owner"].unique()
     is_part = pl.col("b").is_in(roundups.implode()) & unkeyed & copy_part
     return judged.with_columns(
-        relation=pl.when(is_part).then(pl.lit(verify.NONE)).otherwise(pl.col("relation")),
+        relation=pl.when(is_part)
+        .then(pl.lit(verify.NONE, dtype=RELATIONS))
+        .otherwise(pl.col("relation")),
         roundup=is_part,
     )
 
