@@ -64,6 +64,16 @@ def test_judging_candidates_in_chunks_gives_the_same_links(monkeypatch):
     assert chunked.flags.equals(whole.flags)
 
 
+def test_headline_flags_come_in_row_order_with_their_similarities():
+    """The write pass reads the flags of one part at a time: in row order, a part's flags
+    are in few row groups. Each flag keeps the similarities its finding words."""
+    flags = link_module.link(FrameKeys(sign_batch(_corpus(), DedupOptions())), DedupOptions()).flags
+    assert flags.height >= 2 and flags["row"].is_sorted()
+    for name in ("title", "words", "shingles"):
+        assert flags[name].is_between(0.0, 1.0).all()
+    assert (flags["score"] == flags["title"] * 100).all()
+
+
 def test_judged_candidates_keep_every_pair_the_link_pass_reads(monkeypatch):
     keys = FrameKeys(sign_batch(_corpus(), DedupOptions()))
     _, every = link_module.judged_candidates(keys, DedupOptions(), every_pair=True)
