@@ -87,7 +87,6 @@ DECISION_SCHEMA: dict[str, pl.DataType] = {
 FLAG_SCHEMA: dict[str, pl.DataType] = {
     "row": pl.Int64(),
     "other_id": pl.String(),
-    "score": pl.Float64(),
     "title": pl.Float64(),
     "words": pl.Float64(),
     "shingles": pl.Float64(),
@@ -947,7 +946,6 @@ def _headline_flags(
         {
             "row": once["row"],
             "other_id": keys.take(once["other"].to_numpy(), [ID])[ID],
-            "score": once["title"].cast(pl.Float64) * 100,
             "title": once["title"],
             "words": once["words"],
             "shingles": once["shingles"],
