@@ -240,38 +240,45 @@ def _judged_chunks(keys: KeyTable, options: DedupOptions) -> tuple[Matcher, Iter
     return m, chunks()
 
 
-# The evidence of every judged pair that the link pass reads after judging (roundups,
-# copies, headline flags); updates and pages are kept whole, for the why of their flags.
-READ_LATER_COLUMNS = (
-    "a",
-    "b",
-    "relation",
-    "same",
-    "source",
-    "page",
-    "size_ratio",
-    "a_in_b",
-    "shingles_a_in_b",
-    "title",
-    "shingles",
-    "words",
-)
+@dataclass
+class _LinkEvidence:
+    """What the link pass reads of the judged pairs once roundups are told apart: the
+    copy pairs (``copies``, the edges clusters grow along), the headline matches whose
+    bodies are not copies (:func:`_headline_matches`), and the updates and pages with
+    all their evidence."""
+
+    copies: np.ndarray
+    headline: pl.DataFrame
+    updates_and_pages: pl.DataFrame
 
 
-def _link_evidence(
-    keys: KeyTable, options: DedupOptions
-) -> tuple[Matcher, pl.DataFrame, pl.DataFrame]:
-    """As :func:`judged_candidates`, with the pairs the link pass reads in two frames:
-    every one of them with only the columns read of all (:data:`READ_LATER_COLUMNS`:
-    less than half the evidence, which at millions of headline matches is most of the
-    pass's memory), and the updates and pages with all their evidence."""
+def _link_evidence(keys: KeyTable, options: DedupOptions) -> tuple[Matcher, _LinkEvidence]:
+    """The matcher and the :class:`_LinkEvidence` of every candidate pair, taken out of
+    the judged pairs chunk by chunk: the judged pairs are never held together (at
+    millions of documents, gigabytes), only the few columns each later step reads of
+    the pairs it reads. A copy that a roundup may undo (:func:`_roundup_part`) is held
+    both as a copy and as a headline match until the roundups are known."""
     m, chunks = _judged_chunks(keys, options)
-    narrow, whole = [], []
+    rows = pl.Int32 if keys.height < 2**31 else pl.Int64
+    copies, headline, contained, whole = [], [], [], []
     for chunk in chunks:
-        chunk = chunk.filter(_read_later(chunk))
+        chunk = chunk.filter(_read_later(chunk)).with_columns(part=_roundup_part())
         whole.append(chunk.filter((pl.col("relation") == verify.UPDATE) | pl.col("page")))
-        narrow.append(chunk.select(READ_LATER_COLUMNS))
-    return m, _without_roundups(m, pl.concat(narrow)), pl.concat(whole)
+        contained.append(_roundup_candidates(chunk))
+        copies.append(
+            chunk.filter(pl.col("relation") == verify.COPY).select(
+                pl.col("a", "b").cast(rows), "part"
+            )
+        )
+        headline.append(_headline_matches(chunk, options).with_columns(pl.col("a", "b").cast(rows)))
+        del chunk
+    roundups = _roundups(m, pl.concat(contained)).cast(rows)
+    undone = pl.col("part") & pl.col("b").is_in(roundups.implode())
+    return m, _LinkEvidence(
+        copies=pl.concat(copies).filter(~undone).select("a", "b").to_numpy().reshape(-1, 2),
+        headline=pl.concat(headline).filter(~pl.col("part") | undone).drop("part"),
+        updates_and_pages=pl.concat(whole).drop("part"),
+    )
 
 
 # Candidate pairs judged at once: the evidence of a few million pairs would take
@@ -317,17 +324,44 @@ def _without_roundups(m: Matcher, judged: pl.DataFrame) -> pl.DataFrame:
     *contains* them, not a version of either: the copy verdicts of its parts (up to
     ``ROUNDUP_PART_RATIO`` of its size) are not copies.
     """
-    unkeyed = pl.col("same").is_null()
-    copy_part = (pl.col("relation") == verify.COPY) & (pl.col("size_ratio") <= ROUNDUP_PART_RATIO)
-    whole = pl.Series(_contained_whole(judged))
-    contained = judged.filter(unkeyed & (copy_part | whole))
+    judged = judged.with_columns(part=_roundup_part())
+    roundups = _roundups(m, _roundup_candidates(judged))
+    is_part = pl.col("part") & pl.col("b").is_in(roundups.implode())
+    return judged.with_columns(
+        relation=pl.when(is_part)
+        .then(pl.lit(verify.NONE, dtype=RELATIONS))
+        .otherwise(pl.col("relation")),
+        roundup=is_part,
+    ).drop("part")
+
+
+def _roundup_part() -> pl.Expr:
+    """A copy verdict that a roundup undoes when its longer side ``b`` is one: no equal
+    body or URL, and ``a`` up to ``ROUNDUP_PART_RATIO`` of its size."""
+    return (
+        pl.col("same").is_null()
+        & (pl.col("relation") == verify.COPY)
+        & (pl.col("size_ratio") <= ROUNDUP_PART_RATIO)
+    )
+
+
+def _roundup_candidates(judged: pl.DataFrame) -> pl.DataFrame:
+    """The pairs ``(a, b)`` whose ``a`` may be a part of ``b`` (``judged`` with its
+    ``part`` column, :func:`_roundup_part`): a copy part, or found whole in it."""
+    whole = pl.Series(_contained_whole(judged)) & judged["same"].is_null()
+    return judged.filter(judged["part"] | whole).select("a", "b")
+
+
+def _roundups(m: Matcher, contained: pl.DataFrame) -> pl.Series:
+    """The longer documents ``b`` of ``contained`` pairs (:func:`_roundup_candidates`)
+    that hold two parts sharing almost no vocabulary: roundups."""
     parts = (
         contained.group_by("b")
         .agg(pl.col("a").sort().head(ROUNDUP_PARTS))
         .filter(pl.col("a").list.len() >= 2)
     )
     if parts.height == 0:
-        return judged.with_columns(roundup=pl.lit(False))
+        return pl.Series("owner", [], dtype=pl.Int64)
     owners, pairs = [], []
     for b, members in parts.iter_rows():
         for i, x in enumerate(members):
@@ -340,14 +374,7 @@ def _without_roundups(m: Matcher, judged: pl.DataFrame) -> pl.DataFrame:
         & (pl.col("a_in_b") < ROUNDUP_PART_SHARE)
         & (pl.col("rare_shared") == 0)
     )
-    roundups = apart.filter(different)["owner"].unique()
-    is_part = pl.col("b").is_in(roundups.implode()) & unkeyed & copy_part
-    return judged.with_columns(
-        relation=pl.when(is_part)
-        .then(pl.lit(verify.NONE, dtype=RELATIONS))
-        .otherwise(pl.col("relation")),
-        roundup=is_part,
-    )
+    return apart.filter(different)["owner"].unique().cast(pl.Int64)
 
 
 def _contained_whole(judged: pl.DataFrame) -> np.ndarray:
@@ -419,7 +446,8 @@ def link(keys: KeyTable, options: DedupOptions | None = None) -> Links:
     verdicts once written as decisions): at millions of documents each is gigabytes."""
     options = options or DedupOptions()
     n = keys.height
-    m, judged, updates_and_pages = _link_evidence(keys, options)
+    m, evidence = _link_evidence(keys, options)
+    updates_and_pages, matches = evidence.updates_and_pages, evidence.headline
     updates = updates_and_pages.filter(pl.col("relation") == verify.UPDATE)
     superseded = np.zeros(n, dtype=bool)
     accepted = {verify.COPY}
@@ -428,9 +456,8 @@ def link(keys: KeyTable, options: DedupOptions | None = None) -> Links:
         superseded[older] = True
         accepted.add(verify.UPDATE)
     ranking = _Ranking(keys.column(LENGTH).to_numpy(), superseded, keys)
-    all_pairs, keyed_pairs = _edges(keys, options, judged, updates, ranking)
-    matches = _headline_matches(judged, options)
-    del judged  # most of the pass's memory at millions of documents
+    all_pairs, keyed_pairs = _edges(keys, options, evidence.copies, updates, ranking)
+    del evidence
     labels, kept, verdicts = _clusters_without_chains(m, all_pairs, ranking, accepted, keyed_pairs)
     del all_pairs, keyed_pairs
     decisions = _decisions(keys, labels, kept, verdicts)
@@ -448,12 +475,12 @@ def link(keys: KeyTable, options: DedupOptions | None = None) -> Links:
 def _edges(
     keys: KeyTable,
     options: DedupOptions,
-    judged: pl.DataFrame,
+    copies: np.ndarray,
     updates: pl.DataFrame,
     ranking: _Ranking,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The edges the clusters grow along (copy verdicts, updates with ``drop_updates``,
-    and stars of equal bodies and URLs), and the keyed ones among them, as ``int64``
+    """The edges the clusters grow along (``copies``, updates with ``drop_updates``, and
+    stars of equal bodies and URLs), and the keyed ones among them, as ``int64``
     pairs."""
     rows = np.flatnonzero(keys.column(ACTIVE).to_numpy().astype(bool))
     keyed = [
@@ -462,9 +489,7 @@ def _edges(
         if wanted
     ]
     edges: list[np.ndarray] = [_group_pairs(column, rows) for column in keyed]
-    copies = judged.select("a", "b").filter(judged["relation"] == verify.COPY)
-    edges.append(copies.to_numpy().reshape(-1, 2))
-    del copies
+    edges.append(copies.astype(np.int64))
     if options.drop_updates and updates.height:
         edges.append(updates.select("a", "b").to_numpy().reshape(-1, 2))
     if keyed:  # stars of equal keys around the group's first in the keep order
@@ -901,13 +926,14 @@ def _with_page_flags(
 
 def _headline_matches(judged: pl.DataFrame, options: DedupOptions) -> pl.DataFrame:
     """The judged pairs :func:`_headline_flags` reads: headline matches whose bodies
-    are not copies (nor a page and its story), with their similarities."""
-    columns = ("a", "b", "title", "shingles", "words")
+    are not copies (nor a page and its story), with their similarities, and those whose
+    copy verdict a roundup may undo (``part``, which ``judged`` holds)."""
+    columns = ("a", "b", "title", "shingles", "words", "part")
     if not options.headline or judged.height == 0:
         return judged.select(columns).clear()
     return judged.select(columns).filter(
         (judged["source"].to_numpy() & HEADLINE) != 0,
-        judged["relation"] != verify.COPY,
+        (judged["relation"] != verify.COPY) | judged["part"],
         ~judged["page"],
     )
 
