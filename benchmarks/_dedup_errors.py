@@ -97,7 +97,7 @@ def corpus_errors(corpus: str, frame: pl.DataFrame, options: DedupOptions) -> li
             continue
         pairs = np.array([[row_of[x], row_of[y]] for x, y, _ in entries], dtype=np.int64)
         verdicts = matcher.judge(pairs)
-        evidence = verify.why(verdicts)
+        evidence = verify.why(verify.why_evidence(verdicts))
         vetoes = _vetoes(verdicts, options)
         for k, (x, y, what) in enumerate(entries):
             was = "candidate" if tuple(sorted((row_of[x], row_of[y]))) in candidate else "not"

@@ -154,7 +154,7 @@ def corpus_stages(corpus: str, frame: pl.DataFrame, options: DedupOptions) -> li
             reason = _cluster_reason(x, y, pred, kept_of)
             detail = [
                 f"{side} against {other}'s kept: {across['relation'][2 * k + j]} "
-                f"({verify.why(across[2 * k + j])[0]})"
+                f"({verify.why(verify.why_evidence(across[2 * k + j]))[0]})"
                 for j, (side, other) in enumerate(((x, y), (y, x)))
             ]
         records.append(
@@ -166,7 +166,7 @@ def corpus_stages(corpus: str, frame: pl.DataFrame, options: DedupOptions) -> li
                 "with_head": with_head,
                 "stage": stage,
                 "reason": reason,
-                "evidence": verify.why(pl.DataFrame([row]))[0],
+                "evidence": verify.why(verify.why_evidence(pl.DataFrame([row])))[0],
                 "kept_x": kept_of.get(x, x),
                 "kept_y": kept_of.get(y, y),
                 "detail": detail,

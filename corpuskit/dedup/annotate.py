@@ -17,7 +17,7 @@ import polars as pl
 from corpuskit import schema
 from corpuskit.dedup import codes
 from corpuskit.dedup.link import DECISION_SCHEMA, FLAG_SCHEMA
-from corpuskit.dedup.verify import headline_why
+from corpuskit.dedup.verify import headline_why, why
 
 # How a finding names the relation of the document to ``dup_of``.
 _KIND_WORDS = {
@@ -55,6 +55,7 @@ def annotate_batch(
     flags = flags.filter(pl.col("row").is_between(first_row, last_row - 1))
     rows = pl.DataFrame({"row": np.arange(first_row, last_row, dtype=np.int64)})
     joined = rows.join(decisions, on="row", how="left", maintain_order="left")
+    joined = joined.with_columns(why(joined))
     local = (pl.col("row") - first_row).alias("local")
     text_length = frame.select(_lengths(frame, schema.TEXT)).to_series()
     title_length = frame.select(_lengths(frame, schema.TITLE)).to_series()

@@ -78,7 +78,10 @@ DECISION_SCHEMA: dict[str, pl.DataType] = {
     "dup_of": pl.String(),
     "similarity": pl.Float64(),
     "keep": pl.Boolean(),
-    "why": pl.String(),
+    # the evidence that decided a dropped copy or a flag, worded batch by batch by
+    # :func:`corpuskit.dedup.verify.why` (at millions of documents the sentences took
+    # gigabytes)
+    **verify.WHY_SCHEMA,
 }
 # Columns of Links.flags: a headline match without copied bodies, once per document and
 # other cluster, with the similarities its finding gives (headline words, body words and
@@ -792,7 +795,7 @@ def _decisions(
     base = pl.DataFrame(
         {"row": members.astype(np.int64), "cluster_id": kept_ids, "keep": kept_of == members}
     )
-    dropped = verdicts.select(
+    decided = verdicts.select(
         pl.col("dropped").alias("row"),
         pl.when(pl.col("relation") == verify.UPDATE)
         .then(pl.lit(KIND_UPDATE))
@@ -802,8 +805,9 @@ def _decisions(
         .then(1.0)
         .otherwise(pl.col("shingles"))
         .alias("similarity"),
-        verify.why(verdicts).alias("why"),
     )
+    dropped = pl.concat([decided, verify.why_evidence(verdicts)], how="horizontal")
+    del decided
     joined = base.join(dropped, on="row", how="left", maintain_order="left")
     return joined.select(
         "row",
@@ -812,7 +816,7 @@ def _decisions(
         pl.when(~pl.col("keep")).then(pl.col("cluster_id")).alias("dup_of"),
         "similarity",
         "keep",
-        "why",
+        *verify.WHY_SCHEMA,
     ).cast(DECISION_SCHEMA)
 
 
@@ -853,7 +857,7 @@ def _with_update_flags(
         kind=KIND_UPDATE,
         dup_of=keys.take(newer, [ID])[ID],
         similarity=flagged["shingles"],
-        why=verify.why(flagged, update_of=True),
+        why=verify.why_evidence(flagged, update_of=True),
     )
     return pl.concat([decisions.filter(~pl.col("row").is_in(flags["row"].implode())), flags])
 
@@ -867,10 +871,11 @@ def _kept_flags(
     kind: str,
     dup_of: pl.Series,
     similarity: pl.Series,
-    why: pl.Series,
+    why: pl.DataFrame,
 ) -> pl.DataFrame:
-    """Decisions that flag kept documents ``rows`` as ``kind`` of ``dup_of``; a row in a
-    cluster of more than one document gets the id of ``cluster_of`` as its cluster."""
+    """Decisions that flag kept documents ``rows`` as ``kind`` of ``dup_of`` (``why``: the
+    evidence, :func:`corpuskit.dedup.verify.why_evidence`); a row in a cluster of more
+    than one document gets the id of ``cluster_of`` as its cluster."""
     cluster_ids = keys.take(cluster_of, [ID])[ID]
     in_cluster = np.bincount(labels, minlength=labels.size)[labels[rows]] > 1
     return pl.DataFrame(
@@ -884,7 +889,7 @@ def _kept_flags(
             "dup_of": dup_of,
             "similarity": similarity,
             "keep": True,
-            "why": why,
+            **why.to_dict(),
         }
     ).cast(DECISION_SCHEMA)
 
@@ -919,7 +924,7 @@ def _with_page_flags(
         kind=KIND_CONTAINED,
         dup_of=keys.take(kept[a], [ID])[ID],
         similarity=flagged["shingles"],
-        why=verify.why(flagged),
+        why=verify.why_evidence(flagged),
     )
     return pl.concat([decisions.filter(~pl.col("row").is_in(flags["row"].implode())), flags])
 

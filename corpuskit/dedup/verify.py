@@ -304,31 +304,50 @@ def copy_kind(
     return pl.Series("kind", kind, dtype=pl.String)
 
 
-def why(evidence: pl.DataFrame, *, update_of: bool = False) -> pl.Series:
-    """The evidence of each pair in words: what it shares and what differs.
+# The evidence :func:`why` words, and ``update_of`` (the pair is an older version and
+# the newer one that updates it): what the link pass keeps of a decided pair, so that
+# the sentence is written batch by batch, where the decision is written onto documents.
+# Counts and yes/no measures (0, 1, or a few) are exact in four bytes.
+WHY_SCHEMA: dict[str, pl.DataType] = {
+    "score": pl.Float64(),
+    "shingles": pl.Float64(),
+    "words": pl.Float64(),
+    "rare_words": pl.Float64(),
+    "a_in_b": pl.Float64(),
+    "lead": pl.Float64(),
+    "title": pl.Float64(),
+    "same_source": pl.Float32(),
+    "sources_known": pl.Float32(),
+    "hours": pl.Float64(),
+    "a_new_numbers": pl.Float32(),
+    "b_new_numbers": pl.Float32(),
+    "figures_differ": pl.Float32(),
+    "update_of": pl.Boolean(),
+}
+
+
+def why_evidence(evidence: pl.DataFrame, *, update_of: bool = False) -> pl.DataFrame:
+    """The columns of :data:`WHY_SCHEMA` of each pair of ``evidence``."""
+    return evidence.select(
+        *(pl.col(name) for name in WHY_SCHEMA if name != "update_of"),
+        update_of=pl.lit(update_of),
+    ).cast(WHY_SCHEMA)
+
+
+def why(evidence: pl.DataFrame) -> pl.Series:
+    """The evidence of each pair in words (:data:`WHY_SCHEMA`): what it shares and what
+    differs; null where ``score`` is null (no pair decided the row).
 
     "verifier 0.97; 3-grams 0.42, words 0.81 (rare words 0.90), 0.95 of the shorter's
     words in the longer, lead 0.56, headlines 0.60; other outlet, 3 h apart; numbers
     differ both ways"."""
-    rows = evidence.select(
-        "score",
-        "shingles",
-        "words",
-        "rare_words",
-        "a_in_b",
-        "lead",
-        "title",
-        "same_source",
-        "sources_known",
-        "hours",
-        "a_new_numbers",
-        "b_new_numbers",
-        "figures_differ",
-    ).iter_rows()
     out = []
-    for row in rows:
+    for row in evidence.select(list(WHY_SCHEMA)).iter_rows():
         score, shingles, words, rare, a_in_b, lead, title, same, known = row[:9]
-        hours, new_a, new_b, fig = row[9:]
+        hours, new_a, new_b, fig, update_of = row[9:]
+        if score is None:
+            out.append(None)
+            continue
         text = (
             f"verifier {score:.2f}; 3-grams {shingles:.2f}, words {words:.2f} "
             f"(rare words {rare:.2f}), {a_in_b:.2f} of the shorter's words in the longer, "
