@@ -56,7 +56,7 @@ def step(name):
             state["step"] = outer
     setattr(link, name, wrapped)
 
-for name in ("candidate_pairs", "matcher", "_without_roundups", "_clusters_without_chains",
+for name in ("candidate_pairs", "matcher", "_roundups", "_clusters_without_chains",
              "_decisions", "_with_update_flags", "_with_page_flags", "_headline_flags"):
     if hasattr(link, name):
         step(name)

@@ -29,7 +29,7 @@ import numpy as np
 import polars as pl
 
 from corpuskit.config import DedupOptions
-from corpuskit.dedup.headline import headline_pairs
+from corpuskit.dedup.headline import headline_pair_codes
 from corpuskit.dedup.keytable import KeyTable
 from corpuskit.dedup.lsh import (
     band_candidate_pairs,
@@ -85,36 +85,60 @@ def vocabulary_pairs(keys: KeyTable, rows: np.ndarray, options: DedupOptions) ->
 def candidate_pairs(
     keys: KeyTable, active: np.ndarray, long: np.ndarray, options: DedupOptions
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Unique candidate pairs ``(a, b)``, ``a < b``, and the sources that proposed each
-    (bits ``NEAR | VOCABULARY | HEADLINE``): by their bodies among ``long`` rows (at least
-    ``min_words`` words), by their headlines among all ``active`` rows."""
-    found: list[tuple[np.ndarray, int]] = []
+    """Unique candidate pairs ``(a, b)``, ``a < b``, as sorted ``a << 32 | b`` codes
+    (:func:`~corpuskit.dedup.lsh.pairs_of_codes` gives the pairs: eight bytes a pair
+    where the pairs take sixteen), and the sources that proposed each (bits ``NEAR |
+    VOCABULARY | HEADLINE``): by their bodies among ``long`` rows (at least
+    ``min_words`` words), by their headlines among all ``active`` rows. Each source's
+    pairs are merged in as soon as they are found."""
+    union, sources = np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int8)
 
-    def add(pairs: np.ndarray, source: int) -> None:
-        if pairs.size:
-            found.append((codes_of_pairs(pairs), source))
+    def add(codes: np.ndarray, source: int) -> None:
+        nonlocal union, sources
+        if codes.size:
+            union, sources = merged_in(union, sources, codes, source)
 
     if options.near:
         bands, _ = resolve_bands(options.threshold, options.num_perm, options.bands, options.rows)
-        add(keys.band_pairs(long, bands), NEAR)
-        add(vocabulary_pairs(keys, long, options), VOCABULARY)
+        add(codes_of_pairs(keys.band_pairs(long, bands)), NEAR)
+        add(codes_of_pairs(vocabulary_pairs(keys, long, options)), VOCABULARY)
     if options.headline:
-        pairs, _ = headline_pairs(keys, active, score_cutoff=options.headline_threshold)
-        add(pairs, HEADLINE)
-    return merged_sources(found)
+        cutoff = options.headline_threshold
+        add(headline_pair_codes(keys, active, score_cutoff=cutoff), HEADLINE)
+    return union, sources
+
+
+def merged_in(
+    union: np.ndarray, sources: np.ndarray, codes: np.ndarray, bit: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The sorted distinct ``union`` of pair codes with their ``sources`` bits, with
+    ``codes`` (any order, repeats too) of source ``bit`` merged in. Sorted arrays and
+    binary searches, in place where it can: about 40 bytes a new code and 10 a code
+    already held at the peak (a hash grouping of tens of millions of pairs took
+    gigabytes, and a union by sorting everything again several times the codes)."""
+    if not (codes[1:] > codes[:-1]).all():  # most sources come sorted and distinct
+        codes = np.unique(codes)
+    at = np.searchsorted(union, codes)
+    held = at < union.size
+    held[held] = union[at[held]] == codes[held]
+    sources[at[held]] |= bit
+    new = ~held
+    del held
+    slots = at[new] + np.arange(int(new.sum()), dtype=np.int64)
+    del at
+    merged = np.empty(union.size + slots.size, dtype=np.uint64)
+    merged_sources = np.empty(merged.size, dtype=np.int8)
+    old = np.ones(merged.size, dtype=bool)
+    old[slots] = False
+    merged[slots], merged_sources[slots] = codes[new], bit
+    merged[old], merged_sources[old] = union, sources
+    return merged, merged_sources
 
 
 def merged_sources(found: list[tuple[np.ndarray, int]]) -> tuple[np.ndarray, np.ndarray]:
-    """The sorted union of the pair codes of every source, as pairs, and for each pair
-    the bits of the sources that proposed it. Sorted arrays and binary searches: about
-    24 bytes a pair at the peak (a hash grouping of tens of millions of pairs took
-    gigabytes)."""
-    if not found:
-        return np.empty((0, 2), dtype=np.int64), np.empty(0, dtype=np.int8)
-    union = np.unique(found[0][0])  # one source may list a pair twice
-    for codes, _ in found[1:]:
-        union = np.union1d(union, codes)
-    sources = np.zeros(union.size, dtype=np.int8)
+    """The sorted union of the pair codes of every source of ``found`` (codes, bit), as
+    pairs, and for each pair the bits of the sources that proposed it."""
+    union, sources = np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int8)
     for codes, bit in found:
-        sources[np.searchsorted(union, codes)] |= bit
+        union, sources = merged_in(union, sources, codes, bit)
     return pairs_of_codes(union), sources

@@ -19,12 +19,19 @@ ordinals and they differ, they are not a match, whatever the score.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 from rapidfuzz import fuzz, process
 
 from corpuskit.dedup.figures import same_figures
 from corpuskit.dedup.keytable import KeyTable
-from corpuskit.dedup.lsh import keyed_pair_codes, pairs_of_codes, sliced_union_of_codes
+from corpuskit.dedup.lsh import (
+    codes_of_pairs,
+    keyed_pair_codes,
+    pairs_of_codes,
+    sliced_union_of_codes,
+)
 from corpuskit.dedup.sign import (
     TITLE,
     TITLE_BANDS,
@@ -54,9 +61,30 @@ def headline_pairs(keys: KeyTable, rows: np.ndarray, *, score_cutoff: float):
     the same two headlines: each distinct two of a slice is scored once
     (:func:`distinct_title_pairs`), a chunk at a time, fetching only that chunk's
     headlines."""
-    empty = (np.empty((0, 2), dtype=np.int64), np.empty(0))
+    found = list(_matched_slices(keys, rows, score_cutoff))
+    if not found:
+        return np.empty((0, 2), dtype=np.int64), np.empty(0)
+    return (
+        np.concatenate([pairs for pairs, _ in found]).astype(np.int64),
+        np.concatenate([scores for _, scores in found]),
+    )
+
+
+def headline_pair_codes(keys: KeyTable, rows: np.ndarray, *, score_cutoff: float) -> np.ndarray:
+    """The pairs of :func:`headline_pairs`, without their scores, as sorted ``a << 32 |
+    b`` codes (:func:`~corpuskit.dedup.lsh.codes_of_pairs`): eight bytes a pair where
+    pairs and scores take twenty-four, at tens of millions of matches."""
+    found = [codes_of_pairs(pairs) for pairs, _ in _matched_slices(keys, rows, score_cutoff)]
+    return np.concatenate(found) if found else np.empty(0, dtype=np.uint64)
+
+
+def _matched_slices(
+    keys: KeyTable, rows: np.ndarray, score_cutoff: float
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """The matched pairs of :func:`headline_pairs` and their scores, slice by slice (in
+    order: the slices joined are sorted)."""
     if rows.size < 2:
-        return empty
+        return
 
     def bands():
         for name in (TITLE_KEY, *(title_band_column(b) for b in range(TITLE_BANDS))):
@@ -68,7 +96,6 @@ def headline_pairs(keys: KeyTable, rows: np.ndarray, *, score_cutoff: float):
         keyed_pair_codes(bands()), height=keys.height, folder=keys.scratch
     )
     title_hash = None
-    found, found_scores = [], []
     for codes in slices:
         if codes.size == 0:
             continue
@@ -78,11 +105,8 @@ def headline_pairs(keys: KeyTable, rows: np.ndarray, *, score_cutoff: float):
             title_hash = keys.hashes(TITLE)
         scores = _candidate_scores(keys, candidates, title_hash, score_cutoff)
         matched = scores >= score_cutoff
-        found.append(candidates[matched])
-        found_scores.append(scores[matched])
-    if not found or not any(pairs.size for pairs in found):
-        return empty
-    return np.concatenate(found).astype(np.int64), np.concatenate(found_scores)
+        if matched.any():
+            yield candidates[matched], scores[matched]
 
 
 def _candidate_scores(
@@ -164,6 +188,7 @@ def pair_scores(pairs: np.ndarray, titles: Titles, *, score_cutoff: float) -> np
 __all__ = [
     "Titles",
     "distinct_title_pairs",
+    "headline_pair_codes",
     "headline_pairs",
     "pair_scores",
     "same_figures",

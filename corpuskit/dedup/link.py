@@ -49,6 +49,7 @@ from corpuskit.dedup.candidates import HEADLINE, candidate_pairs
 from corpuskit.dedup.clusters import choose_kept, components, keep_order
 from corpuskit.dedup.evidence import DocumentColumns, TemplateWords, orient, pair_evidence
 from corpuskit.dedup.keytable import KeyTable
+from corpuskit.dedup.lsh import pairs_of_codes
 from corpuskit.dedup.sign import ACTIVE, BREAKS, DATE, EXACT_KEY, ID, LENGTH, URL_KEY, WORDS
 
 KIND_EXACT, KIND_URL, KIND_NEAR = "exact", "url", "near"
@@ -229,18 +230,29 @@ def _judged_chunks(keys: KeyTable, options: DedupOptions) -> tuple[Matcher, Iter
     active = keys.column(ACTIVE).to_numpy().astype(bool)
     words = keys.column(WORDS).to_numpy()
     long_rows = np.flatnonzero(active & (words >= options.min_words))
-    pairs, sources = candidate_pairs(keys, np.flatnonzero(active), long_rows, options)
-    m = matcher(keys, options, np.unique(pairs))
-    if keys.height < 2**31:  # held while judged: half the bytes (judged as int64 chunks)
-        pairs = pairs.astype(np.int32)
+    del words
+    codes, sources = candidate_pairs(keys, np.flatnonzero(active), long_rows, options)
+    del active, long_rows
+    m = matcher(keys, options, _rows_of(codes, keys.height))
 
     def chunks() -> Iterator[pl.DataFrame]:
-        for lo in range(0, max(pairs.shape[0], 1), JUDGE_CHUNK):
-            yield m.judge(pairs[lo : lo + JUDGE_CHUNK]).with_columns(
+        for lo in range(0, max(codes.size, 1), JUDGE_CHUNK):
+            yield m.judge(pairs_of_codes(codes[lo : lo + JUDGE_CHUNK])).with_columns(
                 source=pl.Series(sources[lo : lo + JUDGE_CHUNK], dtype=pl.Int8)
             )
 
     return m, chunks()
+
+
+def _rows_of(codes: np.ndarray, height: int) -> np.ndarray:
+    """The sorted rows that take part in the pairs of ``codes`` (a mask over every row:
+    no sort of twice the pairs)."""
+    seen = np.zeros(height, dtype=bool)
+    for lo in range(0, codes.size, JUDGE_CHUNK):
+        chunk = codes[lo : lo + JUDGE_CHUNK]
+        seen[(chunk >> np.uint64(32)).astype(np.int64)] = True
+        seen[(chunk & np.uint64(0xFFFFFFFF)).astype(np.int64)] = True
+    return np.flatnonzero(seen)
 
 
 @dataclass
