@@ -155,6 +155,8 @@ def test_headline_pairs_scored_in_spilled_slices_are_the_pairs_scored_at_once(
     sliced = headline.headline_pairs(_part_keys(keys, tmp_path), rows, score_cutoff=70)
     assert np.array_equal(sliced[0], at_once[0])
     assert np.array_equal(sliced[1], at_once[1])
+    codes = headline.headline_pair_codes(_part_keys(keys, tmp_path), rows, score_cutoff=70)
+    assert np.array_equal(lsh.pairs_of_codes(codes), at_once[0]), "the same pairs, as codes"
     whole = link_module.link(FrameKeys(keys), DedupOptions())
     again = link_module.link(_part_keys(keys, tmp_path / "again"), DedupOptions())
     assert again.decisions.equals(whole.decisions)
@@ -177,3 +179,6 @@ def test_candidate_sources_merged_as_a_grouping_of_every_pair_would(seed):
     pairs, sources = candidates.merged_sources(found)
     assert [tuple(pair) for pair in pairs.tolist()] == expected.select("a", "b").rows()
     assert sources.tolist() == expected["source"].to_list()
+    # sources given sorted and distinct (as the link pass's are) merge the same way
+    again = candidates.merged_sources([(np.unique(codes), bit) for codes, bit in found])
+    assert np.array_equal(again[0], pairs) and np.array_equal(again[1], sources)

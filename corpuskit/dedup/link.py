@@ -786,10 +786,32 @@ def _verdicts(
 def _judged_kind(
     m: Matcher, dropped: np.ndarray, kept: np.ndarray, *, across_days: bool = False
 ) -> pl.DataFrame:
-    """The verdict of each pair (``dropped``, ``kept``), with the kind of copy."""
-    judged = m.judge(np.stack([dropped, kept], axis=1), across_days=across_days)
-    kind = verify.copy_kind(judged, m.options, dropped_is_a=judged["a"].to_numpy() == dropped)
-    return judged.with_columns(dropped=pl.Series(dropped), kept=pl.Series(kept), kind=kind)
+    """The verdict of each pair (``dropped``, ``kept``), with the kind of copy: the
+    columns of :data:`VERDICT_COLUMNS` and the evidence that words it
+    (:data:`~corpuskit.dedup.verify.WHY_SCHEMA`). Judged :data:`JUDGE_CHUNK` pairs at a
+    time and narrowed to those columns, so millions of dropped documents never hold
+    every measure of the evidence at once."""
+    chunks = []
+    for lo in range(0, max(dropped.size, 1), JUDGE_CHUNK):
+        rows, to = dropped[lo : lo + JUDGE_CHUNK], kept[lo : lo + JUDGE_CHUNK]
+        judged = m.judge(np.stack([rows, to], axis=1), across_days=across_days)
+        kind = verify.copy_kind(judged, m.options, dropped_is_a=judged["a"].to_numpy() == rows)
+        chunks.append(
+            pl.concat(
+                [
+                    judged.select(
+                        dropped=pl.Series(rows, dtype=pl.Int64),
+                        kept=pl.Series(to, dtype=pl.Int64),
+                        relation="relation",
+                        same="same",
+                        kind=kind,
+                    ),
+                    verify.why_evidence(judged),
+                ],
+                how="horizontal",
+            )
+        )
+    return pl.concat(chunks)
 
 
 def _decisions(

@@ -101,7 +101,11 @@ def learned_score(evidence: pl.DataFrame, model: dict | None = None) -> np.ndarr
     x = transform(evidence, model["features"])
     z = (x - np.array(model["mean"])) / np.array(model["scale"])
     z = np.nan_to_num(z, nan=0.0)  # an unknown measure reads as the typical value
-    logit = z @ np.array(model["coef"]) + model["intercept"]
+    # summed feature by feature, not by a matrix product (whose order of additions
+    # depends on the shape): a pair gets the same score in whatever batch it is judged
+    logit = np.full(z.shape[0], model["intercept"], dtype=np.float64)
+    for column, coef in enumerate(model["coef"]):
+        logit += z[:, column] * coef
     return 1.0 / (1.0 + np.exp(-logit))
 
 
