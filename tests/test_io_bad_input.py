@@ -43,6 +43,20 @@ def test_unreadable_parquet(tmp_path: Path) -> None:
     assert str(path) in str(err.value)
 
 
+def test_parquet_whose_schema_metadata_is_not_utf8_is_read(tmp_path: Path) -> None:
+    """A damaged key-value metadata (bytes that are not UTF-8) made polars panic; the
+    documents are all that is read of a Parquet file."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.table({"id": ["a", "b"], "text": ["نص أول", "second"]})
+    pq.write_table(
+        table.replace_schema_metadata({b"note": b"\xff\xfe\x80"}), tmp_path / "m.parquet"
+    )
+    frame = read_corpus([tmp_path / "m.parquet"])
+    assert frame.select("id", "text").rows() == [("a", "نص أول"), ("b", "second")]
+
+
 def test_truncated_gzip(tmp_path: Path) -> None:
     import gzip
 

@@ -70,7 +70,9 @@ def read_parquet(
             parquet = pq.ParquetFile(source, buffer_size=1 << 20, pre_buffer=False)
             for batch in parquet.iter_batches(batch_size=batch_rows):
                 _check_utf8(path, batch, row)
-                frame = pl.from_arrow(batch)
+                # the columns only: the file's schema metadata, which a damaged file may
+                # hold as bytes that are not UTF-8 (polars panics on them), is not read
+                frame = pl.from_arrow(batch.replace_schema_metadata(None))
                 assert isinstance(frame, pl.DataFrame)
                 lines = list(range(row + 1, row + frame.height + 1))
                 row += frame.height
