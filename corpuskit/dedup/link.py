@@ -369,27 +369,33 @@ def _roundup_candidates(judged: pl.DataFrame) -> pl.DataFrame:
 
 def _roundups(m: Matcher, contained: pl.DataFrame) -> pl.Series:
     """The longer documents ``b`` of ``contained`` pairs (:func:`_roundup_candidates`)
-    that hold two parts sharing almost no vocabulary: roundups."""
+    that hold two parts sharing almost no vocabulary: roundups. The parts of each are
+    paired with a self-join (at most ``ROUNDUP_PARTS`` of them each) and the pairs
+    judged :data:`JUDGE_CHUNK` at a time: at millions of documents there are millions."""
     parts = (
         contained.group_by("b")
         .agg(pl.col("a").sort().head(ROUNDUP_PARTS))
         .filter(pl.col("a").list.len() >= 2)
+        .explode("a")
+        .with_columns(i=pl.int_range(pl.len()).over("b"))
     )
-    if parts.height == 0:
-        return pl.Series("owner", [], dtype=pl.Int64)
-    owners, pairs = [], []
-    for b, members in parts.iter_rows():
-        for i, x in enumerate(members):
-            for y in members[i + 1 :]:
-                owners.append(b)
-                pairs.append((x, y))
-    apart = m.judge(np.array(pairs, dtype=np.int64)).with_columns(owner=pl.Series(owners))
+    pairs = (
+        parts.join(parts, on="b", suffix="_other")
+        .filter(pl.col("i") < pl.col("i_other"))
+        .select("b", "a", "a_other")
+    )
+    del parts
     different = (
         (pl.col("words") < ROUNDUP_APART)
         & (pl.col("a_in_b") < ROUNDUP_PART_SHARE)
         & (pl.col("rare_shared") == 0)
     )
-    return apart.filter(different)["owner"].unique().cast(pl.Int64)
+    owners = [pl.Series("owner", [], dtype=pl.Int64)]
+    for lo in range(0, pairs.height, JUDGE_CHUNK):
+        chunk = pairs.slice(lo, JUDGE_CHUNK)
+        judged = m.judge(chunk.select("a", "a_other").to_numpy().astype(np.int64))
+        owners.append(chunk["b"].filter(judged.select(different).to_series()).cast(pl.Int64))
+    return pl.concat(owners).unique().alias("owner")
 
 
 def _contained_whole(judged: pl.DataFrame) -> np.ndarray:
