@@ -112,8 +112,9 @@ def merged_in(
     union: np.ndarray, sources: np.ndarray, codes: np.ndarray, bit: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """The sorted distinct ``union`` of pair codes with their ``sources`` bits, with
-    ``codes`` (any order, repeats too) of source ``bit`` merged in. Sorted arrays and
-    binary searches, in place where it can: about 40 bytes a new code and 10 a code
+    ``codes`` (any order, repeats too) of source ``bit`` merged in; the bits of codes
+    ``union`` already holds are set in ``sources`` itself. Sorted arrays and binary
+    searches: about 40 bytes a new code and 10 a code
     already held at the peak (a hash grouping of tens of millions of pairs took
     gigabytes, and a union by sorting everything again several times the codes)."""
     if not (codes[1:] > codes[:-1]).all():  # most sources come sorted and distinct
