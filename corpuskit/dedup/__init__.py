@@ -46,15 +46,15 @@ never text.
   shorter than ``min_words`` (8) are matched only exactly.
 * **The pair decision** (:mod:`.evidence`, :mod:`.verify`) on the evidence of each pair
   from keys only: 3-gram and content-word similarity, containment both ways, the lead,
-  the headline and its figures, numbers one body has and the other lacks, template
-  words (word minima many documents share) and the agreement of the rare ones, the date
-  gap, the outlet. A logistic verifier trained on the dev days labelled by reading
-  (``verifier.json``; ``benchmarks/train_verifier.py``) or a documented rule score. A
-  copy: the score reaches ``copy_score`` (0.7), or most 3-grams are shared with agreeing
-  rare words. Never a copy: items of one template, serial items (other figures),
-  stories found inside one roundup, an outlet's follow-up of its own story (a new lead
-  over reused paragraphs), an outlet's versions of one moment (other figures each, or
-  one batch of items posted in the same minute), and, more than 20 hours apart,
+  the headline and its figures, numbers one body has and the other lacks and those both
+  carry, template words (word minima many documents share) and the agreement of the rare
+  ones, the date gap, the outlet. A logistic verifier trained on the dev days labelled
+  by reading (``verifier.json``; ``benchmarks/train_verifier.py``) or a documented rule
+  score. A copy: the score reaches ``copy_score`` (0.7), or most 3-grams are shared with
+  agreeing rare words. Never a copy: items of one template, serial items (other
+  figures), stories found inside one roundup, an outlet's follow-up of its own story (a
+  new lead over reused paragraphs), an outlet's versions of one moment (other figures
+  each, or one batch of items posted in the same minute), and, more than 20 hours apart,
   anything but a near copy sharing at least 0.7 of its 3-grams.
 * **Clusters that do not chain**: grown around kept documents in keep-rule order; the
   most preferred document not yet taken keeps its cluster and takes every document not

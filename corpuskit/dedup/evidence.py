@@ -23,6 +23,9 @@ content words (the possible copy), ``b`` the longer one.
 ``a_new_numbers``      numbers of ``a``'s body that ``b`` does not have (at most 5): a new
                        toll, another date, the next flight's number
 ``b_new_numbers``      the same the other way; both at once is rare between copies
+``shared_numbers``     numbers both bodies carry (their sketches of ``NUMBER_SLOTS``
+                       numbers each): rewrites of one release keep its figures (151
+                       properties, 375.5 million riyals) when their words part ways
 ``rare_words``         ``words`` counted only on minima that few documents of the
                        candidates share: the vocabulary of a template (the King's cable,
                        a weather bulletin, a shared footer) weighs nothing; what is left
@@ -73,6 +76,7 @@ FEATURES = (
     "b_newer",
     "a_new_numbers",
     "b_new_numbers",
+    "shared_numbers",
     "rare_words",
     "template",
 )
@@ -124,11 +128,17 @@ def containment(jaccard: np.ndarray, size_a: np.ndarray, size_b: np.ndarray) -> 
     return np.clip(shared / np.maximum(size_a, 1.0), 0.0, 1.0)
 
 
+def shared_elements(sketch_a: np.ndarray, sketch_b: np.ndarray) -> np.ndarray:
+    """Per row, how many elements the two sketches (rows of distinct hashes, EMPTY-padded)
+    both hold."""
+    valid_a = sketch_a != EMPTY
+    return ((sketch_a[:, :, None] == sketch_b[:, None, :]) & valid_a[:, :, None]).sum(axis=(1, 2))
+
+
 def title_similarity(sketch_a: np.ndarray, sketch_b: np.ndarray) -> np.ndarray:
     """Jaccard similarity of headline word sketches (rows of sorted hashes, EMPTY-padded)."""
-    valid_a = sketch_a != EMPTY
-    shared = ((sketch_a[:, :, None] == sketch_b[:, None, :]) & valid_a[:, :, None]).sum(axis=(1, 2))
-    union = valid_a.sum(axis=1) + (sketch_b != EMPTY).sum(axis=1) - shared
+    shared = shared_elements(sketch_a, sketch_b)
+    union = (sketch_a != EMPTY).sum(axis=1) + (sketch_b != EMPTY).sum(axis=1) - shared
     return np.where(union > 0, shared / np.maximum(union, 1), 0.0)
 
 
@@ -302,6 +312,7 @@ def _chunk_evidence(
             "b_new_numbers": np.minimum(new_elements(numbers_b, numbers_a), MAX_NEW_NUMBERS).astype(
                 np.float64
             ),
+            "shared_numbers": shared_elements(numbers_a, numbers_b).astype(np.float64),
             "rare_words": rare_words,
             "rare_shared": (equal & ~frequent).sum(axis=1).astype(np.float64),
             "template": frequent.mean(axis=1) if template.informative else np.nan,

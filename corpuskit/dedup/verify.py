@@ -325,6 +325,7 @@ WHY_SCHEMA: dict[str, pl.DataType] = {
     "hours": pl.Float64(),
     "a_new_numbers": pl.Float32(),
     "b_new_numbers": pl.Float32(),
+    "shared_numbers": pl.Float32(),
     "figures_differ": pl.Float32(),
     "update_of": pl.Boolean(),
 }
@@ -343,12 +344,12 @@ def why(evidence: pl.DataFrame) -> pl.Series:
     differs; null where ``score`` is null (no pair decided the row).
 
     "verifier 0.97; 3-grams 0.42, words 0.81 (rare words 0.90), 0.95 of the shorter's
-    words in the longer, lead 0.56, headlines 0.60; other outlet, 3 h apart; numbers
-    differ both ways"."""
+    words in the longer, lead 0.56, headlines 0.60; other outlet, 3 h apart; each has
+    numbers the other lacks; 4 numbers in common"."""
     out = []
     for row in evidence.select(list(WHY_SCHEMA)).iter_rows():
         score, shingles, words, rare, a_in_b, lead, title, same, known = row[:9]
-        hours, new_a, new_b, fig, update_of = row[9:]
+        hours, new_a, new_b, shared_numbers, fig, update_of = row[9:]
         if score is None:
             out.append(None)
             continue
@@ -366,6 +367,9 @@ def why(evidence: pl.DataFrame) -> pl.Series:
             text += "; each has numbers the other lacks"
         elif new_a or new_b:
             text += "; one has numbers the other lacks"
+        if shared_numbers:
+            count = int(shared_numbers)
+            text += f"; {count} number{'s' if count > 1 else ''} in common"
         if fig:
             text += "; headline figures differ"
         if update_of:
