@@ -24,6 +24,7 @@ Sections (``--sections``, comma-separated; default all):
   (see ``_dedup_real.py``). ``--real-sample FILE`` writes the fixed-seed sample of 100
   templated items of the dev days, with what each was merged with, for reading (outside
   the repository: the texts are research-only). Test days print counts only.
+  ``--real-undated`` removes every date first: a corpus scraped without dates.
 
 Every system runs in its own subprocess so its peak memory (``ru_maxrss``) is its own.
 Timings on a shared machine are noisy: compare the ratio between systems of one run.
@@ -472,7 +473,12 @@ def section_scale(scales: list[int], baseline_max: int, work: Path) -> None:
 
 
 def section_real(
-    cache: Path | None, sample_file: Path | None, verifiers: list[str], splits: list[str]
+    cache: Path | None,
+    sample_file: Path | None,
+    verifiers: list[str],
+    splits: list[str],
+    *,
+    undated: bool = False,
 ) -> None:
     import _dedup_real as real
 
@@ -481,6 +487,12 @@ def section_real(
         print("  skipped: corpora not found")
         return
     frames = {corpus: real.validated(corpus, cache) for corpus in real.labels_mod.CORPORA}
+    if undated:  # a corpus scraped without dates: the same articles, every date removed
+        print("  every date removed (--real-undated)")
+        frames = {
+            corpus: frame.with_columns(pl.lit(None, dtype=frame.schema["date"]).alias("date"))
+            for corpus, frame in frames.items()
+        }
     for verifier in verifiers:
         print(f"  verifier {verifier}:")
         _real_run(real, frames, DedupOptions(verifier=verifier), sample_file, splits)
@@ -586,6 +598,9 @@ def main() -> None:
         "--real-verifiers", default="learned,rules", help="pair decisions to score (real)"
     )
     parser.add_argument("--real-splits", default="dev,test", help="label splits to score (real)")
+    parser.add_argument(
+        "--real-undated", action="store_true", help="remove every date first (real)"
+    )
     parser.add_argument("--run", help=argparse.SUPPRESS)
     parser.add_argument("--corpus", help=argparse.SUPPRESS)
     parser.add_argument("--generate", type=int, help=argparse.SUPPRESS)
@@ -626,6 +641,7 @@ def main() -> None:
                 args.real_sample,
                 args.real_verifiers.split(","),
                 args.real_splits.split(","),
+                undated=args.real_undated,
             )
 
 

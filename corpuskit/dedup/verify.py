@@ -81,11 +81,15 @@ WHOLE_WORDS, WHOLE_SHINGLES = 0.9, 0.8
 
 def transform(evidence: pl.DataFrame, features: list[str]) -> np.ndarray:
     """The model's input matrix: the evidence columns in order, hours as ``log1p`` of at
-    most ten days."""
+    most ten days, and unknown (NaN) when a date is missing: an undated pair is not ten
+    days apart, and the model reads an unknown measure as its typical value."""
     matrix = evidence.select(features).to_numpy().astype(np.float64)
     if "hours" in features:
         col = features.index("hours")
-        matrix[:, col] = np.log1p(np.minimum(matrix[:, col], 240.0))
+        hours = matrix[:, col]
+        matrix[:, col] = np.where(
+            hours >= MISSING_HOURS, np.nan, np.log1p(np.minimum(hours, 240.0))
+        )
     return matrix
 
 
