@@ -71,7 +71,7 @@ def originals(seed: int) -> pl.DataFrame:
             if path.is_file()
         ]
     ).filter(pl.col("text").str.split(" ").list.len() >= 80)
-    frame = without_repeated_text(frame.unique("text", keep="first"))
+    frame = without_repeated_text(frame.unique("text", keep="first", maintain_order=True))
     probe = dedup(frame, options=DedupOptions(threshold=0.3, headline=False, url=False))
     frame = frame.filter(probe["cluster_id"].is_null())
     return frame.sample(fraction=1.0, shuffle=True, seed=seed)
