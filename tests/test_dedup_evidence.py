@@ -110,22 +110,20 @@ def test_every_feature_the_model_reads_is_in_the_evidence():
     assert row["relation"] == verify.COPY and row["a_in_b"] > 0.9 and row["size_ratio"] < 1
 
 
-def test_an_undated_pair_reads_as_the_typical_gap_not_as_days_apart():
-    """A corpus without dates must not look like copies published ten days apart: the
-    learned verifier reads the missing gap as its typical value, as a missing template
-    share."""
+def test_an_undated_pair_reads_as_days_apart():
+    """Without a date, a pair may be days apart: the learned verifier reads the missing
+    gap as its longest (ten days), where items of one template are told from copies, and
+    the rules on documents days apart do not apply to it (see ``decide``)."""
     from corpuskit.dedup.evidence import MISSING_HOURS
 
     frame = pl.DataFrame({"id": ["a", "b"], "text": [article(SENTENCES), article(SENTENCES[:-1])]})
     _, judged = judged_candidates(FrameKeys(sign_batch(frame, DedupOptions())), DedupOptions())
-    model = verify.load_model()
-    typical = float(np.expm1(model["mean"][model["features"].index("hours")]))
 
     def score(hours: float) -> float:
-        return float(verify.learned_score(judged.with_columns(hours=pl.lit(hours)), model)[0])
+        return float(verify.learned_score(judged.with_columns(hours=pl.lit(hours)))[0])
 
-    assert score(MISSING_HOURS) == pytest.approx(score(typical))
-    assert score(MISSING_HOURS) > score(72.0)
+    assert score(MISSING_HOURS) == pytest.approx(score(240.0))
+    assert score(MISSING_HOURS) < score(1.0)
 
 
 def test_both_verifiers_agree_on_a_plain_copy_and_an_unrelated_pair():
