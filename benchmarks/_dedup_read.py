@@ -9,6 +9,10 @@ repeated::
 
     .venv/bin/python benchmarks/_dedup_read.py OUT_DIR --what merges --n 16 --seed 11
     .venv/bin/python benchmarks/_dedup_read.py OUT_DIR --what pages --n 12 --seed 7
+    .venv/bin/python benchmarks/_dedup_read.py OUT_DIR --what updates --n 12 --seed 3
+
+``updates`` shows each flagged older version (``DUP230``) beside the newer one that
+updates it.
 
 With ``--against OTHER_OUT`` (a run of the same corpus by other code), only the merges
 one run makes and the other does not are drawn: ``added`` (OUT_DIR's dropped copies whose
@@ -93,7 +97,7 @@ def changed(out: Path, against: Path, n: int, seed: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path, help="output folder of corpuskit clean")
-    parser.add_argument("--what", choices=("merges", "pages"), default="merges")
+    parser.add_argument("--what", choices=("merges", "pages", "updates"), default="merges")
     parser.add_argument("--n", type=int, default=15)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
@@ -107,9 +111,10 @@ def main() -> None:
     rejected = pl.read_parquet(args.out / "rejected.parquet")
     every = pl.concat([kept, rejected], how="diagonal_relaxed")
     text = dict(zip(every["id"], every["text"], strict=True))
+    flagged = {"pages": "contained", "updates": "update"}
     pool = (
-        kept.filter(pl.col("dup_kind") == "contained")
-        if args.what == "pages"
+        kept.filter(pl.col("dup_kind") == flagged[args.what])
+        if args.what in flagged
         else rejected.filter(pl.col("dup_of").is_not_null())
     ).sort("id")
     rows = _off_test_days(pool.rows(named=True))
@@ -122,6 +127,9 @@ def main() -> None:
             print(f"  page ({len(own.split())} words) opens: {own[:SHOWN]}")
             cut = len(other)
             print(f"  page where the story ends: …{own[max(0, cut - SHOWN // 2) : cut + SHOWN]}")
+        elif args.what == "updates":
+            print(f"  newer ({len(other.split())} words): {other[:SHOWN]} … {other[-SHOWN // 2 :]}")
+            print(f"  older ({len(own.split())} words): {own[:SHOWN]} … {own[-SHOWN // 2 :]}")
         else:
             _show_merge(row, text)
 

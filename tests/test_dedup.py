@@ -412,6 +412,19 @@ def test_an_update_is_flagged_on_the_older_version_and_both_are_kept():
     assert codes == [("DUP230", "flag")]
 
 
+def test_a_version_more_than_two_days_later_is_not_an_update():
+    """The next item of a template days later (another day's market close, the next
+    relief flight) shares text and brings figures of its own, as an update does: only
+    the gap tells them apart. Within two days the fire's new toll is an update; the
+    same pair five days apart is neither an update nor a copy."""
+    for later, flagged in (("2015-08-02 20:00:00", True), ("2015-08-06 08:00:00", False)):
+        story = fire_story().with_columns(date=pl.Series(["2015-08-01 08:00:00", later]))
+        out = by_id(dedup(story, options=DedupOptions(drop_updates=True)))
+        assert out["new"]["keep"] and out["new"]["dup_kind"] is None
+        assert out["old"]["keep"] is not flagged
+        assert (out["old"]["dup_kind"] == "update") is flagged
+
+
 def test_drop_updates_drops_the_older_version_in_favour_of_the_newer():
     out = by_id(dedup(fire_story(), options=DedupOptions(drop_updates=True)))
     assert out["new"]["keep"] and not out["old"]["keep"]

@@ -18,10 +18,11 @@ apart, only the latter, at ``CROSS_DAY_SHINGLES``), unless it is vetoed: two ite
 own story (:func:`follow_ups`: a new lead over reused paragraphs), or an outlet's
 versions of one moment (:func:`outlet_versions`: other figures each, or one batch of
 items posted in the same minute) are never copies. A pair
-that is not a copy may be an **update** (:func:`is_update`): one version is newer,
-reuses most of the older one's words, adds words of its own, and brings numbers of its
-own while dropping some of the older one's (a new toll, new figures). An update is not a
-copy: dropping it would lose the news; the older version is flagged.
+that is not a copy may be an **update** (:func:`is_update`): one version is newer, by
+at most two days, reuses most of the older one's words, adds words of its own, and
+brings numbers of its own while dropping some of the older one's (a new toll, new
+figures). An update is not a copy: dropping it would lose the news; the older version
+is flagged.
 
 :func:`copy_kind` names how a dropped copy relates to the kept document, and
 :func:`why` writes the evidence that decided a pair, for the finding, the ``dup_why``
@@ -48,6 +49,11 @@ TRIMMED_CONTAINED, TRIMMED_RATIO = 0.7, 0.75
 # Update: the newer version keeps most of the older one's words, adds words of its own,
 # and brings numbers of its own while dropping some of the older one's.
 UPDATE_OLDER_KEPT, UPDATE_NEWER_KEPT, UPDATE_SHINGLES, UPDATE_MIN_HOURS = 0.6, 0.8, 0.3, 0.5
+# Versions of one story follow each other within two days; further apart, two documents
+# sharing text with figures of their own are the next item of a template (another day's
+# market close, the next relief flight, another company's dividend, another missing
+# child) far more often than an update.
+UPDATE_MAX_HOURS = 48.0
 SERIAL_SHINGLES = 0.5
 # A near copy (most 3-grams shared, ``threshold``) whose rare words agree is a copy
 # whatever the score: boilerplate left in the body (a block of other articles'
@@ -158,11 +164,11 @@ def rules_score(evidence: pl.DataFrame) -> np.ndarray:
 
 def is_update(evidence: pl.DataFrame) -> np.ndarray:
     """Pairs where a newer version reuses an older one and adds news (see the module
-    docs): dated apart by at least ``UPDATE_MIN_HOURS``, sharing word sequences
-    (``shingles`` >= ``UPDATE_SHINGLES``), most of the older one's words in the newer one
-    (>= ``UPDATE_OLDER_KEPT``), the newer one with words of its own (at most
-    ``UPDATE_NEWER_KEPT`` of them in the older), and each with numbers the other lacks
-    (a new toll, new figures)."""
+    docs): dated apart by at least ``UPDATE_MIN_HOURS`` and at most ``UPDATE_MAX_HOURS``,
+    sharing word sequences (``shingles`` >= ``UPDATE_SHINGLES``), most of the older
+    one's words in the newer one (>= ``UPDATE_OLDER_KEPT``), the newer one with words of
+    its own (at most ``UPDATE_NEWER_KEPT`` of them in the older), and each with numbers
+    the other lacks (a new toll, new figures)."""
     b_newer = evidence["b_newer"].to_numpy()
     a_in_b, b_in_a = evidence["a_in_b"].to_numpy(), evidence["b_in_a"].to_numpy()
     older_in_newer = np.where(b_newer > 0, a_in_b, b_in_a)
@@ -171,7 +177,7 @@ def is_update(evidence: pl.DataFrame) -> np.ndarray:
     return (
         (b_newer != 0)
         & (hours >= UPDATE_MIN_HOURS)
-        & (hours < MISSING_HOURS)
+        & (hours <= UPDATE_MAX_HOURS)
         & (evidence["shingles"].to_numpy() >= UPDATE_SHINGLES)
         & (older_in_newer >= UPDATE_OLDER_KEPT)
         & (newer_in_older <= UPDATE_NEWER_KEPT)
