@@ -71,9 +71,10 @@ Policy: what is kept
   ``similarity`` are measured against the kept document.
 * **Updates**: a newer version, at most two days later, that reuses most of an older one
   and adds news (its own words, numbers the older one lacks while some of the older
-  one's are gone) is not a copy: dropping it would lose the news. Both are kept by default and the older one is
-  flagged (``dup_kind`` ``update``, ``dup_of`` the newer, ``DUP230``); with
-  ``drop_updates`` the older one is dropped into the newer one's cluster.
+  one's are gone) is not a copy: dropping it would lose the news. Both are kept by
+  default and the older one is flagged (``dup_kind`` ``update``, ``dup_of`` the newer,
+  ``DUP230``); with ``drop_updates`` the older one is dropped into the newer one's
+  cluster.
 * **Pages**: a page that runs several stories and breaks to another one (a connective
   such as «من جهة أخرى», :mod:`.breaks`) where a shorter document ends is not a copy of
   it: both are kept, the page flagged (``contained``, ``DUP240``).
