@@ -93,8 +93,9 @@ DUP_CODES: tuple[DupCode, ...] = (
         "updated-version",
         "flag",
         "info",
-        "An older version of a story that a newer document updates: the newer one reuses "
-        "most of this text and adds news (a new lead, a new toll, later statements). Kept "
+        "An older version of a story that a newer document, at most two days later, "
+        "updates: the newer one reuses most of this text and adds news (a new lead, a new "
+        "toll, later statements). Kept "
         "and flagged by default, since each may hold what the other lacks.",
         "review it; [dedup] drop_updates = true drops older versions (the finding's action "
         "is then drop)",
