@@ -21,7 +21,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +35,7 @@ from corpuskit.validate.spans import Line
 # Sentence punctuation: Latin and Arabic (، ؛ ؟ are U+060C, U+061B, U+061F; ۔ U+06D4).
 SENTENCE_END = frozenset(".،؛,;:…۔")
 _CLOSERS = "\"'”’»)]}>›“«"
+_CLOSERS_AND_SPACE = _CLOSERS + " "
 # Punctuation that, inside a line, shows two clauses or sentences: a headline has none.
 _INTERNAL_BREAK = re.compile(r"[.!?؟؛;][\s\"”»]+\S|؛")
 _BULLET = re.compile(r"^\s*(?:[-*•·▪►]|\d{1,2}[.)-])\s")
@@ -70,20 +71,22 @@ def headline_words(text: str, *, max_chars: int = 180, max_commas: int = 1) -> i
     """The number of words of a line shaped like a headline (every test of
     :func:`is_headline_like` but the word count), or ``None`` when it is not."""
     s = strip_invisible(text).strip()
-    if not s or len(s) > max_chars or _BULLET.match(s):
-        return None
-    if len(_FIELD_SEPARATOR.findall(s)) >= 2 or _LABEL_NUMBER.search(s):
-        return None
-    if _CONTINUATION.match(s):
-        return None
-    tail = s.rstrip(_CLOSERS + " ")
-    if not tail or tail[-1] in SENTENCE_END:
-        return None
-    if _INTERNAL_BREAK.search(s):
-        return None
+    if not s or len(s) > max_chars or _ends_sentence(s):
+        return None  # most lines: paragraphs too long, or ending with a full stop
     if s.count("،") + s.count(",") > max_commas:
         return None
+    if _BULLET.match(s) or _CONTINUATION.match(s) or _INTERNAL_BREAK.search(s):
+        return None
+    if _LABEL_NUMBER.search(s) or len(_FIELD_SEPARATOR.findall(s)) >= 2:
+        return None
     return len(_WORD.findall(s))
+
+
+def _ends_sentence(s: str) -> bool:
+    """Ends with sentence punctuation (closing quotes and brackets aside), or is nothing
+    but closers."""
+    tail = s.rstrip(_CLOSERS_AND_SPACE)
+    return not tail or tail[-1] in SENTENCE_END
 
 
 # The fewest words of a headline when a rule does not say (is_headline_like's default).
@@ -270,36 +273,26 @@ def inline_headline_candidates(
     lone_words = _LONE_TITLE_WORDS if lone_min_words is None else lone_min_words
     max_body_share = float(params.get("max_body_headline_share", 0.34))
     max_words = int(params["max_words"])
-    shape = {"max_chars": int(params["max_chars"]), "max_commas": int(params["max_commas"])}
     content = doc.content_lines()
-    counts = [headline_words(line.text, **shape) for line in content]
-    for k, line in enumerate(content):
-        # a headline with a colon before a number or a second clause: judged on the fold
-        if counts[k] is None and len(line.text) <= shape["max_chars"]:
-            folded = doc.folded(line.index)
-            if headline_shape(folded):
-                counts[k] = word_count(unwrap(folded))
-    for k, line in enumerate(content):
-        if counts[k] is not None and _SPEECH.match(doc.folded(line.index)):
-            counts[k] = None  # reported speech ("يقول: ..."), a line of dialogue
+    counts = _headline_counts(doc, content, int(params["max_chars"]), int(params["max_commas"]))
     # "flags": headline-like with the rule's min_words; "loose": with the default minimum.
     flags = [n is not None and min_words <= n <= max_words for n in counts]
     loose = [n is not None and LOOSE_MIN_WORDS <= n <= max_words for n in counts]
     if not content or sum(loose) / len(content) > max_body_share + min_lines / len(content):
         return []
-    words: list[set[str]] = []  # the content words of each line, once a run needs them
+    topics = _Topics(doc, content)
 
-    def own_head(k: int, article: set[str], after: Line | None, apart: bool) -> bool:
+    def own_head(k: int, start: int, end: int, after: Line | None, apart: bool) -> bool:
         """A short line next to titles that is the article's section head: two words
         (unless the run is set off by blank lines), a quotation of three words or fewer
         over the paragraph ("\"ظالمة أم مظلومة\""), about the article, or taken up by the
         paragraph under the run."""
-        if words[k] & article:
-            return True
         if not apart and (
             counts[k] <= _SECTION_HEAD_WORDS
             or (counts[k] <= _SHORT_TITLE_WORDS and _QUOTED.match(content[k].text))
         ):
+            return True
+        if topics.shared(k, start, end):
             return True
         return after is not None and _heads_next(
             doc.folded(content[k].index), doc.folded(after.index)
@@ -325,16 +318,13 @@ def inline_headline_candidates(
         ):
             i = end  # not set between two paragraphs of prose: no title run, whatever it holds
             continue
-        if not words:
-            words = [content_stems(doc.folded(line.index)) for line in content]
-        article = content_stems(doc.folded_title).union(
-            *(words[k] for k in range(len(content)) if not start <= k < end)
-        )
-
         apart = set_off(content, start, end)
-        if j - i > 1 and not flags[j - 1] and own_head(j - 1, article, after, apart):
+        if not apart and not any(flags[start:end]):
+            i = end  # no title among the lines and not set apart: nothing to take, however trimmed
+            continue
+        if j - i > 1 and not flags[j - 1] and own_head(j - 1, start, end, after, apart):
             j -= 1  # a short line under titles is the article's section head ("تضارب بشأن ...")
-        if j - i > 1 and not flags[i] and own_head(i, article, after, apart):
+        if j - i > 1 and not flags[i] and own_head(i, start, end, after, apart):
             i += 1  # ... and so is one over them ("حكاية خصلة شعر")
         run = content[i:j]
         flagged = sum(flags[i:j])
@@ -355,15 +345,21 @@ def inline_headline_candidates(
                     lone_titles
                     and j - i == 1
                     and (
-                        _lone_title(run[0].text, lone_words, question=not words[i] & article)
+                        _lone_title(
+                            run[0].text, lone_words, question=not topics.shared(i, start, end)
+                        )
                         # set off by blank lines and about something else: any title
-                        or (apart and len(words[i] & article) <= 1 and not _item(run[0].text))
+                        or (
+                            apart
+                            and len(topics.shared(i, start, end)) <= 1
+                            and not _item(run[0].text)
+                        )
                     )
                     # left alone by a section head beside it: about something else, and
                     # not leading into it ("أدناه ما ينبغي ...")
                     and (
                         end - start == 1
-                        or (len(words[i] & article) <= 1 and not _leads_on(run[0].text))
+                        or (len(topics.shared(i, start, end)) <= 1 and not _leads_on(run[0].text))
                     )
                     and after is not None
                     and not _heads_next(doc.folded(run[0].index), doc.folded(after.index))
@@ -374,6 +370,57 @@ def inline_headline_candidates(
             hits.extend(doc.line_hit(line) for line in run)
         i = end
     return hits
+
+
+def _headline_counts(
+    doc: Doc, content: list[Line], max_chars: int, max_commas: int
+) -> list[int | None]:
+    """For each content line, its words when it reads as a headline (:func:`headline_words`,
+    or :func:`~corpuskit.validate.lineshape.headline_shape` on the fold for a headline with
+    a colon before a number or a second clause), else ``None``; a line of reported speech
+    ("يقول: ...", dialogue) is none."""
+    folded_lines = doc.folded_lines
+    counts: list[int | None] = []
+    for line in content:
+        n = headline_words(line.text, max_chars=max_chars, max_commas=max_commas)
+        folded = folded_lines[line.index]
+        if n is None and len(line.text) <= max_chars and headline_shape(folded):
+            n = word_count(unwrap(folded))
+        if n is not None and _SPEECH.match(folded):
+            n = None
+        counts.append(n)
+    return counts
+
+
+class _Topics:
+    """What the lines of a document are about, worked out once a run between two
+    paragraphs asks: the content words (:func:`content_stems`) of each content line, and
+    around a run those of the title and of every line outside it (the article)."""
+
+    def __init__(self, doc: Doc, content: list[Line]) -> None:
+        self._doc = doc
+        self._content = content
+        self._around: tuple[int, int, set[str]] | None = None
+
+    @cached_property
+    def lines(self) -> list[set[str]]:
+        return [content_stems(self._doc.folded(line.index)) for line in self._content]
+
+    @cached_property
+    def title(self) -> set[str]:
+        return content_stems(self._doc.folded_title)
+
+    def around(self, start: int, end: int) -> set[str]:
+        """The content words of the title and of the content lines but ``start:end``."""
+        if self._around is None or self._around[:2] != (start, end):
+            lines = self.lines
+            words = self.title.union(*(lines[k] for k in range(len(lines)) if not start <= k < end))
+            self._around = (start, end, words)
+        return self._around[2]
+
+    def shared(self, k: int, start: int, end: int) -> set[str]:
+        """The content words of line ``k`` that the article around ``start:end`` has."""
+        return self.lines[k] & self.around(start, end)
 
 
 def set_off(content: list[Line], start: int, end: int) -> bool:
@@ -461,17 +508,42 @@ def _heads_next(folded_title: str, folded_next: str) -> bool:
 def stems(folded: str) -> set[str]:
     """Content words without the article and its clitics (ال, وال, بال, لل), for
     comparing what two lines are about."""
-    out = set()
-    for word in _WORD.findall(folded):
-        if len(word) >= 6 and word[:3] in _ARTICLE_CLITICS:
-            word = word[3:]
-        elif len(word) >= 5 and word[:2] in _ARTICLES:
-            word = word[2:]
-        if len(word) >= 3 and not word.isdigit():
-            out.add(word)
+    return _stems_of(_LONG_WORD.findall(folded))
+
+
+def _stems_of(words: list[str]) -> set[str]:
+    """The stems of ``words`` (each looked up once), without the words that have none."""
+    out = set(map(_STEMS.__getitem__, set(words)))
+    out.discard("")
     return out
 
 
+def word_stem(word: str) -> str:
+    """A word without the article and its clitics, or ``""`` when what is left is shorter
+    than three letters or a number (a word that says nothing about a topic)."""
+    if len(word) >= 6 and word[:3] in _ARTICLE_CLITICS:
+        word = word[3:]
+    elif len(word) >= 5 and word[:2] in _ARTICLES:
+        word = word[2:]
+    return word if len(word) >= 3 and not word.isdigit() else ""
+
+
+class _StemCache(dict[str, str]):
+    """Word -> :func:`word_stem`, filled as words come (news repeats its words, so most
+    are found); emptied when it holds ``_STEM_CACHE_WORDS`` so that a long run does not
+    keep the whole vocabulary."""
+
+    def __missing__(self, word: str) -> str:
+        if len(self) >= _STEM_CACHE_WORDS:
+            self.clear()
+        stem = self[word] = word_stem(word)
+        return stem
+
+
+_STEM_CACHE_WORDS = 1 << 18
+_STEMS = _StemCache()
+# The words a stem can come from: a shorter one has fewer than three letters to keep.
+_LONG_WORD = re.compile(r"\w{3,}")
 # The article with a clitic before it (three letters), and the article alone or after «ل».
 _ARTICLE_CLITICS = frozenset({"وال", "بال", "فال", "كال"})
 _ARTICLES = frozenset({"لل", "ال"})

@@ -29,6 +29,7 @@ from pathlib import Path
 _MARKER = re.compile(r"^(?:[-–—•*■□◄►▪▫·»«|>~+]+\s*|\(\s*\d{1,2}\s*\)\s*|\d{1,2}\s*[.)\-–]\s+)")
 _WRAP_OPEN = "\"'«“‘(["
 _WRAP_CLOSE = "\"'»”’)]"
+_CLOSE_OR_SPACE = _WRAP_CLOSE + " "
 _WORD = re.compile(r"\w+")
 # A full stop that ends a sentence inside the line (not a pause ".." or an abbreviation
 # dot between letters), followed by more text.
@@ -69,7 +70,7 @@ def unwrap(folded: str) -> str:
 
 def ends_sentence(text: str) -> bool:
     """Ends with a single full stop, a comma, a semicolon or a colon (closers aside)."""
-    tail = text.rstrip(_WRAP_CLOSE + " ")
+    tail = text.rstrip(_CLOSE_OR_SPACE)
     if not tail:
         return False
     if tail[-1] in SENTENCE_END:
@@ -80,7 +81,7 @@ def ends_sentence(text: str) -> bool:
 def ends_prose(text: str) -> bool:
     """Ends like a prose paragraph: a full stop, question or exclamation mark (closers
     aside), not a colon that announces what follows."""
-    tail = text.rstrip(_WRAP_CLOSE + " ")
+    tail = text.rstrip(_CLOSE_OR_SPACE)
     return bool(tail) and tail[-1] in ".!?؟" and not tail.endswith(":")
 
 
@@ -98,18 +99,15 @@ def headline_shape(folded: str, *, max_words: int = 24, max_chars: int = 200) ->
     if len(folded) > max_chars + 8:
         return False
     text = unwrap(folded)
-    if not text or len(text) > max_chars:
+    if not text or len(text) > max_chars or ends_sentence(text):
+        return False  # most lines: paragraphs too long, or ending with a full stop
+    if text.count("،") + text.count(",") > 2:
         return False
-    words = word_count(text)
-    if not 2 <= words <= max_words:
+    if _INNER_STOP.search(text) or _FIELD_SEPARATOR.search(text) or _URL_OR_MAIL.search(text):
         return False
-    if ends_sentence(text) or _INNER_STOP.search(text):
+    if _CONTINUATION.match(text) or _LABEL_NUMBER.search(text):
         return False
-    if _CONTINUATION.match(text) or _URL_OR_MAIL.search(text):
-        return False
-    if _LABEL_NUMBER.search(text) or len(_FIELD_SEPARATOR.findall(text)) >= 1:
-        return False
-    return text.count("،") + text.count(",") <= 2
+    return 2 <= word_count(text) <= max_words
 
 
 # A news dateline: "(CNN)--", "دبي، الامارات (CNN) -", "لندن - (رويترز) -", "(ا ف ب)".
