@@ -507,46 +507,19 @@ def _heads_next(folded_title: str, folded_next: str) -> bool:
 
 def stems(folded: str) -> set[str]:
     """Content words without the article and its clitics (ال, وال, بال, لل), for
-    comparing what two lines are about."""
-    return _stems_of(_LONG_WORD.findall(folded))
+    comparing what two lines are about: what is left of each word, when it has three
+    letters or more and is not a number."""
+    words = set(_STEM.findall(folded))
+    for number in [word for word in words if word.isdigit()]:
+        words.discard(number)
+    return words
 
 
-def _stems_of(words: list[str]) -> set[str]:
-    """The stems of ``words`` (each looked up once), without the words that have none."""
-    out = set(map(_STEMS.__getitem__, set(words)))
-    out.discard("")
-    return out
-
-
-def word_stem(word: str) -> str:
-    """A word without the article and its clitics, or ``""`` when what is left is shorter
-    than three letters or a number (a word that says nothing about a topic)."""
-    if len(word) >= 6 and word[:3] in _ARTICLE_CLITICS:
-        word = word[3:]
-    elif len(word) >= 5 and word[:2] in _ARTICLES:
-        word = word[2:]
-    return word if len(word) >= 3 and not word.isdigit() else ""
-
-
-class _StemCache(dict[str, str]):
-    """Word -> :func:`word_stem`, filled as words come (news repeats its words, so most
-    are found); emptied when it holds ``_STEM_CACHE_WORDS`` so that a long run does not
-    keep the whole vocabulary."""
-
-    def __missing__(self, word: str) -> str:
-        if len(self) >= _STEM_CACHE_WORDS:
-            self.clear()
-        stem = self[word] = word_stem(word)
-        return stem
-
-
-_STEM_CACHE_WORDS = 1 << 18
-_STEMS = _StemCache()
-# The words a stem can come from: a shorter one has fewer than three letters to keep.
-_LONG_WORD = re.compile(r"\w{3,}")
-# The article with a clitic before it (three letters), and the article alone or after «ل».
-_ARTICLE_CLITICS = frozenset({"وال", "بال", "فال", "كال"})
-_ARTICLES = frozenset({"لل", "ال"})
+# A word (a run of word characters) with the article it opens with, if any, taken off
+# when three letters or more are left: the article with a clitic before it (وال, بال,
+# فال, كال), the article alone or after «ل» (ال, لل); words shorter than three letters
+# are left out.
+_STEM = re.compile(r"(?:[وبفك]ال|لل|ال)?(?=\w{3})(\w+)")
 
 
 _COMMON_WORDS = Path(__file__).with_name("models") / "common_words.json"
