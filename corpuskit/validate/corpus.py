@@ -132,7 +132,7 @@ def find_document_headlines(
     skip_lines = int(rule.params["skip_opening_lines"])
     skip_leads = int(rule.params["skip_opening_leads"])
     where: list[tuple[int, int]] = []  # (document in docs, position among its content)
-    hashes: list[int] = []
+    keys: list[str] = []
     contents = [_content(doc) for doc in docs]
     for number, content in enumerate(contents):
         for position in range(skip_lines, len(content)):
@@ -140,9 +140,10 @@ def find_document_headlines(
             # keys are words joined by single spaces: two spaces make three words
             if len(folded) <= MAX_ANCHOR_LINE_CHARS and folded.count(" ") >= 2:
                 where.append((number, position))
-                hashes.append(key_hash(folded))
-    if not hashes:
+                keys.append(folded)
+    if not keys:
         return {}
+    hashes = list(map(key_hash, keys))
     lines, rows = anchors.lookup(np.array(hashes, dtype=np.uint64))
     owns: dict[int, _Own] = {}
     found: dict[int, set[int]] = {}
