@@ -3,7 +3,8 @@
 :func:`stems` takes the article off every word in one regular expression; the plain
 computation walks the words one by one. :func:`headline_words` and
 :func:`headline_shape` run their cheap tests first; the plain computation runs them in
-the order they are explained.
+the order they are explained. :func:`unwrap` looks for a list marker only on a line
+that opens with a character a marker can open with.
 """
 
 from __future__ import annotations
@@ -52,6 +53,16 @@ def _reference_headline_words(text: str, max_chars: int = 180, max_commas: int =
     return len(_WORD.findall(s))
 
 
+def _reference_unwrap(folded: str) -> str:
+    text = lineshape._MARKER.sub("", folded, count=1).strip()
+    while len(text) > 2 and text[0] in lineshape._WRAP_OPEN and text[-1] in lineshape._WRAP_CLOSE:
+        inner = text[1:-1].strip()
+        if any(c in inner for c in lineshape._WRAP_CLOSE + lineshape._WRAP_OPEN[:3]):
+            break
+        text = inner
+    return text
+
+
 def _reference_headline_shape(folded: str, max_words: int = 24, max_chars: int = 200) -> bool:
     s = lineshape
     if len(folded) > max_chars + 8:
@@ -94,6 +105,20 @@ PIECES = st.sampled_from(
 TEXT = st.lists(PIECES, max_size=60).map("".join)
 
 
+# Markers, digits of several scripts (decimal or not), quotes and spaces before a line.
+LINE_OPENINGS = st.lists(
+    st.sampled_from(
+        [*"-–—•*■□◄►▪▫·»«|>~+(){}[]0٣۴१²½ \t\u00a0\"'“‘.", "(1) ", "( ١٢ ) ", "3. ", "१- ", "²) "]
+    )
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(LINE_OPENINGS.map("".join), TEXT)
+def test_unwrap_equals_the_marker_removal_on_every_line(opening, text):
+    assert unwrap(opening + text) == _reference_unwrap(opening + text)
+
+
 @settings(max_examples=500, deadline=None)
 @given(TEXT)
 def test_stems_equal_the_word_by_word_computation(text):
@@ -114,6 +139,12 @@ def test_headline_shape_equals_the_tests_in_their_plain_order(text, max_words, m
     assert headline_shape(text) == _reference_headline_shape(text)
     got = headline_shape(text, max_words=max_words, max_chars=max_chars)
     assert got == _reference_headline_shape(text, max_words, max_chars)
+
+
+def test_unwrap_of_lines_at_the_edges():
+    lines = ["", " ", "(1) عنوان", "(٣)عنوان", "١. عنوان", "१- عنوان", " - عنوان", "²) عنوان"]
+    lines += ["«عنوان»", "- «عنوان»", "12 عنوان", "--", "(عنوان)", "\t(2) عنوان"]
+    assert [unwrap(line) for line in lines] == [_reference_unwrap(line) for line in lines]
 
 
 def test_stems_of_words_at_the_edges():

@@ -519,7 +519,7 @@ def stems(folded: str) -> set[str]:
 # when three letters or more are left: the article with a clitic before it (وال, بال,
 # فال, كال), the article alone or after «ل» (ال, لل); words shorter than three letters
 # are left out.
-_STEM = re.compile(r"(?:[وبفك]ال|لل|ال)?(?=\w{3})(\w+)")
+_STEM = re.compile(r"(?:[وبفك]ال|لل|ال)?(\w{3,})")
 
 
 _COMMON_WORDS = Path(__file__).with_name("models") / "common_words.json"

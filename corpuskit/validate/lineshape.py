@@ -27,6 +27,8 @@ from pathlib import Path
 
 # A list marker before the text: bullets, dashes, arrows, or a number with . ) - after it.
 _MARKER = re.compile(r"^(?:[-–—•*■□◄►▪▫·»«|>~+]+\s*|\(\s*\d{1,2}\s*\)\s*|\d{1,2}\s*[.)\-–]\s+)")
+# The characters a marker can open with, besides a digit (what \d and str.isdecimal take).
+_MARKER_START = frozenset("-–—•*■□◄►▪▫·»«|>~+(")
 _WRAP_OPEN = "\"'«“‘(["
 _WRAP_CLOSE = "\"'»”’)]"
 _CLOSE_OR_SPACE = _WRAP_CLOSE + " "
@@ -59,7 +61,11 @@ SENTENCE_END = frozenset(".،؛,;:")
 
 def unwrap(folded: str) -> str:
     """The line without a leading list marker and without quotes around the whole line."""
-    text = _MARKER.sub("", folded, count=1).strip()
+    head = folded[:1]
+    if head in _MARKER_START or head.isdecimal():
+        text = _MARKER.sub("", folded, count=1).strip()
+    else:
+        text = folded.strip()  # most lines open with a letter: no marker to look for
     while len(text) > 2 and text[0] in _WRAP_OPEN and text[-1] in _WRAP_CLOSE:
         inner = text[1:-1].strip()
         if any(c in inner for c in _WRAP_CLOSE + _WRAP_OPEN[:3]):
