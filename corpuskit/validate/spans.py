@@ -43,18 +43,32 @@ def split_lines(text: str) -> list[Line]:
     """Split on ``\\n`` keeping offsets; a ``\\r`` before ``\\n`` stays in the line's text."""
     lines: list[Line] = []
     start = 0
-    index = 0
-    length = len(text)
-    while True:
-        newline = text.find("\n", start)
-        end = length if newline < 0 else newline
-        piece = text[start:end]
-        lines.append(Line(index, start, end, piece, not piece.strip()))
-        if newline < 0:
-            break
-        start = newline + 1
-        index += 1
+    for index, piece in enumerate(text.split("\n")):
+        end = start + len(piece)
+        lines.append(_new_line(index, start, end, piece, not piece.strip()))
+        start = end + 1
     return lines
+
+
+_make = object.__new__
+_set_index = Line.index.__set__  # type: ignore[attr-defined]
+_set_start = Line.start.__set__  # type: ignore[attr-defined]
+_set_end = Line.end.__set__  # type: ignore[attr-defined]
+_set_text = Line.text.__set__  # type: ignore[attr-defined]
+_set_blank = Line.blank.__set__  # type: ignore[attr-defined]
+
+
+def _new_line(index: int, start: int, end: int, text: str, blank: bool) -> Line:
+    """``Line(index, start, end, text, blank)``, its slots filled directly: the frozen
+    dataclass's ``__init__`` sets each field through ``object.__setattr__``, which costs
+    twice as much, and a document has a :class:`Line` for every line of its text."""
+    line = _make(Line)
+    _set_index(line, index)
+    _set_start(line, start)
+    _set_end(line, end)
+    _set_text(line, text)
+    _set_blank(line, blank)
+    return line
 
 
 def content_bounds(line: Line) -> tuple[int, int]:
