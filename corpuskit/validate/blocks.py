@@ -32,6 +32,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
+from functools import cached_property
 from typing import Any
 
 from corpuskit.rule_regex import compile_pattern
@@ -59,20 +60,64 @@ _CLOSING = re.compile(
 
 
 class _View:
-    """The content lines of a document with their folded text, shapes and headers."""
+    """The content lines of a document with their folded text and headers, and what the
+    detectors ask of each line (its shape, its words), worked out once per document the
+    first time a detector asks: most documents end before most lines are looked at, and
+    the three detectors share what they do look at."""
 
     def __init__(self, doc: Doc, header: Any, max_words: int) -> None:
         self.doc = doc
         self.lines: list[Line] = doc.content_lines()
-        self.folded = [doc.folded(line.index) for line in self.lines]
-        self.headline = [headline_shape(f, max_words=max_words) for f in self.folded]
+        folded_lines = doc.folded_lines
+        self.folded = [folded_lines[line.index] for line in self.lines]
         self.header = [bool(header.search(f)) for f in self.folded]
+        self.max_words = max_words
+        n = len(self.lines)
+        self._headline: list[bool | None] = [None] * n
+        self._words: list[int | None] = [None] * n
+        self._lead: list[bool | None] = [None] * n
+        self._topic: list[set[str] | None] = [None] * n
 
     def __len__(self) -> int:
         return len(self.lines)
 
+    def is_headline(self, k: int) -> bool:
+        """Whether line ``k`` is shaped like a headline (see :func:`headline_shape`)."""
+        shape = self._headline[k]
+        if shape is None:
+            shape = self._headline[k] = headline_shape(self.folded[k], max_words=self.max_words)
+        return shape
+
     def words(self, k: int) -> int:
-        return word_count(unwrap(self.folded[k]))
+        count = self._words[k]
+        if count is None:
+            count = self._words[k] = word_count(unwrap(self.folded[k]))
+        return count
+
+    def opens_story(self, k: int) -> bool:
+        """Whether line ``k`` reads like the opening of a news story (:func:`lead_shape`)."""
+        lead = self._lead[k]
+        if lead is None:
+            lead = self._lead[k] = lead_shape(self.folded[k])
+        return lead
+
+    def topic(self, k: int) -> set[str]:
+        """The :func:`topic_words` of line ``k`` (shared: never change it in place)."""
+        words = self._topic[k]
+        if words is None:
+            words = self._topic[k] = topic_words(self.folded[k])
+        return words
+
+    @cached_property
+    def wire(self) -> bool:
+        """Whether the article opens with a news agency's dateline (a wire layout)."""
+        return dateline_shape(self.folded[0])
+
+    @cached_property
+    def gaps(self) -> list[int]:
+        """Blank lines above each content line, 0 for the first."""
+        indices = [line.index for line in self.lines]
+        return [0] + [b - a - 1 for a, b in itertools.pairwise(indices)]
 
     def hits(self, ks: list[int]) -> list[Hit]:
         return [self.doc.line_hit(self.lines[k]) for k in sorted(set(ks))]
@@ -118,12 +163,12 @@ def related_block(doc: Doc, rule: Rule, _corpus: object) -> list[Hit]:
         items: list[int] = []
         k = h + 1
         while k < n and len(items) < max_items and not view.header[k]:
-            if view.headline[k]:
+            if view.is_headline(k):
                 items.append(k)
             elif (
                 items
                 and k + 1 < n
-                and view.headline[k + 1]
+                and view.is_headline(k + 1)
                 and _tolerable(view, k, int(params["max_words"]))
             ):
                 items.append(k)  # one odd line between two headlines
@@ -165,8 +210,14 @@ def _other_stories_to_end(
 def _goes_on(folded: str) -> bool:
     """A paragraph that continues the text: a continuation opening, or a conjunction
     glued to its first word ("وعرضت", "وخاض"), which is most likely the article going on."""
+    return continues(folded) or _glued_conjunction(folded)
+
+
+def _glued_conjunction(folded: str) -> bool:
+    """Whether the first word of a paragraph is a conjunction glued to a word of four
+    letters or more ("وعرضت")."""
     first = unwrap(folded).split(" ", 1)[0]
-    return continues(folded) or (first[:1] == "و" and len(first) >= 4)
+    return first[:1] == "و" and len(first) >= 4
 
 
 def _topic_shares(view: _View, body: list[int], run: list[int]) -> list[float]:
@@ -196,14 +247,14 @@ def _block_to_end(
         return []
     if (
         not headlines_first
-        and lead_shape(view.folded[tail[0]])
+        and view.opens_story(tail[0])
         and all(view.words(k) <= max_words for k in tail)
-        and 2 * sum(view.headline[k] or lead_shape(view.folded[k]) for k in tail) >= len(tail)
+        and 2 * sum(view.is_headline(k) or view.opens_story(k) for k in tail) >= len(tail)
     ):
         return tail  # story openings, most of them shaped like one
-    headlines = sum(view.headline[k] for k in tail)
+    headlines = sum(view.is_headline(k) for k in tail)
     if headlines * 3 >= 2 * len(tail) and not any(
-        _prose(view, k) for k in tail if not view.headline[k]
+        _prose(view, k) for k in tail if not view.is_headline(k)
     ):
         return tail
     return []
@@ -220,12 +271,12 @@ def _trailing_run(view: _View, max_odd_words: int) -> list[int]:
             if run:
                 run.append(k)  # the header tops the block
             break
-        if view.headline[k]:
+        if view.is_headline(k):
             run.append(k)
         elif (
             run
             and k > 0
-            and view.headline[k - 1]
+            and view.is_headline(k - 1)
             and odd < max(1, len(run) // 3)
             and _tolerable(view, k, max_odd_words)
         ):
@@ -234,7 +285,7 @@ def _trailing_run(view: _View, max_odd_words: int) -> list[int]:
         else:
             break
         k -= 1
-    while run and not (view.headline[run[-1]] or view.header[run[-1]]):
+    while run and not (view.is_headline(run[-1]) or view.header[run[-1]]):
         run.pop()
         odd -= 1
     run.reverse()
@@ -271,7 +322,7 @@ def trailing_links(doc: Doc, rule: Rule, _corpus: object) -> list[Hit]:
     body = list(range(top))
     if not body:
         return []
-    headlines = [k for k in run if view.headline[k]]
+    headlines = [k for k in run if view.is_headline(k)]
     header_anywhere = any(view.header)
     min_lines = int(params["min_lines"])
     if len(headlines) < (min_lines - 1 if header_anywhere else min_lines):
@@ -284,7 +335,7 @@ def trailing_links(doc: Doc, rule: Rule, _corpus: object) -> list[Hit]:
         return []  # a list the body announces
     body_lines = [view.lines[k] for k in body]
     own = [k for k in body if not view.header[k]]
-    shortish = sum(view.headline[k] and view.words(k) <= 15 for k in own)
+    shortish = sum(view.is_headline(k) and view.words(k) <= 15 for k in own)
     if own and shortish / len(own) > float(params["max_body_headline_share"]):
         return []  # an article written in short lines: a poem, a line-up
     if _CLOSING.search(view.folded[last]) or (
@@ -358,7 +409,7 @@ def teaser_run(doc: Doc, rule: Rule, _corpus: object) -> list[Hit]:
     if len(view) < 3:
         return []
     run = _opening_run(view, params)
-    if not dateline_shape(view.folded[0]):
+    if not view.wire:
         other = _other_stories_tail(view, params)
         if len(other) > len(run):
             run = other
@@ -369,11 +420,6 @@ def teaser_run(doc: Doc, rule: Rule, _corpus: object) -> list[Hit]:
     return view.hits(run)
 
 
-def _gap_before(view: _View, k: int) -> int:
-    """Blank lines between content line ``k`` and the one above it."""
-    return view.lines[k].index - view.lines[k - 1].index - 1
-
-
 def _below_set_off_gap(view: _View, run: list[int]) -> list[int]:
     """A run of teasers is laid out as one piece after the article: when a blank gap
     inside the run is wider than every gap between the article's own paragraphs above
@@ -381,8 +427,8 @@ def _below_set_off_gap(view: _View, run: list[int]) -> list[int]:
     article's own and the run starts below it."""
     if len(run) < 2:
         return run
-    body_gaps = [_gap_before(view, k) for k in range(1, run[0] + 1)]
-    inside = [_gap_before(view, k) for k in run[1:]]
+    body_gaps = view.gaps[1 : run[0] + 1]
+    inside = [view.gaps[k] for k in run[1:]]
     widest = max(inside)
     at = len(inside) - 1 - inside[::-1].index(widest)
     if widest > max(body_gaps, default=0) and all(g < widest for g in inside[at + 1 :]):
@@ -403,8 +449,8 @@ def _tail_below_gap(view: _View, params: dict) -> list[int]:
     ("وواجهت ...") while sharing the article's words, and not mostly opening with one word that is
     neither a news verb nor a particle ("على", "في" open unrelated stories by chance)."""
     n = len(view)
-    gaps = [0] + [_gap_before(view, k) for k in range(1, n)]
-    start = max(range(2, n), key=lambda k: (gaps[k], k), default=0)
+    gaps = view.gaps
+    start = _last_widest(gaps, 2)
     if not start or gaps[start] <= max(gaps[1:start], default=0):
         return []  # no gap wider than the article's own, or less than two paragraphs above it
     if any(gaps[k] >= gaps[start] for k in range(start + 1, n)):
@@ -418,9 +464,9 @@ def _tail_below_gap(view: _View, params: dict) -> list[int]:
             return []
         if not ends_prose(view.folded[k]) or _LIST_ITEM.match(view.lines[k].text):
             return []
-        if not topic_words(view.folded[k]):
+        if not view.topic(k):
             return []
-    words = [topic_words(f) for f in view.folded]
+    words = [view.topic(j) for j in range(n)]
     title = stems(view.doc.folded_title) - common_words()
     topic = set(title)
     for j in range(start):
@@ -459,35 +505,48 @@ def _tail_below_gap(view: _View, params: dict) -> list[int]:
 _GAP_TEASER_WORDS = 8
 
 
+def _last_widest(gaps: list[int], first: int) -> int:
+    """The last position from ``first`` on whose gap is the widest there (0 when there
+    is none)."""
+    if len(gaps) <= first:
+        return 0
+    widest = max(gaps[first:])
+    return len(gaps) - 1 - gaps[::-1].index(widest)
+
+
 def _opening_run(view: _View, params: dict) -> list[int]:
     """The trailing paragraphs that each open a story, after an article whose own
     paragraphs continue one another."""
     max_words = int(params["max_teaser_words"])
     n = len(view)
-    # What the article is about: its title and its opening paragraph.
-    topic = _content_words(view.doc.folded_title) | _content_words(view.folded[0])
     max_overlap = float(params["max_topic_overlap"])
+    # What the article is about: its title and its opening paragraph (read when needed).
+    article: list[set[str]] = []
 
     def other_story(k: int) -> bool:
         folded = view.folded[k]
         if view.words(k) > max_words or continues(folded):
             return False
-        if lead_shape(folded):
+        if view.opens_story(k):
             return True
-        if _goes_on(folded):
+        if _glued_conjunction(folded):
             return False
         words = _content_words(folded)
-        return bool(words) and len(words & topic) <= max_overlap * len(words)
+        if not words:
+            return False
+        if not article:
+            article.append(_content_words(view.doc.folded_title) | _content_words(view.folded[0]))
+        return len(words & article[0]) <= max_overlap * len(words)
 
     run: list[int] = []
     k = n - 1
     while k > 0 and other_story(k):
         run.append(k)
         k -= 1
-    wire = dateline_shape(view.folded[0])
-    while run and not (wire or lead_shape(view.folded[run[-1]])):
+    wire = view.wire
+    while run and not (wire or view.opens_story(run[-1])):
         run.pop()  # the run starts with a story opening (any other story after a dateline)
-    leads = sum(lead_shape(view.folded[j]) for j in run)
+    leads = sum(view.opens_story(j) for j in run)
     body = list(range(n - len(run)))
     min_lines = int(params["min_lines"])
     if len(body) < (1 if wire else 2) or leads < min_lines:
@@ -495,7 +554,7 @@ def _opening_run(view: _View, params: dict) -> list[int]:
     if not wire and (len(run) <= min_lines or 2 * leads < len(run)):
         return []  # without a dateline: one more paragraph, half of them shaped as openings
     # The article's own paragraphs continue one another; its opening is a lead too.
-    continuing = [j for j in body[1:] if not lead_shape(view.folded[j])]
+    continuing = [j for j in body[1:] if not view.opens_story(j)]
     if len(body) > 2 and len(continuing) / (len(body) - 1) < float(params["min_body_continuing"]):
         return []
     if len(run) > len(body) + int(params["max_extra_lines"]):
@@ -532,18 +591,19 @@ def _other_stories_tail(view: _View, params: dict) -> list[int]:
     mean = float(params["max_unrelated_overlap"])
     near_none = float(params["max_topic_overlap"])
     first = n
-    while first > 2:
-        k = first - 1
-        if view.header[k] or not 12 <= view.words(k) <= max_words:
-            break
-        if _LIST_ITEM.match(view.lines[k].text) or not topic_words(view.folded[k]):
-            break  # an item of the article's own list or timeline ("- ...", "12 - ", "1981- ")
-        first = k
+    while first > 2 and _tail_paragraph(view, first - 1, max_words):
+        first -= 1
     if n - first < min_run:
         return []  # no run long enough at the end: the common case, decided without topics
-    if not any(lead_shape(view.folded[j]) for j in range(first, n)):
+    if not any(view.opens_story(j) for j in range(first, n)):
         return []  # a run is taken only when one of its paragraphs opens like a story
-    words = [topic_words(f) for f in view.folded]
+    for k in range(n - 1, first - 1, -1):
+        if not view.topic(k):
+            first = k + 1  # a line with no topic word ends the run
+            break
+    if n - first < min_run or not any(view.opens_story(j) for j in range(first, n)):
+        return []
+    words = [view.topic(j) for j in range(n)]
     title = stems(view.doc.folded_title)
     anchor = (title - common_words()) | words[0]  # the title and the opening paragraph
     topic = (title - common_words()).union(*words[:first])  # the title and the text above
@@ -560,7 +620,7 @@ def _other_stories_tail(view: _View, params: dict) -> list[int]:
             continue  # two words of the title or the lead ("تونسي", "تونسيه" are one)
         if _takes_up(words[start - 1], words[start]):
             continue  # it takes up a word of the paragraph above: the article going on
-        opens = [lead_shape(view.folded[j]) for j in run]
+        opens = [view.opens_story(j) for j in run]
         top = view.folded[start]
         if not opens[0] and (shares[0] > near_none or _goes_on(top)):
             continue
@@ -579,6 +639,17 @@ def _other_stories_tail(view: _View, params: dict) -> list[int]:
         ):
             return run  # half of them open like stories, or none has a word in common
     return []
+
+
+def _tail_paragraph(view: _View, k: int, max_words: int) -> bool:
+    """Whether line ``k`` may be one of the paragraphs of :func:`_other_stories_tail` as
+    far as its shape tells: no header, 12 words up to a teaser's length, and not an item
+    of the article's own list or timeline ("- ...", "12 - ", "1981- ")."""
+    return (
+        not view.header[k]
+        and 12 <= view.words(k) <= max_words
+        and not _LIST_ITEM.match(view.lines[k].text)
+    )
 
 
 # Story-opening words this much likelier to open a story than a later paragraph ("اعلن",
