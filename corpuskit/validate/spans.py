@@ -39,18 +39,8 @@ class Line:
         return self.text.strip()
 
 
-def split_lines(text: str) -> list[Line]:
-    """Split on ``\\n`` keeping offsets; a ``\\r`` before ``\\n`` stays in the line's text."""
-    lines: list[Line] = []
-    start = 0
-    for index, piece in enumerate(text.split("\n")):
-        end = start + len(piece)
-        lines.append(_new_line(index, start, end, piece, not piece.strip()))
-        start = end + 1
-    return lines
-
-
-_make = object.__new__
+# The slots of a Line, filled one by one by split_lines.
+_new = object.__new__
 _set_index = Line.index.__set__  # type: ignore[attr-defined]
 _set_start = Line.start.__set__  # type: ignore[attr-defined]
 _set_end = Line.end.__set__  # type: ignore[attr-defined]
@@ -58,17 +48,26 @@ _set_text = Line.text.__set__  # type: ignore[attr-defined]
 _set_blank = Line.blank.__set__  # type: ignore[attr-defined]
 
 
-def _new_line(index: int, start: int, end: int, text: str, blank: bool) -> Line:
-    """``Line(index, start, end, text, blank)``, its slots filled directly: the frozen
-    dataclass's ``__init__`` sets each field through ``object.__setattr__``, which costs
-    twice as much, and a document has a :class:`Line` for every line of its text."""
-    line = _make(Line)
-    _set_index(line, index)
-    _set_start(line, start)
-    _set_end(line, end)
-    _set_text(line, text)
-    _set_blank(line, blank)
-    return line
+def split_lines(text: str) -> list[Line]:
+    """Split on ``\\n`` keeping offsets; a ``\\r`` before ``\\n`` stays in the line's text.
+
+    A document has a :class:`Line` for every line of its text, so each is made with its
+    slots filled directly: the frozen dataclass's ``__init__`` sets every field through
+    ``object.__setattr__``, which takes twice as long.
+    """
+    lines: list[Line] = []
+    start = 0
+    for index, piece in enumerate(text.split("\n")):
+        end = start + len(piece)
+        line = _new(Line)
+        _set_index(line, index)
+        _set_start(line, start)
+        _set_end(line, end)
+        _set_text(line, piece)
+        _set_blank(line, not piece.strip())
+        lines.append(line)
+        start = end + 1
+    return lines
 
 
 def content_bounds(line: Line) -> tuple[int, int]:
@@ -89,8 +88,8 @@ def removed_line_spans(
     for i in range(len(lines) - 1, -1, -1):
         kept_after[i] = kept_after[i + 1] or (not lines[i].blank and i not in removed_set)
     spans: dict[int, tuple[int, int]] = {}
-    # End offset of the previous non-blank line (kept or removed); 0 at the start.
-    previous_end = 0
+    # The previous non-blank line (kept or removed), whose end a removed ending goes back to.
+    previous: Line | None = None
     last_removed = max(removed_set)
     for line in lines:
         if line.index in removed_set:
@@ -101,12 +100,13 @@ def removed_line_spans(
                 end = lines[nxt].start if nxt < len(lines) else len(text)
                 spans[line.index] = (line.start, end)
             else:
+                previous_end = content_bounds(previous)[1] if previous is not None else 0
                 start = previous_end if line.index > 0 else line.start
                 _, content_end = content_bounds(line)
                 end = len(text) if line.index == last_removed else content_end
                 spans[line.index] = (min(start, line.start), end)
         if not line.blank:
-            previous_end = content_bounds(line)[1]
+            previous = line
     return spans
 
 
