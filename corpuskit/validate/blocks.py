@@ -74,6 +74,7 @@ class _View:
         self.max_words = max_words
         n = len(self.lines)
         self._headline: list[bool | None] = [None] * n
+        self._unwrapped: list[str | None] = [None] * n
         self._words: list[int | None] = [None] * n
         self._lead: list[bool | None] = [None] * n
         self._topic: list[set[str] | None] = [None] * n
@@ -88,10 +89,17 @@ class _View:
             shape = self._headline[k] = headline_shape(self.folded[k], max_words=self.max_words)
         return shape
 
+    def unwrapped(self, k: int) -> str:
+        """Line ``k`` without its list marker and its quotes (see :func:`unwrap`)."""
+        text = self._unwrapped[k]
+        if text is None:
+            text = self._unwrapped[k] = unwrap(self.folded[k])
+        return text
+
     def words(self, k: int) -> int:
         count = self._words[k]
         if count is None:
-            count = self._words[k] = word_count(unwrap(self.folded[k]))
+            count = self._words[k] = word_count(self.unwrapped(k))
         return count
 
     def opens_story(self, k: int) -> bool:
@@ -210,13 +218,13 @@ def _other_stories_to_end(
 def _goes_on(folded: str) -> bool:
     """A paragraph that continues the text: a continuation opening, or a conjunction
     glued to its first word ("وعرضت", "وخاض"), which is most likely the article going on."""
-    return continues(folded) or _glued_conjunction(folded)
+    return continues(folded) or _glued_conjunction(unwrap(folded))
 
 
-def _glued_conjunction(folded: str) -> bool:
-    """Whether the first word of a paragraph is a conjunction glued to a word of four
-    letters or more ("وعرضت")."""
-    first = unwrap(folded).split(" ", 1)[0]
+def _glued_conjunction(unwrapped: str) -> bool:
+    """Whether the first word of a paragraph (without its list marker and quotes) is a
+    conjunction glued to a word of four letters or more ("وعرضت")."""
+    first = unwrapped.split(" ", 1)[0]
     return first[:1] == "و" and len(first) >= 4
 
 
@@ -394,10 +402,14 @@ def _rhymes(view: _View, run: list[int]) -> bool:
 
 
 def _content_words(folded: str) -> set[str]:
-    return {w for w in _LETTERS.findall(folded) if len(w) >= 4}
+    """The words of four letters or more (runs of letters, digits and ``_`` apart)."""
+    return set(_LONG_LETTERS.findall(folded))
 
 
 _LETTERS = re.compile(r"[^\W\d_]+")
+# A run of four letters or more: the runs of _LETTERS that are that long, since a match
+# starts where a run starts and takes it whole.
+_LONG_LETTERS = re.compile(r"[^\W\d_]{4,}")
 
 
 def teaser_run(doc: Doc, rule: Rule, _corpus: object) -> list[Hit]:
@@ -521,23 +533,27 @@ def _opening_run(view: _View, params: dict) -> list[int]:
     n = len(view)
     max_overlap = float(params["max_topic_overlap"])
     # What the article is about: its title and its opening paragraph (read when needed).
-    article: list[set[str]] = []
+    article: set[str] | None = None
 
     def other_story(k: int) -> bool:
+        nonlocal article
         folded = view.folded[k]
         if view.words(k) > max_words or continues(folded):
             return False
         if view.opens_story(k):
             return True
-        if _glued_conjunction(folded):
+        if _glued_conjunction(view.unwrapped(k)):
             return False
         words = _content_words(folded)
         if not words:
             return False
-        if not article:
-            article.append(_content_words(view.doc.folded_title) | _content_words(view.folded[0]))
-        return len(words & article[0]) <= max_overlap * len(words)
+        if article is None:
+            article = _content_words(view.doc.folded_title) | _content_words(view.folded[0])
+        return len(words & article) <= max_overlap * len(words)
 
+    min_lines = int(params["min_lines"])
+    if not _enough_openings(view, max_words, min_lines):
+        return []
     run: list[int] = []
     k = n - 1
     while k > 0 and other_story(k):
@@ -548,7 +564,6 @@ def _opening_run(view: _View, params: dict) -> list[int]:
         run.pop()  # the run starts with a story opening (any other story after a dateline)
     leads = sum(view.opens_story(j) for j in run)
     body = list(range(n - len(run)))
-    min_lines = int(params["min_lines"])
     if len(body) < (1 if wire else 2) or leads < min_lines:
         return []
     if not wire and (len(run) <= min_lines or 2 * leads < len(run)):
@@ -562,6 +577,26 @@ def _opening_run(view: _View, params: dict) -> list[int]:
     if not wire and not _unrelated_openings(view, body, run, params):
         return []
     return list(reversed(run))
+
+
+def _enough_openings(view: _View, max_words: int, wanted: int) -> bool:
+    """Whether the trailing paragraphs that may be other stories by their shape alone
+    (a teaser's length at most, not continuing the text, a story opening or no
+    conjunction glued to the first word) hold ``wanted`` story openings: the run of
+    :func:`_opening_run` is part of them, so without as many openings it has too few,
+    and the words the paragraphs share with the article need not be read."""
+    found = 0
+    k = len(view) - 1
+    while k > 0 and found < wanted:
+        folded = view.folded[k]
+        if view.words(k) > max_words or continues(folded):
+            break
+        if view.opens_story(k):
+            found += 1
+        elif _glued_conjunction(view.unwrapped(k)):
+            break
+        k -= 1
+    return found >= wanted
 
 
 def _other_stories_tail(view: _View, params: dict) -> list[int]:
