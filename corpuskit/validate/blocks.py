@@ -625,8 +625,11 @@ def _other_stories_tail(view: _View, params: dict) -> list[int]:
     each = float(params["max_tail_overlap"])
     mean = float(params["max_unrelated_overlap"])
     near_none = float(params["max_topic_overlap"])
+    # The highest start a run may have: two paragraphs above it, and at most ``extra``
+    # paragraphs more in the run than above it; lines higher up are not read.
+    highest = max(2, (n - extra + 1) // 2)
     first = n
-    while first > 2 and _tail_paragraph(view, first - 1, max_words):
+    while first > highest and _tail_paragraph(view, first - 1, max_words):
         first -= 1
     if n - first < min_run:
         return []  # no run long enough at the end: the common case, decided without topics
