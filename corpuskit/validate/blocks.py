@@ -402,7 +402,7 @@ def _rhymes(view: _View, run: list[int]) -> bool:
 
 
 def _content_words(folded: str) -> set[str]:
-    """The words of four letters or more (runs of letters, digits and ``_`` apart)."""
+    """The words of four letters or more (a digit or ``_`` ends a word)."""
     return set(_LONG_LETTERS.findall(folded))
 
 
