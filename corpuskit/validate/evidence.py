@@ -36,9 +36,9 @@ import numpy as np
 import polars as pl
 import xxhash
 
-from corpuskit.normalize import fold
 from corpuskit.rules import Rule
 from corpuskit.validate.document import Doc
+from corpuskit.validate.folding import fold_key
 from corpuskit.validate.headlines import inline_headline_candidates, is_headline_like
 
 # Lines longer than this many words are prose; never counted as repeated furniture.
@@ -93,34 +93,51 @@ def source_key(source: str | None) -> str:
 def line_keys(text: str, key: str) -> list[str]:
     """Keys a line is counted under: its folded form ``key``, and its folded prefix
     when it reads "fixed prefix: variable title"."""
-    if not key or len(text.split()) > MAX_REPEATED_WORDS:
+    if not key or _more_words_than(text, MAX_REPEATED_WORDS):
         return []
     keys = ["=" + key]
     if ":" in text or "|" in text:
         m = _PREFIXED.match(text)
         if m and is_headline_like(m.group(2), min_words=1, max_words=30, max_chars=300):
-            prefix = fold(m.group(1))
+            prefix = fold_key(m.group(1))
             if len(prefix.split()) >= _MIN_PREFIX_WORDS:
                 keys.append("^" + prefix)
     return keys
+
+
+def _more_words_than(text: str, limit: int) -> bool:
+    """Whether ``text`` has more than ``limit`` whitespace-separated words. Words take
+    a character and a separator each, so a short text is decided by its length; a long
+    one is split only as far as the word after the limit."""
+    if len(text) < 2 * limit + 1:
+        return False
+    return len(text.split(None, limit)) > limit
 
 
 def doc_line_keys(doc: Doc) -> dict[str, bool]:
     """Every key the lines of ``doc`` are counted under (each once per document), and
     whether it stands among the first or last ``EDGE_LINES`` content lines."""
     keys: dict[str, bool] = {}
-    content = [i for i, key in enumerate(doc.line_keys) if key]
+    folded = doc.line_keys
+    content = [i for i, key in enumerate(folded) if key]
     edges = set(content[:EDGE_LINES] + content[-EDGE_LINES:])
+    lines = doc.lines
     for index in content:
         edge = index in edges
-        for key in line_keys(doc.lines[index].text, doc.line_keys[index]):
+        for key in line_keys(lines[index].text, folded[index]):
             keys[key] = keys.get(key, False) or edge
     return keys
 
 
 def _second_key(doc: Doc) -> str:
-    content = [i for i, line in enumerate(doc.lines) if line.text.strip()]
-    return doc.line_keys[content[1]] if len(content) > 1 else ""
+    """The folded key of the second line that is not blank ("" when there is none)."""
+    seen = 0
+    for line in doc.lines:
+        if not line.blank:
+            seen += 1
+            if seen == 2:
+                return doc.line_keys[line.index]
+    return ""
 
 
 # A dateline glued before the first sentence: "دبي، الإمارات (CNN)-- ", "لندن - (رويترز) - ".
@@ -132,28 +149,32 @@ def lead_keys(doc: Doc) -> list[str]:
     specific), each also without the dateline glued before it: a teaser quotes another
     article's opening without its dateline."""
     for line in doc.lines:
-        raw = line.text
-        if not raw.strip():
+        if line.blank:
             continue
+        raw = line.text
         keys: list[str] = []
         first = doc.line_keys[line.index]  # fold(raw)
-        _add_lead(keys, first, raw.strip())
-        dateline = _DATELINE.match(raw.strip()) if "(" in raw[:100] else None
+        stripped = raw.strip()
+        _add_lead(keys, first, stripped, whole_line=True)
+        dateline = _DATELINE.match(stripped) if "(" in raw[:100] else None
         if dateline:
-            prefix = fold(dateline.group(0))
+            prefix = fold_key(dateline.group(0))
             if first.startswith(prefix):
-                rest = raw.strip()[dateline.end() :]
+                rest = stripped[dateline.end() :]
                 _add_lead(keys, first[len(prefix) :].strip(), rest)
         return keys
     return []
 
 
-def _add_lead(keys: list[str], folded: str, raw: str) -> None:
+def _add_lead(keys: list[str], folded: str, raw: str, *, whole_line: bool = False) -> None:
+    """Add the folded opening ``folded`` of ``raw`` and its folded first sentence, when
+    long enough. With ``whole_line``, ``folded`` is ``fold(raw)`` itself, so a sentence
+    that is all of ``raw`` needs no folding."""
     if len(folded.split()) >= MIN_LEAD_WORDS and folded not in keys:
         keys.append(folded)
     m = _SENTENCE.match(raw)
     if m:
-        sentence = fold(m.group(1))
+        sentence = folded if whole_line and m.end(1) == len(raw) else fold_key(m.group(1))
         if len(sentence.split()) >= MIN_LEAD_WORDS and sentence not in keys:
             keys.append(sentence)
 
@@ -236,7 +257,7 @@ def _fit_anchors(docs: Sequence[Doc], scopes: Sequence[str]) -> tuple[pl.DataFra
     info: dict[str, list] = {name: [] for name in _DOC_SCHEMA}
     for order, doc in enumerate(docs):
         src = source_key(doc.source)
-        folded_title = fold(doc.title)
+        folded_title = fold_key(doc.title)
         leads = lead_keys(doc)
         entries = []
         if len(folded_title.split()) >= 3:

@@ -16,8 +16,8 @@ character, so the result is theirs by construction:
    characters that case-fold into several, such as ``ß``, take the plain route). As
    runs of whitespace collapse into one space anyway, every whitespace character other
    than the line break becomes a space here.
-3. **Whitespace**. Per line, runs of spaces become one space and the ends are trimmed
-   (:func:`_collapse_spaces`), what ``" ".join(line.split())`` gives for that line.
+3. **Whitespace**. Runs of spaces become one space over the whole text, then each line
+   is trimmed (:func:`_collapsed_lines`): what ``" ".join(line.split())`` gives for it.
 
 The punctuation removal of the keys is one more table (word characters, as the ``\\w``
 of regular expressions, and line breaks kept; everything else a space), followed by the
@@ -51,6 +51,10 @@ _SPACE = ord(" ")
 _NEWLINE = ord("\n")
 # Below this many characters the tables cost more than the plain functions.
 _TABLE_MIN_CHARS = 200
+# The same for the character folds alone: ``str.translate`` and the regular expressions
+# cost a few tens of nanoseconds a character outside ASCII, the table a fixed few
+# microseconds.
+_CHAR_TABLE_MIN_CHARS = 40
 
 
 def _char_fold(char: str) -> str:
@@ -120,7 +124,7 @@ def _text_of(codes: np.ndarray) -> str:
 
 def fold_characters(text: str) -> str:
     """Invisible marks, diacritics, letter and digit folds of ``text`` (after NFKC)."""
-    if len(text) < _TABLE_MIN_CHARS:
+    if len(text) < _CHAR_TABLE_MIN_CHARS or text.isascii():
         return _char_fold(text)
     codes = _code_points(text)
     small = codes < _BMP
@@ -147,26 +151,18 @@ def _nfkc_code_points(text: str) -> np.ndarray | None:
     return codes if codes.max() < _BMP else None
 
 
-def _collapse_spaces(codes: np.ndarray) -> np.ndarray:
-    """``codes`` without the spaces ``" ".join(line.split())`` drops from each line,
-    for text whose only whitespace is spaces and line breaks: every run of spaces
-    becomes its last space, then every space at a line's start or end goes."""
-    if not codes.size:
-        return codes
-    space = codes == _SPACE
-    doubled = space[:-1] & space[1:]
-    if doubled.any():
-        last_of_run = np.ones(codes.size, dtype=bool)
-        np.logical_not(doubled, out=last_of_run[:-1])
-        codes = codes[last_of_run]
-        space = space[last_of_run]
-    breaks = codes == _NEWLINE
-    at_line_end = np.empty(codes.size, dtype=bool)
-    at_line_end[1:] = breaks[:-1]
-    at_line_end[:-1] |= breaks[1:]
-    at_line_end[0] = at_line_end[-1] = True
-    at_line_end &= space
-    return codes[~at_line_end] if at_line_end.any() else codes
+def _collapsed_lines(codes: np.ndarray) -> list[str]:
+    """The lines of the text ``codes`` as ``" ".join(line.split())`` gives each, for text
+    whose only whitespace is spaces and line breaks: every run of spaces becomes its
+    last space, then each line is trimmed."""
+    if codes.size:
+        space = codes == _SPACE
+        doubled = space[:-1] & space[1:]
+        if doubled.any():
+            last_of_run = np.ones(codes.size, dtype=bool)
+            np.logical_not(doubled, out=last_of_run[:-1])
+            codes = codes[last_of_run]
+    return [line.strip(" ") for line in _text_of(codes).split("\n")]
 
 
 def _folded_codes(text: str) -> np.ndarray | None:
@@ -191,7 +187,7 @@ def fold_lines(text: str, n_lines: int) -> list[str]:
         return _fold_lines_plainly(text, n_lines)
     if np.count_nonzero(folded == _NEWLINE) + 1 != n_lines:  # NFKC folded something into a break
         return [fold_keep_punctuation(line) for line in text.split("\n")]
-    return _text_of(_collapse_spaces(folded)).split("\n")
+    return _collapsed_lines(folded)
 
 
 def _fold_lines_plainly(text: str, n_lines: int) -> list[str]:
@@ -211,7 +207,7 @@ def line_keys_of(folded_lines: list[str]) -> list[str]:
     if len(joined) < _TABLE_MIN_CHARS:
         return [key_of(line) for line in folded_lines]
     spaced = _key_table()[_code_points(joined)]
-    return _text_of(_collapse_spaces(spaced)).split("\n")
+    return _collapsed_lines(spaced)
 
 
 @lru_cache(maxsize=1)
@@ -227,6 +223,12 @@ def _word_table() -> np.ndarray:
 def _key_table() -> np.ndarray:
     """Code point -> itself when it stays in a key (:func:`_word_table`), else a space."""
     return np.where(_word_table(), np.arange(_UNICODE, dtype=np.uint32), np.uint32(_SPACE))
+
+
+def fold_key(text: str) -> str:
+    """What :func:`corpuskit.normalize.fold` gives for ``text``, by the same steps with
+    the character folds through the table (:func:`fold_characters`)."""
+    return key_of(fold_characters(unicodedata.normalize("NFKC", text)).casefold())
 
 
 def key_of(folded_line: str) -> str:
