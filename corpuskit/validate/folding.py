@@ -127,23 +127,31 @@ def fold_characters(text: str) -> str:
     if len(text) < _CHAR_TABLE_MIN_CHARS or text.isascii():
         return _char_fold(text)
     codes = _code_points(text)
-    small = codes < _BMP
-    folded = codes.copy()
-    folded[small] = _table()[codes[small]]
-    folded = folded[folded != _DELETED]
+    if codes.max() < _BMP:
+        folded = _table().take(codes)
+    else:
+        small = codes < _BMP
+        folded = codes.copy()
+        folded[small] = _table()[codes[small]]
+    if folded.max() == _DELETED:
+        folded = folded[folded != _DELETED]
     return _text_of(folded)
 
 
 def _nfkc_code_points(text: str) -> np.ndarray | None:
     """The code points of ``unicodedata.normalize("NFKC", text)``, or None when ``text``
-    or its NFKC leaves the BMP (then the tables do not cover it)."""
+    or its NFKC leaves the BMP (then the tables do not cover it). A text already
+    normalized (most are) is told in one quick pass; the others first lose the
+    characters that decompose into one other (see the module docstring)."""
     codes = _code_points(text)
     if not codes.size:
         return codes
     if codes.max() >= _BMP:
         return None
-    decomposed = _compatibility_table()[codes]
-    simpler = _text_of(decomposed) if (decomposed != codes).any() else text
+    if unicodedata.is_normalized("NFKC", text):
+        return codes
+    decomposed = _compatibility_table().take(codes)
+    simpler = _text_of(decomposed)
     normalized = unicodedata.normalize("NFKC", simpler)
     if normalized is simpler:
         return decomposed
@@ -172,7 +180,7 @@ def _folded_codes(text: str) -> np.ndarray | None:
     codes = _nfkc_code_points(text)
     if codes is None:
         return None
-    folded = _line_fold_table()[codes]
+    folded = _line_fold_table().take(codes)
     if folded.size and folded.max() >= _SEVERAL:
         if (folded == _SEVERAL).any():
             return None
@@ -185,9 +193,10 @@ def fold_lines(text: str, n_lines: int) -> list[str]:
     folded = _folded_codes(text) if len(text) >= _TABLE_MIN_CHARS else None
     if folded is None:
         return _fold_lines_plainly(text, n_lines)
-    if np.count_nonzero(folded == _NEWLINE) + 1 != n_lines:  # NFKC folded something into a break
+    lines = _collapsed_lines(folded)
+    if len(lines) != n_lines:  # NFKC folded something into a line break
         return [fold_keep_punctuation(line) for line in text.split("\n")]
-    return _collapsed_lines(folded)
+    return lines
 
 
 def _fold_lines_plainly(text: str, n_lines: int) -> list[str]:
@@ -206,7 +215,7 @@ def line_keys_of(folded_lines: list[str]) -> list[str]:
     joined = "\n".join(folded_lines)
     if len(joined) < _TABLE_MIN_CHARS:
         return [key_of(line) for line in folded_lines]
-    spaced = _key_table()[_code_points(joined)]
+    spaced = _key_table().take(_code_points(joined))
     return _collapsed_lines(spaced)
 
 
