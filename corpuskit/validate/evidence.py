@@ -86,6 +86,12 @@ def key_hash(key: str) -> int:
     return xxhash.xxh3_64_intdigest(key.encode("utf-8", "surrogatepass"))
 
 
+def _key_hashes(keys: Iterable[str]) -> list[int]:
+    """:func:`key_hash` of each of ``keys``."""
+    digest = xxhash.xxh3_64_intdigest
+    return [digest(key.encode("utf-8", "surrogatepass")) for key in keys]
+
+
 def source_key(source: str | None) -> str:
     return source or ""
 
@@ -222,18 +228,20 @@ def fit_docs(docs: Sequence[Doc], needs: EvidenceNeeds) -> CorpusPartial:
 
 def _fit_lines(docs: Sequence[Doc]) -> pl.DataFrame:
     sources: list[str] = []
-    keys: list[int] = []
-    prefixes: list[bool] = []
-    edges: list[int] = []
+    keys: list[str] = []
+    edges: list[bool] = []
     for doc in docs:
-        src = source_key(doc.source)
-        for key, edge in doc_line_keys(doc).items():
-            sources.append(src)
-            keys.append(key_hash(key))
-            prefixes.append(key[0] == "^")
-            edges.append(int(edge))
+        line_keys = doc_line_keys(doc)
+        sources.extend([source_key(doc.source)] * len(line_keys))
+        keys.extend(line_keys)
+        edges.extend(line_keys.values())
     frame = pl.DataFrame(
-        {"source": sources, "key": keys, "prefix": prefixes, "edge_docs": edges},
+        {
+            "source": sources,
+            "key": _key_hashes(keys),
+            "prefix": [key[0] == "^" for key in keys],
+            "edge_docs": [int(edge) for edge in edges],
+        },
         schema={
             "source": pl.String,
             "key": pl.UInt64,
