@@ -228,20 +228,17 @@ def fit_docs(docs: Sequence[Doc], needs: EvidenceNeeds) -> CorpusPartial:
 
 def _fit_lines(docs: Sequence[Doc]) -> pl.DataFrame:
     sources: list[str] = []
-    keys: list[str] = []
-    edges: list[bool] = []
+    keys: list[int] = []
+    prefixes: list[bool] = []
+    edges: list[int] = []
     for doc in docs:
-        line_keys = doc_line_keys(doc)
-        sources.extend([source_key(doc.source)] * len(line_keys))
-        keys.extend(line_keys)
-        edges.extend(line_keys.values())
+        doc_keys = doc_line_keys(doc)
+        sources.extend([source_key(doc.source)] * len(doc_keys))
+        keys.extend(_key_hashes(doc_keys))
+        prefixes.extend([key[0] == "^" for key in doc_keys])
+        edges.extend(map(int, doc_keys.values()))
     frame = pl.DataFrame(
-        {
-            "source": sources,
-            "key": _key_hashes(keys),
-            "prefix": [key[0] == "^" for key in keys],
-            "edge_docs": [int(edge) for edge in edges],
-        },
+        {"source": sources, "key": keys, "prefix": prefixes, "edge_docs": edges},
         schema={
             "source": pl.String,
             "key": pl.UInt64,
