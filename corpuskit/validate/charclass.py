@@ -14,7 +14,7 @@ from functools import cached_property
 
 import numpy as np
 
-_BMP = 0x10000
+BMP = 0x10000
 
 
 def code_points(text: str) -> np.ndarray:
@@ -32,16 +32,19 @@ class CharClass:
     def table(self) -> np.ndarray:
         fullmatch = self.regex.fullmatch
         return np.fromiter(
-            (fullmatch(chr(code)) is not None for code in range(_BMP)), dtype=bool, count=_BMP
+            (fullmatch(chr(code)) is not None for code in range(BMP)), dtype=bool, count=BMP
         )
 
     def count(self, codes: np.ndarray) -> int:
         """How many of ``codes`` (from :func:`code_points`) are in the class."""
-        small = codes < _BMP
+        if len(codes) and int(codes.max()) >= BMP:
+            return self._count_beyond_bmp(codes)
+        return int(np.count_nonzero(self.table.take(codes)))
+
+    def _count_beyond_bmp(self, codes: np.ndarray) -> int:
+        small = codes < BMP
         found = int(np.count_nonzero(self.table[codes[small]]))
-        if not small.all():
-            found += sum(self.regex.fullmatch(chr(int(c))) is not None for c in codes[~small])
-        return found
+        return found + sum(self.regex.fullmatch(chr(int(c))) is not None for c in codes[~small])
 
     def count_in(self, text: str) -> int:
         return self.count(code_points(text))

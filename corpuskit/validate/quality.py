@@ -21,6 +21,7 @@ import numpy as np
 
 from corpuskit.normalize import strip_diacritics
 from corpuskit.rules import Rule
+from corpuskit.validate.charclass import BMP, CharClass, code_points
 from corpuskit.validate.document import Doc, Hit
 
 
@@ -39,9 +40,18 @@ def too_short(doc: Doc, rule: Rule, _corpus: object) -> list[Hit]:
     letters = doc.letter_count
     if letters == 0 and not rule.params.get("empty", True):
         return []
-    if letters < min_chars or (min_words and len(doc.text.split()) < min_words):
+    if letters < min_chars or (min_words and _fewer_words(doc.text, min_words)):
         return _whole(doc)
     return []
+
+
+def _fewer_words(text: str, count: int) -> bool:
+    """Whether ``text`` has fewer than ``count`` whitespace-separated words.
+
+    ``str.split`` stops after ``count`` cuts (the rest stays one piece, present only when
+    it holds a word), so a long text is not cut into all its words to say so.
+    """
+    return len(text.split(None, count)) < count
 
 
 def non_letter_ratio(doc: Doc, rule: Rule, _corpus: object) -> list[Hit]:
@@ -54,25 +64,37 @@ def non_letter_ratio(doc: Doc, rule: Rule, _corpus: object) -> list[Hit]:
     return _whole(doc) if doc.letter_count / visible < min_share else []
 
 
-def _duplicate_line_char_share(doc: Doc) -> float:
-    lines = [line.stripped for line in doc.lines if not line.blank]
-    total = sum(len(s) for s in lines)
-    if not total:
+def _duplicate_line_char_share(text: str) -> float:
+    """Share of the characters of the non-blank lines (stripped) that are in a line seen
+    before."""
+    lines = [line for line in map(str.strip, text.split("\n")) if line]
+    if len(set(lines)) == len(lines):
         return 0.0
+    total = sum(map(len, lines))
     seen: set[str] = set()
     duplicated = 0
-    for s in lines:
-        if s in seen:
-            duplicated += len(s)
-        seen.add(s)
+    for line in lines:
+        if line in seen:
+            duplicated += len(line)
+        seen.add(line)
     return duplicated / total
 
 
 _WORD = re.compile(r"[^\W_]+")
+WORD_CHAR = CharClass(r"[^\W_]")
 
 
-def _words(text: str) -> list[str]:
-    return _WORD.findall(strip_diacritics(text).replace("\u0640", "").casefold())
+def _words(text: str, limit: int) -> list[str]:
+    """The first ``limit`` words of ``text``: runs of word characters once diacritics and
+    tatweel are removed and case is folded."""
+    folded = strip_diacritics(text).replace("\u0640", "").casefold()
+    codes = code_points(folded)
+    if not len(codes) or int(codes.max()) >= BMP:
+        return _WORD.findall(folded)[:limit]
+    # Every character outside the word class becomes a space, so the words are what
+    # ``str.split`` cuts (no word character is whitespace); the cut stops after the limit.
+    spaced = np.where(WORD_CHAR.table.take(codes), codes, np.uint32(ord(" ")))
+    return spaced.tobytes().decode("utf-32-le").split(None, limit)[:limit]
 
 
 # Repetition is judged on the first words only: enough evidence, bounded cost.
@@ -161,47 +183,59 @@ def repetition(doc: Doc, rule: Rule, _corpus: object) -> list[Hit]:
     values drop several percent of real articles (measured on SaudiNewsNet).
     """
     p = rule.params
-    tokens = _words(doc.text[: MAX_TOKENS * 12])[:MAX_TOKENS]
+    tokens = _words(doc.text[: MAX_TOKENS * 12], MAX_TOKENS)
     if not tokens or len(tokens) < int(p["min_words"]):
         return []
-    if _duplicate_line_char_share(doc) > float(p["max_duplicate_line_chars"]):
+    if _duplicate_line_char_share(doc.text) > float(p["max_duplicate_line_chars"]):
         return _whole(doc)
-    lengths = list(map(len, tokens))
-    total = sum(lengths) or 1
-    longest = max(lengths)
     words = Counter(tokens)
-    grams = _Tokens(tokens, words)
     word_lengths, word_counts = list(map(len, words)), list(words.values())
     word_chars = list(map(operator.mul, word_lengths, word_counts))  # characters per word
-    # Bounds from the word counts (cheap) decide most articles without counting n-grams:
-    # an n-gram occurs at most as often as each of its words (every occurrence puts the
-    # word at its own position), so its character share is at most
-    # n * max(count * length) / total; and every top n-gram count is at most the top word
-    # count. Where a bound cannot rule a limit out, the exact figure decides.
-    top_word = max(word_counts)
-    top_2gram_limit = float(p["max_top_2gram"])
-    count2: int | None = None
-    if 2 * max(word_chars) / total > top_2gram_limit:
-        share2, count2 = _top_ngram_share(grams, total, 2)
-        if share2 > top_2gram_limit:
-            return _whole(doc)
-    for n in (3, 4):
-        limit = float(p[f"max_top_{n}gram"])
-        if n * max(word_chars) / total <= limit or top_word * n * longest / total <= limit:
-            continue
-        if count2 is None:
-            count2 = _top_ngram_share(grams, total, 2)[1]
-        if count2 * n * longest / total > limit and _top_ngram_share(grams, total, n)[0] > limit:
-            return _whole(doc)
+    total = sum(word_chars)  # the characters of all the words (each is at least one)
+    grams = _Tokens(tokens, words)
+    if _top_ngram_over(p, grams, total, max(word_chars), max(word_lengths)):
+        return _whole(doc)
     # Words inside a repeated 7- or 10-gram are inside a repeated 5-gram: the 5-gram share
     # bounds the others. A word inside a repeated n-gram occurs twice or more, so the
     # share of characters in repeated words bounds the 5-gram share in turn.
     limits = {n: float(p[f"max_duplicate_{n}gram"]) for n in (5, 7, 10)}
     once = sum(compress(word_lengths, map((1).__eq__, word_counts)))
-    if (sum(word_chars) - once) / total <= min(limits.values()):
+    if (total - once) / total <= min(limits.values()):
         return []
     share5 = _duplicated_ngram_share(grams, total, 5)
     for n, limit in limits.items():
         if share5 > limit and (n == 5 or _duplicated_ngram_share(grams, total, n) > limit):
             return _whole(doc)
     return []
+
+
+def _top_ngram_over(p: dict, grams: _Tokens, total: int, top_chars: int, longest: int) -> bool:
+    """Whether the most frequent 2-, 3- or 4-gram covers more than its limit.
+
+    Bounds from the word counts (cheap) decide most articles without counting n-grams:
+    an n-gram occurs at most as often as each of its words (every occurrence puts the
+    word at its own position), so its character share is at most
+    ``n * top_chars / total`` (``top_chars``: the most characters one word takes); and
+    every top n-gram count is at most the top word count. Where a bound cannot rule a
+    limit out, the exact figure decides.
+    """
+    top_2gram_limit = float(p["max_top_2gram"])
+    limits = {n: float(p[f"max_top_{n}gram"]) for n in (3, 4)}
+    if 2 * top_chars / total <= top_2gram_limit and all(
+        n * top_chars / total <= limit for n, limit in limits.items()
+    ):
+        return False
+    count2: int | None = None
+    if 2 * top_chars / total > top_2gram_limit:
+        share2, count2 = _top_ngram_share(grams, total, 2)
+        if share2 > top_2gram_limit:
+            return True
+    top_word = max(grams.words.values())
+    for n, limit in limits.items():
+        if n * top_chars / total <= limit or top_word * n * longest / total <= limit:
+            continue
+        if count2 is None:
+            count2 = _top_ngram_share(grams, total, 2)[1]
+        if count2 * n * longest / total > limit and _top_ngram_share(grams, total, n)[0] > limit:
+            return True
+    return False

@@ -1,0 +1,71 @@
+"""The shortcuts of the quality and language detectors give what the plain code gives.
+
+Words cut through the character table are the words of the regular expression; the
+short-text test that stops splitting early says what counting every word says; the
+duplicate-line share read from the text is the share read from the document's lines.
+"""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from corpuskit.normalize import strip_diacritics
+from corpuskit.validate.charclass import BMP
+from corpuskit.validate.document import Doc
+from corpuskit.validate.quality import (
+    WORD_CHAR,
+    _duplicate_line_char_share,
+    _fewer_words,
+    _words,
+)
+
+# Letters, marks, tatweel, digits, underscores, case pairs that casefold to several
+# characters or to a combining mark, odd whitespace, a lone surrogate, an emoji.
+TRICKY = [
+    *"ابتثأإآىةـًٌٍَُِّْٰ٠١٢ \t\u00a0\u200b\ufeff\r\x0b\x1c\x1f_-.،؛:؟!",
+    *"ABCßΣςİ²½ﬁ\u2028\u0301e",
+    "\n",
+    "\n\n",
+    "  \n",
+    "\ud800",
+    "\U0001f600",
+]
+TEXT = st.lists(st.sampled_from(TRICKY), max_size=300).map("".join)
+
+
+def _reference_words(text: str) -> list[str]:
+    return re.findall(r"[^\W_]+", strip_diacritics(text).replace("\u0640", "").casefold())
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXT, st.integers(0, 40))
+def test_words_cut_through_the_table_are_the_regular_expression_words(text, limit):
+    assert _words(text, limit) == _reference_words(text)[:limit]
+    bmp_only = "".join(ch for ch in text if ord(ch) < BMP)
+    assert _words(bmp_only, 1000) == _reference_words(bmp_only)
+
+
+def test_no_word_character_is_whitespace():
+    assert not any(chr(c).isspace() for c in range(BMP) if WORD_CHAR.table[c])
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXT, st.integers(1, 12))
+def test_fewer_words_counts_like_splitting_every_word(text, count):
+    assert _fewer_words(text, count) == (len(text.split()) < count)
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXT)
+def test_duplicate_line_share_from_the_text_equals_the_share_from_the_lines(text):
+    lines = [line.stripped for line in Doc("d", "", text, None, "ar").lines if not line.blank]
+    total = sum(map(len, lines))
+    seen: set[str] = set()
+    duplicated = 0
+    for line in lines:
+        duplicated += len(line) if line in seen else 0
+        seen.add(line)
+    assert _duplicate_line_char_share(text) == (duplicated / total if total else 0.0)
