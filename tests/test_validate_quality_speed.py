@@ -2,7 +2,8 @@
 
 Words cut through the character table are the words of the regular expression; the
 short-text test that stops splitting early says what counting every word says; the
-duplicate-line share read from the text is the share read from the document's lines.
+duplicate-line share read from the text is the share read from the document's lines;
+a batch identified at once gets the languages identified one text at a time.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from corpuskit.normalize import strip_diacritics
-from corpuskit.validate.charclass import BMP
+from corpuskit.validate.charclass import BMP, code_points
 from corpuskit.validate.document import Doc
+from corpuskit.validate.language import SAMPLE_CHARS, _plainly_in_script, identify, identify_many
 from corpuskit.validate.quality import (
     WORD_CHAR,
     _duplicate_line_char_share,
@@ -69,3 +71,25 @@ def test_duplicate_line_share_from_the_text_equals_the_share_from_the_lines(text
         duplicated += len(line) if line in seen else 0
         seen.add(line)
     assert _duplicate_line_char_share(text) == (duplicated / total if total else 0.0)
+
+
+def test_a_batch_where_no_text_yields_a_feature_is_identified_like_one_text_at_a_time():
+    texts = ["a", "ab", None, "  "]
+    assert identify_many(texts) == [identify(t or "") for t in texts]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(TEXT, max_size=8))
+def test_batch_identification_equals_one_text_at_a_time(texts):
+    assert identify_many(texts) == [identify(t) for t in texts]
+
+
+@settings(max_examples=200, deadline=None)
+@given(TEXT)
+def test_script_shortcut_reads_the_documents_code_points_like_its_sample(text):
+    doc = Doc("d", "", text, None, "ar")
+    sample = code_points(text[: SAMPLE_CHARS * 2])
+    for expected in (["ar"], ["en"], ["fa"]):
+        assert _plainly_in_script(doc.code_points[: SAMPLE_CHARS * 2], expected) == (
+            _plainly_in_script(sample, expected)
+        )

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from corpuskit.rules import Rule
-from corpuskit.validate.charclass import LETTER, CharClass, code_points
+from corpuskit.validate.charclass import LETTER, CharClass
 from corpuskit.validate.document import Doc, Hit
 
 # The script each language is written in, to skip identification when the text's letters
@@ -117,44 +117,80 @@ def _shared_table(values: Any) -> np.ndarray:
 
 def _visits(identifier: Any, encoded: list[bytes]) -> list[tuple[np.ndarray, np.ndarray]]:
     """Per text, the features the automaton emits (in first-visit order) and their counts."""
+    order = np.argsort([-len(e) for e in encoded], kind="stable")  # longest first
+    ranks, steps, features = _emissions([encoded[i] for i in order.tolist()])
+    rank, first, features, counts = _counted(ranks, steps, features)
+    # Each text's features in first-visit order (the order py3langid's Counter keeps, so
+    # the sums of the scores add up alike).
+    visit = _in_cell_order(rank, first, len(encoded))
+    features, counts = features[visit], counts[visit]
+    bounds = np.searchsorted(rank[visit], np.arange(len(encoded) + 1)).tolist()
+    by_rank = [
+        (features[bounds[k] : bounds[k + 1]], counts[bounds[k] : bounds[k + 1]])
+        for k in range(len(encoded))
+    ]
+    rank_of = np.empty_like(order)
+    rank_of[order] = np.arange(len(order))
+    return [by_rank[k] for k in rank_of.tolist()]
+
+
+def _counted(
+    ranks: np.ndarray, steps: np.ndarray, features: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per distinct (text, feature) of the emissions, ordered by text then feature: the
+    text, the first position, the feature and the count (one sort of packed keys)."""
+    n_features = int(features.max()) + 1 if len(features) else 1
+    span = int(steps.max()) + 1 if len(steps) else 1
+    keys = ranks  # (text, feature, position) packed in one integer, built in place
+    keys *= n_features
+    keys += features
+    keys *= span
+    keys += steps
+    keys.sort()
+    pair = keys // span
+    starts = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]]) if len(pair) else pair
+    counts = np.diff(np.r_[starts, len(keys)]).astype(np.float32)
+    pair = pair[starts]
+    first = keys[starts] - pair * span
+    rank = pair // n_features
+    return rank, first, (pair - rank * n_features).astype(np.intp), counts
+
+
+def _in_cell_order(rank: np.ndarray, first: np.ndarray, n_texts: int) -> np.ndarray:
+    """The permutation that orders distinct (text, position) cells by text, then
+    position: each marks its cell in a grid of texts by positions, and the grid is read
+    in order (no sort: the cells are unique)."""
+    span = int(first.max()) + 1 if len(first) else 1
+    cell = rank * span + first
+    index = np.empty(n_texts * span, dtype=np.intp)
+    index[cell] = np.arange(len(cell))
+    marked = np.zeros(n_texts * span, dtype=bool)
+    marked[cell] = True
+    return index[marked]
+
+
+def _emissions(encoded: list[bytes]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every feature the automaton emits, walking all texts (longest first) at once, one
+    numpy step per byte position: (text, byte position, feature) per emission."""
     nextmove, rowbase, output = _automaton()
-    lengths = np.array([len(e) for e in encoded], dtype=np.int64)
-    order = np.argsort(-lengths, kind="stable")  # longest first: the active texts lead
-    width = int(lengths.max()) if len(lengths) else 0
-    # data[step, k]: byte ``step`` of the k-th longest text (texts in ``order``)
-    data = np.zeros((max(width, 1), len(encoded)), dtype=np.int32)
-    for k, i in enumerate(order):
-        data[: lengths[i], k] = np.frombuffer(encoded[i], dtype=np.uint8)
-    active_at = np.searchsorted(-lengths[order], -np.arange(width), side="left")
-    emitted = np.full((max(width, 1), len(encoded)), -1, dtype=np.int32)
+    width = len(encoded[0]) if encoded else 0
+    # data[k, step]: byte ``step`` of text ``k`` (zero past its end); a step reads one
+    # column, and the rows' cache lines serve the next steps too.
+    data = np.frombuffer(b"".join(e.ljust(width, b"\0") for e in encoded), dtype=np.uint8)
+    data = data.reshape(len(encoded), width)
+    active_at = np.searchsorted([-len(e) for e in encoded], -np.arange(width), side="left")
+    emitted = np.full((width, len(encoded)), -1, dtype=np.int32)
     state = np.zeros(len(encoded), dtype=nextmove.dtype)
     for step in range(width):
         k = int(active_at[step])
-        state[:k] = nextmove[rowbase[state[:k]] + data[step, :k]]
+        state[:k] = nextmove[rowbase[state[:k]] + data[:k, step]]
         emitted[step, :k] = output[state[:k]]
-    steps, ranks = np.nonzero(emitted >= 0)
-    features = emitted[steps, ranks].astype(np.int64)
-    # One sort of (text, feature, byte position) keys: per text and feature, the first
-    # position and the count; a second sort puts each text's features in first-visit
-    # order (the order py3langid's Counter keeps, so the sums below add up alike).
-    n_features = int(features.max()) + 1 if len(features) else 1
-    span = max(width, 1)
-    keys = np.sort((order[ranks].astype(np.int64) * n_features + features) * span + steps)
-    pair = keys // span
-    starts = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
-    counts = np.diff(np.r_[starts, len(keys)])
-    pair, first = pair[starts], keys[starts] % span
-    docs = pair // n_features
-    visit = np.argsort(docs * span + first)
-    docs, pair, counts = docs[visit], pair[visit], counts[visit]
-    bounds = np.searchsorted(docs, np.arange(len(encoded) + 1))
-    return [
-        (
-            (pair[bounds[i] : bounds[i + 1]] % n_features).astype(np.intp),
-            counts[bounds[i] : bounds[i + 1]].astype(np.float32),
-        )
-        for i in range(len(encoded))
-    ]
+    flat = emitted.reshape(-1)
+    at = np.flatnonzero(flat >= 0)  # step * len(encoded) + text
+    features = flat[at]
+    steps = at // len(encoded)
+    at -= steps * len(encoded)
+    return at, steps, features
 
 
 @lru_cache(maxsize=1)
@@ -169,7 +205,7 @@ def _classify(
 ) -> tuple[str, float]:
     """py3langid's ``classify`` from the automaton's features (same arithmetic)."""
     if len(features):
-        scores = np.log1p(counts) @ _class_table()[features] + identifier.nb_pc
+        scores = np.log1p(counts) @ _class_table().take(features, axis=0) + identifier.nb_pc
     else:
         fill = 0.0 if identifier._norm_probs else float(np.finfo(np.float32).min)
         scores = np.full(len(identifier.nb_classes), fill, dtype=np.float32)
@@ -199,7 +235,7 @@ def language_mismatch(doc: Doc, rule: Rule, _corpus: object) -> list[Hit]:
     expected = [str(x) for x in rule.params.get("expected", [])] or ([doc.lang] if doc.lang else [])
     if not expected or len(doc.text.strip()) < min_chars:
         return []
-    if _plainly_in_script(doc.text[: SAMPLE_CHARS * 2], expected):
+    if _plainly_in_script(doc.code_points[: SAMPLE_CHARS * 2], expected):
         return []
     lang, probability = identify(doc.text)
     if lang is None or probability < min_probability or lang in expected:
@@ -207,14 +243,13 @@ def language_mismatch(doc: Doc, rule: Rule, _corpus: object) -> list[Hit]:
     return [Hit("text", 0, len(doc.text))]
 
 
-def _plainly_in_script(sample: str, expected: list[str]) -> bool:
+def _plainly_in_script(codes: np.ndarray, expected: list[str]) -> bool:
     """Nearly all letters are in the script of an expected language that is the only
     common language of that script in news corpora (Arabic for ar; Latin for en, fr…).
 
     Arabic-script languages other than Arabic (Farsi, Urdu) are therefore not told
     apart from Arabic by this shortcut when ``ar`` is expected.
     """
-    codes = code_points(sample)
     letters = LETTER.count(codes)
     if not letters:
         return True
