@@ -3,20 +3,24 @@
 Words cut through the character table are the words of the regular expression; the
 short-text test that stops splitting early says what counting every word says; the
 duplicate-line share read from the text is the share read from the document's lines;
-a batch identified at once gets the languages identified one text at a time.
+a batch identified at once gets the languages identified one text at a time; patterns
+screened together find the rows each finds alone.
 """
 
 from __future__ import annotations
 
 import re
 
+import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from corpuskit.normalize import strip_diacritics
+from corpuskit.validate import prefilter
 from corpuskit.validate.charclass import BMP, code_points
 from corpuskit.validate.document import Doc
 from corpuskit.validate.language import SAMPLE_CHARS, _plainly_in_script, identify, identify_many
+from corpuskit.validate.prefilter import SCREEN_MAX_PATTERNS, _screen_groups, matching_rows
 from corpuskit.validate.quality import (
     WORD_CHAR,
     _duplicate_line_char_share,
@@ -93,3 +97,49 @@ def test_script_shortcut_reads_the_documents_code_points_like_its_sample(text):
         assert _plainly_in_script(doc.code_points[: SAMPLE_CHARS * 2], expected) == (
             _plainly_in_script(sample, expected)
         )
+
+
+# Patterns without required literals, so each is searched on every text and screened:
+# flags that must stay inside their group, two patterns that name a group alike, and
+# patterns kept out of screens (a word boundary, the verbose flag, a text anchor).
+SCREENED = {
+    "case": "(?i)ab[c]",
+    "lines": "(?m)^\\d$",
+    "end": "\\d$",
+    "keep": "(?P<keep>\\d)\\s",
+    "keep_again": "(?P<keep>\\s)\\d\\d",
+    "boundary": "\\b\\d\\d",
+    "verbose": "(?x) \\d \\s  # a comment",
+    "anchored": "\\A\\s",
+}
+PIECES = st.sampled_from(["ABC", "abc", "Abc", "1", "22", " ", "\n", "x", "#"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(PIECES, max_size=8).map("".join), min_size=1, max_size=12))
+def test_screened_search_equals_a_full_search(texts):
+    subject = pl.Series("s", texts)
+    rows = list(range(len(texts)))
+    found = matching_rows(subject, SCREENED, dict.fromkeys(SCREENED, rows))
+    for key, pattern in SCREENED.items():
+        full = subject.str.contains(pattern).to_list()
+        assert found[key] == [r for r in rows if full[r]], key
+
+
+def test_screens_name_no_group_twice_and_hold_a_bounded_number_of_patterns():
+    keys = ["keep", "keep_again", "case", "lines", "end"] * 2
+    patterns = {f"{key}{i}": SCREENED[key] for i, key in enumerate(keys)}
+    groups = _screen_groups(list(patterns), patterns)
+    for group in groups:
+        assert len(group) <= SCREEN_MAX_PATTERNS
+        assert sum(patterns[key].startswith("(?P<keep>") for key in group) <= 1
+    assert sorted(key for group in groups for key in group) == sorted(patterns)
+
+
+def test_a_screen_the_engine_refuses_leaves_the_rows_to_the_full_search(monkeypatch):
+    monkeypatch.setattr(prefilter, "_screen_groups", lambda keys, _patterns: [keys])
+    texts = ["1 22", "x", " 22", "abc"]
+    subject = pl.Series("s", texts)
+    patterns = {key: SCREENED[key] for key in ("keep", "keep_again", "case")}
+    found = matching_rows(subject, patterns, {key: [0, 1, 2, 3] for key in patterns})
+    assert found == {"keep": [0], "keep_again": [0, 2], "case": [3]}

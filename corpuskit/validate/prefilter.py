@@ -21,6 +21,8 @@ from functools import lru_cache
 
 import polars as pl
 
+from corpuskit.rule_regex import PatternProblem, compile_pattern
+
 try:  # the parser behind ``re`` (named ``sre_parse`` before Python 3.11)
     from re import _constants as _c
     from re import _parser
@@ -128,7 +130,8 @@ def matching_rows(
     """Per pattern, the rows among ``rows[key]`` of ``subject`` (no nulls) where it
     matches: what ``str.contains`` says, with each regular expression run only on the
     texts that hold one of its required literals. The long literals of every pattern
-    are found in one pass over the texts."""
+    are found in one pass over the texts, and the patterns left to search on most of
+    the texts are screened together first (see :func:`_screened`)."""
     literals = {key: required_literals(pattern) for key, pattern in patterns.items()}
     pooled = {
         key: found
@@ -142,29 +145,94 @@ def matching_rows(
         for row, found in enumerate(present):
             for literal in found:
                 holding.setdefault(literal, set()).add(row)
-    out: dict[str, list[int]] = {}
-    for key, pattern in patterns.items():
-        wanted = rows[key]
+    wanted: dict[str, list[int]] = {}
+    for key in patterns:
         if key in pooled:
             candidates: set[int] = set()
             for literal in pooled[key]:
                 candidates |= holding.get(literal, set())
-            wanted = [row for row in wanted if row in candidates]
-        out[key] = _regex_rows(subject, pattern, wanted, literals[key])
+            wanted[key] = [row for row in rows[key] if row in candidates]
+        else:
+            wanted[key] = _holding_any(subject, rows[key], literals[key])
+    wanted = _screened(subject, patterns, wanted)
+    return {key: _regex_rows(subject, pattern, wanted[key]) for key, pattern in patterns.items()}
+
+
+def _holding_any(subject: pl.Series, rows: list[int], literals: frozenset[str] | None) -> list[int]:
+    """``rows`` whose text holds one of ``literals`` (all of them without literals)."""
+    if literals is None or not rows:
+        return rows
+    texts = subject if len(rows) == subject.len() else subject.gather(rows)
+    holds = texts.str.contains_any(sorted(literals)).to_list()
+    return [row for row, hit in zip(rows, holds, strict=True) if hit]
+
+
+# A pattern left to search on at least this share of the texts joins a screen; a screen
+# joins at most this many patterns (the search automaton of an alternation grows with
+# the product of its branches' states, and past its cache it slows down).
+SCREEN_MIN_SHARE = 0.8
+SCREEN_MAX_PATTERNS = 5
+# Syntax that keeps a pattern out of a screen: a Unicode word boundary keeps the engine
+# off its fast automaton, a search anchored at the text's ends is cheap on its own, and
+# the verbose flag lets a comment run past the group that wraps the pattern.
+_UNSCREENED = re.compile(r"(?<!\(\?-u:)\\[bB]|\\[Az]|\(\?[a-zA-Z-]*x")
+
+
+def _screened(
+    subject: pl.Series, patterns: dict[str, str], wanted: dict[str, list[int]]
+) -> dict[str, list[int]]:
+    """``wanted`` less the rows where a screen finds none of its patterns.
+
+    A screen is the alternation ``(?:p1)|(?:p2)|…`` of patterns searched on most texts:
+    it matches a text exactly when one of them does (inline flags hold inside their
+    group), so one pass over the texts leaves out the many where none can match. The
+    patterns of one screen have no group name in common (the engine refuses an
+    alternation that names a group twice); a screen the engine refuses is not used.
+    """
+    broad = [
+        key
+        for key, pattern in patterns.items()
+        if len(wanted[key]) >= SCREEN_MIN_SHARE * subject.len() and not _UNSCREENED.search(pattern)
+    ]
+    out = dict(wanted)
+    for group in _screen_groups(broad, patterns):
+        if len(group) < 2:
+            continue
+        screen = "|".join(f"(?:{patterns[key]})" for key in group)
+        union = sorted(set().union(*(wanted[key] for key in group)))
+        texts = subject if len(union) == subject.len() else subject.gather(union)
+        try:
+            found = texts.str.contains(screen).to_list()
+        except pl.exceptions.PolarsError:
+            continue
+        kept = {row for row, hit in zip(union, found, strict=True) if hit}
+        for key in group:
+            out[key] = [row for row in wanted[key] if row in kept]
     return out
 
 
-def _regex_rows(
-    subject: pl.Series, pattern: str, rows: list[int], literals: frozenset[str] | None
-) -> list[int]:
+def _screen_groups(keys: list[str], patterns: dict[str, str]) -> list[list[str]]:
+    """``keys`` in screens of at most ``SCREEN_MAX_PATTERNS`` whose patterns name no
+    group alike (a key in no screen is searched alone)."""
+    groups: list[tuple[list[str], set[str]]] = []
+    for key in keys:
+        try:
+            names = set(compile_pattern(patterns[key]).groupindex)
+        except PatternProblem:
+            continue  # not read alike by both bindings of the engine: searched alone
+        for group, taken in groups:
+            if len(group) < SCREEN_MAX_PATTERNS and not names & taken:
+                group.append(key)
+                taken |= names
+                break
+        else:
+            groups.append(([key], names))
+    return [group for group, _ in groups]
+
+
+def _regex_rows(subject: pl.Series, pattern: str, rows: list[int]) -> list[int]:
     if not rows:
         return []
     texts = subject if len(rows) == subject.len() else subject.gather(rows)
-    if literals is not None and min(map(len, literals)) < POOLED_MIN_CHARS:
-        maybe = texts.str.contains_any(sorted(literals)).to_numpy()
-        rows = [row for row, keep in zip(rows, maybe, strict=True) if keep]
-        if not rows:
-            return []
-        texts = texts.filter(pl.Series(maybe))
     hits = texts.str.contains(pattern).to_list()
     return [row for row, hit in zip(rows, hits, strict=True) if hit]
