@@ -1,10 +1,12 @@
-"""The shortcuts of the quality and language detectors give what the plain code gives.
+"""The shortcuts of the quality and language detectors and of the batch prefilter give
+what the plain code gives.
 
 Words cut through the character table are the words of the regular expression; the
 short-text test that stops splitting early says what counting every word says; the
 duplicate-line share read from the text is the share read from the document's lines;
 a batch identified at once gets the languages identified one text at a time; patterns
-screened together find the rows each finds alone.
+screened together find the rows each finds alone, and the literals a pattern needs are
+read past the anchors of the text's ends.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import re
 
 import polars as pl
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -20,7 +23,12 @@ from corpuskit.validate import prefilter
 from corpuskit.validate.charclass import BMP, code_points
 from corpuskit.validate.document import Doc
 from corpuskit.validate.language import SAMPLE_CHARS, _plainly_in_script, identify, identify_many
-from corpuskit.validate.prefilter import SCREEN_MAX_PATTERNS, _screen_groups, matching_rows
+from corpuskit.validate.prefilter import (
+    SCREEN_MAX_PATTERNS,
+    _screen_groups,
+    matching_rows,
+    required_literals,
+)
 from corpuskit.validate.quality import (
     WORD_CHAR,
     _duplicate_line_char_share,
@@ -143,3 +151,18 @@ def test_a_screen_the_engine_refuses_leaves_the_rows_to_the_full_search(monkeypa
     patterns = {key: SCREENED[key] for key in ("keep", "keep_again", "case")}
     found = matching_rows(subject, patterns, {key: [0, 1, 2, 3] for key in patterns})
     assert found == {"keep": [0], "keep_again": [0, 2], "case": [3]}
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        ("\\Aاضغط هنا\\z", {"اضغط هنا"}),  # the text's ends take no character
+        ("(?:وسوم|سمات)[^\\n]*\\s*\\z", {"وسوم", "سمات"}),
+        ("(?i)\\A[^\\n]{0,200}?https?://\\S+", {"://"}),
+        ("\\\\zاب", {"\\zاب"}),  # an escaped backslash before z: a literal z
+        ("[\\z]اب", None),  # not an anchor inside a class
+    ],
+)
+def test_required_literals_read_the_text_anchors(pattern, expected):
+    found = required_literals(pattern)
+    assert (None if found is None else set(found)) == expected

@@ -34,7 +34,9 @@ MAX_LITERALS = 64
 # Syntax the Rust engine reads differently from Python's parser (nested classes, class
 # set operations, Unicode properties, word-edge assertions, inline flags Python does not
 # know): no literals.
-_FOREIGN = ("[[", "&&", "--", "~~", "\\p", "\\P", "\\<", "\\>", "\\b{", "(?-u", "(?u", "\\z", "\\A")
+_FOREIGN = ("[[", "&&", "--", "~~", "\\p", "\\P", "\\<", "\\>", "\\b{", "(?-u", "(?u")
+# One escape (backslash and the character after it), read left to right.
+_ESCAPE = re.compile(r"\\(.)", re.DOTALL)
 
 
 @lru_cache(maxsize=4096)
@@ -43,7 +45,7 @@ def required_literals(pattern: str) -> frozenset[str] | None:
     if _parser is None or any(token in pattern for token in _FOREIGN):
         return None
     try:
-        parsed = _parser.parse(pattern)
+        parsed = _parser.parse(_python_anchors(pattern))
     except (re.error, RecursionError, OverflowError, ValueError):
         return None
     folds_case = bool(parsed.state.flags & re.IGNORECASE)
@@ -51,6 +53,12 @@ def required_literals(pattern: str) -> frozenset[str] | None:
     if not literals or any(not s for s in literals):
         return None
     return frozenset(literals)
+
+
+def _python_anchors(pattern: str) -> str:
+    """``pattern`` with the Rust engine's end of text ``\\z`` written as Python's ``\\Z``
+    (both match no character, at the very end); ``\\A`` is the same in both."""
+    return _ESCAPE.sub(lambda m: "\\Z" if m.group(1) == "z" else m.group(0), pattern)
 
 
 def _cased(text: str) -> bool:
