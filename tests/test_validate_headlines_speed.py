@@ -157,3 +157,27 @@ def test_stems_of_words_at_the_edges():
         "بيت",
     }
     assert stems("ال123 وال123 12345 x²³ ²³⁴ __a") == {"x²³", "__a"}
+
+
+_TOPIC_WORDS = st.sampled_from(["مدينة", "الرياض", "الطقس", "المطر", "السوق", "الدولار", "النفط"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.lists(_TOPIC_WORDS, min_size=1, max_size=5), min_size=2, max_size=12),
+    st.lists(_TOPIC_WORDS, max_size=3),
+    st.data(),
+)
+def test_words_shared_with_the_article_around_a_run_are_the_plain_union(lines, title, data):
+    from corpuskit.validate.document import Doc
+
+    doc = Doc("d", " ".join(title), "\n".join(" ".join(words) for words in lines), None, "ar")
+    content = doc.content_lines()
+    topics = headlines._Topics(doc, content)
+    start = data.draw(st.integers(0, len(content) - 1))
+    end = data.draw(st.integers(start + 1, len(content)))
+    article = topics.title.union(
+        *(topics.lines[k] for k in range(len(content)) if not start <= k < end)
+    )
+    for k in range(start, end):
+        assert topics.shared(k, start, end) == topics.lines[k] & article

@@ -21,6 +21,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
+from collections import Counter
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
@@ -395,12 +396,16 @@ def _headline_counts(
 class _Topics:
     """What the lines of a document are about, worked out once a run between two
     paragraphs asks: the content words (:func:`content_stems`) of each content line, and
-    around a run those of the title and of every line outside it (the article)."""
+    around a run those of the title and of every line outside it (the article).
+
+    The article around a run is never built as a set (that would read every line for
+    every run, quadratic in a giant document): a word is in it when the title has it or
+    more lines hold it than the run does."""
 
     def __init__(self, doc: Doc, content: list[Line]) -> None:
         self._doc = doc
         self._content = content
-        self._around: tuple[int, int, set[str]] | None = None
+        self._run: tuple[int, int, Counter[str]] | None = None
 
     @cached_property
     def lines(self) -> list[set[str]]:
@@ -410,17 +415,27 @@ class _Topics:
     def title(self) -> set[str]:
         return content_stems(self._doc.folded_title)
 
-    def around(self, start: int, end: int) -> set[str]:
-        """The content words of the title and of the content lines but ``start:end``."""
-        if self._around is None or self._around[:2] != (start, end):
-            lines = self.lines
-            words = self.title.union(*(lines[k] for k in range(len(lines)) if not start <= k < end))
-            self._around = (start, end, words)
-        return self._around[2]
+    @cached_property
+    def holding(self) -> Counter[str]:
+        """For each content word, how many content lines hold it."""
+        counts: Counter[str] = Counter()
+        for words in self.lines:
+            counts.update(words)
+        return counts
+
+    def _in_run(self, start: int, end: int) -> Counter[str]:
+        """For each content word, how many of the lines ``start:end`` hold it."""
+        if self._run is None or self._run[:2] != (start, end):
+            counts: Counter[str] = Counter()
+            for words in self.lines[start:end]:
+                counts.update(words)
+            self._run = (start, end, counts)
+        return self._run[2]
 
     def shared(self, k: int, start: int, end: int) -> set[str]:
         """The content words of line ``k`` that the article around ``start:end`` has."""
-        return self.lines[k] & self.around(start, end)
+        holding, in_run, title = self.holding, self._in_run(start, end), self.title
+        return {w for w in self.lines[k] if w in title or holding[w] > in_run[w]}
 
 
 def set_off(content: list[Line], start: int, end: int) -> bool:
