@@ -9,6 +9,7 @@ that opens with a character a marker can open with.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from hypothesis import given, settings
@@ -181,3 +182,23 @@ def test_words_shared_with_the_article_around_a_run_are_the_plain_union(lines, t
     )
     for k in range(start, end):
         assert topics.shared(k, start, end) == topics.lines[k] & article
+
+
+def _reference_set_off(indexes: list[int], start: int, end: int) -> bool:
+    if start < 1 or end >= len(indexes):
+        return False
+    gaps = [b - a - 1 for a, b in itertools.pairwise(indexes)]
+    own = gaps[: start - 1] + gaps[end:]
+    return len(own) >= 1 and min(gaps[start - 1], gaps[end - 1]) > max(own)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sets(st.integers(0, 60), min_size=1, max_size=20), st.data())
+def test_a_run_set_off_by_blank_lines_is_read_from_the_gaps_once(indexes, data):
+    from corpuskit.validate.spans import Line
+
+    indexes = sorted(indexes)
+    content = [Line(i, 0, 0, "x") for i in indexes]
+    start = data.draw(st.integers(0, len(indexes)))
+    end = data.draw(st.integers(start + 1, len(indexes) + 1))
+    assert headlines.Gaps(content).set_off(start, end) == _reference_set_off(indexes, start, end)

@@ -222,6 +222,7 @@ def _off_topic(doc: Doc, rule: Rule, hits: list[Hit]) -> list[Hit]:
     content = doc.content_lines()
     at = {line.index: k for k, line in enumerate(content)}
     taken = {at[hit.line] for hit in hits}
+    gaps = Gaps(content)
     out = []
     for hit in hits:
         text = doc.text[hit.start : hit.end]
@@ -230,8 +231,8 @@ def _off_topic(doc: Doc, rule: Rule, hits: list[Hit]) -> list[Hit]:
             start -= 1
         while end + 1 in taken:
             end += 1
-        long_or_apart = len(_WORD.findall(text)) >= _LONE_TITLE_WORDS or set_off(
-            content, start, end + 1
+        long_or_apart = len(_WORD.findall(text)) >= _LONE_TITLE_WORDS or gaps.set_off(
+            start, end + 1
         )
         allowed = limit if long_or_apart else 0
         if not _item(text) and len(content_stems(doc.folded(hit.line)) & article) <= allowed:
@@ -282,6 +283,7 @@ def inline_headline_candidates(
     if not content or sum(loose) / len(content) > max_body_share + min_lines / len(content):
         return []
     topics = _Topics(doc, content)
+    gaps = Gaps(content)
 
     def own_head(k: int, start: int, end: int, after: Line | None, apart: bool) -> bool:
         """A short line next to titles that is the article's section head: two words
@@ -319,7 +321,7 @@ def inline_headline_candidates(
         ):
             i = end  # not set between two paragraphs of prose: no title run, whatever it holds
             continue
-        apart = set_off(content, start, end)
+        apart = gaps.set_off(start, end)
         if not apart and not any(flags[start:end]):
             i = end  # no title among the lines and not set apart: nothing to take, however trimmed
             continue
@@ -438,17 +440,29 @@ class _Topics:
         return {w for w in self.lines[k] if w in title or holding[w] > in_run[w]}
 
 
-def set_off(content: list[Line], start: int, end: int) -> bool:
-    """Whether the content lines ``start:end`` stand apart: blank lines above and below
-    them, more than the article leaves between every pair of its other consecutive
-    paragraphs (the page laid them out as a piece of their own). Without two other pairs
-    of paragraphs to compare, nothing is known."""
-    if start < 1 or end >= len(content):
-        return False
-    gaps = [b.index - a.index - 1 for a, b in itertools.pairwise(content)]
-    own = gaps[: start - 1] + gaps[end:]
-    around = min(gaps[start - 1], gaps[end - 1])
-    return len(own) >= 1 and around > max(own)
+class Gaps:
+    """The blank lines between consecutive content lines of a document, and the most of
+    them above and below each place, so that whether a run stands apart
+    (:meth:`set_off`) is known without reading every gap again for every run."""
+
+    def __init__(self, content: list[Line]) -> None:
+        self.gaps = [b.index - a.index - 1 for a, b in itertools.pairwise(content)]
+        # most_before[i]: the most of gaps[:i]; most_after[i]: of gaps[i:] (-1: none)
+        self.most_before = [-1, *itertools.accumulate(self.gaps, max)]
+        most_after = [-1, *itertools.accumulate(reversed(self.gaps), max)]
+        self.most_after = most_after[::-1]
+
+    def set_off(self, start: int, end: int) -> bool:
+        """Whether the content lines ``start:end`` stand apart: blank lines above and
+        below them, more than the article leaves between every pair of its other
+        consecutive paragraphs (the page laid them out as a piece of their own). Without
+        two other pairs of paragraphs to compare, nothing is known."""
+        gaps = self.gaps
+        if start < 1 or end > len(gaps):
+            return False
+        others = (start - 1) + (len(gaps) - end)
+        around = min(gaps[start - 1], gaps[end - 1])
+        return others >= 1 and around > max(self.most_before[start - 1], self.most_after[end])
 
 
 def _leads_on(text: str) -> bool:
