@@ -219,17 +219,44 @@ def test_words_match_fold_on_every_character_the_table_maps():
     assert tokens.exact_keys.tolist() == expected
 
 
-def test_a_document_spanning_many_shingle_blocks_gets_the_same_signature(monkeypatch):
-    """Giant documents are reduced block by block; the result must not depend on blocks."""
-    import corpuskit.dedup.minhash as minhash_module
+def _plain_signatures(hashes, doc_index, n_docs, num_perm, seed):
+    """MinHash minima computed the plain way: every permutation of every shingle as one
+    array, in 64-bit arithmetic reduced modulo 2**32, the minimum taken per document."""
+    from corpuskit.dedup.minhash import EMPTY, permutations
 
-    rng = np.random.default_rng(7)
-    hashes = rng.integers(0, 2**63, size=5_000, dtype=np.uint64)
-    doc_index = np.repeat(np.arange(3), [10, 4_980, 10])
-    whole = minhash_module.signatures_from_hashes(hashes, doc_index, 3, num_perm=64, seed=1)
-    monkeypatch.setattr(minhash_module, "_SHINGLE_BLOCK", 97)
-    blocked = minhash_module.signatures_from_hashes(hashes, doc_index, 3, num_perm=64, seed=1)
-    assert np.array_equal(whole, blocked)
+    a, b = (x.astype(np.uint64) for x in permutations(num_perm, seed))
+    h = hashes.astype(np.uint32).astype(np.uint64)
+    mask = np.uint64(0xFFFFFFFF)
+    h ^= h >> np.uint64(16)
+    h = (h * np.uint64(0x85EBCA6B)) & mask
+    h ^= h >> np.uint64(13)
+    h = (h * np.uint64(0xC2B2AE35)) & mask
+    h ^= h >> np.uint64(16)
+    permuted = ((a[None, :] * h[:, None] + b[None, :]) & mask).astype(np.uint32)
+    out = np.full((n_docs, num_perm), EMPTY, dtype=np.uint32)
+    for d in range(n_docs):
+        mine = permuted[doc_index == d]
+        if mine.size:
+            out[d] = mine.min(axis=0)
+    return out
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_signatures_from_hashes_equal_the_plain_minima(seed):
+    """Documents of one shingle, of thousands, and of none; hashes wider than 32 bits
+    (only their low 32 bits count, as datasketch's hashfunc gives them)."""
+    from corpuskit.dedup.minhash import signatures_from_hashes
+
+    rng = np.random.default_rng(seed)
+    sizes = [1, 0, 4_980, 3, 0, 17]
+    hashes = rng.integers(0, 2**63, size=sum(sizes), dtype=np.uint64)
+    doc_index = np.repeat(np.arange(len(sizes)), sizes)
+    for num_perm, perm_seed in ((64, 1), (16, 7), (128, 42)):
+        ours = signatures_from_hashes(
+            hashes, doc_index, len(sizes), num_perm=num_perm, seed=perm_seed
+        )
+        plain = _plain_signatures(hashes, doc_index, len(sizes), num_perm, perm_seed)
+        np.testing.assert_array_equal(ours, plain)
 
 
 @settings(max_examples=200, deadline=None)

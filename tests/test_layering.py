@@ -22,6 +22,7 @@ LAYERS = {
     "display": 0,
     "datafiles": 0,
     "tomlfile": 0,
+    "compiled": 0,
     "normalize": 1,
     "rules": 1,
     "rule_params": 1,

@@ -72,16 +72,20 @@ def _connective_starts(tokens: Words) -> tuple[np.ndarray, np.ndarray, np.ndarra
     :data:`CONTRASTS` starts, its length in words, and the share of new words it needs
     (sorted by index)."""
     hashes, doc = tokens.word_hashes, tokens.word_doc
+    phrases = _phrases()
+    # Connectives are rare: find the words that can open one in a single pass, then
+    # test each phrase at those places only.
+    openers = np.unique(np.concatenate([words[0] for words, _ in phrases]))
+    candidates = np.flatnonzero(np.isin(hashes, openers))
     found, lengths, needs = [], [], []
-    for words, needed in _phrases():
+    for words, needed in phrases:
         length = len(words)
         if hashes.size < length:
             continue
-        span = hashes.size - length + 1
-        hit = np.isin(hashes[:span], words[0])
+        at = candidates[candidates <= hashes.size - length]
+        at = at[np.isin(hashes[at], words[0])]
         for k in range(1, length):
-            hit &= np.isin(hashes[k : k + span], words[k]) & (doc[k : k + span] == doc[:span])
-        at = np.flatnonzero(hit)
+            at = at[np.isin(hashes[at + k], words[k]) & (doc[at + k] == doc[at])]
         found.append(at)
         lengths.append(np.full(at.size, length, dtype=np.int64))
         needs.append(np.full(at.size, needed))

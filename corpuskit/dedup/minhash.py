@@ -6,11 +6,11 @@ share of equal minima between two signatures estimates the Jaccard similarity of
 two shingle sets.
 
 Speed comes from never looping over documents or permutations in Python: the shingle
-hashes of a whole batch come from :mod:`corpuskit.dedup.words` (fold and hash in numpy),
-and the permutations are datasketch's own: scheme ``affine32`` (datasketch >= 2.0's
-default), ``h -> a*h + b mod 2**32`` after the MurmurHash3 finalizer, with the ``(a, b)``
-that ``datasketch.MinHash(num_perm, seed)`` draws, applied to blocks of shingles as one
-array operation and reduced per document with ``np.minimum.reduceat``.
+hashes of a whole batch come from :mod:`corpuskit.dedup.words`, and one compiled loop
+(:mod:`corpuskit.compiled`) folds each of them into its document's minima. The
+permutations are datasketch's own: scheme ``affine32`` (datasketch >= 2.0's default),
+``h -> a*h + b mod 2**32`` after the MurmurHash3 finalizer, with the ``(a, b)`` that
+``datasketch.MinHash(num_perm, seed)`` draws.
 
 So ``datasketch.LeanMinHash(seed=seed, hashvalues=row, scheme="affine32")`` built from a
 row of :func:`signatures` equals ``datasketch.MinHash(num_perm, seed,
@@ -25,22 +25,11 @@ from functools import lru_cache
 
 import numpy as np
 
+from corpuskit.compiled import compiled
 from corpuskit.dedup.words import hash_text, words
 
 EMPTY = np.uint32(0xFFFFFFFF)  # datasketch's "no shingle seen" value for affine32
 SCHEME = "affine32"
-# Shingles per permutation pass: a (permutations x shingles) uint32 block that stays in
-# cache (measured: 8k shingles is ~5x faster per shingle than 64k).
-_SHINGLE_BLOCK = 1 << 13
-
-
-def _fmix32(h: np.ndarray) -> np.ndarray:
-    """MurmurHash3's 32-bit finalizer, as datasketch applies it before permuting."""
-    h = h ^ (h >> np.uint32(16))
-    h = h * np.uint32(0x85EBCA6B)
-    h = h ^ (h >> np.uint32(13))
-    h = h * np.uint32(0xC2B2AE35)
-    return h ^ (h >> np.uint32(16))
 
 
 @lru_cache(maxsize=8)
@@ -54,6 +43,27 @@ def permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     return a, b
 
 
+@compiled
+def _minima(
+    hashes: np.ndarray, doc_index: np.ndarray, a: np.ndarray, b: np.ndarray, out: np.ndarray
+) -> np.ndarray:
+    """Fold every shingle hash into its document's row of ``out``: the MurmurHash3
+    finalizer, then each permutation ``a*h + b mod 2**32``, keeping the minimum."""
+    for i in range(hashes.size):
+        h = np.uint32(hashes[i])
+        h ^= h >> np.uint32(16)
+        h = np.uint32(h * np.uint32(0x85EBCA6B))
+        h ^= h >> np.uint32(13)
+        h = np.uint32(h * np.uint32(0xC2B2AE35))
+        h ^= h >> np.uint32(16)
+        row = out[doc_index[i]]
+        for p in range(a.size):
+            value = np.uint32(a[p] * h + b[p])
+            if value < row[p]:
+                row[p] = value
+    return out
+
+
 def signatures_from_hashes(
     hashes: np.ndarray, doc_index: np.ndarray, n_docs: int, *, num_perm: int, seed: int
 ) -> np.ndarray:
@@ -62,21 +72,7 @@ def signatures_from_hashes(
     out = np.full((n_docs, num_perm), EMPTY, dtype=np.uint32)
     if hashes.size == 0:
         return out
-    mixed = _fmix32(hashes.astype(np.uint32, copy=False))
-    lo = 0
-    while lo < mixed.size:
-        # A document may span blocks (a giant one spans many): its minima from each block
-        # are merged into ``out`` below, so the temporary array stays num_perm x block.
-        hi = min(lo + _SHINGLE_BLOCK, mixed.size)
-        block_docs = doc_index[lo:hi]
-        starts = np.flatnonzero(np.concatenate(([True], block_docs[1:] != block_docs[:-1])))
-        permuted = np.multiply(a[:, None], mixed[None, lo:hi])
-        permuted += b[:, None]
-        minima = np.minimum.reduceat(permuted, starts, axis=1).T
-        rows = block_docs[starts]
-        out[rows] = np.minimum(out[rows], minima)
-        lo = hi
-    return out
+    return _minima(hashes.astype(np.uint32, copy=False), doc_index, a, b, out)
 
 
 def signatures(

@@ -1,11 +1,11 @@
-"""Folded words and shingle hashes of a batch of raw texts, straight from their UTF-8 bytes.
+"""Folded words and shingle hashes of a batch of raw texts.
 
-This is :func:`corpuskit.normalize.fold` followed by word n-gram hashing, done as numpy
-array operations over a whole batch instead of regular expressions per document (the
-regex chain was most of the time the dedup stage spent):
+This is :func:`corpuskit.normalize.fold` followed by word n-gram hashing, done by two
+compiled loops over every character of a batch (:mod:`corpuskit.compiled`) instead of
+regular expressions per document (the regex chain was most of the time the dedup stage
+spent):
 
-1. The batch is encoded once; the code point of every character is decoded with array
-   arithmetic.
+1. The batch is encoded once into code points (UTF-32, no decoding loop).
 2. A table built from :func:`~corpuskit.normalize.fold` itself says, for every code point
    of the Basic Multilingual Plane, what fold turns it into in the middle of a word: one
    character (``أ`` -> ``ا``, ``٣`` -> ``3``, ``A`` -> ``a``), nothing (diacritics,
@@ -13,10 +13,12 @@ regex chain was most of the time the dedup stage spent):
    character fold treats otherwise (``ß`` -> ``ss``, ligatures such as ``ﻻ``, combining
    accents that compose, characters outside the BMP) is folded with ``fold`` first:
    rare in news, and it keeps the result exactly equal to ``fold``.
-3. Word breaks are collapsed to one space, and the polynomial hash (base :data:`BASE`,
-   modulo 2**64) of every code-point substring falls out of one prefix sum: each word
-   n-gram's hash is two lookups and a multiply, and the whole folded body's hash is the
-   exact-duplicate key.
+3. The first loop counts each document's words (runs of characters between breaks), so
+   the outputs are sized exactly; the second hashes each word with the polynomial hash
+   (base :data:`BASE`, modulo 2**64) and joins the hashes of neighbouring words into
+   the hash of their n-gram, as if joined by one space (``h(x + " " + y) = h(x) +
+   33 * B**len(x) + h(y) * B**(len(x) + 1)``); all the words joined give the whole
+   folded body's hash, the exact-duplicate key.
 
 The hash of a shingle equals :func:`hash_text` of the shingle's folded text, so it is
 stable across processes, machines and library versions (the persistent index stores it).
@@ -32,11 +34,11 @@ from functools import lru_cache
 import numpy as np
 import polars as pl
 
+from corpuskit.compiled import compiled
 from corpuskit.normalize import fold
 
 BASE = 0x100000001B3  # odd, so it is invertible modulo 2**64
 _MASK64 = (1 << 64) - 1
-_BASE_INVERSE = pow(BASE, -1, 1 << 64)
 REMOVED = 0x110000  # table value: the character disappears
 SPACE = 32  # table value: the character breaks words
 _BMP = 0x10000
@@ -125,22 +127,6 @@ def hash_text(shingle: bytes | str) -> int:
     return int(_mix64_to_32(np.array([polynomial_hash(text)], dtype=np.uint64))[0])
 
 
-_POWER_CACHE: list[np.ndarray] = []
-
-
-def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
-    """BASE**i and BASE**-i modulo 2**64 for i < n (computed once, grown on demand)."""
-    if not _POWER_CACHE or _POWER_CACHE[0].size < n:
-        size = 1 << max(16, (n - 1).bit_length())
-        powers = np.empty(size, dtype=np.uint64)
-        inverse = np.empty(size, dtype=np.uint64)
-        powers[0] = inverse[0] = 1
-        powers[1:] = np.cumprod(np.full(size - 1, BASE, dtype=np.uint64))
-        inverse[1:] = np.cumprod(np.full(size - 1, _BASE_INVERSE, dtype=np.uint64))
-        _POWER_CACHE[:] = [powers, inverse]
-    return _POWER_CACHE[0][:n], _POWER_CACHE[1][:n]
-
-
 @dataclass
 class Words:
     """Shingle hashes, word counts and exact keys of a batch of documents, and the hash of
@@ -157,6 +143,8 @@ class Words:
 
 
 SPECIAL = 0x110001  # lookup value: the document goes through ``fold`` first
+_MISSING = np.uint64(0)
+_SPACE_TERM = np.uint64(SPACE + 1)  # a word break's term in the polynomial hash
 
 
 @lru_cache(maxsize=1)
@@ -177,138 +165,151 @@ def _code_points(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     return np.frombuffer(joined, dtype=np.uint32), offsets
 
 
-def _document_of(positions: np.ndarray, offsets: np.ndarray) -> np.ndarray:
-    """The document each character position (sorted or not) belongs to."""
-    return np.searchsorted(offsets, positions, side="right") - 1
+@compiled
+def _word_counts(
+    cps: np.ndarray, offsets: np.ndarray, table: np.ndarray, prefolded: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Folded words per document (runs of characters between word breaks, the
+    characters fold removes taken out first) and which documents hold a character the
+    table does not map or one beyond the BMP (those are folded with ``fold`` first, then
+    counted again with ``prefolded`` set: their characters are taken as they are)."""
+    n = offsets.size - 1
+    counts = np.zeros(n, dtype=np.int64)
+    special = np.zeros(n, dtype=np.bool_)
+    for d in range(n):
+        inside, found = False, 0
+        for i in range(offsets[d], offsets[d + 1]):
+            if prefolded[d]:
+                c = cps[i]
+            elif cps[i] >= _BMP or table[cps[i]] == SPECIAL:
+                special[d] = True
+                break
+            else:
+                c = table[cps[i]]
+            if c == REMOVED:
+                continue
+            if c == SPACE:
+                inside = False
+            elif not inside:
+                inside = True
+                found += 1
+        counts[d] = found
+    return counts, special
 
 
-def _starts(size: int, offsets: np.ndarray) -> np.ndarray:
-    """A mask of ``size`` characters, true where a document starts."""
-    mask = np.zeros(size + 1, dtype=bool)
-    mask[offsets] = True
-    return mask[:size]
+@compiled
+def _mix(h: np.uint64) -> np.uint32:
+    """:func:`_mix64_to_32` of one hash."""
+    h ^= h >> np.uint64(30)
+    h *= np.uint64(0xBF58476D1CE4E5B9)
+    h ^= h >> np.uint64(27)
+    h *= np.uint64(0x94D049BB133111EB)
+    h ^= h >> np.uint64(31)
+    return np.uint32(h >> np.uint64(32))
 
 
-def _offsets_keeping(mask: np.ndarray, offsets: np.ndarray) -> np.ndarray:
-    """The documents' offsets once only the characters where ``mask`` holds are kept
-    (the dropped ones are few: marks, tatweel, repeated breaks)."""
-    return offsets - np.searchsorted(np.flatnonzero(~mask), offsets)
-
-
-def _folded_code_points(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Each character through the fold table (REMOVED, SPACE or the folded character),
-    and the documents' offsets. A document with a special character is folded with
-    ``fold`` first and keeps the characters ``fold`` gives."""
-    cps, offsets = _code_points(texts)
-    table = fold_lookup()
-    mapped = table[np.minimum(cps, _BMP - 1)]
-    odd = mapped == SPECIAL
-    beyond_bmp = cps >= _BMP
-    if beyond_bmp.any():
-        odd |= beyond_bmp
-    if not odd.any():
-        return mapped, offsets
-    prefolded = np.unique(_document_of(np.flatnonzero(odd), offsets))
-    texts = list(texts)
-    for i in prefolded:
-        texts[i] = fold(texts[i])
-    cps, offsets = _code_points(texts)
-    mapped = table[np.minimum(cps, _BMP - 1)]
-    for i in prefolded:
-        mapped[offsets[i] : offsets[i + 1]] = cps[offsets[i] : offsets[i + 1]]
-    return mapped, offsets
+@compiled
+def _hash_words(
+    cps: np.ndarray,
+    offsets: np.ndarray,
+    table: np.ndarray,
+    prefolded: np.ndarray,
+    k: int,
+    counts: np.ndarray,
+    word_first: np.ndarray,
+    shingle_first: np.ndarray,
+) -> tuple[np.ndarray, ...]:
+    """Every word's hash, digit flag and document; every shingle's hash, first word and
+    document; every document's exact key. ``word_first``/``shingle_first`` are where each
+    document's words and shingles start in the outputs (cumulative counts)."""
+    n = offsets.size - 1
+    base = np.uint64(BASE)
+    word_hash64 = np.empty(word_first[n], dtype=np.uint64)
+    word_power = np.empty(word_first[n], dtype=np.uint64)  # BASE ** (word length)
+    word_hashes = np.empty(word_first[n], dtype=np.uint32)
+    numeric = np.empty(word_first[n], dtype=np.bool_)
+    word_doc = np.empty(word_first[n], dtype=np.int64)
+    hashes = np.empty(shingle_first[n], dtype=np.uint32)
+    positions = np.empty(shingle_first[n], dtype=np.int32)
+    owner = np.empty(shingle_first[n], dtype=np.int64)
+    exact = np.zeros(n, dtype=np.uint64)
+    one = np.uint64(1)
+    for d in range(n):
+        if counts[d] == 0:
+            continue
+        w = word_first[d] - 1
+        inside = False
+        h, power, digits, length = _MISSING, one, 0, 0
+        for i in range(offsets[d], offsets[d + 1]):
+            c = cps[i] if prefolded[d] else table[cps[i]]
+            if c == REMOVED:
+                continue
+            if c == SPACE:
+                if inside:
+                    word_hash64[w], word_power[w] = h, power
+                    numeric[w] = digits == length
+                    inside = False
+                continue
+            if not inside:
+                inside = True
+                w += 1
+                h, power, digits, length = _MISSING, one, 0, 0
+            h += (np.uint64(c) + one) * power
+            power *= base
+            length += 1
+            if 48 <= c <= 57:
+                digits += 1
+        if inside:
+            word_hash64[w], word_power[w] = h, power
+            numeric[w] = digits == length
+        first, last = word_first[d], word_first[d + 1]
+        # The whole folded text: its words joined by single spaces.
+        total, power = word_hash64[first], word_power[first]
+        for j in range(first + 1, last):
+            total += _SPACE_TERM * power
+            power *= base
+            total += word_hash64[j] * power
+            power *= word_power[j]
+        exact[d] = total
+        for j in range(first, last):
+            word_hashes[j] = _mix(word_hash64[j])
+            word_doc[j] = d
+        s = shingle_first[d]
+        if last - first < k:  # fewer than k words: one shingle, the whole text
+            hashes[s], positions[s], owner[s] = _mix(total), 0, d
+            continue
+        for j in range(first, last - k + 1):
+            total, power = word_hash64[j], word_power[j]
+            for t in range(j + 1, j + k):
+                total += _SPACE_TERM * power
+                power *= base
+                total += word_hash64[t] * power
+                power *= word_power[t]
+            hashes[s], positions[s], owner[s] = _mix(total), j - first, d
+            s += 1
+    return hashes, owner, exact, positions, word_hashes, word_doc, numeric
 
 
 def _chunk_words(texts: Sequence[str], shingle_size: int) -> Words:
-    n = len(texts)
-    mapped, offsets = _folded_code_points(texts)
-    kept = mapped != REMOVED
-    offsets = _offsets_keeping(kept, offsets)
-    mapped = mapped[kept]
-    is_space = mapped == SPACE
-    # Collapse runs of word breaks to one and drop breaks at the start of a document.
-    prev_space = np.concatenate(([True], is_space[:-1])) | _starts(mapped.size, offsets[:-1])
-    keep = ~is_space | ~prev_space
-    offsets = _offsets_keeping(keep, offsets)
-    mapped, is_space = mapped[keep], is_space[keep]
-    m = mapped.size
-    empty = Words(
-        np.empty(0, np.uint32),
-        np.empty(0, np.int64),
-        np.zeros(n, np.int64),
-        np.zeros(n, np.uint64),
-        np.empty(0, np.int32),
-        np.empty(0, np.uint32),
-        np.empty(0, np.int64),
-        np.empty(0, bool),
-    )
-    if m == 0:
-        return empty
-    new_doc = _starts(m, offsets[:-1])
-    next_doc = _starts(m + 1, offsets[1:])[1:]
-    starts_word = ~is_space & (np.concatenate(([True], is_space[:-1])) | new_doc)
-    ends_word = ~is_space & (np.concatenate((is_space[1:], [True])) | next_doc)
-    word_start = np.flatnonzero(starts_word)
-    word_end = np.flatnonzero(ends_word) + 1
-    word_doc = _document_of(word_start, offsets)
-
-    powers, inverse = _powers(m)
-    prefix = np.zeros(m + 1, dtype=np.uint64)
-    terms = mapped.astype(np.uint64)
-    terms += np.uint64(1)
-    terms *= powers
-    np.cumsum(terms, out=prefix[1:])
-    del terms
-
-    def span_hash(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-        return (prefix[ends] - prefix[starts]) * inverse[starts]
-
+    cps, offsets = _code_points(texts)
+    table = fold_lookup()
+    prefolded = np.zeros(len(texts), dtype=bool)
+    counts, special = _word_counts(cps, offsets, table, prefolded)
+    if special.any():  # fold them first and hash the characters fold gives
+        texts = [fold(t) if odd else t for t, odd in zip(texts, special, strict=True)]
+        cps, offsets = _code_points(texts)
+        counts, _ = _word_counts(cps, offsets, table, special)
+        prefolded = special
     k = shingle_size
-    word_counts = np.bincount(word_doc, minlength=n).astype(np.int64)
-    first = np.arange(max(word_start.size - k + 1, 0))
-    last = first + (k - 1)
-    same_doc = word_doc[first] == word_doc[last]
-    starts, ends, owner = (
-        word_start[first[same_doc]],
-        word_end[last[same_doc]],
-        word_doc[first[same_doc]],
+    shingles = np.where(counts >= k, counts - k + 1, np.minimum(counts, 1))
+    word_first = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum(counts, out=word_first[1:])
+    shingle_first = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum(shingles, out=shingle_first[1:])
+    hashes, owner, exact, positions, word_hashes, word_doc, numeric = _hash_words(
+        cps, offsets, table, prefolded, k, counts, word_first, shingle_first
     )
-
-    has_words = np.flatnonzero(word_counts > 0)
-    first_word = np.searchsorted(word_doc, has_words, side="left")
-    last_word = np.searchsorted(word_doc, has_words, side="right") - 1
-    exact_keys = np.zeros(n, dtype=np.uint64)
-    exact_keys[has_words] = span_hash(word_start[first_word], word_end[last_word])
-    doc_first_word = np.zeros(n, dtype=np.int64)
-    doc_first_word[has_words] = first_word
-    positions = (first[same_doc] - doc_first_word[owner]).astype(np.int32)
-
-    # Documents with fewer than k words (but some) get one shingle: the whole text.
-    short = word_counts[has_words] < k
-    if short.any():
-        starts = np.concatenate((starts, word_start[first_word[short]]))
-        ends = np.concatenate((ends, word_end[last_word[short]]))
-        owner = np.concatenate((owner, has_words[short]))
-        positions = np.concatenate((positions, np.zeros(int(short.sum()), np.int32)))
-        order = np.argsort(owner, kind="stable")
-        starts, ends, owner, positions = starts[order], ends[order], owner[order], positions[order]
-    hashes = _mix64_to_32(span_hash(starts, ends))
-    word_hashes = _mix64_to_32(span_hash(word_start, word_end))
-    # A word is a number when every character of it is a digit (digits are few: count
-    # them per word rather than scanning every character twice).
-    digits = np.flatnonzero((mapped >= 48) & (mapped <= 57))
-    digit_counts = np.bincount(_document_of(digits, word_start), minlength=word_start.size)
-    numeric = digit_counts == (word_end - word_start)
-    return Words(
-        hashes,
-        owner.astype(np.int64),
-        word_counts,
-        exact_keys,
-        positions,
-        word_hashes,
-        word_doc.astype(np.int64),
-        numeric,
-    )
+    return Words(hashes, owner, counts, exact, positions, word_hashes, word_doc, numeric)
 
 
 def words(texts: Sequence[str | None], shingle_size: int) -> Words:
