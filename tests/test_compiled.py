@@ -13,9 +13,7 @@ from corpuskit.compiled import Compiled, compiled
 def test_importing_the_package_does_not_import_numba():
     """``check`` and the report never run a compiled loop: they must not pay for numba."""
     probe = "import sys, corpuskit.cli, corpuskit.dedup.sign; print('numba' in sys.modules)"
-    done = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
-    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
 
 
