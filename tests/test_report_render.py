@@ -339,3 +339,36 @@ def test_a_rule_example_is_the_documents_first_finding_among_equals():
         assert {e.doc_id for e in examples} == {"a", "b"}
         first_of_a = findings[order]["excerpt"][0]  # the first row of "a" in table order
         assert next(e.excerpt for e in examples if e.doc_id == "a") == first_of_a
+
+
+def test_charts_drawn_from_measures_taken_part_by_part_equal_those_measured_whole():
+    """A run measures each part's bodies as it writes it (in any order of parts); the
+    report drawn from those measures is the report that reads every body itself."""
+    from corpuskit.report.bodies import body_measures
+
+    clean, rejected, findings, run = sample_run()
+    summary = build_summary(clean=clean, rejected=rejected, findings=findings, run=run)
+    whole = render_report(clean=clean, rejected=rejected, findings=findings, summary=summary)
+    half_c, half_r = clean.height // 2, rejected.height // 2
+    parts = [
+        body_measures(clean.slice(half_c), rejected.slice(half_r)),
+        body_measures(clean.head(half_c), rejected.head(half_r)),
+    ]
+    measured = pl.concat(parts).collect()
+    assert measured.filter(pl.col("kept")).height == clean.height
+    assert measured["others"].drop_nulls().sum() > 0  # the letter share has something to show
+    page = render_report(
+        clean=clean, rejected=rejected, findings=findings, summary=summary, bodies=measured.lazy()
+    )
+    assert page == whole
+    shifted = measured.with_columns(pl.col("after") // 3)  # a wrong measure shows
+    assert (
+        render_report(
+            clean=clean,
+            rejected=rejected,
+            findings=findings,
+            summary=summary,
+            bodies=shifted.lazy(),
+        )
+        != whole
+    )

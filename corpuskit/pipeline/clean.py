@@ -32,7 +32,7 @@ from corpuskit.io.datasets import check_writable, dataset_folder, dataset_format
 from corpuskit.io.discover import discover_inputs
 from corpuskit.io.location import input_path, is_remote, modified_stamp, output_location
 from corpuskit.io.remote_out import RemoteOutput, default_work_dir
-from corpuskit.pipeline.passes import OUTPUTS, write_task
+from corpuskit.pipeline.passes import BODIES, OUTPUTS, write_task
 from corpuskit.pipeline.run import (
     BATCH_ROWS,
     ProgressFactory,
@@ -42,6 +42,7 @@ from corpuskit.pipeline.run import (
     silent,
 )
 from corpuskit.report import render_report
+from corpuskit.report.bodies import BODY_MEASURES
 from corpuskit.report.summary import finish_summary, merge_summary_parts
 from corpuskit.schema import OUTPUT_DATASETS
 
@@ -87,6 +88,12 @@ def _datasets(folder: Path, config: Config) -> dict[str, pl.LazyFrame]:
         stem: scan_dataset(dataset_folder(folder, stem, fmt), OUTPUT_DATASETS[stem])
         for stem in OUTPUTS
     }
+
+
+def _bodies(parts: list[Path]) -> pl.LazyFrame | None:
+    """The body measures the write pass took of every part (None for a run of no part:
+    the report measures the empty outputs)."""
+    return pl.scan_parquet(parts, schema=BODY_MEASURES) if parts else None
 
 
 def clean(
@@ -217,6 +224,7 @@ def _clean_into(
             **_datasets(staging, config),
             summary=summary,
             ruleset=context.ruleset,
+            bodies=_bodies(context.work.parts(BODIES, len(read.rows))),
         )
         write_text_atomic(html, staging / "report.html")
         advance(1)

@@ -12,8 +12,8 @@ A corpus goes through these passes, each over every part (input batch) of the ru
    needed, and each part is signed as soon as it is read (:func:`sign_streamed_task`);
 4. **link** (in the driver, over keys only): clusters and kept documents;
 5. **write** (:func:`write_task`): annotate each part with the link pass's decisions,
-   split it into kept and rejected documents, write the output parts and return the
-   part's summary tables.
+   split it into kept and rejected documents, write the output parts, measure their
+   bodies for the report's charts and return the part's summary tables.
 
 Tasks are module-level functions ``task(context, part) -> result`` (``part`` a part
 number, or an :class:`InputPart` for a task that runs as the inputs are read) so that a
@@ -42,6 +42,7 @@ from corpuskit.io.datasets import (
     write_dataset_part,
 )
 from corpuskit.pipeline.workdir import WorkDir, part_name
+from corpuskit.report.bodies import body_measures
 from corpuskit.report.summary import summary_parts
 from corpuskit.rules import RuleSet
 from corpuskit.validate import (
@@ -54,6 +55,7 @@ from corpuskit.validate import (
 )
 
 INPUT, VALIDATED, KEYS, SUMMARY = "input", "validated", "keys", "summary"
+BODIES = "bodies"  # the body measures of each written part, for the report's charts
 # The output datasets (schema.OUTPUT_DATASETS): folders of parts named like files
 # (``clean.parquet/part-00000.parquet``, or ``clean.jsonl/part-00000.jsonl.zst`` with
 # ``[output] format``; see corpuskit.io.datasets).
@@ -219,6 +221,7 @@ def write_task(context: RunContext, part: int) -> dict[str, pl.DataFrame]:
     for stem, table in zip(OUTPUTS, (kept, rejected, findings), strict=True):
         folder = dataset_folder(context.out, stem, fmt)
         write_dataset_part(table, folder / part_name(part, fmt.part_suffix), fmt)
+    work.write_frame(body_measures(kept, rejected).collect(), BODIES, part)
     tables = summary_parts(clean=kept, rejected=rejected, findings=findings)
     work.save(tables, summary_file)
     return tables

@@ -30,6 +30,7 @@ from corpuskit import schema
 from corpuskit.codes import CodeRegistry, code_registry
 from corpuskit.display import visible_controls
 from corpuskit.report import sections
+from corpuskit.report.bodies import body_measures
 from corpuskit.report.charts import bar_chart_svg, histogram_svg
 from corpuskit.report.sections import ReportLimits, lazy
 
@@ -44,12 +45,15 @@ def render_report(
     summary: dict[str, Any],
     ruleset: Any = None,
     limits: ReportLimits | None = None,
+    bodies: pl.LazyFrame | None = None,
 ) -> str:
     """The HTML report of a run (frames as written to the output folder, eager or lazy).
 
     ``summary`` is :func:`~corpuskit.report.build_summary`'s result; ``ruleset`` (a
     :class:`corpuskit.rules.RuleSet`, or a :class:`corpuskit.codes.CodeRegistry`) names
     the rules; every other code (IO, DUP, IDX) is named by the registry of codes.
+    ``bodies``: the body measures a run took as it wrote its parts
+    (:func:`corpuskit.report.bodies.body_measures`), read instead of the bodies.
     """
     limits = limits or ReportLimits()
     codes = ruleset if isinstance(ruleset, CodeRegistry) else code_registry(ruleset)
@@ -77,7 +81,7 @@ def render_report(
         "code_names": codes.names(),
         "examples": examples,
         "sources": _source_rows(summary, limits),
-        "charts": _charts(clean, docs, findings_lazy, summary, codes),
+        "charts": _charts(clean, rejected, docs, bodies, findings_lazy, summary, codes),
         "clusters": clusters,
         "largest_pairs": largest,
         "borderline_pairs": borderline,
@@ -213,29 +217,28 @@ def _source_rows(summary: dict[str, Any], limits: ReportLimits) -> dict[str, Any
 
 def _charts(
     clean: Any,
+    rejected: Any,
     docs: pl.LazyFrame,
+    bodies: pl.LazyFrame | None,
     findings: pl.LazyFrame,
     summary: dict[str, Any],
     codes: CodeRegistry,
 ) -> list[dict[str, Any]]:
-    """Every chart of the report as ``{"id", "caption", "svg"}``."""
+    """Every chart of the report as ``{"id", "caption", "svg"}`` (``bodies``: the body
+    measures of the run, :mod:`corpuskit.report.bodies`; None to measure the bodies)."""
     clean_lazy = lazy(clean)
-    clean_names = clean_lazy.collect_schema().names()
-    after_col = schema.TEXT_CLEAN if schema.TEXT_CLEAN in clean_names else schema.TEXT
-    after_text = pl.col(after_col).cast(pl.String()).fill_null("")
-    # The kept bodies are read once for every chart of them, streamed (a batch of bodies
-    # at a time: the bodies of millions of documents are tens of gigabytes); letters are
-    # most characters, so counting the others is the cheaper way to the letter share.
-    kept = clean_lazy.select(
-        before=pl.col(schema.TEXT).cast(pl.String()).fill_null("").str.len_chars(),
-        after=after_text.str.len_chars(),
-        others=after_text.str.count_matches(r"\P{L}"),
-    ).collect(engine="streaming")
-    rejected_before = (
-        docs.filter(~pl.col("kept"))
-        .select(pl.col(schema.TEXT).fill_null("").str.len_chars().alias("before"))
+    # The bodies are read once for every chart of them, streamed (a batch of bodies at a
+    # time: the bodies of millions of documents are tens of gigabytes), unless the run
+    # measured them as it wrote them; letters are most characters, so counting the
+    # others is the cheaper way to the letter share.
+    if bodies is None:
+        bodies = body_measures(clean, rejected)
+    kept = (
+        bodies.filter(pl.col("kept"))
+        .select("before", "after", "others")
         .collect(engine="streaming")
     )
+    rejected_before = bodies.filter(~pl.col("kept")).select("before").collect(engine="streaming")
     before = pl.concat([kept.select("before"), rejected_before])
     after = kept.select("after")
     charts = [
