@@ -20,6 +20,7 @@ from functools import lru_cache
 import numpy as np
 import polars as pl
 
+from corpuskit.dedup.hashset import member
 from corpuskit.dedup.stopwords import function_word_hashes
 from corpuskit.dedup.words import Words, hash_text
 
@@ -76,7 +77,7 @@ def _connective_starts(tokens: Words) -> tuple[np.ndarray, np.ndarray, np.ndarra
     # Connectives are rare: find the words that can open one in a single pass, then
     # test each phrase at those places only.
     openers = np.unique(np.concatenate([words[0] for words, _ in phrases]))
-    candidates = np.flatnonzero(np.isin(hashes, openers))
+    candidates = np.flatnonzero(member(hashes, openers))
     found, lengths, needs = [], [], []
     for words, needed in phrases:
         length = len(words)

@@ -47,6 +47,7 @@ import numpy as np
 import polars as pl
 
 from corpuskit.dedup.candidates import day_numbers
+from corpuskit.dedup.hashset import member
 from corpuskit.dedup.keytable import KeyTable
 from corpuskit.dedup.minhash import EMPTY
 from corpuskit.dedup.sign import (
@@ -194,9 +195,7 @@ class TemplateWords:
         """True where a slot's minimum is a template word."""
         if self.frequent.size == 0:
             return np.zeros(signatures.shape, dtype=bool)
-        keys = _slot_keys(signatures)
-        at = np.minimum(np.searchsorted(self.frequent, keys), self.frequent.size - 1)
-        return self.frequent[at] == keys
+        return member(_slot_keys(signatures), self.frequent)
 
     def row_mask(self, rows: np.ndarray, signatures: np.ndarray) -> np.ndarray:
         """:meth:`mask` of ``rows`` (whose word signatures are ``signatures``), read from

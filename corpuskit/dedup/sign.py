@@ -55,6 +55,7 @@ from corpuskit.config import DedupOptions
 from corpuskit.dedup.breaks import BREAK_SLOTS, story_breaks
 from corpuskit.dedup.clusters import parse_dates
 from corpuskit.dedup.figures import figures
+from corpuskit.dedup.hashset import member
 from corpuskit.dedup.keys import canonical_url, fold_series
 from corpuskit.dedup.lsh import band_key, resolve_bands
 from corpuskit.dedup.minhash import EMPTY, signatures_from_hashes
@@ -182,20 +183,7 @@ def title_figure_keys(folded_titles: list[str]) -> np.ndarray:
 
 def content_mask(word_hashes: np.ndarray) -> np.ndarray:
     """True for the words that are not function words (see :mod:`.stopwords`)."""
-    return ~_member(word_hashes, function_word_hashes())
-
-
-def _member(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
-    """Whether each of ``values`` (uint32 hashes) is in ``sorted_set``: a 64K-entry table
-    of the set's low 16 bits rules most values out at once (one gather), and only the
-    others are searched."""
-    table = np.zeros(1 << 16, dtype=bool)
-    table[sorted_set & 0xFFFF] = True
-    found = table[values & 0xFFFF]
-    maybe = np.flatnonzero(found)
-    at = np.minimum(np.searchsorted(sorted_set, values[maybe]), sorted_set.size - 1)
-    found[maybe] = sorted_set[at] == values[maybe]
-    return found
+    return ~member(word_hashes, function_word_hashes())
 
 
 def bottom_k(hashes: np.ndarray, doc_index: np.ndarray, n_docs: int, k: int) -> np.ndarray:
