@@ -143,7 +143,7 @@ class Words:
 
 
 SPECIAL = 0x110001  # lookup value: the document goes through ``fold`` first
-_MISSING = np.uint64(0)
+_EMPTY_HASH = np.uint64(0)  # the polynomial hash of no character
 _SPACE_TERM = np.uint64(SPACE + 1)  # a word break's term in the polynomial hash
 
 
@@ -239,7 +239,7 @@ def _hash_words(
             continue
         w = word_first[d] - 1
         inside = False
-        h, power, digits, length = _MISSING, one, 0, 0
+        h, power, digits, length = _EMPTY_HASH, one, 0, 0
         for i in range(offsets[d], offsets[d + 1]):
             c = cps[i] if prefolded[d] else table[cps[i]]
             if c == REMOVED:
@@ -253,7 +253,7 @@ def _hash_words(
             if not inside:
                 inside = True
                 w += 1
-                h, power, digits, length = _MISSING, one, 0, 0
+                h, power, digits, length = _EMPTY_HASH, one, 0, 0
             h += (np.uint64(c) + one) * power
             power *= base
             length += 1
