@@ -1,4 +1,4 @@
-"""Set membership through the low-bits table equals a plain ``np.isin``."""
+"""Set membership by hashing equals a plain ``np.isin``."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ def test_member_equals_isin(dtype, seed):
     rng = np.random.default_rng(seed)
     high = np.iinfo(dtype).max
     members = np.unique(rng.integers(0, high, size=300, dtype=dtype, endpoint=True))
-    # values that share the low 16 bits of a member without being one, members, others
+    # values one bit away from a member, members, others
     near = (members[:50] ^ dtype(1 << 20)).astype(dtype)
     values = np.concatenate(
         [near, members[::3], rng.integers(0, high, size=5_000, dtype=dtype, endpoint=True)]
