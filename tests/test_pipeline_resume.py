@@ -129,3 +129,19 @@ def test_sigterm_stops_the_run_and_a_fresh_run_clears_it(tmp_path):
     assert fresh.wait(300) == 0
     assert not staging_path(out).exists()
     assert (out / "clean.parquet").is_dir()
+
+
+def test_a_run_resumed_from_parts_without_body_measures_measures_its_outputs(tmp_path):
+    """Parts written before the write pass measured bodies (a run resumed after an
+    upgrade) leave no measures: the report then measures the written outputs itself
+    instead of failing on the missing files."""
+    from corpuskit.pipeline.clean import _bodies
+
+    parts = [tmp_path / f"part-{i:05d}.parquet" for i in range(2)]
+    assert _bodies([]) is None
+    from corpuskit.report.bodies import BODY_MEASURES
+
+    measures = {"kept": [True], "before": [3], "after": [2], "others": [1]}
+    pl.DataFrame(measures, schema=BODY_MEASURES).write_parquet(parts[0])
+    assert _bodies(parts) is None  # the second part has none
+    assert _bodies(parts[:1]).collect()["before"].to_list() == [3]

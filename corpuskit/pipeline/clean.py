@@ -91,9 +91,12 @@ def _datasets(folder: Path, config: Config) -> dict[str, pl.LazyFrame]:
 
 
 def _bodies(parts: list[Path]) -> pl.LazyFrame | None:
-    """The body measures the write pass took of every part (None for a run of no part:
-    the report measures the empty outputs)."""
-    return pl.scan_parquet(parts, schema=BODY_MEASURES) if parts else None
+    """The body measures the write pass took of every part; None, and the report
+    measures the written outputs, for a run of no part or one resumed from parts written
+    before the write pass took measures."""
+    if not parts or not all(part.is_file() for part in parts):
+        return None
+    return pl.scan_parquet(parts, schema=BODY_MEASURES)
 
 
 def clean(
