@@ -68,18 +68,22 @@ def _phrases() -> list[tuple[tuple[np.ndarray, ...], float]]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _openers() -> np.ndarray:
+    """The accepted hashes of the first word of every connective."""
+    return np.unique(np.concatenate([words[0] for words, _ in _phrases()]))
+
+
 def _connective_starts(tokens: Words) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Global word index where each connective of :data:`CONNECTIVES` or
     :data:`CONTRASTS` starts, its length in words, and the share of new words it needs
     (sorted by index)."""
     hashes, doc = tokens.word_hashes, tokens.word_doc
-    phrases = _phrases()
     # Connectives are rare: find the words that can open one in a single pass, then
     # test each phrase at those places only.
-    openers = np.unique(np.concatenate([words[0] for words, _ in phrases]))
-    candidates = np.flatnonzero(member(hashes, openers))
+    candidates = np.flatnonzero(member(hashes, _openers()))
     found, lengths, needs = [], [], []
-    for words, needed in phrases:
+    for words, needed in _phrases():
         length = len(words)
         if hashes.size < length:
             continue

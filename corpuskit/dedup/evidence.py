@@ -193,8 +193,6 @@ class TemplateWords:
 
     def mask(self, signatures: np.ndarray) -> np.ndarray:
         """True where a slot's minimum is a template word."""
-        if self.frequent.size == 0:
-            return np.zeros(signatures.shape, dtype=bool)
         return member(_slot_keys(signatures), self.frequent)
 
     def row_mask(self, rows: np.ndarray, signatures: np.ndarray) -> np.ndarray:
