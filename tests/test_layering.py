@@ -23,6 +23,7 @@ LAYERS = {
     "datafiles": 0,
     "tomlfile": 0,
     "compiled": 0,
+    "collector": 0,
     "normalize": 1,
     "rules": 1,
     "rule_params": 1,

@@ -26,6 +26,7 @@ from typing import Any
 
 import polars as pl
 
+from corpuskit.collector import collector_paused
 from corpuskit.config import ValidateOptions
 from corpuskit.io.oversized import has_too_large
 from corpuskit.progress import ProgressCallback
@@ -258,6 +259,7 @@ def _cannot_match(
     return [frozenset(codes) for codes in unmatched]
 
 
+@collector_paused()
 def fit_batch(frame: pl.DataFrame, plan: ValidationPlan) -> CorpusPartial:
     """The corpus statistics of one batch (empty when no corpus rule is selected).
 
@@ -292,6 +294,7 @@ def _batch_evidence(docs: list[Doc], plan: ValidationPlan, evidence: Evidence) -
     return batch
 
 
+@collector_paused()
 def apply_batch(
     frame: pl.DataFrame, plan: ValidationPlan, evidence: Evidence | None = None
 ) -> pl.DataFrame:
