@@ -81,8 +81,20 @@ class Doc:
         """Non-whitespace characters in the text."""
         return len(self.text) - SPACE.count(self.code_points)
 
+    def forget(self) -> None:
+        """Drop what was worked out for the document (its lines, folds and the views
+        detectors share): once it is validated nothing reads them, and a shared view
+        refers back to the document, a loop that reference counting alone never frees."""
+        self.memo.clear()
+        for name in _WORKED_OUT:
+            self.__dict__.pop(name, None)
+
     def content_lines(self) -> list[Line]:
         return [line for line in self.lines if not line.blank]
 
     def line_hit(self, line: Line) -> Hit:
         return Hit("text", line.start, line.end, line.index)
+
+
+# The cached properties of Doc (what Doc.forget drops).
+_WORKED_OUT = tuple(name for name, value in vars(Doc).items() if isinstance(value, cached_property))

@@ -316,16 +316,11 @@ def apply_batch(
     titles = _column(frame, TITLE)
     prior_findings = frame[FINDINGS].to_list() if FINDINGS in frame.columns else None
     corpus = _batch_evidence(docs, plan, evidence) if evidence is not None else None
-    results = [
-        clean_doc(
-            doc,
-            titles[doc.row],
-            _prior_strips(prior_findings[doc.row]) if prior_findings else [],
-            plan,
-            corpus,
-        )
-        for doc in docs
-    ]
+    results = []
+    for doc in docs:
+        strips = _prior_strips(prior_findings[doc.row]) if prior_findings else []
+        results.append(clean_doc(doc, titles[doc.row], strips, plan, corpus))
+        doc.forget()  # the batch's memory is the documents', not all they worked out
     findings = _findings_column([r[3] for r in results])
     if prior_findings is not None:
         prior = frame[FINDINGS].cast(FINDINGS_DTYPE).fill_null(pl.lit([], FINDINGS_DTYPE))
