@@ -53,6 +53,11 @@ def strip_invisible(text: str) -> str:
     return _INVISIBLE.sub("", text)
 
 
+def has_invisible(text: str) -> bool:
+    """Whether ``text`` holds any character :func:`strip_invisible` removes."""
+    return _INVISIBLE.search(text) is not None
+
+
 def strip_diacritics(text: str) -> str:
     """Remove Arabic harakat and other Arabic combining marks (not Latin accents)."""
     return _ARABIC_MARKS.sub("", text)

@@ -332,3 +332,28 @@ def test_partials_and_evidence_pickle_and_apply_like_the_eager_stage():
     assert applied.equals(validate(frame, plan=plan))
     # the repeated line goes in the large source only when counts come from the corpus
     assert all("تابعونا" not in t for t in applied["text_clean"].to_list())
+
+
+def test_inline_headline_runs_are_found_whatever_invisible_characters_lengthen_them():
+    """Runs are looked for only where short lines follow one another; a line made long
+    only by invisible characters is still a headline (they are not counted)."""
+    from corpuskit.validate.document import Doc
+    from corpuskit.validate.headlines import inline_headline_candidates
+
+    rule = load_ruleset(select=["BP130"]).rules[0]
+    titles = [
+        "ترامب يبحث مع ولي العهد السعودي أزمة اليمن والاتفاق النووي الإيراني",
+        "مجلس الشيوخ الأمريكي يرفض إنهاء دعم السعودية في حرب اليمن",
+    ]
+    before = "قررت الولايات المتحدة السماح لمئات المواطنين اليمنيين بالبقاء في البلاد."
+    after = "وحصل حوالي 6000 من السوريين على تمديد إقامة مماثل وفق برنامج الحماية المؤقت."
+
+    def found(lines: list[str]) -> list[int]:
+        doc = Doc("d", "", "\n".join([before, *lines, after]), None, "ar")
+        return [hit.line for hit in inline_headline_candidates(doc, rule, lone_titles=False)]
+
+    assert found(titles) == [1, 2]
+    padded = [title + "\u200b" * 200 for title in titles]
+    assert all(len(line) > int(rule.params["max_chars"]) for line in padded)
+    assert found(padded) == [1, 2]
+    assert found([title + " " + "كلمة " * 40 for title in titles]) == []

@@ -26,7 +26,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
-from corpuskit.normalize import strip_invisible
+from corpuskit.normalize import has_invisible, strip_invisible
 from corpuskit.rule_regex import compile_pattern
 from corpuskit.rules import Rule
 from corpuskit.validate.document import Doc, Hit
@@ -276,6 +276,9 @@ def inline_headline_candidates(
     max_body_share = float(params.get("max_body_headline_share", 0.34))
     max_words = int(params["max_words"])
     content = doc.content_lines()
+    run_lines = max(1, min_lines) if not lone_titles else 1
+    if not _short_lines_in_a_row(doc, content, int(params["max_chars"]), run_lines):
+        return []
     counts = _headline_counts(doc, content, int(params["max_chars"]), int(params["max_commas"]))
     # "flags": headline-like with the rule's min_words; "loose": with the default minimum.
     flags = [n is not None and min_words <= n <= max_words for n in counts]
@@ -373,6 +376,22 @@ def inline_headline_candidates(
             hits.extend(doc.line_hit(line) for line in run)
         i = end
     return hits
+
+
+def _short_lines_in_a_row(doc: Doc, content: list[Line], max_chars: int, lines: int) -> bool:
+    """Whether ``lines`` content lines in a row, with a line before and one after them,
+    are short enough to read as headlines (at most ``max_chars`` characters without
+    invisible characters and edge spaces, :func:`headline_words`): what every run needs.
+    Most articles have no such lines and need no closer look. A text with invisible
+    characters is not told this way (their removal may shorten any line)."""
+    if has_invisible(doc.text):
+        return True
+    streak = 0
+    for line in content[1:-1]:
+        streak = streak + 1 if len(line.text.strip()) <= max_chars else 0
+        if streak >= lines:
+            return True
+    return False
 
 
 def _headline_counts(
