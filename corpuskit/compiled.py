@@ -1,5 +1,6 @@
 """Loops compiled to machine code with numba, for the few places array operations cannot
-express in one pass (folding and hashing every character of a batch, MinHash minima).
+express in one pass (folding and hashing every character of a batch, MinHash minima,
+walking a batch's texts through the language identifier's automaton).
 
 ``@compiled`` marks such a function. Nothing is imported or compiled until the first
 call, so a process that never runs one (``check``, the report, the workers that only

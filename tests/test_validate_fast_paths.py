@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from unittest.mock import patch
 
 import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import corpuskit.validate.language as language
 from corpuskit.normalize import fold, fold_keep_punctuation, strip_diacritics
 from corpuskit.rules import load_ruleset
 from corpuskit.validate import validate
@@ -66,7 +68,21 @@ def test_class_tables_count_like_the_regular_expressions(text):
 def test_batch_language_identification_equals_one_text_at_a_time():
     sample = pl.read_ndjson(SEEDS / "ant_sample.jsonl")["text"].to_list()[:40]
     texts = [*sample, "", "   ", "123", None, "The talks resume on Friday.", "ΣΊΣΥΦΟΣ", "\ud800ab"]
-    assert identify_many(texts) == [identify(t or "") for t in texts]
+    with patch.object(language, "COMPILED_FROM", 0):  # the compiled walk, however few
+        assert identify_many(texts) == [identify(t or "") for t in texts]
+
+
+def test_a_large_batch_is_walked_compiled_with_the_same_answers(monkeypatch):
+    sample = pl.read_ndjson(SEEDS / "ant_sample.jsonl")["text"].to_list()
+    texts = [f"{text[k:]} {k}" for k in range(0, 60, 7) for text in sample]
+    texts = texts[: language.COMPILED_FROM + 10]
+    assert len(texts) >= language.COMPILED_FROM
+    expected = [identify(t) for t in texts]
+    walked = []
+    original = language._walk
+    monkeypatch.setattr(language, "_walk", lambda *a: walked.append(1) or original(*a))
+    assert identify_many(texts) == expected
+    assert walked == [1]
 
 
 def test_the_identifier_scores_like_the_stock_py3langid_model():
@@ -82,6 +98,8 @@ def test_the_identifier_scores_like_the_stock_py3langid_model():
         lang, probability = stock.classify(text.strip()[:SAMPLE_CHARS])
         expected.append((str(lang), float(probability)))
     assert identify_many(texts) == expected
+    with patch.object(language, "COMPILED_FROM", 0):
+        assert identify_many(texts) == expected
 
 
 def _reference_repetition(tokens: list[str], total: int, p: dict) -> bool:

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from corpuskit.compiled import compiled
 from corpuskit.rules import Rule
 from corpuskit.validate.charclass import LETTER, CharClass
 from corpuskit.validate.document import Doc, Hit
@@ -66,17 +67,22 @@ def identify(text: str) -> tuple[str | None, float]:
     return str(lang), float(probability)
 
 
+# Fewer texts than this are identified one by one with py3langid itself (about 0.1 ms a
+# text): starting the compiled walk costs a process a few tenths of a second once.
+COMPILED_FROM = 256
+
+
 def identify_many(texts: Sequence[str | None]) -> list[tuple[str | None, float]]:
     """:func:`identify` for many texts at once, with the same answers.
 
     py3langid walks the UTF-8 bytes of each sample through a finite automaton in a
-    Python loop; here the automaton steps every sample of the batch at once (one numpy
-    step per byte position), and each document is then scored exactly as py3langid
-    scores it. Falls back to one call per text if the model's layout is not the one
-    this code knows.
+    Python loop; here one compiled loop walks every sample of the batch and counts the
+    features each emits (:func:`_walk`), and each document is then scored exactly as
+    py3langid scores it. A few texts, or a model whose layout is not the one this code
+    knows, are identified one call per text.
     """
     identifier = _identifier()
-    if not all(hasattr(identifier, a) for a in _MODEL_PARTS):
+    if len(texts) < COMPILED_FROM or not all(hasattr(identifier, a) for a in _MODEL_PARTS):
         return [identify(t or "") for t in texts]
     results: list[tuple[str | None, float]] = [(None, 0.0)] * len(texts)
     rows, encoded = [], []
@@ -87,7 +93,7 @@ def identify_many(texts: Sequence[str | None]) -> list[tuple[str | None, float]]
             encoded.append(identifier._encode(sample))
     if not rows:
         return results
-    visits = _visits(identifier, encoded)
+    visits = _visits(encoded)
     for row, data, (features, counts) in zip(rows, encoded, visits, strict=True):
         results[row] = _classify(identifier, data, features, counts)
     return results
@@ -115,82 +121,57 @@ def _shared_table(values: Any) -> np.ndarray:
     return np.asarray(values, dtype=np.int32)
 
 
-def _visits(identifier: Any, encoded: list[bytes]) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Per text, the features the automaton emits (in first-visit order) and their counts."""
-    order = np.argsort([-len(e) for e in encoded], kind="stable")  # longest first
-    ranks, steps, features = _emissions([encoded[i] for i in order.tolist()])
-    rank, first, features, counts = _counted(ranks, steps, features)
-    # Each text's features in first-visit order (the order py3langid's Counter keeps, so
-    # the sums of the scores add up alike).
-    visit = _in_cell_order(rank, first, len(encoded))
-    features, counts = features[visit], counts[visit]
-    bounds = np.searchsorted(rank[visit], np.arange(len(encoded) + 1)).tolist()
-    by_rank = [
-        (features[bounds[k] : bounds[k + 1]], counts[bounds[k] : bounds[k + 1]])
+def _visits(encoded: list[bytes]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per text, the features the automaton emits (in first-visit order: the order
+    py3langid's Counter keeps, so the sums of the scores add up alike) and their
+    counts."""
+    nextmove, rowbase, output = _automaton()
+    data = np.frombuffer(b"".join(encoded), dtype=np.uint8)
+    starts = np.zeros(len(encoded) + 1, dtype=np.int64)
+    np.cumsum([len(e) for e in encoded], out=starts[1:])
+    features, counts, bounds = _walk(data, starts, nextmove, rowbase, output, int(output.max()) + 1)
+    edges = bounds.tolist()
+    return [
+        (features[edges[k] : edges[k + 1]], counts[edges[k] : edges[k + 1]])
         for k in range(len(encoded))
     ]
-    rank_of = np.empty_like(order)
-    rank_of[order] = np.arange(len(order))
-    return [by_rank[k] for k in rank_of.tolist()]
 
 
-def _counted(
-    ranks: np.ndarray, steps: np.ndarray, features: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Per distinct (text, feature) of the emissions, ordered by text then feature: the
-    text, the first position, the feature and the count (one sort of packed keys)."""
-    n_features = int(features.max()) + 1 if len(features) else 1
-    span = int(steps.max()) + 1 if len(steps) else 1
-    keys = ranks  # (text, feature, position) packed in one integer, built in place
-    keys *= n_features
-    keys += features
-    keys *= span
-    keys += steps
-    keys.sort()
-    pair = keys // span
-    starts = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]]) if len(pair) else pair
-    counts = np.diff(np.r_[starts, len(keys)]).astype(np.float32)
-    pair = pair[starts]
-    first = keys[starts] - pair * span
-    rank = pair // n_features
-    return rank, first, (pair - rank * n_features).astype(np.intp), counts
-
-
-def _in_cell_order(rank: np.ndarray, first: np.ndarray, n_texts: int) -> np.ndarray:
-    """The permutation that orders distinct (text, position) cells by text, then
-    position: each marks its cell in a grid of texts by positions, and the grid is read
-    in order (no sort: the cells are unique)."""
-    span = int(first.max()) + 1 if len(first) else 1
-    cell = rank * span + first
-    index = np.empty(n_texts * span, dtype=np.intp)
-    index[cell] = np.arange(len(cell))
-    marked = np.zeros(n_texts * span, dtype=bool)
-    marked[cell] = True
-    return index[marked]
-
-
-def _emissions(encoded: list[bytes]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Every feature the automaton emits, walking all texts (longest first) at once, one
-    numpy step per byte position: (text, byte position, feature) per emission."""
-    nextmove, rowbase, output = _automaton()
-    width = len(encoded[0]) if encoded else 0
-    # data[k, step]: byte ``step`` of text ``k`` (zero past its end); a step reads one
-    # column, and the rows' cache lines serve the next steps too.
-    data = np.frombuffer(b"".join(e.ljust(width, b"\0") for e in encoded), dtype=np.uint8)
-    data = data.reshape(len(encoded), width)
-    active_at = np.searchsorted([-len(e) for e in encoded], -np.arange(width), side="left")
-    emitted = np.full((width, len(encoded)), -1, dtype=np.int32)
-    state = np.zeros(len(encoded), dtype=nextmove.dtype)
-    for step in range(width):
-        k = int(active_at[step])
-        state[:k] = nextmove[rowbase[state[:k]] + data[:k, step]]
-        emitted[step, :k] = output[state[:k]]
-    flat = emitted.reshape(-1)
-    at = np.flatnonzero(flat >= 0)  # step * len(encoded) + text
-    features = flat[at]
-    steps = at // len(encoded)
-    at -= steps * len(encoded)
-    return at, steps, features
+@compiled
+def _walk(
+    data: np.ndarray,
+    starts: np.ndarray,
+    nextmove: np.ndarray,
+    rowbase: np.ndarray,
+    output: np.ndarray,
+    n_features: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Walk each text (``data[starts[k]:starts[k + 1]]``) through the automaton from its
+    first state: per text, every feature the states it passes emit, in the order first
+    emitted, and how often (the texts' features and counts end to end, and the bounds
+    of each text's)."""
+    features = np.empty(data.size, dtype=np.int64)  # at most one feature a byte
+    counts = np.empty(data.size, dtype=np.float32)
+    bounds = np.zeros(starts.size, dtype=np.int64)
+    slot = np.full(n_features, -1, dtype=np.int64)  # where a feature was last put
+    out = 0
+    for text in range(starts.size - 1):
+        first = out
+        state = 0
+        for i in range(starts[text], starts[text + 1]):
+            state = nextmove[rowbase[state] + data[i]]
+            feature = output[state]
+            if feature >= 0:
+                at = slot[feature]
+                if at < first:  # not yet emitted by this text
+                    slot[feature] = out
+                    features[out] = feature
+                    counts[out] = 1.0
+                    out += 1
+                else:
+                    counts[at] += 1.0
+        bounds[text + 1] = out
+    return features[:out], counts[:out], bounds
 
 
 @lru_cache(maxsize=1)
