@@ -3,8 +3,8 @@ express in one pass (folding and hashing every character of a batch, MinHash min
 walking a batch's texts through the language identifier's automaton).
 
 ``@compiled`` marks such a function. Nothing is imported or compiled until the first
-call, so a process that never runs one (``check``, the report, the workers that only
-write) does not pay for numba. The first call compiles the function, or loads the machine
+call, so a process that never runs one (``check`` of a few documents, the report, the
+workers that only write) does not pay for numba. The first call compiles the function, or loads the machine
 code from numba's cache (beside the module, or in the user's cache folder when that one
 cannot be written), so later processes and the worker processes of a run do not compile
 again; where no cache folder can be written, each process compiles its own copy.
