@@ -163,6 +163,28 @@ def test_an_interrupted_run_keeps_its_staging_for_resume_only(tmp_path: Path) ->
     assert not staging_path(out).exists(), "a run that does not resume clears leftovers"
 
 
+def test_an_interruption_that_surfaces_as_another_error_keeps_the_parts(tmp_path: Path) -> None:
+    """Ctrl-C raised inside code polars called back into comes out as polars' panic: once
+    a stop was requested, whatever error ends the run keeps its parts for --resume."""
+    from corpuskit import interruption
+
+    out = tmp_path / "run"
+    interruption.request()
+    try:
+        with (
+            pytest.raises(KeyboardInterrupt, match="--resume"),
+            output_dir(out, inputs=[], overwrite=False) as staging,
+        ):
+            (staging / "part-0").write_text("done")
+            raise Crash("called `Result::unwrap()` on an `Err` value")
+    finally:
+        interruption.clear()
+    assert (staging_path(out) / "part-0").is_file()
+    with pytest.raises(Crash), output_dir(out, inputs=[], overwrite=False) as staging:
+        raise Crash("disk full")
+    assert not staging_path(out).exists(), "without a stop request an error is a failure"
+
+
 def test_leftovers_of_killed_runs_are_removed(tmp_path: Path) -> None:
     out = tmp_path / "run"
     for name in (".run.tmp-abc123", ".run.old-xyz789", staging_path(out).name):

@@ -24,6 +24,7 @@ LAYERS = {
     "tomlfile": 0,
     "compiled": 0,
     "collector": 0,
+    "interruption": 0,
     "normalize": 1,
     "rules": 1,
     "rule_params": 1,

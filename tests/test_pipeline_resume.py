@@ -124,6 +124,7 @@ def test_sigterm_stops_the_run_and_a_fresh_run_clears_it(tmp_path):
     assert run.returncode == 130, err.decode()[-3000:]
     assert "--resume" in err.decode()
     assert "Traceback" not in err.decode()
+    assert "panicked" not in err.decode()
     assert not out.exists()
     fresh = _clean(corpus, out)
     assert fresh.wait(300) == 0

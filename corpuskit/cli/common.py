@@ -13,13 +13,13 @@ from __future__ import annotations
 import functools
 import signal
 import sys
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
+from corpuskit import interruption
 from corpuskit.codes import CodeRegistry, check_rule_selection, load_code_registry
 from corpuskit.config import Config, discover_config_file
 from corpuskit.display import printable
@@ -40,26 +40,17 @@ def fail(message: str, code: int = EXIT_USAGE, *, hint: str | None = None) -> No
     sys.exit(code)
 
 
-# Set when SIGINT or SIGTERM arrives. The KeyboardInterrupt the handler raises can surface
-# as another exception: raised inside Python code that polars (Rust) called back into, it
-# comes out of polars as a pyo3 PanicException. Whatever a run dies of once this is set,
-# it was interrupted.
-_INTERRUPTED = threading.Event()
-
-
-def _interrupt(_signum: int, _frame: Any) -> None:
-    _INTERRUPTED.set()
-    raise KeyboardInterrupt
-
-
 def user_errors_exit(func: F) -> F:
     """Decorator: a CorpuskitError becomes a one-paragraph message and exit code 2, and
     an interruption (Ctrl-C or SIGTERM, handled alike) a short message and exit 130."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        _INTERRUPTED.clear()
-        previous = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGTERM, signal.SIGINT)}
+        interruption.clear()
+        previous = {
+            sig: signal.signal(sig, interruption.stop_handler)
+            for sig in (signal.SIGTERM, signal.SIGINT)
+        }
         try:
             return func(*args, **kwargs)
         except CorpuskitError as exc:
@@ -68,12 +59,13 @@ def user_errors_exit(func: F) -> F:
         except KeyboardInterrupt as exc:
             fail(f"interrupted; {exc}" if str(exc) else "interrupted", EXIT_INTERRUPTED)
         except BaseException as exc:
-            if not _INTERRUPTED.is_set() or isinstance(exc, SystemExit):
+            if not interruption.is_interruption(exc):
                 raise
             fail("interrupted", EXIT_INTERRUPTED)
         finally:
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
+            interruption.clear()
 
     return wrapper  # type: ignore[return-value]
 

@@ -34,6 +34,7 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
+from corpuskit import interruption
 from corpuskit.errors import OutputError
 from corpuskit.io.atomic import _fsync_folder, _umask, check_output_location, write_json_atomic
 
@@ -160,8 +161,9 @@ def output_dir(
     Refuses (:class:`OutputError`) an existing non-empty ``out`` unless ``overwrite`` (and
     then only a corpuskit output), an ``out`` that overlaps an input, and a second run
     into the same ``out``. If the body raises a :class:`CorpuskitError` or any other
-    error, the staging folder is removed; if it is interrupted (``KeyboardInterrupt``),
-    the staging folder stays so that a run with ``resume=True`` can continue, and the
+    error, the staging folder is removed; if it is interrupted (``KeyboardInterrupt``, or
+    any error once :mod:`corpuskit.interruption` records a stop request), the staging
+    folder stays so that a run with ``resume=True`` can continue, and the
     next run that does not resume removes it.
     """
     out = Path(out).absolute()
@@ -189,14 +191,14 @@ def output_dir(
         _prepare_staging(staging, fingerprint or {}, resume)
         try:
             yield staging
-        except KeyboardInterrupt:
+        except BaseException as exc:
+            if not interruption.is_interruption(exc):
+                shutil.rmtree(staging, ignore_errors=True)
+                raise
             raise KeyboardInterrupt(
                 f"the finished parts are kept in {staging}: run the same command with "
                 "--resume to continue, or without it to start over"
             ) from None
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
         if out.is_dir() and any(out.iterdir()) and not overwrite:
             shutil.rmtree(staging, ignore_errors=True)
             raise OutputError(
