@@ -114,6 +114,39 @@ def finding(
     }
 
 
+def concat_findings(first: pl.Series, second: pl.Series) -> pl.Series:
+    """Row by row, the findings of ``first`` followed by those of ``second`` (two
+    ``findings`` columns of one batch; a missing list counts as empty).
+
+    The same as polars' ``concat_list``, which is slow on lists of structs (it builds
+    each row's list value by value): here both columns are laid out as one long table
+    of (row, finding), which a stable sort and a grouping put back into lists.
+    """
+    if first.len() != second.len():
+        raise ValueError(f"{first.len()} rows of findings against {second.len()}")
+    n = first.len()
+    parts = [
+        pl.DataFrame({"f": column.cast(FINDINGS_DTYPE)})
+        .with_row_index("row")
+        .filter(pl.col("f").list.len() > 0)
+        .explode("f")
+        for column in (first, second)
+    ]
+    grouped = (
+        pl.concat(parts)
+        .sort("row", maintain_order=True)
+        .group_by("row", maintain_order=True)
+        .agg(pl.col("f"))
+    )
+    return (
+        pl.DataFrame({"row": pl.int_range(n, dtype=pl.UInt32, eager=True)})
+        .join(grouped, on="row", how="left", maintain_order="left")
+        .select(pl.col("f").fill_null(pl.lit([], dtype=FINDINGS_DTYPE)).cast(FINDINGS_DTYPE))
+        .to_series()
+        .alias(first.name)
+    )
+
+
 def require_columns(
     frame: pl.DataFrame | pl.LazyFrame, columns: tuple[str, ...], stage: str
 ) -> None:

@@ -120,7 +120,7 @@ def _append_findings(frame: pl.DataFrame, found: pl.DataFrame) -> pl.Series:
         .to_series()
         .cast(schema.FINDINGS_DTYPE)
     )
-    return pl.select(pl.concat_list(existing, new)).to_series().alias(schema.FINDINGS)
+    return schema.concat_findings(existing, new).alias(schema.FINDINGS)
 
 
 __all__ = ["DECISION_SCHEMA", "FLAG_SCHEMA", "annotate_batch"]

@@ -81,17 +81,12 @@ def append_findings(
         {"__row": list(added), "__added": list(added.values())},
         schema={"__row": pl.UInt32, "__added": schema.FINDINGS_DTYPE},
     )
-    return (
-        frame.with_row_index("__row")
+    aligned = (
+        pl.DataFrame({"__row": pl.int_range(frame.height, dtype=pl.UInt32, eager=True)})
         .join(update, on="__row", how="left", maintain_order="left")
-        .with_columns(
-            pl.when(pl.col("__added").is_not_null())
-            .then(pl.concat_list(column, "__added"))
-            .otherwise(pl.col(column))
-            .alias(column)
-        )
-        .drop("__row", "__added")
+        .get_column("__added")
     )
+    return frame.with_columns(schema.concat_findings(frame[column], aligned).alias(column))
 
 
 def add_whole_text_findings(

@@ -43,6 +43,7 @@ from corpuskit.schema import (
     TEXT_CLEAN,
     TITLE,
     TITLE_CLEAN,
+    concat_findings,
     finding,
     require_columns,
 )
@@ -324,7 +325,7 @@ def apply_batch(
     findings = _findings_column([r[3] for r in results])
     if prior_findings is not None:
         prior = frame[FINDINGS].cast(FINDINGS_DTYPE).fill_null(pl.lit([], FINDINGS_DTYPE))
-        findings = pl.concat_list([prior, findings]).alias(FINDINGS)
+        findings = concat_findings(prior, findings).alias(FINDINGS)
     drop = pl.element().struct.field("action") == "drop"
     drop_reasons = (
         findings.list.eval(pl.element().filter(drop.fill_null(False)).struct.field("code"))
