@@ -141,6 +141,23 @@ def test_a_parquet_text_column_that_is_not_utf8_is_refused(tmp_path: Path) -> No
     assert "Traceback" not in result.output and not out.exists()
 
 
+def test_a_character_split_across_two_parquet_values_is_refused(tmp_path: Path) -> None:
+    """The bytes of «م» cut between two rows: together the column's bytes are valid
+    UTF-8, each value on its own is not."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    cut = pa.array([b"\xd9", b"\x85"], type=pa.binary())
+    text = pa.StringArray.from_buffers(len(cut), cut.buffers()[1], cut.buffers()[2])
+    path = tmp_path / "split.parquet"
+    pq.write_table(pa.table({"id": ["a", "b"], "text": text}), path)
+    out = tmp_path / "out"
+    result = run("clean", path, "--out", out, "--no-dedup")
+    assert result.exit_code == 2, result.output
+    assert "split.parquet: column 'text' holds bytes that are not UTF-8 text" in result.output
+    assert "Traceback" not in result.output and not out.exists()
+
+
 def test_several_zstd_frames_are_one_file(tmp_path: Path) -> None:
     path = tmp_path / "c.jsonl.zst"
     path.write_bytes(

@@ -88,12 +88,16 @@ def read_parquet(
 def _check_utf8(path: Path, batch: pa.RecordBatch, row: int) -> None:
     """Refuse a batch whose string columns hold bytes that are not UTF-8. Parquet does not
     check them on read, and polars fails on them later (or panics), so a damaged file is
-    caught here, where it can be named."""
+    caught here, where it can be named. The check is polars' strict cast of the same
+    bytes, read as binary (no copy), to text: on news text over ten times faster than
+    pyarrow's full validation of the column."""
     for name, column in zip(batch.schema.names, batch.columns, strict=True):
-        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+        large = pa.types.is_large_string(column.type)
+        if large or pa.types.is_string(column.type):
+            as_bytes = pl.from_arrow(column.cast(pa.large_binary() if large else pa.binary()))
             try:
-                column.validate(full=True)
-            except pa.ArrowInvalid:
+                as_bytes.cast(pl.String)
+            except pl.exceptions.ComputeError:
                 raise InputError(
                     f"{path}: column {name!r} holds bytes that are not UTF-8 text "
                     f"(in rows {row + 1}–{row + batch.num_rows})",
