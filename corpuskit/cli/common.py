@@ -63,9 +63,9 @@ def user_errors_exit(func: F) -> F:
                 raise
             fail("interrupted", EXIT_INTERRUPTED)
         finally:
+            interruption.clear()  # first: no stop handed back once the handlers are restored
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
-            interruption.clear()
 
     return wrapper  # type: ignore[return-value]
 

@@ -324,8 +324,7 @@ def apply_batch(
         doc.forget()  # the batch's memory is the documents', not all they worked out
     findings = _findings_column([r[3] for r in results])
     if prior_findings is not None:
-        prior = frame[FINDINGS].cast(FINDINGS_DTYPE).fill_null(pl.lit([], FINDINGS_DTYPE))
-        findings = concat_findings(prior, findings).alias(FINDINGS)
+        findings = concat_findings(frame[FINDINGS], findings).alias(FINDINGS)
     drop = pl.element().struct.field("action") == "drop"
     drop_reasons = (
         findings.list.eval(pl.element().filter(drop.fill_null(False)).struct.field("code"))
