@@ -4,10 +4,11 @@ walking a batch's texts through the language identifier's automaton).
 
 ``@compiled`` marks such a function. Nothing is imported or compiled until the first
 call, so a process that never runs one (``check`` of a few documents, the report, the
-workers that only write) does not pay for numba. The first call compiles the function, or loads the machine
-code from numba's cache (beside the module, or in the user's cache folder when that one
-cannot be written), so later processes and the worker processes of a run do not compile
-again; where no cache folder can be written, each process compiles its own copy.
+workers that only write) does not pay for numba. The first call compiles the function,
+or loads the machine code from numba's cache (beside the module, or in the user's cache
+folder when that one cannot be written), so later processes and the worker processes of
+a run do not compile again; where no cache folder can be written, each process compiles
+its own copy.
 
 A compiled function may call another ``@compiled`` function of its module: at the first
 call, every ``@compiled`` function of the module is handed to numba together, and the

@@ -18,7 +18,7 @@ _finding = st.builds(
     end=st.integers(0, 500),
     excerpt=st.text(max_size=12),
 )
-_column = st.lists(st.one_of(st.none(), st.lists(_finding, max_size=3)), max_size=30)
+_row = st.one_of(st.none(), st.lists(_finding, max_size=3))  # a missing list, or findings
 
 
 def _series(rows: list) -> pl.Series:
@@ -28,9 +28,8 @@ def _series(rows: list) -> pl.Series:
 @settings(max_examples=60, deadline=None)
 @given(st.data())
 def test_concat_findings_keeps_each_rows_findings_in_order(data):
-    first = data.draw(_column)
-    second = data.draw(st.lists(st.one_of(st.none(), st.lists(_finding, max_size=3)),
-                                min_size=len(first), max_size=len(first)))  # fmt: skip
+    first = data.draw(st.lists(_row, max_size=30))
+    second = data.draw(st.lists(_row, min_size=len(first), max_size=len(first)))
     joined = schema.concat_findings(_series(first), _series(second))
     assert joined.dtype == schema.FINDINGS_DTYPE
     assert joined.name == schema.FINDINGS
