@@ -16,7 +16,12 @@ from hypothesis import strategies as st
 
 from corpuskit.dedup.keys import canonical_url, fold_series
 from corpuskit.dedup.lsh import band_keys, candidate_pairs, keyed_candidate_pairs, optimal_bands
-from corpuskit.dedup.minhash import hash_text, signatures, to_lean_minhash
+from corpuskit.dedup.minhash import (
+    hash_text,
+    signatures,
+    signatures_from_hashes,
+    to_lean_minhash,
+)
 from corpuskit.dedup.near import near_duplicate_labels
 from corpuskit.dedup.words import polynomial_hash, words
 from corpuskit.normalize import fold
@@ -50,6 +55,23 @@ def test_signatures_equal_datasketch_minhash_with_the_same_shingles(k, num_perm,
         theirs.update_batch(reference_shingles(fold(text), k))
         assert theirs.scheme == "affine32"
         np.testing.assert_array_equal(row, theirs.hashvalues)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 5), st.integers(0, 2**32 - 1)), min_size=1, max_size=60))
+def test_signatures_do_not_depend_on_the_order_of_shingles(shingles):
+    """The minima of a document are the same whether its shingles come in one run (as
+    words() gives them) or interleaved with other documents' shingles."""
+    doc_index = np.array([d for d, _ in shingles], dtype=np.int64)
+    hashes = np.array([h for _, h in shingles], dtype=np.uint32)
+    interleaved = signatures_from_hashes(hashes, doc_index, 6, num_perm=16, seed=3)
+    order = np.argsort(doc_index, kind="stable")
+    in_runs = signatures_from_hashes(hashes[order], doc_index[order], 6, num_perm=16, seed=3)
+    np.testing.assert_array_equal(interleaved, in_runs)
+    for doc in range(6):
+        theirs = MinHash(num_perm=16, seed=3, hashfunc=int)
+        theirs.update_batch(hashes[doc_index == doc].tolist())
+        np.testing.assert_array_equal(in_runs[doc], theirs.hashvalues)
 
 
 def test_words_fold_exactly_like_fold():

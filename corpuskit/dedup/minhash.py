@@ -48,19 +48,31 @@ def _minima(
     hashes: np.ndarray, doc_index: np.ndarray, a: np.ndarray, b: np.ndarray, out: np.ndarray
 ) -> np.ndarray:
     """Fold every shingle hash into its document's row of ``out``: the MurmurHash3
-    finalizer, then each permutation ``a*h + b mod 2**32``, keeping the minimum."""
-    for i in range(hashes.size):
-        h = np.uint32(hashes[i])
-        h ^= h >> np.uint32(16)
-        h = np.uint32(h * np.uint32(0x85EBCA6B))
-        h ^= h >> np.uint32(13)
-        h = np.uint32(h * np.uint32(0xC2B2AE35))
-        h ^= h >> np.uint32(16)
-        row = out[doc_index[i]]
-        for p in range(a.size):
-            value = np.uint32(a[p] * h + b[p])
-            if value < row[p]:
-                row[p] = value
+    finalizer, then each permutation ``a*h + b mod 2**32``, keeping the minimum.
+
+    A document's shingles come one after another, so its minima are kept in a small
+    buffer while its run lasts (written back when the document changes), and the inner
+    loop over permutations is a branch-free ``min`` the compiler turns into vector
+    instructions: several times faster than a compare and store per permutation."""
+    perms = a.size
+    buffer = np.empty(perms, dtype=np.uint32)
+    i = 0
+    while i < hashes.size:
+        doc = doc_index[i]
+        for p in range(perms):
+            buffer[p] = out[doc, p]
+        while i < hashes.size and doc_index[i] == doc:
+            h = np.uint32(hashes[i])
+            h ^= h >> np.uint32(16)
+            h = np.uint32(h * np.uint32(0x85EBCA6B))
+            h ^= h >> np.uint32(13)
+            h = np.uint32(h * np.uint32(0xC2B2AE35))
+            h ^= h >> np.uint32(16)
+            for p in range(perms):
+                buffer[p] = min(buffer[p], np.uint32(a[p] * h + b[p]))
+            i += 1
+        for p in range(perms):
+            out[doc, p] = buffer[p]
     return out
 
 
