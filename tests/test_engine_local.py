@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 
 import pytest
@@ -36,3 +37,40 @@ def test_a_failed_task_stops_the_drawing_of_a_stream():
     with pytest.raises(ValueError, match="part 0 is broken"):
         list(LocalEngine(2).map(_square_or_fail, slow_stream(), {"fail_on": 0}))
     assert len(drawn) < 200, "the whole stream was drawn after the first task had failed"
+
+
+def _pid_and_context(context: dict, _item: int) -> tuple[int, str]:
+    return os.getpid(), context["pass"]
+
+
+def test_workers_started_ahead_serve_the_pass_with_their_context():
+    """Workers started for a context while the driver works are the ones the next
+    pass with that context runs on; a pass with another context starts its own."""
+    engine = LocalEngine(2)
+    writing, other = {"pass": "writing"}, {"pass": "other"}
+    with engine.started_for(writing):
+        started = engine._started[1]
+        pids_started = {p.pid for p in started._processes.values()}
+        elsewhere = list(engine.map(_pid_and_context, range(4), other))
+        assert {c for _, c in elsewhere} == {"other"}
+        assert not {p for p, _ in elsewhere} & pids_started
+        served = list(engine.map(_pid_and_context, range(6), writing))
+    assert {c for _, c in served} == {"writing"}
+    assert {p for p, _ in served} <= pids_started
+    assert engine._started is None
+
+
+def test_workers_started_ahead_and_never_used_are_stopped():
+    engine = LocalEngine(2)
+    processes = []
+    with (
+        pytest.raises(RuntimeError, match="the link pass failed"),
+        engine.started_for({"pass": "writing"}),
+    ):
+        processes.extend(engine._started[1]._processes.values())
+        raise RuntimeError("the link pass failed")
+    assert len(processes) == 2
+    assert engine._started is None
+    for process in processes:
+        process.join(timeout=30)
+        assert not process.is_alive()

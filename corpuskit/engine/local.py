@@ -9,6 +9,11 @@ forked half-initialised), ignore Ctrl-C (the parent decides what an interruption
 and are killed by the kernel if the parent dies, so none outlives an interrupted run.
 Results come back in the order of the items, whatever order the workers finish in, so a
 run is the same with one worker or many.
+
+A fresh worker takes most of a second to start (an interpreter, polars, numpy, the
+context). A pass whose context is known before the driver's own work ends can have its
+workers started early (:meth:`LocalEngine.started_for`): they start on the core the driver
+leaves idle, and the pass begins at once.
 """
 
 from __future__ import annotations
@@ -60,6 +65,10 @@ def _run(task: Task, item: Any) -> Any:
     return task(_CONTEXT["context"], item)
 
 
+def _ready() -> None:
+    """A task that only makes a worker start (the initializer has run when it returns)."""
+
+
 class LocalEngine:
     """Runs tasks on up to ``workers`` processes of this machine (0: one per core)."""
 
@@ -67,6 +76,34 @@ class LocalEngine:
 
     def __init__(self, workers: int = 0) -> None:
         self.workers = resolve_workers(workers)
+        # Workers started ahead of the pass that will use them: (its context, the pool).
+        self._started: tuple[Any, ProcessPoolExecutor] | None = None
+
+    def _pool(self, workers: int, context: Any) -> ProcessPoolExecutor:
+        if self._started is not None and self._started[0] is context:
+            pool, self._started = self._started[1], None
+            return pool
+        spawn = multiprocessing.get_context("spawn")
+        return ProcessPoolExecutor(
+            workers, mp_context=spawn, initializer=_install, initargs=(os.getpid(), context)
+        )
+
+    @contextlib.contextmanager
+    def started_for(self, context: Any) -> Iterator[None]:
+        """Start the workers of a later pass with ``context`` now, while the driver does
+        other work; the next :meth:`map` with that very context uses them. Those not
+        used by the end of the block are stopped."""
+        if self.workers > 1 and self._started is None:
+            pool = self._pool(self.workers, context)
+            for _ in range(self.workers):  # spawned as tasks wait and no worker is idle
+                pool.submit(_ready)
+            self._started = (context, pool)
+        try:
+            yield
+        finally:
+            if self._started is not None and self._started[0] is context:
+                self._started[1].shutdown(wait=True, cancel_futures=True)
+                self._started = None
 
     def map(
         self,
@@ -94,10 +131,7 @@ class LocalEngine:
                     progress(item, result)
                 yield result
             return
-        spawn = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(
-            workers, mp_context=spawn, initializer=_install, initargs=(os.getpid(), context)
-        ) as pool:
+        with self._pool(workers, context) as pool:
             submitted: deque[tuple[Any, Future]] = deque()
             failed: list[Future] = []  # filled by the pool's thread as tasks fail
 

@@ -22,6 +22,7 @@ results are gathered in part order.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -82,6 +83,11 @@ class RayEngine:
         context.enable_progress_bars = False
         for name in ("ray", "ray.data"):
             logging.getLogger(name).setLevel(logging.WARNING)
+
+    @contextlib.contextmanager
+    def started_for(self, _context: Any) -> Iterator[None]:
+        """Nothing to start ahead: Ray's workers stay up from one pass to the next."""
+        yield
 
     def map(
         self,

@@ -200,11 +200,13 @@ def _clean_into(
         batch_rows=batch_rows,
         on_read=lambda read: check_writable(read.schema, fmt),
     )
-    if do_dedup:
-        link_parts(context, read, engine)
-    tables = run_pass(
-        engine, write_task, context, read, progress, "writing", fold=merge_summary_parts
-    )
+    # the write pass's workers start while the driver links (it leaves a core idle)
+    with engine.started_for(context):
+        if do_dedup:
+            link_parts(context, read, engine)
+        tables = run_pass(
+            engine, write_task, context, read, progress, "writing", fold=merge_summary_parts
+        )
     parts = merge_summary_parts(tables)
     run = {
         "corpuskit_version": corpuskit.__version__,
