@@ -48,6 +48,7 @@ from __future__ import annotations
 
 import numpy as np
 import polars as pl
+import pyarrow as pa
 import xxhash
 
 from corpuskit import schema
@@ -320,6 +321,6 @@ def word_band_shape(options: DedupOptions) -> tuple[int, int]:
 
 
 def _where(valid: np.ndarray, values: np.ndarray, name: str) -> pl.Series:
-    """``values`` as a Series named ``name``, null where ``valid`` is False."""
-    series = pl.Series(name, values)
-    return pl.select(pl.when(pl.Series(valid)).then(series)).to_series().alias(name)
+    """``values`` as a Series named ``name``, null where ``valid`` is False (built as an
+    Arrow array with a validity mask: a batch makes dozens of these key columns)."""
+    return pl.Series(name, pa.array(values, mask=~np.asarray(valid, dtype=bool)))
