@@ -48,7 +48,6 @@ from __future__ import annotations
 
 import numpy as np
 import polars as pl
-import pyarrow as pa
 import xxhash
 
 from corpuskit import schema
@@ -321,6 +320,6 @@ def word_band_shape(options: DedupOptions) -> tuple[int, int]:
 
 
 def _where(valid: np.ndarray, values: np.ndarray, name: str) -> pl.Series:
-    """``values`` as a Series named ``name``, null where ``valid`` is False (built as an
-    Arrow array with a validity mask: a batch makes dozens of these key columns)."""
-    return pl.Series(name, pa.array(values, mask=~np.asarray(valid, dtype=bool)))
+    """``values`` as a Series named ``name``, null where ``valid`` is False (set in place,
+    not through a query: a batch makes dozens of these key columns)."""
+    return pl.Series(name, values).set(pl.Series(~np.asarray(valid, dtype=bool)), None)
