@@ -74,3 +74,27 @@ def test_workers_started_ahead_and_never_used_are_stopped():
     for process in processes:
         process.join(timeout=30)
         assert not process.is_alive()
+
+
+class _Part:
+    def __init__(self, number: int, last: bool) -> None:
+        self.number, self.last = number, last
+
+
+def _pid_of(_context: dict, part: _Part) -> int:
+    return os.getpid()
+
+
+def test_a_stream_whose_first_item_is_its_last_runs_in_this_process():
+    """A small input is read whole before its first part is yielded: starting workers
+    would take longer than its one task."""
+    engine = LocalEngine(2)
+    assert list(engine.map(_pid_of, iter([_Part(0, last=True)]), {})) == [os.getpid()]
+    assert list(engine.map(_pid_of, iter([]), {})) == []
+
+
+def test_a_stream_not_known_to_end_runs_on_workers():
+    parts = iter([_Part(0, last=False), _Part(1, last=True)])
+    pids = list(LocalEngine(2).map(_pid_of, parts, {}))
+    assert len(pids) == 2
+    assert os.getpid() not in pids

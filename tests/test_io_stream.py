@@ -68,6 +68,22 @@ def test_batches_are_bounded_and_add_up_to_read_corpus(tmp_path: Path, name: str
     assert reader.stats.documents == 2500
 
 
+@pytest.mark.parametrize("documents", [1, 299, 1000])
+def test_at_end_is_set_while_the_last_batch_of_a_partial_size_is_yielded(
+    tmp_path: Path, documents: int
+) -> None:
+    """The pipeline runs a small input in one process when its first batch is known to
+    be the last; a batch yielded while more input may follow never says so."""
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    records = corpus(documents)
+    first.write_bytes(jsonl(records[: documents // 2]))
+    second.write_bytes(jsonl(records[documents // 2 :]))
+    reader = CorpusReader([first, second], batch_rows=300)
+    seen = [(batch.height, reader.at_end) for batch in reader.batches()]
+    assert sum(height for height, _ in seen) == documents
+    assert [at_end for _, at_end in seen] == [False] * (len(seen) - 1) + [True]
+
+
 def test_batches_do_not_depend_on_how_the_file_is_chunked(tmp_path: Path) -> None:
     # JSON Lines chunks end wherever a 64 KiB read ends; batches must not move with them
     path = tmp_path / "c.jsonl"

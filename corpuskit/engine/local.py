@@ -19,6 +19,7 @@ leaves idle, and the pass begins at once.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import multiprocessing
 import os
 import signal
@@ -63,6 +64,9 @@ def _install(parent: int, context: Any) -> None:
 
 def _run(task: Task, item: Any) -> Any:
     return task(_CONTEXT["context"], item)
+
+
+_NOTHING = object()  # what an empty stream gives when drawn
 
 
 def _ready() -> None:
@@ -119,11 +123,23 @@ class LocalEngine:
         or one item, the tasks run in this process. ``items`` may be a stream (a
         generator the caller fills as it reads): each item is handed to a worker as soon
         as it is drawn, and results are yielded once the stream ends; a task that fails
-        stops the drawing (its error is raised at the next item).
+        stops the drawing (its error is raised at the next item). A stream whose first
+        item says it is the last (a true ``last`` attribute: the input was small enough
+        to be read whole) runs in this process too: starting a worker would take longer
+        than the task.
         """
         workers = self.workers
         if isinstance(items, Sequence):
             workers = min(workers, len(items))
+        elif workers > 1:
+            stream = iter(items)
+            first = next(stream, _NOTHING)
+            if first is _NOTHING:
+                return
+            if getattr(first, "last", False):
+                items, workers = [first], 1
+            else:
+                items = itertools.chain([first], stream)
         if workers <= 1:
             for item in items:
                 result = task(context, item)

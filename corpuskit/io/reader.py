@@ -139,6 +139,8 @@ class CorpusReader:
         self.batch_rows = batch_rows
         self.batch_bytes = batch_bytes
         self._progress = progress or no_progress
+        # True once every input has been read: the batch being yielded then is the last.
+        self.at_end = False
         found = discover(self.paths)
         self.files: list[InputFile] = found.files
         self.stats = ReadStats(skipped=found.skipped)
@@ -147,9 +149,12 @@ class CorpusReader:
 
     def batches(self) -> Iterator[pl.DataFrame]:
         """The canonical batches, in input order. Each call reads the inputs again (and
-        starts ``stats`` afresh); an input with no documents at all is an InputError."""
+        starts ``stats`` afresh); an input with no documents at all is an InputError.
+        While a batch is yielded, ``at_end`` says whether the inputs are all read: a
+        batch yielded with ``at_end`` set is the last."""
         self.stats = ReadStats(skipped=self.stats.skipped)
-        for batch in rebatch(self._chunks(), self.batch_rows, self.batch_bytes):
+        self.at_end = False
+        for batch in rebatch(self._chunks_to_the_end(), self.batch_rows, self.batch_bytes):
             self.stats.union.add(batch.schema)
             yield batch
         if self.stats.documents == 0:
@@ -158,6 +163,10 @@ class CorpusReader:
                 f"no documents found in {names}: the input is empty",
                 hint="check that you passed the right files and that they are not empty",
             )
+
+    def _chunks_to_the_end(self) -> Iterator[pl.DataFrame]:
+        yield from self._chunks()
+        self.at_end = True
 
     def _chunks(self) -> Iterator[pl.DataFrame]:
         """Canonical frames of whatever size each format reads, with their IO findings."""

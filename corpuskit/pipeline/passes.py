@@ -139,11 +139,13 @@ def prepare_task(context: RunContext, part: int) -> None:
 @dataclass(frozen=True)
 class InputPart:
     """An ``input`` part as the ingest stream yields it: its number, the corpus row of
-    its first document (known before the rest of the corpus is read) and its documents."""
+    its first document (known before the rest of the corpus is read), its documents, and
+    whether it is known to be the last (every input read by the time it is yielded)."""
 
     index: int
     first_row: int
     rows: int
+    last: bool = False
 
 
 def fit_task(context: RunContext, part: InputPart) -> CorpusPartial:

@@ -120,7 +120,11 @@ class Ingestion:
         work = self.work
         if work.has("ingest.pickle"):
             result: Ingest = work.load("ingest.pickle")
-            yield from map(InputPart, range(len(result.rows)), result.first_rows, result.rows)
+            last = len(result.rows) - 1
+            for part, (first_row, rows) in enumerate(
+                zip(result.first_rows, result.rows, strict=True)
+            ):
+                yield InputPart(part, first_row, rows, part == last)
         else:
             done = _timed("read")
             reader = CorpusReader(
@@ -135,7 +139,7 @@ class Ingestion:
                     work.write_frame(batch, INPUT, part)
                 rows.append(batch.height)
                 schemas.append(dict(batch.schema))
-                yield InputPart(part, sum(rows) - batch.height, batch.height)
+                yield InputPart(part, sum(rows) - batch.height, batch.height, reader.at_end)
             ids.finish(lambda: (work.read_frame(INPUT, part) for part in range(len(rows))))
             result = Ingest(
                 tuple(rows), dict(reader.stats.columns), reader.stats.describe(), tuple(schemas)
