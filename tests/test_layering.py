@@ -1,7 +1,7 @@
 """Keep the dependency direction of DESIGN.md true:
 
 cli -> pipeline -> (io, validate, dedup, report, check, codes) -> (rules, normalize,
-config) -> (schema, errors, progress, display, datafiles, tomlfile). A module may import its own layer or lower ones, never a
+config) -> (schema, errors, progress, display, datafiles, tomlfile, cachedir). A module may import its own layer or lower ones, never a
 higher one; only the cli package imports click.
 """
 
@@ -25,6 +25,7 @@ LAYERS = {
     "compiled": 0,
     "collector": 0,
     "interruption": 0,
+    "cachedir": 0,
     "normalize": 1,
     "rules": 1,
     "rule_params": 1,

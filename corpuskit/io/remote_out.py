@@ -23,7 +23,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 import shutil
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -32,6 +31,7 @@ from typing import Any, TypeVar
 
 from filelock import FileLock, Timeout
 
+from corpuskit.cachedir import cache_dir
 from corpuskit.errors import OutputError
 from corpuskit.io.atomic import write_json_atomic
 from corpuskit.io.location import same_storage_overlap
@@ -41,15 +41,6 @@ UPLOADING = ".corpuskit-uploading"
 _FINISHED = "finished.json"  # the fingerprint of the run whose output waits for upload
 _LOCK = "run.lock"
 T = TypeVar("T")
-
-
-def cache_dir() -> Path:
-    """corpuskit's cache folder: ``$CORPUSKIT_CACHE_DIR``, else ``$XDG_CACHE_HOME/corpuskit``,
-    else ``~/.cache/corpuskit``."""
-    if os.environ.get("CORPUSKIT_CACHE_DIR"):
-        return Path(os.environ["CORPUSKIT_CACHE_DIR"])
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "corpuskit"
 
 
 def url_of(location: Any) -> str:

@@ -14,6 +14,7 @@ from corpuskit.compiled import compiled
 from corpuskit.rules import Rule
 from corpuskit.validate.charclass import LETTER, CharClass
 from corpuskit.validate.document import Doc, Hit
+from corpuskit.validate.langmodel import load_identifier
 
 # The script each language is written in, to skip identification when the text's letters
 # are plainly in the declared language's script and no other (the common case).
@@ -37,25 +38,10 @@ def _identifier() -> Any:
 
     The model stores the table (100k features × 142 classes) as float16; every score
     widens the rows it reads to float32 anyway (a float32 vector times a float16 matrix),
-    so the float32 table gives the same scores, and keeping only it saves the 28 MB the
-    float16 copy would take beside it in every worker.
+    so the float32 table gives the same scores. It is unpacked once into the cache
+    folder and memory-mapped from there (:mod:`corpuskit.validate.langmodel`).
     """
-    import py3langid.langid as langid
-
-    model = langid.LanguageIdentifier.from_modelpath(
-        langid.MODEL_DIR / langid.MODEL_FILE, norm_probs=True
-    )
-    if not all(hasattr(model, a) for a in ("nb_ptc", "nb_pc", "nb_classes", "tk_row")):
-        return model
-    return langid.LanguageIdentifier(
-        np.asarray(model.nb_ptc, dtype=np.float32),
-        model.nb_pc,
-        model.nb_classes,
-        model.tk_nextmove,
-        model.tk_output,
-        norm_probs=True,
-        tk_row=model.tk_row,
-    )
+    return load_identifier()
 
 
 def identify(text: str) -> tuple[str | None, float]:
