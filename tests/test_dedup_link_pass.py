@@ -64,6 +64,34 @@ def test_judging_candidates_in_chunks_gives_the_same_links(monkeypatch):
     assert chunked.flags.equals(whole.flags)
 
 
+def test_roundups_found_in_runs_of_longer_documents_are_those_found_at_once(monkeypatch):
+    """The parts of each longer document are paired and judged a run of longer
+    documents at a time; runs of one pair find the same roundups as one run of all:
+    the documents holding two unrelated parts, not the one whose parts are copies."""
+    story = article(SENTENCES)
+    letters = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
+    others = [  # no word in common: each drawn from its own random words
+        " ".join("".join(random.Random(i * 1000 + j).choices(letters, k=7)) for j in range(90))
+        for i in range(8)
+    ]
+    texts = [story, word_edits(story, seed=4), *others, *(["page"] * 5)]
+    frame = pl.DataFrame({"id": [f"r{i:02d}" for i in range(len(texts))], "text": texts})
+    keys = FrameKeys(sign_batch(frame, DedupOptions()))
+    page = [10 + i for i in range(5)]
+    contained = pl.DataFrame(
+        {
+            "a": [2, 3, 4, 5, 6, 7, 8, 9, 0, 1, 2, 3],
+            "b": [page[0]] * 2 + [page[1]] * 2 + [page[2]] * 4 + [page[3]] * 2 + [page[4]] * 2,
+        }
+    )
+    m = link_module.matcher(keys, DedupOptions(), np.arange(keys.height))
+    at_once = set(link_module._roundups(m, contained).to_list())
+    monkeypatch.setattr(link_module, "JUDGE_CHUNK", 1)
+    in_runs = set(link_module._roundups(m, contained).to_list())
+    assert at_once == {page[0], page[1], page[2], page[4]}
+    assert in_runs == at_once
+
+
 def test_headline_flags_come_in_row_order_with_their_similarities():
     """The write pass reads the flags of one part at a time: in row order, a part's flags
     are in few row groups. Each flag keeps the similarities its finding words."""
