@@ -18,7 +18,7 @@ def _texts() -> list[str]:
     for line in (SEEDS / "ant_sample.jsonl").read_text(encoding="utf-8").splitlines()[:40]:
         record = json.loads(line)
         texts += [record.get("title") or "", (record.get("text") or "")[:400]]
-    return texts + ["The Security Council met today.", "Le conseil s'est réuni.", "١٢٣", "x"]
+    return [*texts, "The Security Council met today.", "Le conseil s'est réuni.", "١٢٣", "x"]
 
 
 @pytest.fixture
