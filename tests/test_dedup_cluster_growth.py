@@ -42,16 +42,6 @@ def test_a_copy_of_a_copy_joins_the_kept_documents_cluster_across_days():
     assert alone["d0"]["keep"] and alone["d1"]["keep"]
 
 
-def test_clusters_bridge_alike_when_the_copy_pairs_are_looked_at_one_at_a_time(monkeypatch):
-    dates = ["2015-08-01 20:00:00", "2015-08-02 09:00:00", "2015-08-02 19:00:00"]
-    texts = [TEXT, article(SENTENCES[:7]), HALF]
-    whole = dedup(frame(texts, date=dates))
-    monkeypatch.setattr(link_module, "BRIDGE_CHUNK", 1)
-    one_at_a_time = dedup(frame(texts, date=dates))
-    assert by_id(one_at_a_time)["d0"]["dup_of"] == "d2"
-    assert one_at_a_time.equals(whole)
-
-
 def test_copies_split_off_a_cluster_are_clustered_again_among_themselves():
     """d0 and d1 have one URL but other bodies (the page was replaced): they move as one
     unit, kept by the longer d1. The two copies of d0's body are taken with the unit but

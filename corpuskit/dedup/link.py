@@ -641,24 +641,17 @@ def _bridged(m: Matcher, pairs: np.ndarray, kept: np.ndarray, rank: np.ndarray) 
     if pairs.size == 0:
         return empty
     dropped = kept != np.arange(n)
-    sources, targets = [], []
-    # both directions of every pair, a chunk of pairs at a time: at ten million
-    # documents the whole-pair arrays took gigabytes
-    for lo in range(0, pairs.shape[0], BRIDGE_CHUNK):
-        chunk = pairs[lo : lo + BRIDGE_CHUNK]
-        for x, y in ((chunk[:, 0], chunk[:, 1]), (chunk[:, 1], chunk[:, 0])):
-            usable = dropped[y] & (kept[x] != kept[y])
-            source, target = kept[x[usable]], kept[y[usable]]
-            usable = rank[target] < rank[source]
-            sources.append(source[usable])
-            targets.append(target[usable])
-    if not any(s.size for s in sources):
+    x = np.concatenate([pairs[:, 0], pairs[:, 1]])
+    y = np.concatenate([pairs[:, 1], pairs[:, 0]])
+    usable = dropped[y] & (kept[x] != kept[y])
+    source, target = kept[x[usable]], kept[y[usable]]
+    usable = rank[target] < rank[source]
+    if not usable.any():
         return empty
     moves = pl.DataFrame(
-        {"source": np.concatenate(sources), "target": np.concatenate(targets)},
+        {"source": source[usable], "target": target[usable]},
         schema=[("source", pl.Int64), ("target", pl.Int64)],
     ).unique()
-    del sources, targets
     rows = np.flatnonzero(np.isin(kept, moves["source"].to_numpy()))
     tried = moves.join(
         pl.DataFrame(
@@ -688,10 +681,6 @@ def _bridged(m: Matcher, pairs: np.ndarray, kept: np.ndarray, rank: np.ndarray) 
         "source", "target", "ok"
     )
 
-
-# Copy pairs looked at together when finding the clusters that bridge to another (both
-# directions of each, with the kept rows and ranks of their sides: 80 bytes a pair).
-BRIDGE_CHUNK = 4_000_000
 
 # Rounds of clustering again the documents split off a cluster (a copy of a copy that is
 # not a copy of the kept one); what is still split off after them stays alone.

@@ -17,7 +17,6 @@ from __future__ import annotations
 import array
 import hashlib
 import lzma
-import os
 import shutil
 import tempfile
 from importlib.metadata import PackageNotFoundError, version
@@ -27,6 +26,8 @@ from typing import Any
 import numpy as np
 
 from corpuskit.cachedir import cache_dir
+from corpuskit.errors import OutputError
+from corpuskit.io import write_atomic
 
 # Bumped when the layout of the unpacked files changes.
 LAYOUT = 1
@@ -63,7 +64,7 @@ def load_identifier(folder: Path | None = None) -> Any:
     if not ((folder / TABLE).is_file() and (folder / REST).is_file()):
         try:
             _unpack(source, folder)
-        except (OSError, KeyError, ValueError):
+        except (OSError, OutputError, KeyError, ValueError):
             # no cache to write to, or a model of another layout: py3langid reads it
             return _from_source(langid, source)
     table = np.load(folder / TABLE, mmap_mode="r")
@@ -104,22 +105,11 @@ def _unpack(source: Path, folder: Path) -> None:
             shutil.copyfileobj(packed, raw, length=1 << 20)
         raw.seek(0)
         with np.load(raw, allow_pickle=False) as data:
-            rest = {name: data[name] for name in ("pc", "classes", "nextmove", "nextmove_row")}
-            rest["out_feat"] = data["out_feat"]
-            _write_whole(folder / REST, lambda fh: np.savez(fh, **rest))
+            names = ("pc", "classes", "nextmove", "nextmove_row", "out_feat")
+            rest = {name: data[name] for name in names}
+            write_atomic(folder / REST, lambda fh: np.savez(fh, **rest))
             table = np.asarray(data["ptc"], dtype=np.float32)
-            _write_whole(folder / TABLE, lambda fh: np.save(fh, table))
-
-
-def _write_whole(path: Path, write) -> None:
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            write(fh)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+            write_atomic(folder / TABLE, lambda fh: np.save(fh, table))
 
 
 def _stdlib_array(values: np.ndarray) -> array.array:
