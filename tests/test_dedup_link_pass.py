@@ -20,13 +20,14 @@ from polars.testing import assert_frame_equal
 
 import corpuskit.dedup.candidates as candidates
 import corpuskit.dedup.headline as headline
+import corpuskit.dedup.keytable as keytable
 import corpuskit.dedup.link as link_module
 import corpuskit.dedup.lsh as lsh
 import corpuskit.dedup.verify as verify
 from corpuskit.config import DedupOptions
 from corpuskit.dedup.candidates import HEADLINE
 from corpuskit.dedup.keytable import FrameKeys, PartKeys
-from corpuskit.dedup.sign import TITLE, sign_batch
+from corpuskit.dedup.sign import SIGNATURE, TITLE, TITLE_WORDS, WORD_SIGNATURE, sign_batch
 
 
 def _corpus() -> pl.DataFrame:
@@ -142,6 +143,25 @@ def test_part_keys_hash_a_column_as_the_frame_does(tmp_path):
     keys = sign_batch(_corpus(), DedupOptions())
     on_disk = _part_keys(keys, tmp_path)
     assert np.array_equal(on_disk.hashes(TITLE), FrameKeys(keys).hashes(TITLE))
+
+
+@pytest.mark.parametrize("window_rows", [1, 3, 1000])
+def test_part_keys_gather_arrays_a_window_of_the_file_at_a_time(tmp_path, monkeypatch, window_rows):
+    """Rows in any order, repeated, gathered one window of the mapped file at a time,
+    are the rows the frame holds."""
+    keys = sign_batch(_corpus(), DedupOptions())
+    on_disk, in_memory = _part_keys(keys, tmp_path), FrameKeys(keys)
+    row_bytes = DedupOptions().num_perm * 4
+    monkeypatch.setattr(keytable, "GATHER_WINDOW_BYTES", window_rows * row_bytes)
+    monkeypatch.setattr(keytable, "FAULT_AROUND_BYTES", row_bytes)
+    rng = np.random.default_rng(window_rows)
+    for rows in (
+        rng.integers(0, keys.height, 50),
+        np.arange(keys.height)[::-1],
+        rng.permutation(keys.height)[:5],
+    ):
+        for name in (SIGNATURE, WORD_SIGNATURE, TITLE_WORDS):
+            assert np.array_equal(on_disk.array(name, rows), in_memory.array(name, rows))
 
 
 def _part_keys(keys: pl.DataFrame, folder, rows_per_part: int = 7) -> PartKeys:

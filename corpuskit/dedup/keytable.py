@@ -187,7 +187,35 @@ class PartKeys(KeyTable):
             mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm,
         ):
             view = np.frombuffer(mm, dtype=np.uint32).reshape(self.height, width)
-            gathered = view[rows]  # a copy: fancy indexing
+            gathered = _gather_mapped(mm, view, rows)
             del view
             mm.madvise(mmap.MADV_DONTNEED)
         return gathered
+
+
+# The most of a mapped array file one gather holds at a time. The kernel maps the pages
+# around each page a gather faults in (fault-around, 64 KB), so a few thousand rows
+# scattered over a file of gigabytes would bring most of it into the process's resident
+# memory; a larger gather reads the rows in order, one window of the file at a time,
+# and releases each window's pages before the next.
+GATHER_WINDOW_BYTES = 128 << 20
+FAULT_AROUND_BYTES = 64 << 10
+
+
+def _gather_mapped(mm: mmap.mmap, view: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """``view[rows]`` (a copy) holding at most about :data:`GATHER_WINDOW_BYTES` of the
+    mapped file at once."""
+    row_bytes = view.shape[1] * view.itemsize
+    touched = min(view.shape[0] * row_bytes, rows.size * (FAULT_AROUND_BYTES + row_bytes))
+    if touched <= GATHER_WINDOW_BYTES:
+        return view[rows]
+    order = np.argsort(rows, kind="stable")
+    ordered = rows[order]
+    window = ordered // max(1, GATHER_WINDOW_BYTES // row_bytes)
+    bounds = np.flatnonzero(np.diff(window)) + 1
+    out = np.empty((rows.size, view.shape[1]), dtype=view.dtype)
+    for lo, hi in zip([0, *bounds.tolist()], [*bounds.tolist(), rows.size], strict=True):
+        out[order[lo:hi]] = view[ordered[lo:hi]]
+        start = int(ordered[lo]) * row_bytes // mmap.PAGESIZE * mmap.PAGESIZE
+        mm.madvise(mmap.MADV_DONTNEED, start, (int(ordered[hi - 1]) + 1) * row_bytes - start)
+    return out
