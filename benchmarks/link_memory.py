@@ -4,8 +4,9 @@ The link pass runs on the driver over the keys of every document (no text), afte
 workers have signed every part. This benchmark signs a corpus once into keys parts (kept
 in ``--keys`` so later runs, and other checkouts, link the very same keys) and then runs
 :func:`corpuskit.dedup.link.link` over them in a fresh process, sampling its resident
-size every 50 ms, and prints the time, the peak, and the peak within each step of the
-pass (a step's peak includes what earlier steps left allocated).
+size every 50 ms, then writes its decisions as the pipeline does, and prints the time,
+the peak, and the peak within each step of the pass (a step's peak includes what
+earlier steps left allocated).
 
     .venv/bin/python benchmarks/link_memory.py --corpus /tmp/scalework/corpus-1000000-4242 \\
         --keys /tmp/keys-1m
@@ -68,8 +69,20 @@ state["step"] = "link (other work)"
 started = time.perf_counter()
 links = link.link(keys, options)
 seconds = time.perf_counter() - started
+# and written as the pipeline writes them for the write pass (named by id, where the
+# code names documents by row)
+state["step"] = "write decisions"
+written = time.perf_counter()
+try:
+    from corpuskit.dedup.naming import write_named_links
+except ImportError:
+    links.decisions.write_parquet(scratch / "decisions.parquet", compression="zstd")
+    links.flags.write_parquet(scratch / "flags.parquet", compression="zstd")
+else:
+    write_named_links(links, keys, scratch / "decisions.parquet", scratch / "flags.parquet")
 print(json.dumps({
     "documents": keys.height, "seconds": seconds,
+    "write_seconds": time.perf_counter() - written,
     "peak_mb": max(state["peak"].values()) / 2**20,
     "steps": {k: v / 2**20 for k, v in state["peak"].items()},
     "decisions": links.decisions.height, "flags": links.flags.height,
@@ -118,6 +131,7 @@ def link_in_child(checkout: Path, keys_dir: Path) -> dict:
 def show(label: str, result: dict) -> None:
     print(
         f"{label:10s} {result['documents']:,} documents: link {result['seconds']:.1f} s, "
+        f"written in {result.get('write_seconds', 0):.1f} s, "
         f"peak {result['peak_mb']:,.0f} MB; {result['decisions']:,} decisions, "
         f"{result['flags']:,} flags"
     )

@@ -16,7 +16,6 @@ import polars as pl
 
 from corpuskit import schema
 from corpuskit.dedup import codes
-from corpuskit.dedup.link import DECISION_SCHEMA, FLAG_SCHEMA
 from corpuskit.dedup.verify import headline_why, why
 
 # How a finding names the relation of the document to ``dup_of``.
@@ -46,8 +45,9 @@ def annotate_batch(
 ) -> pl.DataFrame:
     """``frame`` with the dedup columns and findings of its rows.
 
-    ``decisions`` and ``flags`` hold (at least) the rows of this batch, numbered from
-    ``first_row``; rows outside the batch are ignored.
+    ``decisions`` and ``flags`` are the link pass's, named by id
+    (:mod:`corpuskit.dedup.naming`); they hold (at least) the rows of this batch,
+    numbered from ``first_row``; rows outside the batch are ignored.
     """
     n = frame.height
     last_row = first_row + n
@@ -123,4 +123,4 @@ def _append_findings(frame: pl.DataFrame, found: pl.DataFrame) -> pl.Series:
     return schema.concat_findings(existing, new).alias(schema.FINDINGS)
 
 
-__all__ = ["DECISION_SCHEMA", "FLAG_SCHEMA", "annotate_batch"]
+__all__ = ["annotate_batch"]

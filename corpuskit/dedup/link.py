@@ -71,12 +71,14 @@ RELATIONS = pl.Enum([verify.COPY, verify.UPDATE, verify.NONE])
 SAME_KEYS = pl.Enum([KIND_EXACT, KIND_URL])
 
 # Columns of Links.decisions: one row per document in a cluster of two or more, and per
-# older version that a newer document updates.
+# older version that a newer document updates. Documents are named by row (the cluster
+# by its kept document's); :mod:`corpuskit.dedup.naming` turns rows into ids where the
+# decisions are written.
 DECISION_SCHEMA: dict[str, pl.DataType] = {
     "row": pl.Int64(),
-    "cluster_id": pl.String(),
+    "cluster_row": pl.Int64(),
     "dup_kind": pl.String(),
-    "dup_of": pl.String(),
+    "dup_of_row": pl.Int64(),
     "similarity": pl.Float64(),
     "keep": pl.Boolean(),
     # the evidence that decided a dropped copy or a flag, worded batch by batch by
@@ -90,7 +92,7 @@ DECISION_SCHEMA: dict[str, pl.DataType] = {
 # link pass holds three numbers per flag instead of a sentence).
 FLAG_SCHEMA: dict[str, pl.DataType] = {
     "row": pl.Int64(),
-    "other_id": pl.String(),
+    "other_row": pl.Int64(),
     "title": pl.Float64(),
     "words": pl.Float64(),
     "shingles": pl.Float64(),
@@ -492,15 +494,13 @@ def link(keys: KeyTable, options: DedupOptions | None = None) -> Links:
     del evidence
     labels, kept, verdicts = _clusters_without_chains(m, all_pairs, ranking, accepted, keyed_pairs)
     del all_pairs, keyed_pairs
-    decisions = _decisions(keys, labels, kept, verdicts)
+    decisions = _decisions(labels, kept, verdicts)
     del verdicts
     if not options.drop_updates:
-        decisions = _with_update_flags(keys, decisions, labels, kept, updates, m)
-    decisions = _with_page_flags(
-        keys, decisions, labels, kept, updates_and_pages.filter(pl.col("page"))
-    )
+        decisions = _with_update_flags(decisions, labels, kept, updates, m)
+    decisions = _with_page_flags(decisions, labels, kept, updates_and_pages.filter(pl.col("page")))
     del updates_and_pages, updates, m
-    flags = _headline_flags(keys, labels, kept, matches, ranking)
+    flags = _headline_flags(labels, kept, matches, ranking)
     return Links(decisions, flags)
 
 
@@ -831,9 +831,7 @@ def _judged_kind(
     return pl.concat(chunks)
 
 
-def _decisions(
-    keys: KeyTable, labels: np.ndarray, kept: np.ndarray, verdicts: pl.DataFrame
-) -> pl.DataFrame:
+def _decisions(labels: np.ndarray, kept: np.ndarray, verdicts: pl.DataFrame) -> pl.DataFrame:
     """One row per document of a cluster: its cluster, whether it is kept, and for a
     dropped copy how it relates to the kept document and why."""
     n = labels.size
@@ -842,9 +840,12 @@ def _decisions(
     if members.size == 0:
         return pl.DataFrame(schema=DECISION_SCHEMA)
     kept_of = kept[members]
-    kept_ids = keys.take(kept_of, [ID])[ID]
     base = pl.DataFrame(
-        {"row": members.astype(np.int64), "cluster_id": kept_ids, "keep": kept_of == members}
+        {
+            "row": members.astype(np.int64),
+            "cluster_row": kept_of.astype(np.int64),
+            "keep": kept_of == members,
+        }
     )
     decided = verdicts.select(
         pl.col("dropped").alias("row"),
@@ -862,9 +863,9 @@ def _decisions(
     joined = base.join(dropped, on="row", how="left", maintain_order="left")
     return joined.select(
         "row",
-        "cluster_id",
+        "cluster_row",
         "dup_kind",
-        pl.when(~pl.col("keep")).then(pl.col("cluster_id")).alias("dup_of"),
+        pl.when(~pl.col("keep")).then(pl.col("cluster_row")).alias("dup_of_row"),
         "similarity",
         "keep",
         *verify.WHY_SCHEMA,
@@ -872,7 +873,6 @@ def _decisions(
 
 
 def _with_update_flags(
-    keys: KeyTable,
     decisions: pl.DataFrame,
     labels: np.ndarray,
     kept: np.ndarray,
@@ -901,12 +901,11 @@ def _with_update_flags(
     older, newer = older[chosen], newer[chosen]
     flagged = judged[chosen]
     flags = _kept_flags(
-        keys,
         labels,
         rows=older,
         cluster_of=kept[older],
         kind=KIND_UPDATE,
-        dup_of=keys.take(newer, [ID])[ID],
+        dup_of=newer,
         similarity=flagged["shingles"],
         why=verify.why_evidence(flagged, update_of=True),
     )
@@ -914,30 +913,25 @@ def _with_update_flags(
 
 
 def _kept_flags(
-    keys: KeyTable,
     labels: np.ndarray,
     *,
     rows: np.ndarray,
     cluster_of: np.ndarray,
     kind: str,
-    dup_of: pl.Series,
+    dup_of: np.ndarray,
     similarity: pl.Series,
     why: pl.DataFrame,
 ) -> pl.DataFrame:
     """Decisions that flag kept documents ``rows`` as ``kind`` of ``dup_of`` (``why``: the
     evidence, :func:`corpuskit.dedup.verify.why_evidence`); a row in a cluster of more
-    than one document gets the id of ``cluster_of`` as its cluster."""
-    cluster_ids = keys.take(cluster_of, [ID])[ID]
+    than one document gets ``cluster_of`` as its cluster."""
     in_cluster = np.bincount(labels, minlength=labels.size)[labels[rows]] > 1
     return pl.DataFrame(
         {
             "row": rows.astype(np.int64),
-            "cluster_id": pl.Series(
-                [c if inside else None for c, inside in zip(cluster_ids, in_cluster, strict=True)],
-                dtype=pl.String,
-            ),
+            "cluster_row": pl.Series(cluster_of.astype(np.int64)).set(pl.Series(~in_cluster), None),
             "dup_kind": kind,
-            "dup_of": dup_of,
+            "dup_of_row": dup_of.astype(np.int64),
             "similarity": similarity,
             "keep": True,
             **why.to_dict(),
@@ -946,7 +940,6 @@ def _kept_flags(
 
 
 def _with_page_flags(
-    keys: KeyTable,
     decisions: pl.DataFrame,
     labels: np.ndarray,
     kept: np.ndarray,
@@ -968,12 +961,11 @@ def _with_page_flags(
     first = order[np.concatenate(([True], b[order][1:] != b[order][:-1]))]
     flagged, a, b = pages[first], a[first], b[first]
     flags = _kept_flags(
-        keys,
         labels,
         rows=b,
         cluster_of=b,
         kind=KIND_CONTAINED,
-        dup_of=keys.take(kept[a], [ID])[ID],
+        dup_of=kept[a],
         similarity=flagged["shingles"],
         why=verify.why_evidence(flagged),
     )
@@ -995,7 +987,6 @@ def _headline_matches(judged: pl.DataFrame, options: DedupOptions) -> pl.DataFra
 
 
 def _headline_flags(
-    keys: KeyTable,
     labels: np.ndarray,
     kept: np.ndarray,
     matches: pl.DataFrame,
@@ -1027,7 +1018,7 @@ def _headline_flags(
     return pl.DataFrame(
         {
             "row": once["row"],
-            "other_id": keys.take(once["other"].to_numpy(), [ID])[ID],
+            "other_row": once["other"],
             "title": once["title"],
             "words": once["words"],
             "shingles": once["shingles"],

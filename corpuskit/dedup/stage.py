@@ -16,6 +16,7 @@ from corpuskit.config import DedupOptions
 from corpuskit.dedup.annotate import annotate_batch
 from corpuskit.dedup.keytable import FrameKeys
 from corpuskit.dedup.link import link
+from corpuskit.dedup.naming import named_links
 from corpuskit.dedup.sign import sign_batch
 from corpuskit.progress import ProgressCallback
 
@@ -37,7 +38,8 @@ def dedup(
     options = options or DedupOptions()
     schema.require_columns(frame, (schema.ID,), "dedup")
     keys = sign_batch(frame, options)
-    links = link(FrameKeys(keys), options)
+    table = FrameKeys(keys)
+    decisions, flags = named_links(link(table, options), table)
     if progress:
         progress(frame.height)
-    return annotate_batch(frame, links.decisions, links.flags)
+    return annotate_batch(frame, decisions, flags)

@@ -29,7 +29,7 @@ from corpuskit.config import Config
 from corpuskit.dedup.annotate import annotate_batch
 from corpuskit.dedup.index import open_index
 from corpuskit.engine import make_engine
-from corpuskit.pipeline.passes import validated_part
+from corpuskit.pipeline.passes import links_of, validated_part
 from corpuskit.pipeline.run import ProgressFactory, link_parts, prepare, silent
 
 
@@ -77,12 +77,14 @@ def check_paths(
             do_dedup=batch_dedup,
             progress=progress or silent,
         )
-        links = link_parts(context, read, engine) if batch_dedup else None
+        if batch_dedup:
+            link_parts(context, read, engine)
         codes = code_registry(context.ruleset)
         for part, first_row in enumerate(read.first_rows):
             frame = validated_part(context, part)
-            if links is not None:
-                frame = annotate_batch(frame, links.decisions, links.flags, first_row=first_row)
+            if batch_dedup:
+                decisions, flags = links_of(context, part, frame.height)
+                frame = annotate_batch(frame, decisions, flags, first_row=first_row)
             matches = index.query(frame) if index is not None else None
             found = run_check(
                 frame, matches=matches, codes=codes, severity=config.validate.severity

@@ -198,7 +198,8 @@ def _with_dedup_columns(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _links_of(context: RunContext, part: int, n: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+def links_of(context: RunContext, part: int, n: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The decisions and flags (named by id) of the ``n`` rows of ``part``."""
     first = context.first_rows[part]
     in_part = pl.col("row").is_between(first, first + n - 1)
     decisions = scan_dataset(context.work.file(DECISIONS)).filter(in_part).collect()
@@ -214,7 +215,7 @@ def write_task(context: RunContext, part: int) -> dict[str, pl.DataFrame]:
         return work.load(summary_file)
     frame = validated_part(context, part)
     if context.do_dedup:
-        decisions, flags = _links_of(context, part, frame.height)
+        decisions, flags = links_of(context, part, frame.height)
         frame = annotate_batch(frame, decisions, flags, first_row=context.first_rows[part])
     frame = _with_dedup_columns(frame)
     findings = schema.findings_table(frame)

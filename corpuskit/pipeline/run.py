@@ -22,9 +22,9 @@ import polars as pl
 
 from corpuskit.config import Config
 from corpuskit.dedup.keytable import PartKeys
-from corpuskit.dedup.link import Links, link
-from corpuskit.io import CorpusReader, UniqueIds, write_parquet_atomic
-from corpuskit.io.datasets import read_file
+from corpuskit.dedup.link import link
+from corpuskit.dedup.naming import write_named_links
+from corpuskit.io import CorpusReader, UniqueIds
 from corpuskit.pipeline.passes import (
     DECISIONS,
     FLAGS,
@@ -294,12 +294,13 @@ def _evidence(engine: Any, context: RunContext, stream: Ingestion, progress: Pro
     return evidence
 
 
-def link_parts(context: RunContext, read: Ingest, engine: Any = None) -> Links:
-    """The link pass over every keys part (keys only, no text); written to the work
-    folder for the write pass."""
+def link_parts(context: RunContext, read: Ingest, engine: Any = None) -> None:
+    """The link pass over every keys part (keys only, no text); its decisions and flags,
+    named by id, written to the work folder for the write pass
+    (:func:`~corpuskit.pipeline.passes.links_of` reads those of one part)."""
     work = context.work
     if work.has(DECISIONS) and work.has(FLAGS):
-        return Links(read_file(work.file(DECISIONS)), read_file(work.file(FLAGS)))
+        return
     done = _timed("linked")
     keys = PartKeys(
         work.parts(KEYS, len(read.rows)),
@@ -309,7 +310,5 @@ def link_parts(context: RunContext, read: Ingest, engine: Any = None) -> Links:
     )
     links = link(keys, context.config.dedup)
     work.file("signatures.u32").unlink(missing_ok=True)
-    write_parquet_atomic(links.flags, work.file(FLAGS))
-    write_parquet_atomic(links.decisions, work.file(DECISIONS))
+    write_named_links(links, keys, work.file(DECISIONS), work.file(FLAGS))
     done()
-    return links
