@@ -58,7 +58,7 @@ def step(name):
     setattr(link, name, wrapped)
 
 for name in ("candidate_pairs", "matcher", "_roundups", "_clusters_without_chains",
-             "_decisions", "_with_update_flags", "_with_page_flags", "_headline_flags"):
+             "_decisions", "_update_flags", "_page_flags", "_headline_flags"):
     if hasattr(link, name):
         step(name)
 keys_dir, scratch = Path(sys.argv[1]), Path(sys.argv[2])

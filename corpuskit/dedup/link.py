@@ -494,12 +494,18 @@ def link(keys: KeyTable, options: DedupOptions | None = None) -> Links:
     del evidence
     labels, kept, verdicts = _clusters_without_chains(m, all_pairs, ranking, accepted, keyed_pairs)
     del all_pairs, keyed_pairs
-    decisions = _decisions(labels, kept, verdicts)
+    decided = _decided(verdicts)
     del verdicts
-    if not options.drop_updates:
-        decisions = _with_update_flags(decisions, labels, kept, updates, m)
-    decisions = _with_page_flags(decisions, labels, kept, updates_and_pages.filter(pl.col("page")))
+    updated = (
+        _update_flags(labels, kept, updates, m)
+        if not options.drop_updates
+        else pl.DataFrame(schema=DECISION_SCHEMA)
+    )
+    busy = np.union1d(decided.filter(pl.col("dup_kind").is_not_null())["row"], updated["row"])
+    pages = _page_flags(labels, kept, updates_and_pages.filter(pl.col("page")), busy)
     del updates_and_pages, updates, m
+    decisions = _decisions(labels, kept, decided, [updated, pages])
+    del decided
     flags = _headline_flags(labels, kept, matches, ranking)
     return Links(decisions, flags)
 
@@ -831,22 +837,12 @@ def _judged_kind(
     return pl.concat(chunks)
 
 
-def _decisions(labels: np.ndarray, kept: np.ndarray, verdicts: pl.DataFrame) -> pl.DataFrame:
-    """One row per document of a cluster: its cluster, whether it is kept, and for a
-    dropped copy how it relates to the kept document and why."""
-    n = labels.size
-    size = np.bincount(labels, minlength=n)[labels] if n else np.empty(0, np.int64)
-    members = np.flatnonzero(size > 1)
-    if members.size == 0:
-        return pl.DataFrame(schema=DECISION_SCHEMA)
-    kept_of = kept[members]
-    base = pl.DataFrame(
-        {
-            "row": members.astype(np.int64),
-            "cluster_row": kept_of.astype(np.int64),
-            "keep": kept_of == members,
-        }
-    )
+def _decided(verdicts: pl.DataFrame) -> pl.DataFrame:
+    """What the decisions say of each dropped row (``row``, ``dup_kind``,
+    ``similarity`` and the evidence), from its verdict."""
+    if verdicts.height == 0:
+        names = ("row", "dup_kind", "similarity", *verify.WHY_SCHEMA)
+        return pl.DataFrame(schema={name: DECISION_SCHEMA[name] for name in names})
     decided = verdicts.select(
         pl.col("dropped").alias("row"),
         pl.when(pl.col("relation") == verify.UPDATE)
@@ -858,10 +854,36 @@ def _decisions(labels: np.ndarray, kept: np.ndarray, verdicts: pl.DataFrame) -> 
         .otherwise(pl.col("shingles"))
         .alias("similarity"),
     )
-    dropped = pl.concat([decided, verify.why_evidence(verdicts)], how="horizontal")
-    del decided
-    joined = base.join(dropped, on="row", how="left", maintain_order="left")
-    return joined.select(
+    return pl.concat([decided, verify.why_evidence(verdicts)], how="horizontal")
+
+
+def _decisions(
+    labels: np.ndarray, kept: np.ndarray, decided: pl.DataFrame, flags: list[pl.DataFrame]
+) -> pl.DataFrame:
+    """One row per document of a cluster: its cluster, whether it is kept, and for a
+    dropped copy how it relates to the kept document and why (``decided``,
+    :func:`_decided`); then the ``flags`` of kept documents (:func:`_kept_flags`), each
+    taking the place of what comes before it for its rows. Built once: at millions of
+    documents every copy of the decisions is gigabytes."""
+    n = labels.size
+    size = np.bincount(labels, minlength=n)[labels] if n else np.empty(0, np.int64)
+    members = np.flatnonzero(size > 1)
+    flags = [f.cast(DECISION_SCHEMA) for f in flags if f.height]
+    later = [np.empty(0, np.int64)]
+    for frame in reversed(flags):
+        later.append(np.union1d(later[-1], frame["row"].to_numpy()))
+    later.reverse()  # later[i]: the rows of the flags after flags[i - 1]
+    members = members[~np.isin(members, later[0])]
+    kept_of = kept[members]
+    base = pl.DataFrame(
+        {
+            "row": members.astype(np.int64),
+            "cluster_row": kept_of.astype(np.int64),
+            "keep": kept_of == members,
+        }
+    )
+    joined = base.join(decided, on="row", how="left", maintain_order="left")
+    clustered = joined.select(
         "row",
         "cluster_row",
         "dup_kind",
@@ -870,30 +892,32 @@ def _decisions(labels: np.ndarray, kept: np.ndarray, verdicts: pl.DataFrame) -> 
         "keep",
         *verify.WHY_SCHEMA,
     ).cast(DECISION_SCHEMA)
+    overridden = [
+        frame.filter(~pl.col("row").is_in(pl.Series(rest).implode()))
+        for frame, rest in zip(flags, later[1:], strict=True)
+    ]
+    return pl.concat([clustered, *overridden])
 
 
-def _with_update_flags(
-    decisions: pl.DataFrame,
-    labels: np.ndarray,
-    kept: np.ndarray,
-    updates: pl.DataFrame,
-    m: Matcher,
+def _update_flags(
+    labels: np.ndarray, kept: np.ndarray, updates: pl.DataFrame, m: Matcher
 ) -> pl.DataFrame:
     """The kept document of an older version's cluster, flagged (kept) as an ``update``
-    of the newer version's kept document; once per older cluster (the closest newer)."""
+    of the newer version's kept document; once per older cluster (the closest newer).
+    Decisions, to take the place of the older document's (:func:`_decisions`)."""
     if updates.height == 0:
-        return decisions
+        return pl.DataFrame(schema=DECISION_SCHEMA)
     older, newer = _update_sides(updates)
     older_kept, newer_kept = kept[older], kept[newer]
     differ = labels[older] != labels[newer]
     if not differ.any():
-        return decisions
+        return pl.DataFrame(schema=DECISION_SCHEMA)
     pairs = np.stack([older_kept[differ], newer_kept[differ]], axis=1)
     pairs = np.unique(pairs, axis=0)
     judged = m.judge(pairs)
     judged = judged.filter(pl.col("relation") == verify.UPDATE)
     if judged.height == 0:
-        return decisions
+        return pl.DataFrame(schema=DECISION_SCHEMA)
     older, newer = _update_sides(judged)
     order = np.lexsort((-judged["score"].to_numpy(), older))
     first = np.concatenate(([True], older[order][1:] != older[order][:-1]))
@@ -909,7 +933,7 @@ def _with_update_flags(
         similarity=flagged["shingles"],
         why=verify.why_evidence(flagged, update_of=True),
     )
-    return pl.concat([decisions.filter(~pl.col("row").is_in(flags["row"].implode())), flags])
+    return flags
 
 
 def _kept_flags(
@@ -939,22 +963,19 @@ def _kept_flags(
     ).cast(DECISION_SCHEMA)
 
 
-def _with_page_flags(
-    decisions: pl.DataFrame,
-    labels: np.ndarray,
-    kept: np.ndarray,
-    pages: pl.DataFrame,
+def _page_flags(
+    labels: np.ndarray, kept: np.ndarray, pages: pl.DataFrame, busy: np.ndarray
 ) -> pl.DataFrame:
     """Every kept page that opens with a story published on its own (a ``page`` pair)
     flagged ``contained``, naming that story's kept document; once per page (the pair
-    with the most shared 3-grams), and never over another finding of the page."""
+    with the most shared 3-grams), and never over another finding of the page (the
+    ``busy`` rows). Decisions, to take the place of the page's (:func:`_decisions`)."""
     if pages.height == 0:
-        return decisions
+        return pl.DataFrame(schema=DECISION_SCHEMA)
     a, b = pages["a"].to_numpy(), pages["b"].to_numpy()
-    busy = decisions.filter(pl.col("dup_kind").is_not_null())["row"].to_numpy()
     usable = (kept[b] == b) & (labels[a] != labels[b]) & ~np.isin(b, busy)
     if not usable.any():
-        return decisions
+        return pl.DataFrame(schema=DECISION_SCHEMA)
     pages = pages.filter(pl.Series(usable))
     a, b = a[usable], b[usable]
     order = np.lexsort((-pages["shingles"].to_numpy(), b))
@@ -969,7 +990,7 @@ def _with_page_flags(
         similarity=flagged["shingles"],
         why=verify.why_evidence(flagged),
     )
-    return pl.concat([decisions.filter(~pl.col("row").is_in(flags["row"].implode())), flags])
+    return flags
 
 
 def _headline_matches(judged: pl.DataFrame, options: DedupOptions) -> pl.DataFrame:
