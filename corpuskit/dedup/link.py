@@ -29,9 +29,10 @@
 
 Only keys are read (a :class:`~corpuskit.dedup.keytable.KeyTable`): whole columns of
 small keys, one LSH band at a time, and the sketches of candidate rows. The result,
-:class:`Links`, names for every document in a cluster its kept document, how it relates
-to it and why (the evidence that decided it); :mod:`corpuskit.dedup.annotate` writes it
-onto the documents batch by batch.
+:class:`Links`, names for every document in a cluster its kept document (by row;
+:mod:`corpuskit.dedup.naming` gives the ids), how it relates to it and why (the evidence
+that decided it); :mod:`corpuskit.dedup.annotate` writes it onto the documents batch by
+batch.
 """
 
 from __future__ import annotations
