@@ -14,6 +14,8 @@ The input order never matters.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import polars as pl
 
@@ -103,12 +105,43 @@ def keep_order(
     labels: np.ndarray,
     body_length: np.ndarray,
     dates: pl.Series,
-    ids: pl.Series,
+    ids: pl.Series | Callable[[np.ndarray], pl.Series],
     *,
     demoted: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Row indices in the keep rule's order within each cluster (clusters in label order)."""
-    return _ordered(labels, body_length, dates, ids, demoted)["row"].to_numpy().astype(np.int64)
+    """Row indices in the keep rule's order within each cluster (clusters in label order).
+
+    ``ids`` may be a function giving the ids of some rows (by index): the rows are
+    ordered by everything else first, and ids are read only for rows tied on it all,
+    to break the ties. At millions of rows the id strings are most of what a sort by
+    them holds, and few rows are tied."""
+    n = labels.size
+    frame = pl.DataFrame(
+        {
+            "row": np.arange(n, dtype=np.int64),
+            "label": labels,
+            "demoted": np.zeros(n, dtype=bool) if demoted is None else demoted.astype(bool),
+            "length": body_length.astype(np.int64),
+            "date": _as_datetimes(dates),
+        }
+    )
+    ties = ["label", "demoted", "length", "date"]
+    ordered = frame.sort(ties, descending=[False, False, True, True], nulls_last=True)
+    run = ordered.select(pl.struct(ties).rle_id()).to_series()
+    del frame
+    tied = run.is_duplicated().to_numpy()  # runs are consecutive: a run of two or more
+    rows = ordered["row"].to_numpy().astype(np.int64)
+    if tied.any():
+        at = rows[tied]
+        by_id = pl.DataFrame(
+            {
+                "at": at,
+                "run": run.filter(pl.Series(tied)),
+                "id": (ids(at) if callable(ids) else ids.gather(at)).cast(pl.String),
+            }
+        ).sort(["run", "id"], nulls_last=True)
+        rows[tied] = by_id["at"].to_numpy()
+    return rows
 
 
 def choose_kept(

@@ -47,7 +47,7 @@ import corpuskit.dedup.verify as verify
 from corpuskit.config import DedupOptions
 from corpuskit.dedup.breaks import page_of
 from corpuskit.dedup.candidates import HEADLINE, candidate_pairs
-from corpuskit.dedup.clusters import choose_kept, components, keep_order
+from corpuskit.dedup.clusters import components, keep_order
 from corpuskit.dedup.evidence import DocumentColumns, TemplateWords, orient, pair_evidence
 from corpuskit.dedup.keytable import KeyTable
 from corpuskit.dedup.lsh import pairs_of_codes
@@ -425,24 +425,6 @@ class _Ranking:
     superseded: np.ndarray  # per row: an older version that a newer row of its cluster updates
     keys: KeyTable
 
-    def kept(self, labels: np.ndarray) -> np.ndarray:
-        """Kept row of each row's cluster (a row alone keeps itself)."""
-        n = labels.size
-        kept = np.arange(n, dtype=np.int64)
-        size = np.bincount(labels, minlength=n)
-        members = np.flatnonzero(size[labels] > 1)
-        if members.size:
-            extra = self.keys.take(members, [DATE, ID])
-            chosen = choose_kept(
-                labels[members],
-                self.lengths[members],
-                extra[DATE],
-                extra[ID],
-                demoted=self.superseded[members],
-            )
-            kept[members] = members[chosen]
-        return kept
-
     def ranks(self, rows: np.ndarray) -> np.ndarray:
         """Position of every row in the keep order among ``rows`` (0: kept first); rows
         outside ``rows`` get the last position."""
@@ -464,10 +446,13 @@ class _Ranking:
 
     def _rank(self, rows: np.ndarray) -> np.ndarray:
         """Position of each of ``rows`` in the keep rule's order (0: kept first)."""
-        extra = self.keys.take(rows, [DATE, ID])
         one_cluster = np.zeros(rows.size, dtype=np.int64)
         order = keep_order(
-            one_cluster, self.lengths[rows], extra[DATE], extra[ID], demoted=self.superseded[rows]
+            one_cluster,
+            self.lengths[rows],
+            self.keys.take(rows, [DATE])[DATE],
+            lambda at: self.keys.take(rows[at], [ID])[ID],
+            demoted=self.superseded[rows],
         )
         rank = np.empty(rows.size, dtype=np.int64)
         rank[order] = np.arange(rows.size)
