@@ -102,8 +102,8 @@ class PartKeys(KeyTable):
     ``parts`` are the keys frames of consecutive batches. On first use the signatures are
     copied, part by part, into ``signature_file`` (``height x num_perm`` uint32), and
     every other array column into a file beside it; gathers read them through a memory
-    map whose pages are released after each gather, so the process never holds more
-    than one gather's pages.
+    map a window at a time and release its pages (:func:`_gather_mapped`), so the process
+    never holds more than a window of the file.
     """
 
     def __init__(
