@@ -75,10 +75,12 @@ def test_no_ids_read_when_nothing_is_tied():
     assert order.tolist() == [0, 2, 1]
 
 
-def test_kept_document_is_the_first_of_its_cluster_in_keep_order():
-    labels, lengths, dates, ids, demoted = _rows(7)
+@pytest.mark.parametrize("seed", range(3))
+def test_kept_document_is_the_first_of_its_cluster_by_every_key(seed):
+    labels, lengths, dates, ids, demoted = _rows(seed)
+    labels = labels * 7 + 3  # labels need not be 0 … k-1
     kept = choose_kept(labels, lengths, dates, ids, demoted=demoted)
-    order = keep_order(labels, lengths, dates, ids, demoted=demoted)
+    order = _by_every_key(labels, lengths, dates, ids, demoted)
     first = {}
     for row in order:
         first.setdefault(labels[row], row)

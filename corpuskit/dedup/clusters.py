@@ -74,33 +74,6 @@ def _as_datetimes(dates: pl.Series) -> pl.Series:
     return parse_dates(dates)
 
 
-def _ordered(
-    labels: np.ndarray,
-    body_length: np.ndarray,
-    dates: pl.Series,
-    ids: pl.Series,
-    demoted: np.ndarray | None = None,
-) -> pl.DataFrame:
-    """Rows sorted by cluster, then in the keep rule's order within each cluster: not
-    ``demoted`` (an older version) first, then longest, newest, smallest id."""
-    n = labels.size
-    order_frame = pl.DataFrame(
-        {
-            "row": np.arange(n, dtype=np.int64),
-            "label": labels,
-            "demoted": np.zeros(n, dtype=bool) if demoted is None else demoted.astype(bool),
-            "length": body_length.astype(np.int64),
-            "date": _as_datetimes(dates),
-            "id": ids.cast(pl.String),
-        }
-    )
-    return order_frame.sort(
-        ["label", "demoted", "length", "date", "id"],
-        descending=[False, False, True, True, False],
-        nulls_last=True,
-    )
-
-
 def keep_order(
     labels: np.ndarray,
     body_length: np.ndarray,
@@ -154,7 +127,9 @@ def choose_kept(
 ) -> np.ndarray:
     """Row index of the kept document of each row's cluster: not ``demoted``, then
     longest, newest, smallest id."""
-    ranked = _ordered(labels, body_length, dates, ids, demoted)
-    first = ranked.group_by("label", maintain_order=True).agg(pl.col("row").first().alias("kept"))
-    kept = pl.DataFrame({"label": labels}).join(first, on="label", how="left")["kept"]
-    return kept.to_numpy().astype(np.int64)
+    order = keep_order(labels, body_length, dates, ids, demoted=demoted)
+    ordered_labels = labels[order]
+    first = np.ones(order.size, dtype=bool)
+    first[1:] = ordered_labels[1:] != ordered_labels[:-1]
+    # clusters come in label order, each led by its kept row
+    return order[first][np.searchsorted(ordered_labels[first], labels)]
