@@ -423,7 +423,8 @@ class _Ranking:
 
     lengths: np.ndarray  # per row (all rows)
     superseded: np.ndarray  # per row: an older version that a newer row of its cluster updates
-    keys: KeyTable
+    dates: pl.Series  # per row
+    keys: KeyTable  # the ids, read only to break ties
 
     def ranks(self, rows: np.ndarray) -> np.ndarray:
         """Position of every row in the keep order among ``rows`` (0: kept first); rows
@@ -450,7 +451,7 @@ class _Ranking:
         order = keep_order(
             one_cluster,
             self.lengths[rows],
-            self.keys.take(rows, [DATE])[DATE],
+            self.dates.gather(rows),
             lambda at: self.keys.take(rows[at], [ID])[ID],
             demoted=self.superseded[rows],
         )
@@ -475,7 +476,7 @@ def link(keys: KeyTable, options: DedupOptions | None = None) -> Links:
         older, _ = _update_sides(updates)
         superseded[older] = True
         accepted.add(verify.UPDATE)
-    ranking = _Ranking(keys.column(LENGTH).to_numpy(), superseded, keys)
+    ranking = _Ranking(keys.column(LENGTH).to_numpy(), superseded, keys.column(DATE), keys)
     all_pairs, keyed_pairs = _edges(keys, options, evidence.copies, updates, ranking)
     del evidence
     labels, kept, verdicts = _clusters_without_chains(m, all_pairs, ranking, accepted, keyed_pairs)
@@ -1006,29 +1007,25 @@ def _headline_flags(
     if matches.height == 0:
         return pl.DataFrame(schema=FLAG_SCHEMA)
     a, b = matches["a"].to_numpy(), matches["b"].to_numpy()
-    apart = labels[a] != labels[b]
-    matches, a, b = matches.filter(pl.Series(apart)), a[apart], b[apart]
+    at = np.flatnonzero(labels[a] != labels[b])
+    a, b = a[at], b[at]
     a_first = ranking.prefer(a, b)
-    once = (
-        matches.select("title", "shingles", "words")
-        .with_columns(
-            row=pl.Series(np.where(a_first, b, a), dtype=pl.Int64),
-            other=pl.Series(kept[np.where(a_first, a, b)], dtype=pl.Int64),
-        )
-        .unique(subset=["row", "other"], keep="first", maintain_order=True)
-        # in row order (each row's flags in the order found): the write pass reads the
-        # flags of one part at a time, skipping the row groups of the others
-        .sort("row", maintain_order=True)
-    )
-    if once.height == 0:
+    row = np.where(a_first, b, a).astype(np.int64)
+    other = kept[np.where(a_first, a, b)].astype(np.int64)
+    del a, b, a_first
+    # once per (row, other cluster): the first found; in row order (each row's flags in
+    # the order found), as the write pass reads the flags of one part at a time,
+    # skipping the row groups of the others
+    by_pair = np.lexsort((other, row))  # stable: the first found leads each pair
+    pair_rows, pair_others = row[by_pair], other[by_pair]
+    first = np.ones(by_pair.size, dtype=bool)
+    first[1:] = (pair_rows[1:] != pair_rows[:-1]) | (pair_others[1:] != pair_others[:-1])
+    del pair_rows, pair_others
+    once = by_pair[first]
+    once = once[np.lexsort((once, row[once]))]
+    if once.size == 0:
         return pl.DataFrame(schema=FLAG_SCHEMA)
+    found = matches.select("title", "words", "shingles")[at[once]]
     return pl.DataFrame(
-        {
-            "row": once["row"],
-            "other_row": once["other"],
-            "title": once["title"],
-            "words": once["words"],
-            "shingles": once["shingles"],
-        },
-        schema=FLAG_SCHEMA,
+        {"row": row[once], "other_row": other[once], **found.to_dict()}, schema=FLAG_SCHEMA
     )
