@@ -58,9 +58,28 @@ def step(name):
     setattr(link, name, wrapped)
 
 for name in ("candidate_pairs", "matcher", "_roundups", "_clusters_without_chains",
-             "_decisions", "_update_flags", "_page_flags", "_headline_flags"):
+             "_decisions", "_update_flags", "_page_flags", "_headline_flags", "_edges"):
     if hasattr(link, name):
         step(name)
+# the judging of candidate chunks (a method of the matcher; its calls within a named
+# step stay that step's)
+real_judge = link.Matcher.judge
+@functools.wraps(real_judge)
+def judge(self, *args, **kwargs):
+    outer = state["step"]
+    if outer == "link (other work)":
+        state["step"] = "judging candidates"
+    try:
+        return real_judge(self, *args, **kwargs)
+    finally:
+        state["step"] = outer
+link.Matcher.judge = judge
+try:  # as the pipeline's link pass does
+    from corpuskit.engine.memory import give_back_large_blocks
+except ImportError:
+    pass
+else:
+    give_back_large_blocks()
 keys_dir, scratch = Path(sys.argv[1]), Path(sys.argv[2])
 options = DedupOptions()
 keys = PartKeys(sorted(keys_dir.glob("part-*.parquet")), scratch / "signatures.u32",
