@@ -1,0 +1,43 @@
+"""Freed memory given back to the system while a pass builds and drops large arrays.
+
+glibc's ``malloc`` serves a block of 128 KiB or more as its own mapping, returned to the
+system when freed, but each time such a block is freed it raises that threshold to the
+block's size (up to 32 MiB on 64-bit systems), and the trim threshold to twice that.
+From then on blocks of that size come from the heap, and a freed heap block stays in the
+process unless it lies at the very top of the heap. The link pass allocates and drops
+arrays of tens of millions of rows step after step (pair codes, ranks, masks, gathered
+columns); with the moving threshold each step's freed arrays stayed resident under the
+next step's, and the resident size grew well past what the pass holds.
+
+:func:`give_back_large_blocks` fixes both thresholds (which also turns off their
+movement): every block of ``LARGE_BLOCK`` bytes or more is its own mapping and goes back
+to the system when freed. A mapping costs a system call and its pages are faulted in
+fresh, a few milliseconds a gigabyte, which the link pass's arrays amortise; the sign
+and write passes, which allocate many mid-sized blocks per batch, are left as they are.
+polars allocates with its own allocator and is not affected. Elsewhere than on glibc
+(macOS, musl, Windows) nothing changes.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import platform
+
+# mallopt parameters (glibc's malloc.h)
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
+LARGE_BLOCK = 1 << 20
+
+
+def give_back_large_blocks(block: int = LARGE_BLOCK) -> bool:
+    """Make every ``malloc`` block of ``block`` bytes or more a mapping of its own,
+    returned to the system when freed, and trim the heap's free top beyond ``block``
+    bytes, for the rest of the process. Returns whether the C library took the setting
+    (glibc only)."""
+    if platform.system() != "Linux" or platform.libc_ver()[0] != "glibc":
+        return False
+    try:
+        mallopt = ctypes.CDLL("libc.so.6").mallopt
+    except (OSError, AttributeError):
+        return False
+    mallopt.argtypes, mallopt.restype = [ctypes.c_int, ctypes.c_int], ctypes.c_int
+    return bool(mallopt(_M_MMAP_THRESHOLD, block)) and bool(mallopt(_M_TRIM_THRESHOLD, block))
