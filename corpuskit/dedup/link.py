@@ -417,47 +417,31 @@ def _contained_whole(judged: pl.DataFrame) -> np.ndarray:
     return verify.found_whole(judged) & (judged["size_ratio"].to_numpy() <= CONTAINED_RATIO)
 
 
-@dataclass
 class _Ranking:
-    """The keep rule over rows: never an updated version, then longest, newest, smallest id."""
+    """The keep rule over rows: never an updated version, then longest, newest, smallest
+    id, as one position per row (0: kept first).
 
-    lengths: np.ndarray  # per row (all rows)
-    superseded: np.ndarray  # per row: an older version that a newer row of its cluster updates
-    dates: pl.Series  # per row
-    keys: KeyTable  # the ids, read only to break ties
+    Every row is ranked once, when the ranking is made: each step that orders rows (the
+    stars of equal keys, the clusters, which side of a headline match is flagged) reads
+    positions from it, where ranking the rows of each step again held their lengths,
+    dates and a sort of them, step after step, at millions of rows. The order of any
+    subset of rows is the keep rule's order among them."""
 
-    def ranks(self, rows: np.ndarray) -> np.ndarray:
-        """Position of every row in the keep order among ``rows`` (0: kept first); rows
-        outside ``rows`` get the last position."""
-        rank = np.full(self.lengths.size, rows.size, dtype=np.int64)
-        if rows.size:
-            rank[rows] = self._rank(rows)
-        return rank
+    def __init__(self, keys: KeyTable, superseded: np.ndarray) -> None:
+        n = keys.height
+        order = keep_order(
+            np.zeros(n, dtype=np.int64),
+            keys.column(LENGTH).to_numpy(),
+            keys.column(DATE),
+            lambda at: keys.take(at, [ID])[ID],
+            demoted=superseded,
+        )
+        self.rank = np.empty(n, dtype=np.int32 if n < 2**31 else np.int64)
+        self.rank[order] = np.arange(n, dtype=self.rank.dtype)
 
     def prefer(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        """For each pair, True when the keep rule prefers row ``a[i]`` over row ``b[i]``.
-
-        The rows involved are ranked once in the keep rule's order (each row's date and
-        id read once), however many pairs they appear in."""
-        if a.size == 0:
-            return np.empty(0, dtype=bool)
-        rows = np.unique(np.concatenate([a, b])).astype(np.int64)
-        rank = self._rank(rows)
-        return rank[np.searchsorted(rows, a)] < rank[np.searchsorted(rows, b)]
-
-    def _rank(self, rows: np.ndarray) -> np.ndarray:
-        """Position of each of ``rows`` in the keep rule's order (0: kept first)."""
-        one_cluster = np.zeros(rows.size, dtype=np.int64)
-        order = keep_order(
-            one_cluster,
-            self.lengths[rows],
-            self.dates.gather(rows),
-            lambda at: self.keys.take(rows[at], [ID])[ID],
-            demoted=self.superseded[rows],
-        )
-        rank = np.empty(rows.size, dtype=np.int64)
-        rank[order] = np.arange(rows.size)
-        return rank
+        """For each pair, True when the keep rule prefers row ``a[i]`` over row ``b[i]``."""
+        return self.rank[a] < self.rank[b]
 
 
 def link(keys: KeyTable, options: DedupOptions | None = None) -> Links:
@@ -476,7 +460,7 @@ def link(keys: KeyTable, options: DedupOptions | None = None) -> Links:
         older, _ = _update_sides(updates)
         superseded[older] = True
         accepted.add(verify.UPDATE)
-    ranking = _Ranking(keys.column(LENGTH).to_numpy(), superseded, keys.column(DATE), keys)
+    ranking = _Ranking(keys, superseded)
     all_pairs, keyed_pairs = _edges(keys, options, evidence.copies, updates, ranking)
     del evidence
     labels, kept, verdicts = _clusters_without_chains(m, all_pairs, ranking, accepted, keyed_pairs)
@@ -513,17 +497,15 @@ def _edges(
         for name, wanted in ((EXACT_KEY, options.exact), (URL_KEY, options.url))
         if wanted
     ]
-    edges: list[np.ndarray] = [_group_pairs(column, rows) for column in keyed]
+    # stars of equal keys around the group's first in the keep order
+    edges: list[np.ndarray] = [_group_pairs(column, rows, ranking.rank) for column in keyed]
+    stars = len(keyed)
+    del keyed
     edges.append(copies.astype(np.int64))
     if options.drop_updates and updates.height:
         edges.append(updates.select("a", "b").to_numpy().reshape(-1, 2))
-    if keyed:  # stars of equal keys around the group's first in the keep order
-        involved = np.unique(np.concatenate([e.ravel() for e in edges]))
-        rank = ranking.ranks(involved)
-        del involved
-        edges[: len(keyed)] = [_group_pairs(column, rows, rank) for column in keyed]
     empty = [np.empty((0, 2), np.int64)]
-    keyed_pairs = np.concatenate([e for e in edges[: len(keyed)] if e.size] or empty)
+    keyed_pairs = np.concatenate([e for e in edges[:stars] if e.size] or empty)
     all_pairs = np.concatenate([e for e in edges if e.size] or empty)
     return all_pairs.astype(np.int64, copy=False), keyed_pairs.astype(np.int64, copy=False)
 
@@ -568,7 +550,7 @@ def _clusters_without_chains(
         return labels, labels.copy(), _verdicts(m, labels)
     pairs = np.unique(np.sort(pairs, axis=1), axis=0)
     pairs = pairs[pairs[:, 0] != pairs[:, 1]]
-    rank = ranking.ranks(np.unique(pairs))
+    rank = ranking.rank
     unit = _units(n, keyed_pairs, rank)
     unit_pairs = np.unique(np.sort(unit[pairs], axis=1), axis=0)
     unit_pairs = unit_pairs[unit_pairs[:, 0] != unit_pairs[:, 1]]
