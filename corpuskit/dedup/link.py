@@ -475,9 +475,11 @@ def link(keys: KeyTable, options: DedupOptions | None = None) -> Links:
     busy = np.union1d(decided.filter(pl.col("dup_kind").is_not_null())["row"], updated["row"])
     pages = _page_flags(labels, kept, updates_and_pages.filter(pl.col("page")), busy)
     del updates_and_pages, updates, m
-    decisions = _decisions(labels, kept, decided, [updated, pages])
-    del decided
+    # the headline flags before the decisions: the matches go before the decisions are
+    # built, and the decisions, the largest frame of the pass, are never held beside them
     flags = _headline_flags(labels, kept, matches, ranking)
+    del matches, ranking
+    decisions = _decisions(labels, kept, decided, [updated, pages])
     return Links(decisions, flags)
 
 
