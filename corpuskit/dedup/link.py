@@ -550,12 +550,10 @@ def _clusters_without_chains(
     labels = np.arange(n, dtype=np.int64)
     if pairs.size == 0:
         return labels, labels.copy(), _verdicts(m, labels)
-    pairs = np.unique(np.sort(pairs, axis=1), axis=0)
-    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
+    pairs = _distinct_pairs(pairs)
     rank = ranking.rank
     unit = _units(n, keyed_pairs, rank)
-    unit_pairs = np.unique(np.sort(unit[pairs], axis=1), axis=0)
-    unit_pairs = unit_pairs[unit_pairs[:, 0] != unit_pairs[:, 1]]
+    unit_pairs = _distinct_pairs(unit[pairs])
     kept = _greedy_centres(n, unit_pairs, rank)[unit]
     twins = _ExactTwins(m.exact, np.unique(pairs))
     verdicts = _verdicts(m, kept, accepted, twins)
@@ -599,6 +597,19 @@ def _clusters_without_chains(
         kept[moved] = bridged["kept"].to_numpy()
     _, labels = np.unique(kept, return_inverse=True)
     return labels.astype(np.int64), kept, verdicts
+
+
+def _distinct_pairs(pairs: np.ndarray) -> np.ndarray:
+    """The distinct pairs of two different rows in ``pairs``, each with its smaller row
+    first, sorted; through eight-byte ``a << 32 | b`` codes
+    (:func:`~corpuskit.dedup.lsh.pairs_of_codes`): a unique over the rows of the
+    two-column array sorts copies of the pairs as records, several times their size at
+    millions of pairs."""
+    low, high = np.minimum(pairs[:, 0], pairs[:, 1]), np.maximum(pairs[:, 0], pairs[:, 1])
+    two = low != high
+    codes = (low[two].astype(np.uint64) << np.uint64(32)) | high[two].astype(np.uint64)
+    del low, high, two
+    return pairs_of_codes(np.unique(codes))
 
 
 def _bridged(m: Matcher, pairs: np.ndarray, kept: np.ndarray, rank: np.ndarray) -> pl.DataFrame:
