@@ -430,7 +430,7 @@ class _Ranking:
     def __init__(self, keys: KeyTable, superseded: np.ndarray) -> None:
         n = keys.height
         order = keep_order(
-            np.zeros(n, dtype=np.int64),
+            np.zeros(n, dtype=np.int8),  # one cluster
             keys.column(LENGTH).to_numpy(),
             keys.column(DATE),
             lambda at: keys.take(at, [ID])[ID],

@@ -11,9 +11,11 @@ next step's, and the resident size grew well past what the pass holds.
 
 :func:`give_back_large_blocks` fixes both thresholds (which also turns off their
 movement): every block of ``LARGE_BLOCK`` bytes or more is its own mapping and goes back
-to the system when freed. A mapping costs a system call and its pages are faulted in
-fresh, a few milliseconds a gigabyte, which the link pass's arrays amortise; the sign
-and write passes, which allocate many mid-sized blocks per batch, are left as they are.
+to the system when freed. Each such block then costs a system call and pages faulted
+in and zeroed afresh, which the link pass's few large arrays amortise. The setting is
+made when the link pass starts and holds for the rest of that process: the sign pass
+before it, which allocates many mid-sized blocks per batch, runs as it is, and the write
+pass after it was measured no slower (``clean --no-validate`` of 100,000 documents).
 polars allocates with its own allocator and is not affected. Elsewhere than on glibc
 (macOS, musl, Windows) nothing changes.
 """
