@@ -12,6 +12,13 @@ earlier steps left allocated).
         --keys /tmp/keys-1m
     # the same keys linked by another checkout, in the same invocation
     .venv/bin/python benchmarks/link_memory.py --keys /tmp/keys-1m --baseline DIR
+    # 10M documents' keys: the 1M keys copied ten times into independent copies
+    .venv/bin/python benchmarks/link_memory.py --keys /tmp/keys-10m \\
+        --replicate /tmp/keys-1m --copies 10
+
+A replicated copy offsets the rows, suffixes the ids and the headlines, and XORs every
+match key (exact, URL, headline, band keys) with a per-copy salt, so documents of two
+copies are never candidates of one another and each copy links as the original does.
 """
 
 from __future__ import annotations
@@ -127,6 +134,48 @@ def sign_corpus(corpus: Path, keys_dir: Path, batch_rows: int) -> None:
     print(file=sys.stderr)
 
 
+MATCH_KEYS = ("exact_key", "url_key", "title_key", "title_figures")
+BAND_PREFIXES = ("band_", "wband_", "title_band_")
+
+
+def replicate_keys(source: Path, keys_dir: Path, copies: int) -> None:
+    """``copies`` independent copies of the keys parts of ``source`` in ``keys_dir``."""
+    import polars as pl
+
+    parts = sorted(source.glob("part-*.parquet"))
+    height = int((source / "DONE").read_text())
+    keys_dir.mkdir(parents=True, exist_ok=True)
+    written = 0
+    for copy in range(copies):
+        salt = (0x9E3779B97F4A7C15 * (copy + 1)) & 0xFFFFFFFFFFFFFFFF
+        for part in parts:
+            frame = pl.read_parquet(part)
+            if copy:
+                frame = frame.with_columns(
+                    pl.col("row") + copy * height,
+                    pl.col("id") + f"~{copy}",
+                    pl.col("title") + f" ~{copy}",
+                    *(
+                        pl.when(pl.col(name) == 0)
+                        .then(pl.col(name))
+                        .otherwise(
+                            pl.col(name)
+                            .cast(pl.UInt64)
+                            .xor(pl.lit(salt, dtype=pl.UInt64))
+                            .cast(dtype, wrap_numerical=True)
+                        )
+                        .alias(name)
+                        for name, dtype in frame.schema.items()
+                        if name in MATCH_KEYS or name.startswith(BAND_PREFIXES)
+                    ),
+                )
+            frame.write_parquet(keys_dir / f"part-{written:05d}.parquet")
+            written += 1
+        print(f"  copy {copy + 1} of {copies} written", end="\r", file=sys.stderr)
+    (keys_dir / "DONE").write_text(str(height * copies))
+    print(file=sys.stderr)
+
+
 def link_in_child(checkout: Path, keys_dir: Path) -> dict:
     scratch = keys_dir.parent / f".{keys_dir.name}-scratch-{os.getpid()}"
     scratch.mkdir(exist_ok=True)
@@ -165,11 +214,18 @@ def main() -> None:
     parser.add_argument("--batch-rows", type=int, default=5_000)
     parser.add_argument("--baseline", type=Path, help="another checkout to link the same keys")
     parser.add_argument("--rounds", type=int, default=1, help="alternated runs of each")
+    parser.add_argument("--replicate", type=Path, help="copy these signed keys into --keys")
+    parser.add_argument("--copies", type=int, default=10, help="copies made by --replicate")
     args = parser.parse_args()
     if not (args.keys / "DONE").is_file():
-        if args.corpus is None:
+        if args.replicate is not None:
+            if not (args.replicate / "DONE").is_file():
+                parser.error(f"{args.replicate} holds no signed keys to replicate")
+            replicate_keys(args.replicate, args.keys, args.copies)
+        elif args.corpus is None:
             parser.error(f"{args.keys} holds no signed keys: give --corpus to sign one")
-        sign_corpus(args.corpus, args.keys, args.batch_rows)
+        else:
+            sign_corpus(args.corpus, args.keys, args.batch_rows)
     for _ in range(args.rounds):
         show("this code", link_in_child(HERE, args.keys))
         if args.baseline:
