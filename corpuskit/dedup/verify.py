@@ -324,18 +324,22 @@ def copy_kind(
 # The evidence :func:`why` words, and ``update_of`` (the pair is an older version and
 # the newer one that updates it): what the link pass keeps of a decided pair, so that
 # the sentence is written batch by batch, where the decision is written onto documents.
-# Counts and yes/no measures (0, 1, or a few) are exact in four bytes.
+# Four bytes a measure (at millions of decided documents each eight-byte column was tens
+# of megabytes more): the sentence shows two decimals, the sketch similarities are
+# multiples of 1/128, counts and yes/no measures are small. Containment keeps eight: it
+# is worked out from the others, and lands on a last decimal of 5 often enough that four
+# bytes would round some of them the other way.
 WHY_SCHEMA: dict[str, pl.DataType] = {
-    "score": pl.Float64(),
-    "shingles": pl.Float64(),
-    "words": pl.Float64(),
-    "rare_words": pl.Float64(),
+    "score": pl.Float32(),
+    "shingles": pl.Float32(),
+    "words": pl.Float32(),
+    "rare_words": pl.Float32(),
     "a_in_b": pl.Float64(),
-    "lead": pl.Float64(),
-    "title": pl.Float64(),
+    "lead": pl.Float32(),
+    "title": pl.Float32(),
     "same_source": pl.Float32(),
     "sources_known": pl.Float32(),
-    "hours": pl.Float64(),
+    "hours": pl.Float32(),
     "a_new_numbers": pl.Float32(),
     "b_new_numbers": pl.Float32(),
     "shared_numbers": pl.Float32(),
