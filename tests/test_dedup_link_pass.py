@@ -65,6 +65,44 @@ def test_judging_candidates_in_chunks_gives_the_same_links(monkeypatch):
     assert chunked.flags.equals(whole.flags)
 
 
+def test_links_from_keys_on_disk_set_the_headline_matches_aside_and_clean_up(tmp_path, monkeypatch):
+    """Keys in parts have a scratch folder: the headline matches wait there while the
+    clusters are made, and the links are those of the keys held in one frame."""
+    keys = sign_batch(_corpus(), DedupOptions())
+    whole = link_module.link(FrameKeys(keys), DedupOptions())
+    on_disk = _part_keys(keys, tmp_path)
+    before = set(on_disk.scratch.iterdir())
+    written = []
+    real_take = link_module._SetAside.take
+
+    def take(self):
+        written.extend(p for p in on_disk.scratch.iterdir() if p.name.startswith("set-aside-"))
+        return real_take(self)
+
+    monkeypatch.setattr(link_module._SetAside, "take", take)
+    parted = link_module.link(on_disk, DedupOptions())
+    assert written, "the headline matches were not set aside"
+    assert_frame_equal(parted.decisions, whole.decisions)
+    assert_frame_equal(parted.flags, whole.flags)
+    left = {p for p in on_disk.scratch.iterdir() if p.name.startswith("set-aside-")}
+    assert not left and before <= set(on_disk.scratch.iterdir())
+
+
+def test_a_set_aside_frame_is_given_back_whole_once(tmp_path):
+    frame = pl.DataFrame({"a": [3, 1], "b": [4, 2], "title": [0.5, 0.75]})
+    kept = link_module._SetAside(frame, tmp_path)
+    assert list(tmp_path.iterdir()), "written to the folder"
+    assert_frame_equal(kept.take(), frame)
+    assert not list(tmp_path.iterdir()), "the file goes once taken"
+    with pytest.raises(AssertionError):
+        kept.take()
+    held = link_module._SetAside(frame, None)  # no scratch folder: held as it is
+    assert_frame_equal(held.take(), frame)
+    aside = link_module._SetAside(frame, tmp_path)
+    aside.discard()  # a link pass that fails before the flags
+    assert not list(tmp_path.iterdir())
+
+
 def test_roundups_found_in_runs_of_longer_documents_are_those_found_at_once(monkeypatch):
     """The parts of each longer document are paired and judged a run of longer
     documents at a time; runs of one pair find the same roundups as one run of all:

@@ -37,8 +37,11 @@ batch.
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 import numpy as np
 import polars as pl
@@ -452,35 +455,73 @@ def link(keys: KeyTable, options: DedupOptions | None = None) -> Links:
     options = options or DedupOptions()
     n = keys.height
     m, evidence = _link_evidence(keys, options)
-    updates_and_pages, matches = evidence.updates_and_pages, evidence.headline
-    updates = updates_and_pages.filter(pl.col("relation") == verify.UPDATE)
-    superseded = np.zeros(n, dtype=bool)
-    accepted = {verify.COPY}
-    if options.drop_updates and updates.height:
-        older, _ = _update_sides(updates)
-        superseded[older] = True
-        accepted.add(verify.UPDATE)
-    ranking = _Ranking(keys, superseded)
-    all_pairs, keyed_pairs = _edges(keys, options, evidence.copies, updates, ranking)
-    del evidence
-    labels, kept, verdicts = _clusters_without_chains(m, all_pairs, ranking, accepted, keyed_pairs)
-    del all_pairs, keyed_pairs
-    decided = _decided(verdicts)
-    del verdicts
-    updated = (
-        _update_flags(labels, kept, updates, m)
-        if not options.drop_updates
-        else pl.DataFrame(schema=DECISION_SCHEMA)
-    )
-    busy = np.union1d(decided.filter(pl.col("dup_kind").is_not_null())["row"], updated["row"])
-    pages = _page_flags(labels, kept, updates_and_pages.filter(pl.col("page")), busy)
-    del updates_and_pages, updates, m
-    # the headline flags before the decisions: the matches go before the decisions are
-    # built, and the decisions, the largest frame of the pass, are never held beside them
-    flags = _headline_flags(labels, kept, matches, ranking)
-    del matches, ranking
-    decisions = _decisions(labels, kept, decided, [updated, pages])
-    return Links(decisions, flags)
+    # read again only by the headline flags, once the clusters are made: set aside
+    matches = _SetAside(evidence.headline, keys.scratch)
+    evidence = replace(evidence, headline=evidence.headline.clear())
+    try:
+        updates_and_pages = evidence.updates_and_pages
+        updates = updates_and_pages.filter(pl.col("relation") == verify.UPDATE)
+        superseded = np.zeros(n, dtype=bool)
+        accepted = {verify.COPY}
+        if options.drop_updates and updates.height:
+            older, _ = _update_sides(updates)
+            superseded[older] = True
+            accepted.add(verify.UPDATE)
+        ranking = _Ranking(keys, superseded)
+        all_pairs, keyed_pairs = _edges(keys, options, evidence.copies, updates, ranking)
+        del evidence
+        labels, kept, verdicts = _clusters_without_chains(
+            m, all_pairs, ranking, accepted, keyed_pairs
+        )
+        del all_pairs, keyed_pairs
+        decided = _decided(verdicts)
+        del verdicts
+        updated = (
+            _update_flags(labels, kept, updates, m)
+            if not options.drop_updates
+            else pl.DataFrame(schema=DECISION_SCHEMA)
+        )
+        busy = np.union1d(decided.filter(pl.col("dup_kind").is_not_null())["row"], updated["row"])
+        pages = _page_flags(labels, kept, updates_and_pages.filter(pl.col("page")), busy)
+        del updates_and_pages, updates, m
+        # the headline flags before the decisions: the matches go before the decisions
+        # are built, and the decisions, the largest frame of the pass, are never held
+        # beside them
+        flags = _headline_flags(labels, kept, matches.take(), ranking)
+        del ranking
+        decisions = _decisions(labels, kept, decided, [updated, pages])
+        return Links(decisions, flags)
+    finally:
+        matches.discard()
+
+
+class _SetAside:
+    """A frame written to a scratch folder until a later step takes it back (held as it
+    is where there is no scratch folder): the headline matches are read only once the
+    clusters are made, and at millions of documents they are hundreds of megabytes the
+    ranking and the clustering would otherwise hold beside their own arrays."""
+
+    def __init__(self, frame: pl.DataFrame, folder: Path | None) -> None:
+        self._frame: pl.DataFrame | None = frame
+        self._path: Path | None = None
+        if folder is not None and frame.height:
+            handle, name = tempfile.mkstemp(prefix="set-aside-", suffix=".parquet", dir=folder)
+            os.close(handle)
+            self._path = Path(name)
+            frame.write_parquet(self._path, compression="lz4", statistics=False)
+            self._frame = frame.clear()  # the schema, for an empty take
+
+    def take(self) -> pl.DataFrame:
+        """The frame (once)."""
+        frame = self._frame if self._path is None else pl.read_parquet(self._path)
+        self.discard()
+        assert frame is not None, "a set-aside frame is taken once"
+        return frame
+
+    def discard(self) -> None:
+        if self._path is not None:
+            self._path.unlink(missing_ok=True)
+        self._path = self._frame = None
 
 
 def _edges(
