@@ -183,6 +183,19 @@ def test_part_keys_hash_a_column_as_the_frame_does(tmp_path):
     assert np.array_equal(on_disk.hashes(TITLE), FrameKeys(keys).hashes(TITLE))
 
 
+@pytest.mark.parametrize(
+    "rows",
+    [[0, 3, 8, 9, 19], [19, 3, 9, 0], [5, 5, 2, 14, 2], [13], list(range(20))],
+    ids=["increasing", "any order", "repeated", "one", "every row"],
+)
+def test_part_keys_take_rows_in_the_order_asked_as_the_frame_does(tmp_path, rows):
+    keys = sign_batch(_corpus(), DedupOptions())
+    on_disk = _part_keys(keys, tmp_path)
+    rows = np.array(rows, dtype=np.int64)
+    columns = ["id", TITLE, "row"]
+    assert_frame_equal(on_disk.take(rows, columns), FrameKeys(keys).take(rows, columns))
+
+
 @pytest.mark.parametrize("window_rows", [1, 3, 1000])
 def test_part_keys_gather_arrays_a_window_of_the_file_at_a_time(tmp_path, monkeypatch, window_rows):
     """Rows in any order, repeated, gathered one window of the mapped file at a time,

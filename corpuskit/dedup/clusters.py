@@ -111,14 +111,15 @@ def keep_order(
     if tied.any():
         run = np.cumsum(np.concatenate(([True], ~same)))[tied]
         at = rows[tied]
+        # ids read in row order (a reader of parts reads them part by part, with no
+        # reordering of millions of strings), and only the order of the sort kept
+        in_rows = np.argsort(at, kind="stable")
+        at, run = at[in_rows], run[in_rows]
+        del in_rows
         by_id = pl.DataFrame(
-            {
-                "at": at,
-                "run": run,
-                "id": (ids(at) if callable(ids) else ids.gather(at)).cast(pl.String),
-            }
-        ).sort(["run", "id"], nulls_last=True)
-        rows[tied] = by_id["at"].to_numpy()
+            {"run": run, "id": (ids(at) if callable(ids) else ids.gather(at)).cast(pl.String)}
+        ).select(pl.arg_sort_by(["run", "id"], nulls_last=True, maintain_order=True))
+        rows[tied] = at[by_id.to_series().to_numpy()]
     return rows.astype(np.int64, copy=False)
 
 
