@@ -88,18 +88,26 @@ def test_links_from_keys_on_disk_set_the_headline_matches_aside_and_clean_up(tmp
     assert not left and before <= set(on_disk.scratch.iterdir())
 
 
-def test_a_set_aside_frame_is_given_back_whole_once(tmp_path):
-    frame = pl.DataFrame({"a": [3, 1], "b": [4, 2], "title": [0.5, 0.75]})
-    kept = link_module._SetAside(frame, tmp_path)
-    assert list(tmp_path.iterdir()), "written to the folder"
-    assert_frame_equal(kept.take(), frame)
-    assert not list(tmp_path.iterdir()), "the file goes once taken"
-    with pytest.raises(AssertionError):
-        kept.take()
-    held = link_module._SetAside(frame, None)  # no scratch folder: held as it is
-    assert_frame_equal(held.take(), frame)
-    aside = link_module._SetAside(frame, tmp_path)
-    aside.discard()  # a link pass that fails before the flags
+def test_set_aside_frames_are_given_back_as_one_once(tmp_path):
+    frames = [
+        pl.DataFrame({"a": [3, 1], "b": [4, 2], "title": [0.5, 0.75]}),
+        pl.DataFrame({"a": [9], "b": [8], "title": [1.0]}),
+    ]
+    for folder in (tmp_path, None):  # written as they come, or held where no folder
+        aside = link_module._SetAside(folder)
+        for frame in frames:
+            aside.add(frame)
+        assert bool(list(tmp_path.iterdir())) == (folder is not None)
+        assert_frame_equal(aside.take(), pl.concat(frames))
+        assert not list(tmp_path.iterdir()), "the file goes once taken"
+        with pytest.raises(AssertionError):
+            aside.take()
+    nothing = link_module._SetAside(tmp_path)
+    nothing.add(frames[0].clear())
+    assert_frame_equal(nothing.take(), frames[0].clear())  # none: the schema
+    failed = link_module._SetAside(tmp_path)
+    failed.add(frames[0])
+    failed.discard()  # a link pass that fails before the flags
     assert not list(tmp_path.iterdir())
 
 

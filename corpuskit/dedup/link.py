@@ -40,11 +40,12 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import polars as pl
+import pyarrow.parquet as pq
 
 import corpuskit.dedup.verify as verify
 from corpuskit.config import DedupOptions
@@ -265,12 +266,22 @@ def _rows_of(codes: np.ndarray, height: int) -> np.ndarray:
 class _LinkEvidence:
     """What the link pass reads of the judged pairs once roundups are told apart: the
     copy pairs (``copies``, the edges clusters grow along), the headline matches whose
-    bodies are not copies (:func:`_headline_matches`), and the updates and pages with
-    all their evidence."""
+    bodies are not copies (:func:`_headline_matches`, set aside until the headline
+    flags: :meth:`headline_matches`), and the updates and pages with all their
+    evidence."""
 
     copies: np.ndarray
-    headline: pl.DataFrame
+    headline: _SetAside
+    roundups: pl.Series
     updates_and_pages: pl.DataFrame
+
+
+def _headline_matches_taken(aside: _SetAside, roundups: pl.Series) -> pl.DataFrame:
+    """The headline matches set aside (:class:`_LinkEvidence`), with the copies one of
+    the ``roundups`` undid (taken once)."""
+    part = pl.col("part")
+    undone = part & pl.col("b").is_in(roundups.implode())
+    return aside.take().filter(~part | undone).drop("part")
 
 
 def _link_evidence(keys: KeyTable, options: DedupOptions) -> tuple[Matcher, _LinkEvidence]:
@@ -281,23 +292,30 @@ def _link_evidence(keys: KeyTable, options: DedupOptions) -> tuple[Matcher, _Lin
     both as a copy and as a headline match until the roundups are known."""
     m, chunks = _judged_chunks(keys, options)
     rows = pl.Int32 if keys.height < 2**31 else pl.Int64
-    copies, headline, contained, whole = [], [], [], []
-    for chunk in chunks:
-        chunk = chunk.filter(_read_later(chunk)).with_columns(part=_roundup_part())
-        whole.append(chunk.filter((pl.col("relation") == verify.UPDATE) | pl.col("page")))
-        contained.append(_roundup_candidates(chunk))
-        copies.append(
-            chunk.filter(pl.col("relation") == verify.COPY).select(
-                pl.col("a", "b").cast(rows), "part"
+    copies, contained, whole = [], [], []
+    headline = _SetAside(keys.scratch)
+    try:
+        for chunk in chunks:
+            chunk = chunk.filter(_read_later(chunk)).with_columns(part=_roundup_part())
+            whole.append(chunk.filter((pl.col("relation") == verify.UPDATE) | pl.col("page")))
+            contained.append(_roundup_candidates(chunk))
+            copies.append(
+                chunk.filter(pl.col("relation") == verify.COPY).select(
+                    pl.col("a", "b").cast(rows), "part"
+                )
             )
-        )
-        headline.append(_headline_matches(chunk, options).with_columns(pl.col("a", "b").cast(rows)))
-        del chunk
-    roundups = _roundups(m, pl.concat(contained)).cast(rows)
+            matches = _headline_matches(chunk, options)
+            headline.add(matches.with_columns(pl.col("a", "b").cast(rows)))
+            del chunk, matches
+        roundups = _roundups(m, pl.concat(contained)).cast(rows)
+    except BaseException:
+        headline.discard()
+        raise
     undone = pl.col("part") & pl.col("b").is_in(roundups.implode())
     return m, _LinkEvidence(
         copies=pl.concat(copies).filter(~undone).select("a", "b").to_numpy().reshape(-1, 2),
-        headline=pl.concat(headline).filter(~pl.col("part") | undone).drop("part"),
+        headline=headline,
+        roundups=roundups,
         updates_and_pages=pl.concat(whole).drop("part"),
     )
 
@@ -456,8 +474,7 @@ def link(keys: KeyTable, options: DedupOptions | None = None) -> Links:
     n = keys.height
     m, evidence = _link_evidence(keys, options)
     # read again only by the headline flags, once the clusters are made: set aside
-    matches = _SetAside(evidence.headline, keys.scratch)
-    evidence = replace(evidence, headline=evidence.headline.clear())
+    aside, roundups = evidence.headline, evidence.roundups
     try:
         updates_and_pages = evidence.updates_and_pages
         updates = updates_and_pages.filter(pl.col("relation") == verify.UPDATE)
@@ -487,41 +504,72 @@ def link(keys: KeyTable, options: DedupOptions | None = None) -> Links:
         # the headline flags before the decisions: the matches go before the decisions
         # are built, and the decisions, the largest frame of the pass, are never held
         # beside them
-        flags = _headline_flags(labels, kept, matches.take(), ranking)
+        flags = _headline_flags(labels, kept, _headline_matches_taken(aside, roundups), ranking)
         del ranking
         decisions = _decisions(labels, kept, decided, [updated, pages])
         return Links(decisions, flags)
     finally:
-        matches.discard()
+        aside.discard()
 
 
 class _SetAside:
-    """A frame written to a scratch folder until a later step takes it back (held as it
-    is where there is no scratch folder): the headline matches are read only once the
-    clusters are made, and at millions of documents they are hundreds of megabytes the
-    ranking and the clustering would otherwise hold beside their own arrays."""
+    """Frames of one schema written to a scratch folder as they come, until a later step
+    takes them back as one frame (held as they are where there is no scratch folder):
+    the headline matches are read only once the clusters are made, and at millions of
+    documents they are hundreds of megabytes the ranking and the clustering would
+    otherwise hold beside their own arrays."""
 
-    def __init__(self, frame: pl.DataFrame, folder: Path | None) -> None:
-        self._frame: pl.DataFrame | None = frame
+    def __init__(self, folder: Path | None) -> None:
+        self._folder = folder
+        self._schema: pl.DataFrame | None = None  # of the first frame added
+        self._frames: list[pl.DataFrame] = []
         self._path: Path | None = None
-        if folder is not None and frame.height:
-            handle, name = tempfile.mkstemp(prefix="set-aside-", suffix=".parquet", dir=folder)
+        self._writer: pq.ParquetWriter | None = None
+        self._taken = False
+
+    def add(self, frame: pl.DataFrame) -> None:
+        if self._schema is None:
+            self._schema = frame.clear()
+        if frame.height == 0:
+            return
+        if self._folder is None:
+            self._frames.append(frame)
+            return
+        table = frame.to_arrow()
+        if self._writer is None:
+            handle, name = tempfile.mkstemp(
+                prefix="set-aside-", suffix=".parquet", dir=self._folder
+            )
             os.close(handle)
             self._path = Path(name)
-            frame.write_parquet(self._path, compression="lz4", statistics=False)
-            self._frame = frame.clear()  # the schema, for an empty take
+            self._writer = pq.ParquetWriter(self._path, table.schema, compression="lz4")
+        self._writer.write_table(table)
 
     def take(self) -> pl.DataFrame:
-        """The frame (once)."""
-        frame = self._frame if self._path is None else pl.read_parquet(self._path)
+        """Every frame added, in order, as one (once)."""
+        if self._taken:
+            raise AssertionError("a set-aside frame is taken once")
+        self._taken = True
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+        frames = [pl.read_parquet(self._path)] if self._path is not None else self._frames
+        schema = self._schema
         self.discard()
-        assert frame is not None, "a set-aside frame is taken once"
-        return frame
+        if frames:
+            return pl.concat(frames)
+        if schema is None:
+            raise AssertionError("nothing was set aside, not even a schema")
+        return schema
 
     def discard(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
         if self._path is not None:
             self._path.unlink(missing_ok=True)
-        self._path = self._frame = None
+            self._path = None
+        self._frames = []
 
 
 def _edges(
