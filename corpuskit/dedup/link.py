@@ -266,9 +266,9 @@ def _rows_of(codes: np.ndarray, height: int) -> np.ndarray:
 class _LinkEvidence:
     """What the link pass reads of the judged pairs once roundups are told apart: the
     copy pairs (``copies``, the edges clusters grow along), the headline matches whose
-    bodies are not copies (:func:`_headline_matches`, set aside until the headline
-    flags: :meth:`headline_matches`), and the updates and pages with all their
-    evidence."""
+    bodies are not copies (:func:`_headline_matches`, on disk until the headline flags
+    take them: :func:`_headline_matches_taken`) with the ``roundups`` that undo some
+    copies, and the updates and pages with all their evidence."""
 
     copies: np.ndarray
     headline: _SetAside
@@ -473,7 +473,7 @@ def link(keys: KeyTable, options: DedupOptions | None = None) -> Links:
     options = options or DedupOptions()
     n = keys.height
     m, evidence = _link_evidence(keys, options)
-    # read again only by the headline flags, once the clusters are made: set aside
+    # the headline matches, set aside as they were judged, wait for the headline flags
     aside, roundups = evidence.headline, evidence.roundups
     try:
         updates_and_pages = evidence.updates_and_pages
