@@ -65,7 +65,8 @@ def step(name):
     setattr(link, name, wrapped)
 
 for name in ("candidate_pairs", "matcher", "_roundups", "_clusters_without_chains",
-             "_decisions", "_update_flags", "_page_flags", "_headline_flags", "_edges"):
+             "_decisions", "_update_flags", "_page_flags", "_headline_flags", "_edges",
+             "_Ranking", "_decided", "_headline_matches_taken"):
     if hasattr(link, name):
         step(name)
 # the judging of candidate chunks (a method of the matcher; its calls within a named

@@ -3,12 +3,14 @@ ids read only to break ties give the order a sort by every key gives."""
 
 from __future__ import annotations
 
+import itertools
 from datetime import datetime, timedelta
 
 import numpy as np
 import polars as pl
 import pytest
 
+from corpuskit.dedup import clusters
 from corpuskit.dedup.clusters import choose_kept, keep_order
 
 
@@ -85,3 +87,30 @@ def test_kept_document_is_the_first_of_its_cluster_by_every_key(seed):
     for row in order:
         first.setdefault(labels[row], row)
     assert all(kept[row] == first[labels[row]] for row in range(labels.size))
+
+
+@pytest.mark.parametrize("tie_rows", [1, 2, 5, 40])
+def test_ties_broken_a_group_of_runs_at_a_time_give_the_same_order(monkeypatch, tie_rows):
+    labels, lengths, dates, ids, demoted = _rows(7)
+    whole = keep_order(labels, lengths, dates, ids, demoted=demoted)
+    reads: list[int] = []
+
+    def ids_of(at: np.ndarray) -> pl.Series:
+        reads.append(at.size)
+        return ids.gather(at)
+
+    monkeypatch.setattr(clusters, "TIE_ROWS", tie_rows)
+    assert np.array_equal(keep_order(labels, lengths, dates, ids_of, demoted=demoted), whole)
+    assert len(reads) > 1, "the tied rows are read in more than one group"
+
+
+@pytest.mark.parametrize("most", [1, 2, 3, 10])
+def test_groups_of_runs_cover_every_entry_and_never_split_a_run(most):
+    runs = np.array([1, 1, 1, 1, 2, 3, 3, 4, 5, 5, 5, 5, 5, 6])
+    groups = clusters._groups_of_runs(runs, most)
+    assert groups[0][0] == 0 and groups[-1][1] == runs.size
+    assert all(hi > lo for lo, hi in groups)
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(groups))
+    for lo, hi in groups:
+        assert lo == 0 or runs[lo] != runs[lo - 1], "a group starts where a run starts"
+        assert hi - lo <= most or len(set(runs[lo:hi].tolist())) == 1

@@ -86,8 +86,9 @@ def keep_order(
 
     ``ids`` may be a function giving the ids of some rows (by index): the rows are
     ordered by everything else first, and ids are read only for rows tied on it all,
-    to break the ties. At millions of rows the id strings are most of what a sort by
-    them holds, and few rows are tied. The other keys are sorted as arrays (a stable
+    to break the ties, a group of runs of tied rows at a time (:data:`TIE_ROWS`). At
+    millions of rows the id strings are most of what a sort by them holds, and few rows
+    are tied. The other keys are sorted as arrays (a stable
     sort of one key after another, eight bytes a row each)."""
     n = labels.size
     stamps = _as_datetimes(dates).to_physical()
@@ -108,19 +109,45 @@ def keep_order(
     tied = np.zeros(n, dtype=bool)
     tied[1:] = same
     tied[:-1] |= same
-    if tied.any():
-        run = np.cumsum(np.concatenate(([True], ~same)))[tied]
-        at = rows[tied]
-        # ids read in row order (a reader of parts reads them part by part, with no
-        # reordering of millions of strings), and only the order of the sort kept
-        in_rows = np.argsort(at, kind="stable")
-        at, run = at[in_rows], run[in_rows]
-        del in_rows
-        by_id = pl.DataFrame(
-            {"run": run, "id": (ids(at) if callable(ids) else ids.gather(at)).cast(pl.String)}
-        ).select(pl.arg_sort_by(["run", "id"], nulls_last=True, maintain_order=True))
-        rows[tied] = at[by_id.to_series().to_numpy()]
+    positions = np.flatnonzero(tied)
+    del tied
+    if positions.size:
+        runs = np.cumsum(np.concatenate(([True], ~same)))[positions]
+        del same
+        for lo, hi in _groups_of_runs(runs, TIE_ROWS):
+            at = rows[positions[lo:hi]]
+            # ids read in row order (a reader of parts reads them part by part, with no
+            # reordering of millions of strings), and only the order of the sort kept
+            in_rows = np.argsort(at, kind="stable")
+            at, run = at[in_rows], runs[lo:hi][in_rows]
+            del in_rows
+            by_id = pl.DataFrame(
+                {"run": run, "id": (ids(at) if callable(ids) else ids.gather(at)).cast(pl.String)}
+            ).select(pl.arg_sort_by(["run", "id"], nulls_last=True, maintain_order=True))
+            rows[positions[lo:hi]] = at[by_id.to_series().to_numpy()]
     return rows.astype(np.int64, copy=False)
+
+
+# Tied rows whose ids are read and sorted at once. A corpus copied many times over ties
+# every document with its copies: ten million ids and their sort held together took
+# hundreds of megabytes.
+TIE_ROWS = 1_000_000
+
+
+def _groups_of_runs(runs: np.ndarray, most: int) -> list[tuple[int, int]]:
+    """``[lo, hi)`` ranges over ``runs`` (non-decreasing run numbers) that never split
+    a run, each of at most ``most`` entries unless one run alone is longer."""
+    starts = np.flatnonzero(np.concatenate(([True], runs[1:] != runs[:-1])))
+    starts = np.append(starts, runs.size)  # the end, as the start of no run
+    groups, lo = [], 0
+    while lo < runs.size:
+        # up to the last run that starts within reach; a run longer than that, alone
+        hi = int(starts[np.searchsorted(starts, lo + most, side="right") - 1])
+        if hi <= lo:
+            hi = int(starts[np.searchsorted(starts, lo, side="right")])
+        groups.append((lo, hi))
+        lo = hi
+    return groups
 
 
 def choose_kept(
