@@ -74,16 +74,21 @@ KINDS = (
 # as enums: one byte a pair, where millions of pairs are held.
 RELATIONS = pl.Enum([verify.COPY, verify.UPDATE, verify.NONE])
 SAME_KEYS = pl.Enum([KIND_EXACT, KIND_URL])
+DUP_KINDS = pl.Enum(KINDS)
+# Rows in the frames the pass holds: four bytes, as the pairs already bound them below
+# 2**32 (:func:`~corpuskit.dedup.lsh.band_pair_codes`); named frames hold ``Int64`` rows
+# and ``String`` kinds again (:mod:`corpuskit.dedup.naming`).
+ROW = pl.UInt32()
 
 # Columns of Links.decisions: one row per document in a cluster of two or more, and per
 # older version that a newer document updates. Documents are named by row (the cluster
 # by its kept document's); :mod:`corpuskit.dedup.naming` turns rows into ids where the
 # decisions are written.
 DECISION_SCHEMA: dict[str, pl.DataType] = {
-    "row": pl.Int64(),
-    "cluster_row": pl.Int64(),
-    "dup_kind": pl.String(),
-    "dup_of_row": pl.Int64(),
+    "row": ROW,
+    "cluster_row": ROW,
+    "dup_kind": DUP_KINDS,
+    "dup_of_row": ROW,
     "similarity": pl.Float64(),
     "keep": pl.Boolean(),
     # the evidence that decided a dropped copy or a flag, worded batch by batch by
@@ -96,8 +101,8 @@ DECISION_SCHEMA: dict[str, pl.DataType] = {
 # 3-grams; :func:`corpuskit.dedup.verify.headline_why` words them batch by batch, so the
 # link pass holds three numbers per flag instead of a sentence).
 FLAG_SCHEMA: dict[str, pl.DataType] = {
-    "row": pl.Int64(),
-    "other_row": pl.Int64(),
+    "row": ROW,
+    "other_row": ROW,
     "title": pl.Float64(),
     "words": pl.Float64(),
     "shingles": pl.Float64(),
@@ -714,7 +719,7 @@ def _bridged(m: Matcher, pairs: np.ndarray, kept: np.ndarray, rank: np.ndarray) 
     copies are not. Each cluster joins the cluster of the ``k`` most similar to ``x``,
     and never one that itself joins another."""
     n = kept.size
-    empty = pl.DataFrame(schema={"dropped": pl.Int64, "kept": pl.Int64, "relation": pl.String})
+    empty = pl.DataFrame(schema={"dropped": ROW, "kept": ROW, "relation": RELATIONS})
     if pairs.size == 0:
         return empty
     dropped = kept != np.arange(n)
@@ -857,7 +862,7 @@ def _verdicts(
     if only is not None:
         dropped = dropped[np.isin(dropped, only)]
     if dropped.size == 0:
-        return pl.DataFrame(schema={"dropped": pl.Int64, "kept": pl.Int64, "relation": pl.String})
+        return pl.DataFrame(schema={"dropped": ROW, "kept": ROW, "relation": RELATIONS})
     judged = _judged_kind(m, dropped, kept[dropped])
     if twins is None or accepted is None:
         return judged
@@ -873,7 +878,7 @@ def _verdicts(
     at, by_twin = at[first], by_twin[first]
     replaced = np.zeros(judged.height, dtype=bool)
     replaced[at] = True
-    by_twin = by_twin.with_columns(kept=pl.Series(kept[dropped[at]], dtype=pl.Int64))
+    by_twin = by_twin.with_columns(kept=pl.Series(kept[dropped[at]], dtype=ROW))
     return pl.concat([judged.filter(~pl.Series(replaced)), by_twin])
 
 
@@ -894,11 +899,11 @@ def _judged_kind(
             pl.concat(
                 [
                     judged.select(
-                        dropped=pl.Series(rows, dtype=pl.Int64),
-                        kept=pl.Series(to, dtype=pl.Int64),
+                        dropped=pl.Series(rows, dtype=ROW),
+                        kept=pl.Series(to, dtype=ROW),
                         relation="relation",
                         same="same",
-                        kind=kind,
+                        kind=kind.cast(DUP_KINDS),
                     ),
                     verify.why_evidence(judged),
                 ],
@@ -915,10 +920,11 @@ def _decided(verdicts: pl.DataFrame) -> pl.DataFrame:
         names = ("row", "dup_kind", "similarity", *verify.WHY_SCHEMA)
         return pl.DataFrame(schema={name: DECISION_SCHEMA[name] for name in names})
     decided = verdicts.select(
-        pl.col("dropped").alias("row"),
+        pl.col("dropped").cast(ROW).alias("row"),
         pl.when(pl.col("relation") == verify.UPDATE)
         .then(pl.lit(KIND_UPDATE))
-        .otherwise(pl.coalesce("same", "kind"))
+        .otherwise(pl.coalesce(pl.col("same").cast(pl.String), pl.col("kind").cast(pl.String)))
+        .cast(DUP_KINDS)
         .alias("dup_kind"),
         pl.when(pl.col("same") == KIND_EXACT)
         .then(1.0)
@@ -948,8 +954,8 @@ def _decisions(
     kept_of = kept[members]
     base = pl.DataFrame(
         {
-            "row": members.astype(np.int64),
-            "cluster_row": kept_of.astype(np.int64),
+            "row": pl.Series(members, dtype=ROW),
+            "cluster_row": pl.Series(kept_of, dtype=ROW),
             "keep": kept_of == members,
         }
     )
@@ -964,7 +970,7 @@ def _decisions(
         *verify.WHY_SCHEMA,
     ).cast(DECISION_SCHEMA)
     overridden = [
-        frame.filter(~pl.col("row").is_in(pl.Series(rest).implode()))
+        frame.filter(~pl.col("row").is_in(pl.Series(rest, dtype=ROW).implode()))
         for frame, rest in zip(flags, later[1:], strict=True)
     ]
     return pl.concat([clustered, *overridden])
@@ -1023,10 +1029,10 @@ def _kept_flags(
     in_cluster = np.bincount(labels, minlength=labels.size)[labels[rows]] > 1
     return pl.DataFrame(
         {
-            "row": rows.astype(np.int64),
-            "cluster_row": pl.Series(cluster_of.astype(np.int64)).set(pl.Series(~in_cluster), None),
-            "dup_kind": kind,
-            "dup_of_row": dup_of.astype(np.int64),
+            "row": pl.Series(rows, dtype=ROW),
+            "cluster_row": pl.Series(cluster_of, dtype=ROW).set(pl.Series(~in_cluster), None),
+            "dup_kind": pl.Series([kind] * rows.size, dtype=DUP_KINDS),
+            "dup_of_row": pl.Series(dup_of, dtype=ROW),
             "similarity": similarity,
             "keep": True,
             **why.to_dict(),
@@ -1111,5 +1117,10 @@ def _headline_flags(
         return pl.DataFrame(schema=FLAG_SCHEMA)
     found = matches.select("title", "words", "shingles")[at[once]]
     return pl.DataFrame(
-        {"row": row[once], "other_row": other[once], **found.to_dict()}, schema=FLAG_SCHEMA
+        {
+            "row": pl.Series(row[once], dtype=ROW),
+            "other_row": pl.Series(other[once], dtype=ROW),
+            **found.to_dict(),
+        },
+        schema=FLAG_SCHEMA,
     )

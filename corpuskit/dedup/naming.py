@@ -28,6 +28,10 @@ if TYPE_CHECKING:
 # Row columns of the link pass's frames and the id columns they become.
 ROW_NAMES = {"cluster_row": "cluster_id", "dup_of_row": "dup_of", "other_row": "other_id"}
 
+# The columns the link pass holds in narrower types (four-byte rows, an enum of kinds),
+# as named frames give them.
+NAMED_TYPES: dict[str, pl.DataType] = {"row": pl.Int64(), "dup_kind": pl.String()}
+
 # Rows named and written at once: a row group of the written file.
 NAMED_SLICE_ROWS = 262_144
 
@@ -61,7 +65,8 @@ class RowIds:
             at = np.searchsorted(self._rows, rows.fill_null(0).to_numpy())
             index = pl.Series(at, dtype=pl.UInt32).set(rows.is_null(), None)
             ids.append(self._ids.gather(index).alias(column))
-        return frame.with_columns(ids).rename({s.name: ROW_NAMES[s.name] for s in ids})
+        named = frame.with_columns(ids).rename({s.name: ROW_NAMES[s.name] for s in ids})
+        return named.cast({c: t for c, t in NAMED_TYPES.items() if c in named.columns})
 
 
 def named_links(links: Links, keys: KeyTable) -> tuple[pl.DataFrame, pl.DataFrame]:
