@@ -251,6 +251,21 @@ def test_a_sliced_union_of_pair_codes_is_the_union_in_slices(tmp_path, monkeypat
     assert list(tmp_path.iterdir()) == [], "the spilled codes are removed"
 
 
+def test_a_sliced_union_never_has_more_than_its_most_slices(tmp_path, monkeypatch):
+    monkeypatch.setattr(lsh, "SLICE_ROWS", 4)
+    monkeypatch.setattr(lsh, "MAX_SLICES", 3)
+    height = 50
+    rng = np.random.default_rng(3)
+    a = rng.integers(0, height - 1, size=400)
+    b = np.minimum(a + rng.integers(1, 9, size=a.size), height - 1)
+    batches = [(a.astype(np.uint64) << np.uint64(32)) | b.astype(np.uint64)]
+    slices = list(lsh.sliced_union_of_codes(iter(batches), height=height, folder=tmp_path))
+    assert len(slices) == 3, "50 documents in slices of ceil(50 / 3) = 17"
+    assert np.array_equal(np.concatenate(slices), lsh.union_of_codes(batches))
+    first = slices[0] >> np.uint64(32)
+    assert first.max() >= 4 and first.max() < 17
+
+
 def test_headline_pairs_scored_in_spilled_slices_are_the_pairs_scored_at_once(
     tmp_path, monkeypatch
 ):

@@ -164,8 +164,9 @@ def sliced_union_of_codes(
     batches: Iterable[np.ndarray], *, height: int, folder: Path | None
 ) -> Iterator[np.ndarray]:
     """The sorted distinct pair codes of all ``batches``, one slice at a time: the codes
-    whose first document lies in each run of :data:`SLICE_ROWS` documents, in order, so
-    that the slices joined are :func:`union_of_codes`.
+    whose first document lies in each run of :data:`SLICE_ROWS` documents (more in a
+    corpus of more than :data:`MAX_SLICES` such runs), in order, so that the slices
+    joined are :func:`union_of_codes`.
 
     A corpus of more than one slice has its codes written, batch by batch, to one file
     per slice in a temporary folder inside ``folder``, and each slice is read back and
@@ -173,11 +174,12 @@ def sliced_union_of_codes(
     size (copies of one story share most bands, so the union of a whole corpus can run
     to hundreds of millions of codes). A smaller corpus, or no ``folder``, is one slice
     merged in memory."""
-    slices = -(-height // SLICE_ROWS)
+    rows = max(SLICE_ROWS, -(-height // MAX_SLICES))
+    slices = -(-height // rows)
     if folder is None or slices <= 1:
         yield union_of_codes(batches)
         return
-    bounds = (np.arange(1, slices, dtype=np.uint64) * np.uint64(SLICE_ROWS)) << np.uint64(32)
+    bounds = (np.arange(1, slices, dtype=np.uint64) * np.uint64(rows)) << np.uint64(32)
     with tempfile.TemporaryDirectory(prefix="pair-codes-", dir=folder) as tmp:
         paths = [Path(tmp) / f"slice-{i:05d}.u64" for i in range(slices)]
         with contextlib.ExitStack() as stack:
@@ -233,8 +235,12 @@ def _distinct(codes: np.ndarray) -> np.ndarray:
 # Pairs gathered from bands before they are merged into the distinct ones (8 bytes each).
 _UNION_EVERY = 16_000_000
 # Documents per slice of a sliced union (:func:`sliced_union_of_codes`): a slice of a
-# million documents of copied news can hold tens of millions of candidate pairs.
-SLICE_ROWS = 250_000
+# million documents of copied news can hold tens of millions of candidate pairs (the
+# headline candidates of the first 250,000 of a million generated documents: 8.5
+# million), and each pair takes tens of bytes while its headlines are scored. At most
+# MAX_SLICES slices: each is a file held open while the codes are spilled.
+SLICE_ROWS = 100_000
+MAX_SLICES = 256
 
 
 def band_pair_codes(docs: np.ndarray, key: np.ndarray, max_bucket: int) -> np.ndarray:
