@@ -32,8 +32,7 @@ from corpuskit.config import DedupOptions
 from corpuskit.dedup.headline import headline_pair_codes
 from corpuskit.dedup.keytable import KeyTable
 from corpuskit.dedup.lsh import (
-    band_candidate_pairs,
-    codes_of_pairs,
+    band_candidate_codes,
     pairs_of_codes,
     resolve_bands,
 )
@@ -72,14 +71,13 @@ def _vocabulary_keys(
         yield _windowed(key, shifted)
 
 
-def vocabulary_pairs(keys: KeyTable, rows: np.ndarray, options: DedupOptions) -> np.ndarray:
-    """Candidate pairs of dated ``rows`` by the bag-of-words bands, within a time window."""
+def vocabulary_codes(keys: KeyTable, rows: np.ndarray, options: DedupOptions) -> np.ndarray:
+    """Candidate pairs of dated ``rows`` by the bag-of-words bands, within a time window,
+    as sorted ``a << 32 | b`` codes."""
     days = day_numbers(keys)[rows]
     dated = ~np.isnan(days)
     rows, days = rows[dated], days[dated]
-    if rows.size < 2:
-        return np.empty((0, 2), dtype=np.int64)
-    return band_candidate_pairs(rows, _vocabulary_keys(keys, rows, days, options))
+    return band_candidate_codes(rows, _vocabulary_keys(keys, rows, days, options))
 
 
 def candidate_pairs(
@@ -100,8 +98,8 @@ def candidate_pairs(
 
     if options.near:
         bands, _ = resolve_bands(options.threshold, options.num_perm, options.bands, options.rows)
-        add(codes_of_pairs(keys.band_pairs(long, bands)), NEAR)
-        add(codes_of_pairs(vocabulary_pairs(keys, long, options)), VOCABULARY)
+        add(keys.band_codes(long, bands), NEAR)
+        add(vocabulary_codes(keys, long, options), VOCABULARY)
     if options.headline:
         cutoff = options.headline_threshold
         add(headline_pair_codes(keys, active, score_cutoff=cutoff), HEADLINE)

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from corpuskit.dedup.lsh import band_candidate_pairs
+from corpuskit.dedup.lsh import band_candidate_codes, codes_of_pairs, pairs_of_codes
 from corpuskit.dedup.sign import ROW, SIGNATURE, band_column
 from corpuskit.io.datasets import read_file, scan_dataset
 
@@ -58,10 +58,13 @@ class KeyTable:
 
     def band_pairs(self, rows: np.ndarray, bands: int) -> np.ndarray:
         """Candidate pairs ``(a, b)``, ``a < b``, among ``rows``: documents whose LSH band
-        keys agree in at least one of ``bands`` bands (grouped with polars, one band at
-        a time)."""
+        keys agree in at least one of ``bands`` bands (grouped one band at a time)."""
+        return pairs_of_codes(self.band_codes(rows, bands))
+
+    def band_codes(self, rows: np.ndarray, bands: int) -> np.ndarray:
+        """The pairs of :meth:`band_pairs` as sorted ``a << 32 | b`` codes."""
         keys = (self.column(band_column(band)).gather(rows).to_numpy() for band in range(bands))
-        return band_candidate_pairs(rows, keys)
+        return band_candidate_codes(rows, keys)
 
     def similarity(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """Estimated Jaccard similarity of rows ``a[i]`` and ``b[i]`` (share of equal
@@ -159,13 +162,13 @@ class PartKeys(KeyTable):
         order = pl.DataFrame({"__order": np.arange(rows.size), ROW: rows.astype(np.int64)})
         return order.join(looked_up, on=ROW, how="left").sort("__order").select(columns)
 
-    def band_pairs(self, rows: np.ndarray, bands: int) -> np.ndarray:
-        """As :meth:`KeyTable.band_pairs`; with a ``pair_finder`` (an engine that groups
+    def band_codes(self, rows: np.ndarray, bands: int) -> np.ndarray:
+        """As :meth:`KeyTable.band_codes`; with a ``pair_finder`` (an engine that groups
         band keys across a cluster) the grouping is left to it. Band keys are null
         outside the rows that take part, so its pairs are among ``rows`` already."""
         if self._pair_finder is None:
-            return super().band_pairs(rows, bands)
-        return self._pair_finder(self.parts, bands)
+            return super().band_codes(rows, bands)
+        return codes_of_pairs(self._pair_finder(self.parts, bands))
 
     def _array_file(self, name: str) -> Path:
         return self._file if name == SIGNATURE else self._file.with_name(f"{name}.u32")

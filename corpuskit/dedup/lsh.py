@@ -133,9 +133,18 @@ def band_candidate_pairs(
 ) -> np.ndarray:
     """Unique candidate pairs ``(i, j)``, ``i < j``, of ``doc_index`` values; ``keys``
     yields one array of band keys (aligned with ``doc_index``) per band."""
+    return pairs_of_codes(band_candidate_codes(doc_index, keys, max_bucket=max_bucket))
+
+
+def band_candidate_codes(
+    doc_index: np.ndarray, keys: Iterable[np.ndarray], *, max_bucket: int = MAX_BUCKET
+) -> np.ndarray:
+    """The pairs of :func:`band_candidate_pairs` as sorted ``i << 32 | j`` codes (eight
+    bytes a pair, where the pairs take sixteen)."""
     if doc_index.size < 2:
-        return np.empty((0, 2), dtype=np.int64)
-    return keyed_candidate_pairs(((doc_index, key) for key in keys), max_bucket=max_bucket)
+        return np.empty(0, dtype=np.uint64)
+    bands = ((doc_index, key) for key in keys)
+    return union_of_codes(keyed_pair_codes(bands, max_bucket=max_bucket))
 
 
 def keyed_candidate_pairs(
