@@ -585,8 +585,8 @@ def _edges(
     ranking: _Ranking,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The edges the clusters grow along (``copies``, updates with ``drop_updates``, and
-    stars of equal bodies and URLs), and the keyed ones among them, as ``int64``
-    pairs."""
+    stars of equal bodies and URLs), and the keyed ones among them, as distinct pairs
+    (:func:`_distinct_pairs`) of :func:`row_index` rows."""
     rows = np.flatnonzero(keys.column(ACTIVE).to_numpy().astype(bool))
     keyed = [
         keys.column(name)
@@ -597,13 +597,21 @@ def _edges(
     edges: list[np.ndarray] = [_group_pairs(column, rows, ranking.rank) for column in keyed]
     stars = len(keyed)
     del keyed
-    edges.append(copies.astype(np.int64))
+    edges.append(copies)
     if options.drop_updates and updates.height:
         edges.append(updates.select("a", "b").to_numpy().reshape(-1, 2))
     empty = [np.empty((0, 2), np.int64)]
     keyed_pairs = np.concatenate([e for e in edges[:stars] if e.size] or empty)
     all_pairs = np.concatenate([e for e in edges if e.size] or empty)
-    return all_pairs.astype(np.int64, copy=False), keyed_pairs.astype(np.int64, copy=False)
+    del edges
+    index = row_index(keys.height)
+    return _distinct_pairs(all_pairs, index), _distinct_pairs(keyed_pairs, index)
+
+
+def row_index(n: int) -> type:
+    """The integer type of row numbers among ``n`` rows: four bytes where they fit (the
+    pairs of millions of documents are held as arrays of them)."""
+    return np.int32 if n < 2**31 else np.int64
 
 
 def _update_sides(updates: pl.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -635,19 +643,18 @@ def _clusters_without_chains(
     keep-rule order, computed in rounds over the pairs rather than document by
     document.)
 
-    Documents with one folded body or one canonical URL (``keyed_pairs``) are one
-    document published twice: they move as one unit, represented by the first of them
+    ``pairs`` are distinct (:func:`_distinct_pairs`). Documents with one folded body or
+    one canonical URL (``keyed_pairs``) are one document published twice: they move as one unit, represented by the first of them
     in keep order, so the two never end in different clusters (their dates differ, and
     one may be days from the kept document while the other is not).
     """
     n = m.keys.height
-    labels = np.arange(n, dtype=np.int64)
     if pairs.size == 0:
+        labels = np.arange(n, dtype=np.int64)
         return labels, labels.copy(), _verdicts(m, labels)
-    pairs = _distinct_pairs(pairs)
     rank = ranking.rank
     unit = _units(n, keyed_pairs, rank)
-    unit_pairs = _distinct_pairs(unit[pairs])
+    unit_pairs = _distinct_pairs(unit[pairs], pairs.dtype)
     kept = _greedy_centres(n, unit_pairs, rank)[unit]
     twins = _ExactTwins(m.exact, np.unique(pairs))
     verdicts = _verdicts(m, kept, accepted, twins)
@@ -693,17 +700,21 @@ def _clusters_without_chains(
     return labels.astype(np.int64), kept, verdicts
 
 
-def _distinct_pairs(pairs: np.ndarray) -> np.ndarray:
+def _distinct_pairs(pairs: np.ndarray, dtype: type | None = None) -> np.ndarray:
     """The distinct pairs of two different rows in ``pairs``, each with its smaller row
-    first, sorted; through eight-byte ``a << 32 | b`` codes
-    (:func:`~corpuskit.dedup.lsh.pairs_of_codes`): a unique over the rows of the
-    two-column array sorts copies of the pairs as records, several times their size at
-    millions of pairs."""
+    first, sorted, as ``dtype`` (that of ``pairs`` when not given); through eight-byte
+    ``a << 32 | b`` codes (:func:`~corpuskit.dedup.lsh.pairs_of_codes`): a unique over
+    the rows of the two-column array sorts copies of the pairs as records, several
+    times their size at millions of pairs."""
+    dtype = pairs.dtype if dtype is None else dtype
     low, high = np.minimum(pairs[:, 0], pairs[:, 1]), np.maximum(pairs[:, 0], pairs[:, 1])
     two = low != high
     codes = (low[two].astype(np.uint64) << np.uint64(32)) | high[two].astype(np.uint64)
     del low, high, two
-    return pairs_of_codes(np.unique(codes))
+    codes.sort()
+    distinct = np.ones(codes.size, dtype=bool)
+    distinct[1:] = codes[1:] != codes[:-1]
+    return pairs_of_codes(codes[distinct], dtype)
 
 
 def _bridged(m: Matcher, pairs: np.ndarray, kept: np.ndarray, rank: np.ndarray) -> pl.DataFrame:
@@ -723,15 +734,21 @@ def _bridged(m: Matcher, pairs: np.ndarray, kept: np.ndarray, rank: np.ndarray) 
     if pairs.size == 0:
         return empty
     dropped = kept != np.arange(n)
-    x = np.concatenate([pairs[:, 0], pairs[:, 1]])
-    y = np.concatenate([pairs[:, 1], pairs[:, 0]])
-    usable = dropped[y] & (kept[x] != kept[y])
-    source, target = kept[x[usable]], kept[y[usable]]
-    usable = rank[target] < rank[source]
-    if not usable.any():
+    sources, targets = [], []
+    for lo in range(0, pairs.shape[0], JUDGE_CHUNK):  # both ways round, a chunk at a time
+        chunk = pairs[lo : lo + JUDGE_CHUNK]
+        for x, y in ((chunk[:, 0], chunk[:, 1]), (chunk[:, 1], chunk[:, 0])):
+            usable = dropped[y] & (kept[x] != kept[y])
+            source, target = kept[x[usable]], kept[y[usable]]
+            usable = rank[target] < rank[source]
+            sources.append(source[usable])
+            targets.append(target[usable])
+    del dropped
+    source, target = np.concatenate(sources), np.concatenate(targets)
+    if source.size == 0:
         return empty
     moves = pl.DataFrame(
-        {"source": source[usable], "target": target[usable]},
+        {"source": source, "target": target},
         schema=[("source", pl.Int64), ("target", pl.Int64)],
     ).unique()
     rows = np.flatnonzero(np.isin(kept, moves["source"].to_numpy()))

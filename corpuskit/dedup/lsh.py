@@ -225,9 +225,9 @@ def codes_of_pairs(pairs: np.ndarray) -> np.ndarray:
     return (pairs[:, 0].astype(np.uint64) << np.uint64(32)) | pairs[:, 1].astype(np.uint64)
 
 
-def pairs_of_codes(codes: np.ndarray) -> np.ndarray:
-    """Pairs ``(a, b)`` (``len(codes) x 2`` int64) of ``a << 32 | b`` codes."""
-    pairs = np.empty((codes.size, 2), dtype=np.int64)
+def pairs_of_codes(codes: np.ndarray, dtype: type = np.int64) -> np.ndarray:
+    """Pairs ``(a, b)`` (``len(codes) x 2`` of ``dtype``) of ``a << 32 | b`` codes."""
+    pairs = np.empty((codes.size, 2), dtype=dtype)
     pairs[:, 0] = codes >> np.uint64(32)
     pairs[:, 1] = codes & np.uint64(0xFFFFFFFF)
     return pairs
