@@ -304,3 +304,26 @@ def test_candidate_sources_merged_as_a_grouping_of_every_pair_would(seed):
     # sources given sorted and distinct (as the link pass's are) merge the same way
     again = candidates.merged_sources([(np.unique(codes), bit) for codes, bit in found])
     assert np.array_equal(again[0], pairs) and np.array_equal(again[1], sources)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_pairs_of_rows_sharing_a_key_lead_with_the_first_in_rank(seed):
+    rng = np.random.default_rng(seed)
+    n = 300
+    values = rng.integers(0, 40, n).astype(np.uint64)
+    keys = pl.Series(values, dtype=pl.UInt64).set(pl.Series(rng.random(n) < 0.2), None)
+    rows = np.sort(rng.choice(n, size=200, replace=False))
+    rank = rng.permutation(n)
+    expected = set()
+    groups: dict[int, list[int]] = {}
+    for row in rows.tolist():
+        if keys[row] is not None:
+            groups.setdefault(keys[row], []).append(row)
+    for members in groups.values():
+        head = min(members, key=lambda r: rank[r])
+        expected |= {(head, r) for r in members if r != head}
+    found = link_module._group_pairs(keys, rows, rank)
+    assert found.dtype == np.int64
+    assert {tuple(p) for p in found.tolist()} == expected and len(found) == len(expected)
+    smallest = link_module._group_pairs(keys, rows)  # without a rank: the smallest row leads
+    assert all(a < b for a, b in smallest.tolist())

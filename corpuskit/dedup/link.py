@@ -119,21 +119,29 @@ class Links:
 
 def _group_pairs(keys: pl.Series, rows: np.ndarray, rank: np.ndarray | None = None) -> np.ndarray:
     """Pairs (first row of the group, other row) for rows sharing a non-null key; the
-    first row is the one ranked first by ``rank`` (else the smallest row)."""
-    order = rows if rank is None else rank[rows]
-    table = pl.DataFrame(
-        {
-            "key": keys.gather(rows) if rows.size else keys.head(0),
-            "row": rows.astype(np.int64),
-            "order": order.astype(np.int64),
-        }
-    ).drop_nulls("key")
-    linked = (
-        table.with_columns(first=pl.col("row").sort_by("order").first().over("key"))
-        .filter(pl.col("row") != pl.col("first"))
-        .select("first", "row")
-    )
-    return linked.to_numpy().astype(np.int64).reshape(-1, 2)
+    first row is the one ranked first by ``rank`` (else the smallest row). Sorted
+    arrays: the keys of millions of rows are sorted once, and only the rows of a key
+    held twice or more are ranked (a grouping of every row took gigabytes)."""
+    key = keys.gather(rows) if rows.size else keys.head(0)
+    valid = key.is_not_null()
+    rows, key = rows[valid.to_numpy()], key.filter(valid).to_numpy()
+    del valid
+    by_key = np.argsort(key, kind="stable")
+    ordered = key[by_key]
+    same = ordered[1:] == ordered[:-1]
+    del ordered
+    shared = np.zeros(key.size, dtype=bool)
+    shared[1:] = same
+    shared[:-1] |= same
+    at = by_key[shared]
+    del by_key, same, shared
+    key, rows = key[at], rows[at]
+    order = np.lexsort((rows if rank is None else rank[rows], key))
+    key, rows = key[order], rows[order]
+    first = np.ones(key.size, dtype=bool)
+    first[1:] = key[1:] != key[:-1]
+    head = rows[first][np.cumsum(first) - 1]
+    return np.stack([head[~first], rows[~first]], axis=1).astype(np.int64)
 
 
 @dataclass
