@@ -6,7 +6,8 @@ in ``--keys`` so later runs, and other checkouts, link the very same keys) and t
 :func:`corpuskit.dedup.link.link` over them in a fresh process, sampling its resident
 size every 50 ms, then writes its decisions as the pipeline does, and prints the time,
 the peak, and the peak within each step of the pass (a step's peak includes what
-earlier steps left allocated).
+earlier steps left allocated) with the resident size when the step returns (what it
+leaves allocated, its result included; the largest of its calls).
 
     .venv/bin/python benchmarks/link_memory.py --corpus /tmp/scalework/corpus-1000000-4242 \\
         --keys /tmp/keys-1m
@@ -42,7 +43,7 @@ from corpuskit.config import DedupOptions
 from corpuskit.dedup.keytable import PartKeys
 
 process = psutil.Process()
-state = {"step": "read keys", "peak": {}}
+state = {"step": "read keys", "peak": {}, "left": {}}
 
 def sample():
     while True:
@@ -62,11 +63,14 @@ def step(name):
             return real(*args, **kwargs)
         finally:
             state["step"] = outer
+            state["left"][name] = max(state["left"].get(name, 0), process.memory_info().rss)
     setattr(link, name, wrapped)
 
 for name in ("candidate_pairs", "matcher", "_roundups", "_clusters_without_chains",
              "_decisions", "_update_flags", "_page_flags", "_headline_flags", "_edges",
-             "_Ranking", "_decided", "_headline_matches_taken"):
+             "_Ranking", "_decided", "_headline_matches_taken",
+             # within the clustering
+             "_units", "_greedy_centres", "_verdicts", "_bridged"):
     if hasattr(link, name):
         step(name)
 # the judging of candidate chunks (a method of the matcher; its calls within a named
@@ -112,6 +116,7 @@ print(json.dumps({
     "write_seconds": time.perf_counter() - written,
     "peak_mb": max(state["peak"].values()) / 2**20,
     "steps": {k: v / 2**20 for k, v in state["peak"].items()},
+    "left": {k: v / 2**20 for k, v in state["left"].items()},
     "decisions": links.decisions.height, "flags": links.flags.height,
 }))
 """
@@ -204,8 +209,10 @@ def show(label: str, result: dict) -> None:
         f"peak {result['peak_mb']:,.0f} MB; {result['decisions']:,} decisions, "
         f"{result['flags']:,} flags"
     )
+    left = result.get("left", {})
     for name, mb in sorted(result["steps"].items(), key=lambda kv: -kv[1]):
-        print(f"    {name:28s} peak {mb:,.0f} MB")
+        after = f", {left[name]:,.0f} MB when it ends" if name in left else ""
+        print(f"    {name:28s} peak {mb:,.0f} MB{after}")
 
 
 def main() -> None:
