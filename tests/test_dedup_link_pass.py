@@ -327,3 +327,16 @@ def test_pairs_of_rows_sharing_a_key_lead_with_the_first_in_rank(seed):
     assert {tuple(p) for p in found.tolist()} == expected and len(found) == len(expected)
     smallest = link_module._group_pairs(keys, rows)  # without a rank: the smallest row leads
     assert all(a < b for a, b in smallest.tolist())
+
+
+@pytest.mark.parametrize("batch", [1, 7, 50])
+def test_band_pair_codes_made_in_batches_are_the_codes_made_at_once(monkeypatch, batch):
+    rng = np.random.default_rng(batch)
+    docs = rng.permutation(400).astype(np.int64)
+    key = rng.integers(0, 60, docs.size).astype(np.uint64)  # buckets of many sizes
+    whole = lsh.band_pair_codes(docs, key, max_bucket=8)  # some buckets over the bound
+    monkeypatch.setattr(lsh, "CODE_BATCH", batch)
+    batches = list(lsh.band_pair_code_batches(docs, key, max_bucket=8))
+    assert np.array_equal(np.concatenate(batches), whole)
+    largest_bucket = 2 * (int(np.bincount(key.astype(np.int64)).max()) - 1)
+    assert max(b.size for b in batches) <= max(batch, largest_bucket, 28)

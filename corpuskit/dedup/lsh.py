@@ -154,8 +154,8 @@ def keyed_candidate_pairs(
     ``bands`` yields ``(documents, keys)`` per band (each band may cover other documents).
 
     A pair is held as one ``uint64`` (``i << 32 | j``) and the union is taken with a sort
-    every few million pairs, so the peak is the distinct pairs plus one band's, at eight
-    bytes a pair (copies share most bands: the union stays far smaller than the sum)."""
+    every few million pairs, so the peak is the distinct pairs plus a few million more,
+    at eight bytes a pair (copies share most bands: the union stays far smaller than the sum)."""
     return pairs_of_codes(union_of_codes(keyed_pair_codes(bands, max_bucket=max_bucket)))
 
 
@@ -163,10 +163,13 @@ def keyed_pair_codes(
     bands: Iterable[tuple[np.ndarray, np.ndarray]], *, max_bucket: int = MAX_BUCKET
 ) -> Iterator[np.ndarray]:
     """The pair codes of each band of ``bands`` (see :func:`keyed_candidate_pairs`), a
-    band at a time, repeats across bands included."""
+    batch of a band at a time (:func:`band_pair_code_batches`), repeats across bands
+    included."""
     for docs, key in bands:
         if docs.size >= 2:
-            yield band_pair_codes(np.asarray(docs, dtype=np.int64), np.asarray(key), max_bucket)
+            yield from band_pair_code_batches(
+                np.asarray(docs, dtype=np.int64), np.asarray(key), max_bucket
+            )
 
 
 def sliced_union_of_codes(
@@ -256,24 +259,45 @@ def band_pair_codes(docs: np.ndarray, key: np.ndarray, max_bucket: int) -> np.nd
     """Candidate pairs ``a < b`` of one band, as ``a << 32 | b`` codes. A bucket (documents
     sharing the key) of up to ``max_bucket`` gives all its pairs; a larger one, shared
     furniture rather than copies, gives a star on its first document and a chain."""
+    codes = list(band_pair_code_batches(docs, key, max_bucket))
+    return np.concatenate(codes) if codes else np.empty(0, dtype=np.uint64)
+
+
+def band_pair_code_batches(
+    docs: np.ndarray, key: np.ndarray, max_bucket: int
+) -> Iterator[np.ndarray]:
+    """The codes of :func:`band_pair_codes`, a batch of at most about
+    :data:`CODE_BATCH` at a time (buckets of one size together): one headline band of
+    ten million documents gave some sixty million codes, several times their size at
+    once when made and concatenated whole."""
     if docs.size and (docs.min() < 0 or docs.max() >= 1 << 32):
         raise ValueError("document numbers must lie in [0, 2**32) to be paired")
     if key.dtype == object:
         key = np.unique(key, return_inverse=True)[1]
     order = np.lexsort((docs, key))
     key, docs = key[order], docs[order].astype(np.uint64)
+    del order
     starts = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]]))
     sizes = np.diff(np.append(starts, key.size))
-    codes = []
+    del key
     for size in np.unique(sizes[sizes > 1]).tolist():
-        members = docs[starts[sizes == size][:, None] + np.arange(size)]
-        if size <= max_bucket:
-            first, second = np.triu_indices(size, k=1)
-            a, b = members[:, first], members[:, second]
-        else:
-            a = np.concatenate([np.repeat(members[:, :1], size - 1, axis=1), members[:, :-1]], 1)
-            b = np.concatenate([members[:, 1:], members[:, 1:]], axis=1)
-        a, b = a.ravel(), b.ravel()
-        distinct = a != b  # a document listed twice under one key is not a pair
-        codes.append((a[distinct] << np.uint64(32)) | b[distinct])
-    return np.concatenate(codes) if codes else np.empty(0, dtype=np.uint64)
+        bucket_starts = starts[sizes == size]
+        per_bucket = size * (size - 1) // 2 if size <= max_bucket else 2 * (size - 1)
+        step = max(1, CODE_BATCH // per_bucket)
+        for lo in range(0, bucket_starts.size, step):
+            members = docs[bucket_starts[lo : lo + step, None] + np.arange(size)]
+            if size <= max_bucket:
+                first, second = np.triu_indices(size, k=1)
+                a, b = members[:, first], members[:, second]
+            else:
+                a = np.concatenate(
+                    [np.repeat(members[:, :1], size - 1, axis=1), members[:, :-1]], 1
+                )
+                b = np.concatenate([members[:, 1:], members[:, 1:]], axis=1)
+            a, b = a.ravel(), b.ravel()
+            distinct = a != b  # a document listed twice under one key is not a pair
+            yield (a[distinct] << np.uint64(32)) | b[distinct]
+
+
+# Pair codes made at once by :func:`band_pair_code_batches` (eight bytes each).
+CODE_BATCH = 4_000_000
