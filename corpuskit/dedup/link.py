@@ -818,12 +818,14 @@ def _units(n: int, keyed_pairs: np.ndarray | None, rank: np.ndarray) -> np.ndarr
     """The first document in keep order (lowest ``rank``) of every row's group of equal
     bodies or URLs; a row in no group is its own."""
     if keyed_pairs is None or keyed_pairs.size == 0:
-        return np.arange(n, dtype=np.int64)
+        return np.arange(n, dtype=row_index(n))
     group = components(n, keyed_pairs)
     order = np.lexsort((rank, group))
-    first = np.concatenate(([True], group[order][1:] != group[order][:-1]))
-    head = np.empty(group.max() + 1, dtype=np.int64)
-    head[group[order][first]] = order[first]
+    grouped = group[order]
+    first = np.concatenate(([True], grouped[1:] != grouped[:-1]))
+    head = np.empty(group.max() + 1, dtype=row_index(n))
+    head[grouped[first]] = order[first]
+    del order, grouped, first
     return head[group]
 
 
