@@ -1127,18 +1127,16 @@ def _headline_flags(
     at = np.flatnonzero(labels[a] != labels[b])
     a, b = a[at], b[at]
     a_first = ranking.prefer(a, b)
-    row = np.where(a_first, b, a).astype(np.int64)
-    other = kept[np.where(a_first, a, b)].astype(np.int64)
+    row = np.where(a_first, b, a)
+    other = kept[np.where(a_first, a, b)]
     del a, b, a_first
-    # once per (row, other cluster): the first found; in row order (each row's flags in
-    # the order found), as the write pass reads the flags of one part at a time,
-    # skipping the row groups of the others
-    by_pair = np.lexsort((other, row))  # stable: the first found leads each pair
-    pair_rows, pair_others = row[by_pair], other[by_pair]
-    first = np.ones(by_pair.size, dtype=bool)
-    first[1:] = (pair_rows[1:] != pair_rows[:-1]) | (pair_others[1:] != pair_others[:-1])
-    del pair_rows, pair_others
-    once = by_pair[first]
+    # once per (row, other cluster): the first found (a unique of one eight-byte code per
+    # match gives the first occurrences); in row order (each row's flags in the order
+    # found), as the write pass reads the flags of one part at a time, skipping the row
+    # groups of the others
+    pair = (row.astype(np.uint64) << np.uint64(32)) | other.astype(np.uint64)
+    once = np.unique(pair, return_index=True)[1]
+    del pair
     once = once[np.lexsort((once, row[once]))]
     if once.size == 0:
         return pl.DataFrame(schema=FLAG_SCHEMA)
