@@ -470,7 +470,7 @@ class _Ranking:
             lambda at: keys.take(at, [ID])[ID],
             demoted=superseded,
         )
-        self.rank = np.empty(n, dtype=np.int32 if n < 2**31 else np.int64)
+        self.rank = np.empty(n, dtype=_row_index(n))
         self.rank[order] = np.arange(n, dtype=self.rank.dtype)
 
     def prefer(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -594,7 +594,7 @@ def _edges(
 ) -> tuple[np.ndarray, np.ndarray]:
     """The edges the clusters grow along (``copies``, updates with ``drop_updates``, and
     stars of equal bodies and URLs), and the keyed ones among them, as distinct pairs
-    (:func:`_distinct_pairs`) of :func:`row_index` rows."""
+    (:func:`_distinct_pairs`) of :func:`_row_index` rows."""
     rows = np.flatnonzero(keys.column(ACTIVE).to_numpy().astype(bool))
     keyed = [
         keys.column(name)
@@ -612,11 +612,11 @@ def _edges(
     keyed_pairs = np.concatenate([e for e in edges[:stars] if e.size] or empty)
     all_pairs = np.concatenate([e for e in edges if e.size] or empty)
     del edges
-    index = row_index(keys.height)
+    index = _row_index(keys.height)
     return _distinct_pairs(all_pairs, index), _distinct_pairs(keyed_pairs, index)
 
 
-def row_index(n: int) -> type:
+def _row_index(n: int) -> type:
     """The integer type of row numbers among ``n`` rows: four bytes where they fit (the
     pairs of millions of documents are held as arrays of them)."""
     return np.int32 if n < 2**31 else np.int64
@@ -652,9 +652,10 @@ def _clusters_without_chains(
     document.)
 
     ``pairs`` are distinct (:func:`_distinct_pairs`). Documents with one folded body or
-    one canonical URL (``keyed_pairs``) are one document published twice: they move as one unit, represented by the first of them
-    in keep order, so the two never end in different clusters (their dates differ, and
-    one may be days from the kept document while the other is not).
+    one canonical URL (``keyed_pairs``) are one document published twice: they move as
+    one unit, represented by the first of them in keep order, so the two never end in
+    different clusters (their dates differ, and one may be days from the kept document
+    while the other is not).
     """
     n = m.keys.height
     if pairs.size == 0:
@@ -818,12 +819,12 @@ def _units(n: int, keyed_pairs: np.ndarray | None, rank: np.ndarray) -> np.ndarr
     """The first document in keep order (lowest ``rank``) of every row's group of equal
     bodies or URLs; a row in no group is its own."""
     if keyed_pairs is None or keyed_pairs.size == 0:
-        return np.arange(n, dtype=row_index(n))
+        return np.arange(n, dtype=_row_index(n))
     group = components(n, keyed_pairs)
     order = np.lexsort((rank, group))
     grouped = group[order]
     first = np.concatenate(([True], grouped[1:] != grouped[:-1]))
-    head = np.empty(group.max() + 1, dtype=row_index(n))
+    head = np.empty(group.max() + 1, dtype=_row_index(n))
     head[grouped[first]] = order[first]
     del order, grouped, first
     return head[group]

@@ -155,7 +155,8 @@ def keyed_candidate_pairs(
 
     A pair is held as one ``uint64`` (``i << 32 | j``) and the union is taken with a sort
     every few million pairs, so the peak is the distinct pairs plus a few million more,
-    at eight bytes a pair (copies share most bands: the union stays far smaller than the sum)."""
+    at eight bytes a pair (copies share most bands: the union stays far smaller than the
+    sum)."""
     return pairs_of_codes(union_of_codes(keyed_pair_codes(bands, max_bucket=max_bucket)))
 
 
