@@ -88,8 +88,8 @@ def keep_order(
     ordered by everything else first, and ids are read only for rows tied on it all,
     to break the ties, a group of runs of tied rows at a time (:data:`TIE_ROWS`). At
     millions of rows the id strings are most of what a sort by them holds, and few rows
-    are tied. The other keys are sorted as arrays (a stable
-    sort of one key after another, eight bytes a row each)."""
+    are tied. The other keys are sorted as arrays (a stable sort of one key after
+    another, eight bytes a row each)."""
     n = labels.size
     stamps = _as_datetimes(dates).to_physical()
     # newest first and missing dates last: the time negated, a missing one the largest

@@ -54,7 +54,7 @@ from corpuskit.dedup.candidates import HEADLINE, candidate_pairs
 from corpuskit.dedup.clusters import components, keep_order
 from corpuskit.dedup.evidence import DocumentColumns, TemplateWords, orient, pair_evidence
 from corpuskit.dedup.keytable import KeyTable
-from corpuskit.dedup.lsh import pairs_of_codes
+from corpuskit.dedup.lsh import distinct_codes, pairs_of_codes
 from corpuskit.dedup.sign import ACTIVE, BREAKS, DATE, EXACT_KEY, ID, LENGTH, URL_KEY, WORDS
 
 KIND_EXACT, KIND_URL, KIND_NEAR = "exact", "url", "near"
@@ -76,7 +76,7 @@ RELATIONS = pl.Enum([verify.COPY, verify.UPDATE, verify.NONE])
 SAME_KEYS = pl.Enum([KIND_EXACT, KIND_URL])
 DUP_KINDS = pl.Enum(KINDS)
 # Rows in the frames the pass holds: four bytes, as the pairs already bound them below
-# 2**32 (:func:`~corpuskit.dedup.lsh.band_pair_codes`); named frames hold ``Int64`` rows
+# 2**32 (:func:`~corpuskit.dedup.lsh.band_pair_code_batches`); named frames hold ``Int64`` rows
 # and ``String`` kinds again (:mod:`corpuskit.dedup.naming`).
 ROW = pl.UInt32()
 
@@ -720,10 +720,7 @@ def _distinct_pairs(pairs: np.ndarray, dtype: type | None = None) -> np.ndarray:
     two = low != high
     codes = (low[two].astype(np.uint64) << np.uint64(32)) | high[two].astype(np.uint64)
     del low, high, two
-    codes.sort()
-    distinct = np.ones(codes.size, dtype=bool)
-    distinct[1:] = codes[1:] != codes[:-1]
-    return pairs_of_codes(codes[distinct], dtype)
+    return pairs_of_codes(distinct_codes(codes), dtype)
 
 
 def _bridged(m: Matcher, pairs: np.ndarray, kept: np.ndarray, rank: np.ndarray) -> pl.DataFrame:
@@ -948,7 +945,7 @@ def _decided(verdicts: pl.DataFrame) -> pl.DataFrame:
         names = ("row", "dup_kind", "similarity", *verify.WHY_SCHEMA)
         return pl.DataFrame(schema={name: DECISION_SCHEMA[name] for name in names})
     decided = verdicts.select(
-        pl.col("dropped").cast(ROW).alias("row"),
+        pl.col("dropped").alias("row"),
         pl.when(pl.col("relation") == verify.UPDATE)
         .then(pl.lit(KIND_UPDATE))
         .otherwise(pl.coalesce(pl.col("same").cast(pl.String), pl.col("kind").cast(pl.String)))

@@ -204,7 +204,7 @@ def sliced_union_of_codes(
                     if part.size:
                         fh.write(part.tobytes())
         for path in paths:
-            yield _distinct(np.fromfile(path, dtype=np.uint64))
+            yield distinct_codes(np.fromfile(path, dtype=np.uint64))
             path.unlink()
 
 
@@ -218,9 +218,9 @@ def union_of_codes(batches: Iterable[np.ndarray]) -> np.ndarray:
         pending.append(codes)
         pending_size += codes.size
         if pending_size >= _UNION_EVERY:
-            found = _distinct(np.concatenate([found, *pending]))
+            found = distinct_codes(np.concatenate([found, *pending]))
             pending, pending_size = [], 0
-    return _distinct(np.concatenate([found, *pending]))
+    return distinct_codes(np.concatenate([found, *pending]))
 
 
 def codes_of_pairs(pairs: np.ndarray) -> np.ndarray:
@@ -237,8 +237,9 @@ def pairs_of_codes(codes: np.ndarray, dtype: type = np.int64) -> np.ndarray:
     return pairs
 
 
-def _distinct(codes: np.ndarray) -> np.ndarray:
-    """The sorted distinct values of ``codes`` (an in-place sort: no hash table)."""
+def distinct_codes(codes: np.ndarray) -> np.ndarray:
+    """The sorted distinct values of ``codes``, sorted in place (no hash table, no copy
+    before the sort)."""
     codes.sort()
     if codes.size < 2:
         return codes
