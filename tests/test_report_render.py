@@ -372,3 +372,79 @@ def test_charts_drawn_from_measures_taken_part_by_part_equal_those_measured_whol
         )
         != whole
     )
+
+
+def _many_findings(seed: int, docs: int = 400) -> pl.DataFrame:
+    """Findings of several codes over ``docs`` documents, some with several findings of
+    one code, some with spans and some without, in a shuffled order."""
+    import random
+
+    rng = random.Random(seed)
+    rows = []
+    for d in range(docs):
+        for code in rng.sample(["Q001", "Q002", "DUP200"], rng.randint(1, 3)):
+            for _ in range(rng.randint(1, 3)):
+                start = rng.choice([None, 0, 5])
+                end = None if start is None else start + rng.choice([0, 4])
+                rows.append((f"doc{d}", code, start, end))
+    rng.shuffle(rows)
+    doc_id, code, start, end = zip(*rows, strict=True)
+    return pl.DataFrame(
+        {"doc_id": doc_id, "code": code, "start": start, "end": end},
+        schema={"doc_id": pl.String, "code": pl.String, "start": pl.Int64, "end": pl.Int64},
+    )
+
+
+@pytest.mark.parametrize("batch_rows", [1, 7, 64, 10_000])
+def test_rule_examples_ranked_a_batch_at_a_time_are_those_ranked_at_once(monkeypatch, batch_rows):
+    from corpuskit.report import sections
+
+    findings = _many_findings(batch_rows)
+    narrow = (
+        findings.with_row_index("_row")
+        .select(
+            "_row",
+            "code",
+            "doc_id",
+            sections._sample_order().alias("_order"),
+            (pl.col("end") > pl.col("start")).alias("_span"),
+        )
+        .lazy()
+    )
+    at_once = (
+        narrow.sort(["code", "_span", "_order", "_row"], descending=[False, True, False, False])
+        .unique(subset=["code", "doc_id"], keep="first", maintain_order=True)
+        .group_by("code", maintain_order=True)
+        .head(5)
+        .collect()
+    )
+    monkeypatch.setattr(sections, "RANK_BATCH_ROWS", batch_rows)
+    batched = sections._first_examples(narrow, 5)
+    assert batched.select(at_once.columns).equals(at_once)
+    assert batched.height == 15  # five documents of each of three codes
+
+
+@pytest.mark.parametrize("count", [0, 1, 4, 50, 500])
+def test_the_sample_read_below_a_threshold_is_the_sample_of_sorting_every_id(count):
+    """Ids are read below a threshold of the sample order that grows until enough of
+    them qualify; what is kept is what sorting every id and filtering would keep, also
+    when few ids qualify (the threshold grows) or fewer than asked (all are read)."""
+    from corpuskit.report import sections
+
+    ids = pl.DataFrame({"doc_id": [f"d{i}" for i in range(2_000)] + ["d7", "d7"]}).lazy()
+    odd = pl.col("doc_id").str.slice(1).cast(pl.Int64) % 9 == 1  # one id in nine qualifies
+
+    def keep(frame: pl.DataFrame) -> pl.DataFrame:
+        return frame.filter(odd)
+
+    every = (
+        ids.unique()
+        .filter(odd)
+        .with_columns(sections._sample_order().alias("_o"))
+        .sort("_o", "doc_id")
+        .head(count)
+        .collect()["doc_id"]
+        .to_list()
+    )
+    assert sections._first_in_sample_order(ids, count, keep) == every
+    assert len(every) == min(count, 223)

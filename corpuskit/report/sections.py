@@ -11,7 +11,7 @@ Frames may be eager or lazy; only the sampled documents' texts are ever collecte
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -220,6 +220,35 @@ def rule_rows(summary: dict[str, Any], codes: CodeRegistry) -> list[dict[str, An
     return sorted(rows.values(), key=lambda r: (-r["documents"], r["code"]))
 
 
+# Findings ranked at a time for the rules' examples (see :func:`_first_examples`).
+RANK_BATCH_ROWS = 50_000
+
+
+def _first_examples(narrow: pl.LazyFrame, per_rule: int) -> pl.DataFrame:
+    """The first ``per_rule`` findings of each code, one per document: those with a span
+    first, then in sample order.
+
+    Ranked a batch at a time, the batch's findings with the ones chosen so far, so the
+    memory follows the batch and not the corpus (ten million copies are ten million
+    findings). The result is the ranking of all findings at once: a document's best
+    finding, in the batch that holds it, has no more documents before it there than in
+    the whole; it is never left out of its batch's first ``per_rule``."""
+
+    def first(frame: pl.DataFrame) -> pl.DataFrame:
+        return (
+            frame.sort(["code", "_span", "_order", "_row"], descending=[False, True, False, False])
+            .unique(subset=["code", "doc_id"], keep="first", maintain_order=True)
+            .group_by("code", maintain_order=True)
+            .head(per_rule)
+            .select(frame.columns)
+        )
+
+    chosen = pl.DataFrame(schema=narrow.collect_schema())
+    for batch in narrow.collect_batches(chunk_size=RANK_BATCH_ROWS):
+        chosen = first(pl.concat([chosen, batch]))
+    return chosen
+
+
 def rule_examples(
     findings: pl.LazyFrame,
     docs: pl.LazyFrame,
@@ -236,21 +265,14 @@ def rule_examples(
     # The findings are ranked on a few narrow columns, and only the chosen rows are read
     # whole: a corpus of millions of copies has millions of findings with their excerpts.
     numbered = coded.with_row_index("_row")
-    chosen = (
-        numbered.select(
-            "_row",
-            "code",
-            "doc_id",
-            _sample_order().alias("_order"),
-            (pl.col("end") > pl.col("start")).alias("_span"),
-        )
-        .sort(["code", "_span", "_order", "_row"], descending=[False, True, False, False])
-        .unique(subset=["code", "doc_id"], keep="first", maintain_order=True)
-        .group_by("code", maintain_order=True)
-        .head(limits.examples_per_rule)
-        .select("_row")
-        .collect()
+    narrow = numbered.select(
+        "_row",
+        "code",
+        "doc_id",
+        _sample_order().alias("_order"),
+        (pl.col("end") > pl.col("start")).alias("_span"),
     )
+    chosen = _first_examples(narrow, limits.examples_per_rule).select("_row")
     picked = (
         chosen.lazy()
         .join(
@@ -264,7 +286,8 @@ def rule_examples(
     )
     spans: dict[tuple[str, str, str], list[tuple[int, int, str]]] = {}
     every = (
-        coded.select("code", "doc_id", "field", "start", "end")
+        coded.filter(pl.col("doc_id").is_in(picked["doc_id"].implode()))
+        .select("code", "doc_id", "field", "start", "end")
         .join(picked.lazy().select("code", "doc_id", "field"), on=["code", "doc_id", "field"])
         .collect()
     )
@@ -306,28 +329,49 @@ def rule_examples(
 def sample_document_ids(clean: Any, findings: pl.LazyFrame, limits: ReportLimits) -> list[str]:
     """Kept documents with strips (most of the sample) plus a few untouched ones."""
     clean_ids = lazy(clean).select(pl.col(schema.ID).cast(pl.String()).alias("doc_id"))
-    stripped = (
-        findings.filter(pl.col("action") == "strip")
-        .select("doc_id")
-        .unique()
-        .join(clean_ids, on="doc_id", how="semi")
-    )
-    with_strips = (
-        stripped.with_columns(_sample_order().alias("_o"))
-        .sort("_o")
-        .head(limits.sample_documents)
-        .collect()["doc_id"]
-        .to_list()
-    )
-    untouched = (
-        clean_ids.join(stripped, on="doc_id", how="anti")
-        .with_columns(_sample_order().alias("_o"))
-        .sort("_o")
-        .head(limits.unchanged_documents)
-        .collect()["doc_id"]
-        .to_list()
-    )
-    return with_strips + untouched
+    strips = findings.filter(pl.col("action") == "strip").select("doc_id")
+
+    def kept(ids: pl.DataFrame) -> pl.DataFrame:
+        wanted = ids["doc_id"].implode()
+        return ids.join(
+            clean_ids.filter(pl.col("doc_id").is_in(wanted)).unique().collect(), on="doc_id"
+        )
+
+    def untouched(ids: pl.DataFrame) -> pl.DataFrame:
+        wanted = ids["doc_id"].implode()
+        stripped = strips.filter(pl.col("doc_id").is_in(wanted)).unique().collect()
+        return ids.join(stripped, on="doc_id", how="anti")
+
+    with_strips = _first_in_sample_order(strips, limits.sample_documents, kept)
+    return with_strips + _first_in_sample_order(clean_ids, limits.unchanged_documents, untouched)
+
+
+def _first_in_sample_order(
+    ids: pl.LazyFrame, count: int, keep: Callable[[pl.DataFrame], pl.DataFrame]
+) -> list[str]:
+    """The first ``count`` distinct ``doc_id`` of ``ids`` in sample order that ``keep``
+    (a frame of candidates in, the ones that qualify out) keeps.
+
+    The sample order is a hash, spread evenly over 64 bits, so the first ids are those
+    below a threshold: only they are read, the threshold doubling until ``count`` of them
+    qualify (or every id is below it). Memory follows ``count``, not the corpus; the ids
+    are those of sorting every one of them."""
+    if count <= 0:
+        return []
+    total = ids.select(pl.len()).collect().item()
+    share = min(1.0, 8 * count / max(total, 1))
+    while True:
+        limit = pl.lit(min(int(share * 2**64), 2**64 - 1), dtype=pl.UInt64)
+        below = (
+            ids.with_columns(_sample_order().alias("_o"))
+            .filter(pl.col("_o") <= limit)
+            .unique("doc_id")
+            .collect()
+        )
+        chosen = keep(below).sort("_o", "doc_id").head(count)
+        if chosen.height == count or share >= 1.0:
+            return chosen["doc_id"].to_list()
+        share = min(1.0, share * 4)
 
 
 def sample_documents(
