@@ -111,3 +111,24 @@ def test_numpy_arrays_and_lists_bin_alike():
     from_array = histogram_bins({"a": np.array(values)}, bins=4)
     assert from_list == from_array
     assert sum(b.counts[0] for b in from_array) == 4
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.lists(st.floats(min_value=0.0, max_value=1e5), min_size=0, max_size=100),
+    st.integers(min_value=1, max_value=30),
+    st.booleans(),
+)
+def test_a_lazy_frame_bins_like_its_values(values, bins, log):
+    import polars as pl
+
+    lazy = pl.LazyFrame({"x": values}, schema={"x": pl.Float64})
+    assert histogram_bins({"a": lazy}, bins=bins, log=log) == histogram_bins(
+        {"a": values}, bins=bins, log=log
+    )
+
+
+def test_a_value_on_a_bin_edge_lands_in_the_bin_it_starts():
+    binned = histogram_bins({"a": [0.6, 0.7, 0.35, 0.05]}, bins=20, domain=(0.0, 1.0))
+    starts = [round(b.low, 2) for b in binned if b.counts[0]]
+    assert starts == [0.05, 0.35, 0.6, 0.7]

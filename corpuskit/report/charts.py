@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import polars as pl
 from markupsafe import Markup, escape
 
 PALETTE = ("#3b6ea8", "#d9822b", "#2e8b57", "#b03a48", "#7a5195")
@@ -35,8 +36,12 @@ class Bin:
     counts: tuple[int, ...]  # one count per series
 
 
+# What a histogram's series may be: numbers, or a lazy frame of one numeric column.
+Values = Sequence[float] | np.ndarray | pl.LazyFrame
+
+
 def histogram_bins(
-    series: Mapping[str, Sequence[float] | np.ndarray],
+    series: Mapping[str, Values],
     *,
     bins: int = 20,
     log: bool = False,
@@ -47,32 +52,38 @@ def histogram_bins(
     The bins span ``domain`` when given (values outside it go to the first or last bin),
     else the range of the data. With ``log`` only values > 0 are binned (a log axis has
     no place for 0); empty input gives no bins.
+
+    A series may be a lazy frame of one column: it is read twice, streamed (its range,
+    then the count of each bin), so the values of ten million documents are never held
+    at once.
     """
-    arrays = []
-    for vals in series.values():
-        if isinstance(vals, np.ndarray):
-            array = vals.astype(np.float64)
-        else:
-            array = np.asarray([np.nan if v is None else v for v in vals], dtype=np.float64)
-        keep = np.isfinite(array) & ((array > 0) if log else True)
-        arrays.append(array[keep])
-    if bins < 1 or not any(a.size for a in arrays):
+    frames = [_binnable(values, log) for values in series.values()]
+    ranges = pl.collect_all(
+        [f.select(n=pl.len(), low=pl.col("v").min(), high=pl.col("v").max()) for f in frames],
+        engine="streaming",
+    )
+    if bins < 1 or not any(r["n"].item() for r in ranges):
         return []
     if domain is not None:
         low, high = domain
     else:
-        low = min(float(a.min()) for a in arrays if a.size)
-        high = max(float(a.max()) for a in arrays if a.size)
+        low = min(r["low"].item() for r in ranges if r["n"].item())
+        high = max(r["high"].item() for r in ranges if r["n"].item())
     scale = math.log10 if log else float
     lo, hi = scale(low), scale(high)
     if hi == lo:
         hi = lo + 1.0
     width = (hi - lo) / bins
+    scaled = pl.col("v").log10() if log else pl.col("v")
+    index = ((scaled - lo) / width).cast(pl.Int64, strict=False).clip(0, bins - 1)
+    counted = pl.collect_all(
+        [f.select(i=index).group_by("i").len() for f in frames], engine="streaming"
+    )
     counts = []
-    for array in arrays:
-        scaled = np.log10(array) if log else array
-        index = np.clip(((scaled - lo) / width).astype(np.int64), 0, bins - 1)
-        counts.append(np.bincount(index, minlength=bins))
+    for frame in counted:
+        count = np.zeros(bins, dtype=np.int64)
+        count[frame["i"].to_numpy()] = frame["len"].to_numpy()
+        counts.append(count)
     unscale = (lambda x: 10**x) if log else (lambda x: x)
     return [
         Bin(
@@ -84,8 +95,23 @@ def histogram_bins(
     ]
 
 
+def _binnable(values: Values, log: bool) -> pl.LazyFrame:
+    """The finite values of a series (> 0 with ``log``) as a lazy frame of a column ``v``."""
+    if isinstance(values, pl.LazyFrame):
+        frame = values.select(pl.first().cast(pl.Float64).alias("v"))
+    else:
+        column = (
+            pl.Series("v", values, dtype=pl.Float64)
+            if isinstance(values, np.ndarray)
+            else pl.Series("v", [None if v is None else float(v) for v in values], pl.Float64)
+        )
+        frame = column.to_frame().lazy()
+    keep = pl.col("v").is_finite() & ((pl.col("v") > 0) if log else pl.lit(True))
+    return frame.filter(keep)
+
+
 def histogram_svg(
-    series: Mapping[str, Sequence[float] | np.ndarray],
+    series: Mapping[str, Values],
     *,
     title: str,
     x_label: str,

@@ -227,19 +227,15 @@ def _charts(
     """Every chart of the report as ``{"id", "caption", "svg"}`` (``bodies``: the body
     measures of the run, :mod:`corpuskit.report.bodies`; None to measure the bodies)."""
     clean_lazy = lazy(clean)
-    # The bodies are read once for every chart of them, streamed (a batch of bodies at a
-    # time: the bodies of millions of documents are tens of gigabytes), unless the run
-    # measured them as it wrote them; letters are most characters, so counting the
-    # others is the cheaper way to the letter share.
+    # The charts are counted from the body measures the run took as it wrote each part,
+    # streamed (never ten million rows at once). A report drawn from an output folder
+    # measures the bodies once, streamed (a batch of bodies at a time: the bodies of
+    # millions of documents are tens of gigabytes), and keeps the measures; letters are
+    # most characters, so counting the others is the cheaper way to the letter share.
     if bodies is None:
-        bodies = body_measures(clean, rejected)
-    kept = (
-        bodies.filter(pl.col("kept"))
-        .select("before", "after", "others")
-        .collect(engine="streaming")
-    )
-    rejected_before = bodies.filter(~pl.col("kept")).select("before").collect(engine="streaming")
-    before = pl.concat([kept.select("before"), rejected_before])
+        bodies = body_measures(clean, rejected).collect(engine="streaming").lazy()
+    kept = bodies.filter(pl.col("kept")).select("before", "after", "others")
+    before = bodies.select("before")
     after = kept.select("after")
     charts = [
         {
@@ -247,10 +243,7 @@ def _charts(
             "caption": "Body length in characters (log scale): every input document before "
             "cleaning, kept documents after.",
             "svg": histogram_svg(
-                {
-                    "before": before.to_series().cast(pl.Float64).to_numpy(),
-                    "after (kept)": after.to_series().cast(pl.Float64).to_numpy(),
-                },
+                {"before": before, "after (kept)": after},
                 title="Body length",
                 x_label="characters",
                 log=True,
@@ -267,7 +260,7 @@ def _charts(
             "caption": "Share of the body removed, for kept documents that had something "
             "stripped. A bump near 1.0 means a rule is eating whole articles.",
             "svg": histogram_svg(
-                {"documents": strip_share["share"].cast(pl.Float64).to_numpy()},
+                {"documents": strip_share},
                 title="Share of body stripped",
                 x_label="fraction removed",
                 bins=20,
@@ -284,7 +277,7 @@ def _charts(
             "caption": "Share of letters in each kept document's cleaned body (a classic "
             "quality signal: tables, code, navigation residue and mojibake score low).",
             "svg": histogram_svg(
-                {"documents": letters["share"].cast(pl.Float64).to_numpy()},
+                {"documents": letters},
                 title="Letter share",
                 x_label="letters / characters",
                 bins=20,
@@ -294,28 +287,21 @@ def _charts(
     )
     for name, dtype in lazy(clean).collect_schema().items():
         if name.endswith("score") and dtype.is_numeric():
-            values = clean_lazy.select(pl.col(name).cast(pl.Float64)).collect().to_series()
+            values = clean_lazy.select(pl.col(name))
             charts.append(
                 {
                     "id": f"chart-{sections.anchor('score', name)}",
                     "caption": f"Distribution of {name} over kept documents.",
-                    "svg": histogram_svg(
-                        {name: values.to_numpy()}, title=name, x_label=name, bins=20
-                    ),
+                    "svg": histogram_svg({name: values}, title=name, x_label=name, bins=20),
                 }
             )
-    similarity = (
-        docs.filter(pl.col(schema.DUP_OF).is_not_null())
-        .select(schema.SIMILARITY)
-        .drop_nulls()
-        .collect()
-    )
+    similarity = docs.filter(pl.col(schema.DUP_OF).is_not_null()).select(schema.SIMILARITY)
     charts.append(
         {
             "id": "chart-similarity",
             "caption": "Similarity of each copy to the document it duplicates.",
             "svg": histogram_svg(
-                {"copies": similarity[schema.SIMILARITY].to_numpy()},
+                {"copies": similarity},
                 title="Duplicate similarity",
                 x_label="similarity",
                 bins=20,
