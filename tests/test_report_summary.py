@@ -187,8 +187,32 @@ def test_a_run_summarised_part_by_part_equals_the_whole():
                 findings=findings.filter(pl.col("doc_id").is_in(group)),
             )
         )
-    merged = finish_summary(merge_summary_parts(parts), run)
+    merged = finish_summary(merge_summary_parts(parts), run, clean=clean, rejected=rejected)
     for block in ("run",):
         merged.pop(block), whole.pop(block)
     assert merged == whole
     assert merged["duplicates"]["clusters"] > 0, "the sample run has clusters to merge"
+
+
+def test_a_large_cluster_names_why_its_least_similar_member_is_a_copy():
+    """The summary's largest clusters carry the why of their least similar member,
+    read from the documents for those members only (the run's tables refer to it)."""
+    clean, rejected, findings, run = sample_run()
+    clean, rejected = (
+        f.with_columns(dup_why=pl.when(pl.col("dup_of").is_not_null()).then("why " + pl.col("id")))
+        for f in (clean, rejected)
+    )
+    result = build_summary(clean=clean, rejected=rejected, findings=findings, run=run)
+    members = pl.concat(
+        [f.select("id", "cluster_id", "similarity", "dup_why") for f in (clean, rejected)]
+    ).filter(pl.col("cluster_id").is_not_null())
+    largest = result["duplicates"]["largest"]
+    assert largest
+    for cluster in largest:
+        weakest = (
+            members.filter(pl.col("cluster_id") == cluster["cluster_id"])
+            .sort("similarity", "id", nulls_last=True)
+            .row(0, named=True)
+        )
+        assert cluster["why"] == weakest["dup_why"]
+    assert any(c["why"] for c in largest), "the sample run explains its copies"

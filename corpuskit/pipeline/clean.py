@@ -218,7 +218,8 @@ def _clean_into(
         "rules": len(context.ruleset.rules) if context.ruleset is not None else 0,
         "seconds": round(time.perf_counter() - started, 2),
     }
-    summary = finish_summary(parts, run)
+    written = _datasets(staging, config)
+    summary = finish_summary(parts, run, clean=written["clean"], rejected=written["rejected"])
     if summary["documents"]["in"] != read.documents:
         raise AssertionError(
             f"{read.documents} documents read, {summary['documents']['in']} written"

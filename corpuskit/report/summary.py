@@ -70,7 +70,8 @@ def build_summary(
     run (``inputs``, ``parameters``, ``started_at``...) and is copied in, with the corpuskit
     version and the generation time added where absent.
     """
-    return finish_summary(summary_parts(clean=clean, rejected=rejected, findings=findings), run)
+    parts = summary_parts(clean=clean, rejected=rejected, findings=findings)
+    return finish_summary(parts, run, clean=clean, rejected=rejected)
 
 
 SummaryParts = dict[str, pl.DataFrame]
@@ -130,10 +131,11 @@ def summary_parts(
             pl.len().cast(pl.Int64).alias("size"),
             pl.col(schema.DUP_KIND).drop_nulls().unique().alias("kinds"),
             pl.col(schema.SIMILARITY).min().alias("min_similarity"),
-            pl.col(schema.DUP_WHY)
-            .sort_by(schema.SIMILARITY, nulls_last=True)
+            # the least similar member, whose why is read when the cluster is shown
+            pl.col(schema.ID)
+            .sort_by(schema.SIMILARITY, schema.ID, nulls_last=True)
             .first()
-            .alias("weakest_why"),
+            .alias("weakest"),
         ),
         "dup_kinds": docs.filter(pl.col(schema.DUP_KIND).is_not_null())
         .group_by(schema.DUP_KIND)
@@ -169,7 +171,7 @@ def merge_summary_parts(parts: list[SummaryParts]) -> SummaryParts:
         .agg(
             pl.col("size").sum(),
             pl.col("min_similarity").min(),
-            pl.col("weakest_why").sort_by("min_similarity", nulls_last=True).first(),
+            pl.col("weakest").sort_by("min_similarity", "weakest", nulls_last=True).first(),
         )
         .join(kinds, on=schema.CLUSTER_ID, how="left")
         .with_columns(pl.col("kinds").fill_null(pl.lit([], dtype=pl.List(pl.String))))
@@ -187,8 +189,19 @@ def merge_summary_parts(parts: list[SummaryParts]) -> SummaryParts:
     return {name: table.select(parts[0][name].columns) for name, table in merged.items()}
 
 
-def finish_summary(parts: SummaryParts, run: Mapping[str, Any]) -> dict[str, Any]:
-    """The summary dict (``summary.json``) from the added-up tables of a run."""
+def finish_summary(
+    parts: SummaryParts,
+    run: Mapping[str, Any],
+    *,
+    clean: pl.DataFrame | pl.LazyFrame | None = None,
+    rejected: pl.DataFrame | pl.LazyFrame | None = None,
+) -> dict[str, Any]:
+    """The summary dict (``summary.json``) from the added-up tables of a run.
+
+    The largest clusters each name why their least similar member is a copy: that
+    member's ``dup_why``, read from ``clean`` and ``rejected`` (eager or lazy frames, as
+    written) for those few members only. The tables of a run carry one row per cluster,
+    millions in a large corpus: a reference to the member, not its why."""
     docs = parts["documents"]
     stripped = parts["stripped"].row(0, named=True) if parts["stripped"].height else {}
     return {
@@ -204,7 +217,7 @@ def finish_summary(parts: SummaryParts, run: Mapping[str, Any]) -> dict[str, Any
         "stripped_by_rule": _stripped_by_rule(parts["rules"]),
         "flagged_by_rule": _counts_by_rule(parts["rules"], "flag"),
         "dropped_by_rule": _counts_by_rule(parts["rules"], "drop"),
-        "duplicates": _duplicates(docs, parts["clusters"], parts["dup_kinds"]),
+        "duplicates": _duplicates(docs, parts["clusters"], parts["dup_kinds"], (clean, rejected)),
         "sources": _sources(docs, parts["source_strips"], parts["source_rules"]),
     }
 
@@ -439,7 +452,12 @@ def _counts_by_rule(rules: pl.DataFrame, action: str) -> dict[str, dict[str, int
     return {row["code"]: {key: int(row[key]) for key in keys} for row in rows.iter_rows(named=True)}
 
 
-def _duplicates(docs: pl.DataFrame, sizes: pl.DataFrame, dup_kinds: pl.DataFrame) -> dict[str, Any]:
+def _duplicates(
+    docs: pl.DataFrame,
+    sizes: pl.DataFrame,
+    dup_kinds: pl.DataFrame,
+    documents: tuple[pl.DataFrame | pl.LazyFrame | None, ...],
+) -> dict[str, Any]:
     dropped = _total(
         docs.filter(~pl.col("kept") & (pl.col("reason") == DUPLICATE_REASON)), "documents"
     )
@@ -451,6 +469,7 @@ def _duplicates(docs: pl.DataFrame, sizes: pl.DataFrame, dup_kinds: pl.DataFrame
         descending=[True, False, False],
         nulls_last=True,
     ).head(LARGEST_CLUSTERS)
+    whys = _whys(largest["weakest"].drop_nulls().to_list(), documents)
     return {
         "clusters": sizes.height,
         "documents_in_clusters": _total(sizes, "size"),
@@ -465,11 +484,33 @@ def _duplicates(docs: pl.DataFrame, sizes: pl.DataFrame, dup_kinds: pl.DataFrame
                 "size": int(row["size"]),
                 "kinds": sorted(row["kinds"]),
                 "min_similarity": _round(row["min_similarity"]),
-                "why": row["weakest_why"],
+                "why": whys.get(row["weakest"]),
             }
             for row in largest.iter_rows(named=True)
         ],
     }
+
+
+def _whys(
+    ids: list[str], documents: tuple[pl.DataFrame | pl.LazyFrame | None, ...]
+) -> dict[str, str | None]:
+    """The ``dup_why`` of each of ``ids`` found in ``documents`` (first found wins)."""
+    found: dict[str, str | None] = {}
+    for frame in documents:
+        if frame is None or not ids:
+            continue
+        frame = frame.lazy()
+        names = frame.collect_schema().names()
+        if schema.ID not in names or schema.DUP_WHY not in names:
+            continue
+        rows = (
+            frame.select(pl.col(schema.ID).cast(pl.String), pl.col(schema.DUP_WHY).cast(pl.String))
+            .filter(pl.col(schema.ID).is_in(ids))
+            .collect()
+        )
+        for doc_id, why in rows.iter_rows():
+            found.setdefault(doc_id, why)
+    return found
 
 
 def _sources(
