@@ -116,3 +116,47 @@ def test_summary_tables_folded_as_parts_are_written_give_the_same_summary(tmp_pa
     once = summary("once", 10_000)
     assert once["duplicates"]["clusters"] >= 2 and once["duplicates"]["largest"][0]["size"] >= 5
     assert summary("folded", 2) == once
+
+
+def test_a_large_run_starts_its_writers_after_the_link_pass_with_the_same_outputs(
+    tmp_path, monkeypatch
+):
+    """The write pass's workers start while the driver links only in a small run; in a
+    large one (here: any run, by lowering the bound) they start for the write pass
+    itself, and every output table is the same."""
+    import importlib
+
+    clean_module = importlib.import_module("corpuskit.pipeline.clean")
+    story, other = article(SENTENCES), article(OTHER_SENTENCES)
+    texts = [story, other] * 4 + [story + " خبر", other + " جديد"]
+    pl.DataFrame({"id": [f"d{i:02d}" for i in range(len(texts))], "text": texts}).write_parquet(
+        tmp_path / "in.parquet"
+    )
+    started = []
+    real_started_for = LocalEngine.started_for
+
+    def recording(self, context):
+        started.append(context)
+        return real_started_for(self, context)
+
+    monkeypatch.setattr(LocalEngine, "started_for", recording)
+
+    def tables(out: str) -> dict[str, pl.DataFrame]:
+        clean_module.clean(
+            [tmp_path / "in.parquet"], tmp_path / out, engine=LocalEngine(2), batch_rows=3
+        )
+        return {
+            stem: pl.read_parquet(tmp_path / out / f"{stem}.parquet").sort(
+                "id" if stem != "findings" else "doc_id"
+            )
+            for stem in ("clean", "rejected", "findings")
+        }
+
+    early = tables("early")
+    assert len(started) == 1
+    monkeypatch.setattr(clean_module, "EARLY_WRITERS_MAX_DOCUMENTS", len(texts) - 1)
+    late = tables("late")
+    assert len(started) == 1, "a run above the bound starts no workers during the link pass"
+    assert early["rejected"].height >= 4
+    for stem, frame in early.items():
+        assert late[stem].equals(frame), stem
