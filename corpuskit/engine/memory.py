@@ -18,12 +18,18 @@ before it, which allocates many mid-sized blocks per batch, runs as it is, and t
 pass after it was measured no slower (``clean --no-validate`` of 100,000 documents).
 polars allocates with its own allocator and is not affected. Elsewhere than on glibc
 (macOS, musl, Windows) nothing changes.
+
+:func:`release_arrow_pool` hands back what Arrow's memory pool keeps for reuse: the
+driver reads the inputs through pyarrow, and its pool (mimalloc) held about 120 MB of
+freed blocks after 300,000 documents were read, resident under the whole link pass.
 """
 
 from __future__ import annotations
 
 import ctypes
 import platform
+
+import pyarrow as pa
 
 # mallopt parameters (glibc's malloc.h)
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
@@ -43,3 +49,8 @@ def give_back_large_blocks(block: int = LARGE_BLOCK) -> bool:
         return False
     mallopt.argtypes, mallopt.restype = [ctypes.c_int, ctypes.c_int], ctypes.c_int
     return bool(mallopt(_M_MMAP_THRESHOLD, block)) and bool(mallopt(_M_TRIM_THRESHOLD, block))
+
+
+def release_arrow_pool() -> None:
+    """Give the blocks Arrow's default memory pool keeps for reuse back to the system."""
+    pa.default_memory_pool().release_unused()

@@ -24,7 +24,7 @@ from corpuskit.config import Config
 from corpuskit.dedup.keytable import PartKeys
 from corpuskit.dedup.link import link
 from corpuskit.dedup.naming import write_named_links
-from corpuskit.engine.memory import give_back_large_blocks
+from corpuskit.engine.memory import give_back_large_blocks, release_arrow_pool
 from corpuskit.io import CorpusReader, UniqueIds
 from corpuskit.pipeline.passes import (
     DECISIONS,
@@ -304,6 +304,7 @@ def link_parts(context: RunContext, read: Ingest, engine: Any = None) -> None:
         return
     done = _timed("linked")
     give_back_large_blocks()  # the pass's large arrays, once dropped, leave the process
+    release_arrow_pool()  # what reading the inputs left in Arrow's pool
     keys = PartKeys(
         work.parts(KEYS, len(read.rows)),
         work.file("signatures.u32"),
