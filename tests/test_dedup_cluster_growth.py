@@ -156,3 +156,15 @@ def test_a_tie_across_days_does_not_take_a_story_found_inside_a_longer_page():
         relation, score = verify.decide(case, bar, across_days=True)
         assert score[0] >= bar.copy_score
         assert relation.tolist() == [expected]
+
+
+def test_cluster_labels_number_the_kept_rows_in_order():
+    """Labels are the kept rows numbered densely in their order: what the inverse of a
+    unique of the kept rows gives, found by marking rows instead of sorting."""
+    rng = np.random.default_rng(7)
+    for n in (1, 2, 9, 1_000, 50_000):
+        kept = rng.integers(0, n, n)  # rows repeated and rows never kept
+        expected = np.unique(kept, return_inverse=True)[1].astype(np.int64)
+        labels = link_module._dense_labels(kept)
+        assert labels.dtype == np.int64
+        assert np.array_equal(labels, expected)

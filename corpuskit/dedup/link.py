@@ -705,8 +705,17 @@ def _clusters_without_chains(
             [verdicts.filter(~pl.col("dropped").is_in(moved)), bridged], how="vertical_relaxed"
         )
         kept[moved] = bridged["kept"].to_numpy()
-    _, labels = np.unique(kept, return_inverse=True)
-    return labels.astype(np.int64), kept, verdicts
+    return _dense_labels(kept), kept, verdicts
+
+
+def _dense_labels(kept: np.ndarray) -> np.ndarray:
+    """Each row's cluster numbered 0, 1, ... in the order of the kept rows: the inverse
+    of a unique of ``kept``, found with a mark per row instead of sorting a copy."""
+    is_kept = np.zeros(kept.size, dtype=bool)
+    is_kept[kept] = True
+    number = np.cumsum(is_kept, dtype=np.int64)
+    number -= 1
+    return number[kept]
 
 
 def _distinct_pairs(pairs: np.ndarray, dtype: type | None = None) -> np.ndarray:
