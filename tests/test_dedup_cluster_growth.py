@@ -168,3 +168,20 @@ def test_cluster_labels_number_the_kept_rows_in_order():
         labels = link_module._dense_labels(kept)
         assert labels.dtype == np.int64
         assert np.array_equal(labels, expected)
+
+
+def test_verdicts_held_in_parts_of_one_row_decide_as_when_held_whole(monkeypatch):
+    """The clustering holds the verdicts in parts, filtered one at a time when documents
+    are split off or joined across days; parts of one row give the same decisions as
+    one part (the cases above: a split unit and a copy of a copy across days)."""
+    url = "https://example.com/news/1234.html"
+    dates = ["2015-08-01 20:00:00", "2015-08-02 09:00:00", "2015-08-02 19:00:00"]
+    texts = [TEXT, LONGER_OTHER, word_edits(TEXT, seed=1), word_edits(TEXT, seed=2)]
+    texts += [TEXT + " ", article(SENTENCES[:7]), HALF]
+    urls = [url, url + "?weekly", None, None, None, None, None]
+    corpus = frame(texts, url=urls, date=[None] * 4 + dates)
+    whole = dedup(corpus)
+    monkeypatch.setattr(link_module, "VERDICT_PART_ROWS", 1)
+    parts = dedup(corpus)
+    assert parts.equals(whole)
+    assert whole["keep"].sum() < len(texts) - 2, "copies were clustered"
