@@ -353,9 +353,9 @@ def _first_in_sample_order(
     (a frame of candidates in, the ones that qualify out) keeps.
 
     The sample order is a hash, spread evenly over 64 bits, so the first ids are those
-    below a threshold: only they are read, the threshold doubling until ``count`` of them
-    qualify (or every id is below it). Memory follows ``count``, not the corpus; the ids
-    are those of sorting every one of them."""
+    below a threshold: only they are read, the threshold growing fourfold until
+    ``count`` of them qualify (or every id is below it). Memory follows ``count``, not
+    the corpus; the ids are those of sorting every one of them."""
     if count <= 0:
         return []
     total = ids.select(pl.len()).collect().item()
