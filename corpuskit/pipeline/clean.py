@@ -235,7 +235,7 @@ def _clean_into(
     write_json_atomic(summary, staging / "summary.json")
     with progress("writing report", 1) as advance:
         html = render_report(
-            **_datasets(staging, config),
+            **written,
             summary=summary,
             ruleset=context.ruleset,
             bodies=_bodies(context.work.parts(BODIES, len(read.rows))),
