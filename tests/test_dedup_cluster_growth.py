@@ -185,3 +185,75 @@ def test_verdicts_held_in_parts_of_one_row_decide_as_when_held_whole(monkeypatch
     parts = dedup(corpus)
     assert parts.equals(whole)
     assert whole["keep"].sum() < len(texts) - 2, "copies were clustered"
+
+
+def _decisions_by_join(labels, kept, decided, flags):
+    """The decisions as a left join of each member's row with ``decided`` gives them."""
+    size = np.bincount(labels, minlength=labels.size)[labels]
+    flagged = np.concatenate([f["row"].to_numpy() for f in flags]) if flags else []
+    members = np.flatnonzero((size > 1) & ~np.isin(np.arange(labels.size), flagged))
+    base = pl.DataFrame(
+        {
+            "row": pl.Series(members, dtype=link_module.ROW),
+            "cluster_row": pl.Series(kept[members], dtype=link_module.ROW),
+        }
+    ).with_columns(keep=pl.col("row") == pl.col("cluster_row"))
+    clustered = base.join(decided, on="row", how="left", maintain_order="left").select(
+        "row",
+        "cluster_row",
+        "dup_kind",
+        pl.when(~pl.col("keep")).then(pl.col("cluster_row")).alias("dup_of_row"),
+        "similarity",
+        "keep",
+        *verify.WHY_SCHEMA,
+    )
+    return pl.concat([clustered.cast(link_module.DECISION_SCHEMA), *flags])
+
+
+def test_decisions_gather_each_members_verdict_as_a_join_does():
+    """The decisions gather the dropped rows' verdicts column by column, in member
+    order, letting go of each column of ``decided`` as it is gathered: the frame a join
+    of the members with ``decided`` gives, with the flags' rows in place of theirs."""
+    rng = np.random.default_rng(11)
+    why = {name: dtype for name, dtype in link_module.DECISION_SCHEMA.items()}
+    decided_schema = {k: why[k] for k in ("dup_kind", "similarity", *verify.WHY_SCHEMA)}
+    kinds = link_module.DECISION_SCHEMA["dup_kind"].categories.to_list()
+    for n in (1, 2, 50, 3_000):
+        kept = rng.integers(0, max(n // 3, 1), n)
+        kept = np.where(rng.random(n) < 0.3, np.arange(n), kept)
+        kept[kept] = kept  # a kept row is its own kept document
+        labels = link_module._dense_labels(kept)
+        dropped = np.flatnonzero(kept != np.arange(n))
+        dropped = rng.permutation(dropped[rng.random(dropped.size) < 0.8])
+        decided = pl.DataFrame(
+            {
+                "row": pl.Series(dropped, dtype=link_module.ROW),
+                **{
+                    name: pl.Series(rng.random(dropped.size)).cast(dtype)
+                    for name, dtype in decided_schema.items()
+                    if name != "dup_kind"
+                },
+            }
+        ).with_columns(
+            dup_kind=pl.Series(rng.choice(kinds, dropped.size), dtype=pl.String).cast(
+                decided_schema["dup_kind"]
+            )
+        )
+        flag_rows = rng.choice(n, size=min(n, 5), replace=False)
+        flags = [
+            pl.DataFrame(
+                {"row": pl.Series(flag_rows, dtype=link_module.ROW)},
+            )
+            .with_columns(cluster_row=pl.col("row"), keep=pl.lit(True), dup_kind=pl.lit(kinds[0]))
+            .select(
+                pl.col(name)
+                if name in ("row", "cluster_row", "keep", "dup_kind")
+                else pl.lit(None).alias(name)
+                for name in link_module.DECISION_SCHEMA
+            )
+            .cast(link_module.DECISION_SCHEMA)
+        ]
+        expected = _decisions_by_join(labels, kept, decided.clone(), flags)
+        got = link_module._decisions(labels, kept, decided, flags)
+        assert got.equals(expected)
+        assert decided.width == 0, "decided was taken apart"

@@ -1018,10 +1018,13 @@ def _decisions(
     dropped copy how it relates to the kept document and why (``decided``,
     :func:`_decided`); then the ``flags`` of kept documents (:func:`_kept_flags`), each
     taking the place of what comes before it for its rows. Built once: at millions of
-    documents every copy of the decisions is gigabytes."""
+    documents every copy of the decisions is gigabytes.
+
+    ``decided`` is taken apart as its columns are gathered into the decisions (it is
+    left empty): each column is let go of once its copy in member order is made, so the
+    two are never held whole side by side (a join held both, and its hash table)."""
     n = labels.size
-    size = np.bincount(labels, minlength=n)[labels] if n else np.empty(0, np.int64)
-    members = np.flatnonzero(size > 1)
+    members = np.flatnonzero((np.bincount(labels, minlength=n) > 1)[labels])
     flags = [f.cast(DECISION_SCHEMA) for f in flags if f.height]
     later = [np.empty(0, np.int64)]
     for frame in reversed(flags):
@@ -1029,28 +1032,34 @@ def _decisions(
     later.reverse()  # later[i]: the rows of the flags after flags[i - 1]
     members = members[~np.isin(members, later[0])]
     kept_of = kept[members]
-    base = pl.DataFrame(
-        {
-            "row": pl.Series(members, dtype=ROW),
-            "cluster_row": pl.Series(kept_of, dtype=ROW),
-            "keep": kept_of == members,
-        }
-    )
-    joined = base.join(decided, on="row", how="left", maintain_order="left")
-    clustered = joined.select(
-        "row",
-        "cluster_row",
-        "dup_kind",
-        pl.when(~pl.col("keep")).then(pl.col("cluster_row")).alias("dup_of_row"),
-        "similarity",
-        "keep",
-        *verify.WHY_SCHEMA,
-    ).cast(DECISION_SCHEMA)
+    keep = kept_of == members
+    columns = {
+        "row": pl.Series(members, dtype=ROW),
+        "cluster_row": pl.Series(kept_of, dtype=ROW),
+        "dup_of_row": pl.Series(kept_of, dtype=ROW).set(pl.Series(keep), None),
+        "keep": pl.Series(keep),
+    }
+    del kept_of, keep
+    at = _positions(decided.drop_in_place("row").to_numpy(), members, n)
+    del members
+    for name in decided.columns:
+        columns[name] = decided.drop_in_place(name).gather(at)
+    clustered = pl.DataFrame([columns[name].alias(name) for name in DECISION_SCHEMA])
     overridden = [
         frame.filter(~pl.col("row").is_in(pl.Series(rest, dtype=ROW).implode()))
         for frame, rest in zip(flags, later[1:], strict=True)
     ]
-    return pl.concat([clustered, *overridden])
+    return pl.concat([clustered.cast(DECISION_SCHEMA), *overridden])
+
+
+def _positions(rows: np.ndarray, wanted: np.ndarray, n: int) -> pl.Series:
+    """The position in ``rows`` (distinct rows below ``n``) of each of ``wanted``, null
+    where it is not there: the index that gathers ``rows``' frame in ``wanted``'s order."""
+    where = np.full(n, -1, dtype=np.int64 if rows.size >= 2**31 else np.int32)
+    where[rows] = np.arange(rows.size, dtype=where.dtype)
+    at = where[wanted]
+    del where
+    return pl.Series(np.maximum(at, 0), dtype=pl.UInt32).set(pl.Series(at < 0), None)
 
 
 def _update_flags(
