@@ -216,3 +216,53 @@ def test_a_large_cluster_names_why_its_least_similar_member_is_a_copy():
         )
         assert cluster["why"] == weakest["dup_why"]
     assert any(c["why"] for c in largest), "the sample run explains its copies"
+
+
+def test_clusters_are_counted_from_the_written_datasets_as_a_full_sort_ranks_them(tmp_path):
+    """The clusters are counted by a streamed aggregate over the written documents
+    (several part files, scanned lazily); the largest are those a sort of every cluster
+    by size, then least similarity, then id gives, ties at the cut included."""
+    import random
+
+    from corpuskit.report.summary import LARGEST_CLUSTERS, _duplicates
+
+    rng = random.Random(5)
+    rows = []
+    for cluster in range(300):
+        size = rng.choice([1, 2, 2, 3, 3, 3, 5, 8])  # many ties at the twentieth place
+        for member in range(size):
+            rows.append(
+                {
+                    "id": f"d{cluster:03d}-{member}",
+                    "cluster_id": f"c{cluster:03d}",
+                    "similarity": None if member == 0 else rng.choice([0.5, 0.75, 0.9]),
+                    "dup_kind": None if member == 0 else rng.choice(["exact", "near"]),
+                    "dup_why": None if member == 0 else f"why {cluster}-{member}",
+                }
+            )
+    rows += [{"id": f"single{i}", "cluster_id": None} for i in range(50)]
+    frame = pl.DataFrame(rows, schema_overrides={"similarity": pl.Float64}).sample(
+        fraction=1.0, shuffle=True, seed=3
+    )
+    for i, part in enumerate(frame.iter_slices(97)):
+        part.write_parquet(tmp_path / f"part-{i:03d}.parquet")
+    written = pl.scan_parquet(tmp_path / "*.parquet")
+    kinds = pl.DataFrame(schema={"dup_kind": pl.String, "documents": pl.Int64})
+    docs = pl.DataFrame(schema={"kept": pl.Boolean, "reason": pl.String, "documents": pl.Int64})
+    result = _duplicates(docs, kinds, (written, None))
+
+    members = frame.filter(pl.col("cluster_id").is_not_null())
+    expected = (
+        members.group_by("cluster_id")
+        .agg(size=pl.len(), min_similarity=pl.col("similarity").min())
+        .sort(["size", "min_similarity", "cluster_id"], descending=[True, False, False])
+        .head(LARGEST_CLUSTERS)
+    )
+    assert [c["cluster_id"] for c in result["largest"]] == expected["cluster_id"].to_list()
+    assert result["clusters"] == 300
+    assert result["documents_in_clusters"] == members.height
+    for cluster in result["largest"]:
+        own = members.filter(pl.col("cluster_id") == cluster["cluster_id"])
+        assert cluster["kinds"] == sorted(set(own["dup_kind"].drop_nulls()))
+        weakest = own.sort("similarity", "id", nulls_last=True).row(0, named=True)
+        assert cluster["why"] == weakest["dup_why"]

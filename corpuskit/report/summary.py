@@ -125,18 +125,6 @@ def summary_parts(
             pl.len().cast(pl.Int64).alias("stripped_documents"),
             pl.col("chars").sum().cast(pl.Int64).alias("stripped_chars"),
         ),
-        "clusters": docs.filter(pl.col(schema.CLUSTER_ID).is_not_null())
-        .group_by(schema.CLUSTER_ID)
-        .agg(
-            pl.len().cast(pl.Int64).alias("size"),
-            pl.col(schema.DUP_KIND).drop_nulls().unique().alias("kinds"),
-            pl.col(schema.SIMILARITY).min().alias("min_similarity"),
-            # the least similar member, whose why is read when the cluster is shown
-            pl.col(schema.ID)
-            .sort_by(schema.SIMILARITY, schema.ID, nulls_last=True)
-            .first()
-            .alias("weakest"),
-        ),
         "dup_kinds": docs.filter(pl.col(schema.DUP_KIND).is_not_null())
         .group_by(schema.DUP_KIND)
         .agg(pl.len().cast(pl.Int64).alias("documents")),
@@ -158,31 +146,12 @@ def merge_summary_parts(parts: list[SummaryParts]) -> SummaryParts:
         values = [c for c in table.columns if c not in keys]
         return table.group_by(keys).agg(pl.col(values).sum())
 
-    members = stacked("clusters")
-    kinds = (
-        members.select(schema.CLUSTER_ID, "kinds")
-        .explode("kinds")
-        .drop_nulls("kinds")
-        .group_by(schema.CLUSTER_ID)
-        .agg(pl.col("kinds").unique())
-    )
-    clusters = (
-        members.group_by(schema.CLUSTER_ID)
-        .agg(
-            pl.col("size").sum(),
-            pl.col("min_similarity").min(),
-            pl.col("weakest").sort_by("min_similarity", "weakest", nulls_last=True).first(),
-        )
-        .join(kinds, on=schema.CLUSTER_ID, how="left")
-        .with_columns(pl.col("kinds").fill_null(pl.lit([], dtype=pl.List(pl.String))))
-    )
     merged = {
         "documents": summed("documents", [schema.SOURCE, "kept", "reason"]),
         "stripped": stacked("stripped").sum(),
         "rules": summed("rules", ["action", "code"]),
         "source_rules": summed("source_rules", [schema.SOURCE, "code"]),
         "source_strips": summed("source_strips", [schema.SOURCE]),
-        "clusters": clusters,
         "dup_kinds": summed("dup_kinds", [schema.DUP_KIND]),
     }
     # in the parts' column order, so that merged tables merge again with parts
@@ -198,10 +167,9 @@ def finish_summary(
 ) -> dict[str, Any]:
     """The summary dict (``summary.json``) from the added-up tables of a run.
 
-    The largest clusters each name why their least similar member is a copy: that
-    member's ``dup_why``, read from ``clean`` and ``rejected`` (eager or lazy frames, as
-    written) for those few members only. The tables of a run carry one row per cluster,
-    millions in a large corpus: a reference to the member, not its why."""
+    The clusters are counted from ``clean`` and ``rejected`` (eager or lazy frames, as
+    written), by a streamed aggregate of their cluster columns: a run has millions of
+    clusters, too many to carry from part to part (see :func:`_clusters`)."""
     docs = parts["documents"]
     stripped = parts["stripped"].row(0, named=True) if parts["stripped"].height else {}
     return {
@@ -217,7 +185,7 @@ def finish_summary(
         "stripped_by_rule": _stripped_by_rule(parts["rules"]),
         "flagged_by_rule": _counts_by_rule(parts["rules"], "flag"),
         "dropped_by_rule": _counts_by_rule(parts["rules"], "drop"),
-        "duplicates": _duplicates(docs, parts["clusters"], parts["dup_kinds"], (clean, rejected)),
+        "duplicates": _duplicates(docs, parts["dup_kinds"], (clean, rejected)),
         "sources": _sources(docs, parts["source_strips"], parts["source_rules"]),
     }
 
@@ -454,7 +422,6 @@ def _counts_by_rule(rules: pl.DataFrame, action: str) -> dict[str, dict[str, int
 
 def _duplicates(
     docs: pl.DataFrame,
-    sizes: pl.DataFrame,
     dup_kinds: pl.DataFrame,
     documents: tuple[pl.DataFrame | pl.LazyFrame | None, ...],
 ) -> dict[str, Any]:
@@ -462,14 +429,11 @@ def _duplicates(
         docs.filter(~pl.col("kept") & (pl.col("reason") == DUPLICATE_REASON)), "documents"
     )
     by_kind = dup_kinds.sort(["documents", schema.DUP_KIND], descending=[True, False])
+    sizes = _clusters(documents)
     histogram = sizes.group_by("size").len().sort("size")
     # Largest first; among equal sizes the least similar first (more to look at).
-    largest = sizes.sort(
-        ["size", "min_similarity", schema.CLUSTER_ID],
-        descending=[True, False, False],
-        nulls_last=True,
-    ).head(LARGEST_CLUSTERS)
-    whys = _whys(largest["weakest"].drop_nulls().to_list(), documents)
+    largest = _largest(sizes, LARGEST_CLUSTERS)
+    members = _members_of(largest[schema.CLUSTER_ID].to_list(), documents)
     return {
         "clusters": sizes.height,
         "documents_in_clusters": _total(sizes, "size"),
@@ -479,38 +443,96 @@ def _duplicates(
         },
         "cluster_sizes": {str(row["size"]): row["len"] for row in histogram.iter_rows(named=True)},
         "largest": [
-            {
-                "cluster_id": row[schema.CLUSTER_ID],
-                "size": int(row["size"]),
-                "kinds": sorted(row["kinds"]),
-                "min_similarity": _round(row["min_similarity"]),
-                "why": whys.get(row["weakest"]),
-            }
+            _largest_entry(row, members.filter(pl.col(schema.CLUSTER_ID) == row[schema.CLUSTER_ID]))
             for row in largest.iter_rows(named=True)
         ],
     }
 
 
-def _whys(
-    ids: list[str], documents: tuple[pl.DataFrame | pl.LazyFrame | None, ...]
-) -> dict[str, str | None]:
-    """The ``dup_why`` of each of ``ids`` found in ``documents`` (first found wins)."""
-    found: dict[str, str | None] = {}
+def _cluster_columns(
+    documents: tuple[pl.DataFrame | pl.LazyFrame | None, ...], names: list[str]
+) -> pl.LazyFrame | None:
+    """``names`` of the clustered documents of ``documents`` (written frames, eager or
+    lazy; those without a cluster column left out), stacked; None where there are none."""
+    frames = []
     for frame in documents:
-        if frame is None or not ids:
+        if frame is None:
             continue
         frame = frame.lazy()
-        names = frame.collect_schema().names()
-        if schema.ID not in names or schema.DUP_WHY not in names:
+        present = frame.collect_schema().names()
+        if schema.CLUSTER_ID not in present:
             continue
-        rows = (
-            frame.select(pl.col(schema.ID).cast(pl.String), pl.col(schema.DUP_WHY).cast(pl.String))
-            .filter(pl.col(schema.ID).is_in(ids))
-            .collect()
+        frames.append(
+            frame.select(
+                (
+                    pl.col(name).cast(_DOC_SCHEMA[name])
+                    if name in present
+                    else pl.lit(None, _DOC_SCHEMA[name]).alias(name)
+                )
+                for name in names
+            ).filter(pl.col(schema.CLUSTER_ID).is_not_null())
         )
-        for doc_id, why in rows.iter_rows():
-            found.setdefault(doc_id, why)
-    return found
+    return pl.concat(frames) if frames else None
+
+
+def _clusters(documents: tuple[pl.DataFrame | pl.LazyFrame | None, ...]) -> pl.DataFrame:
+    """One row per cluster of the written documents: its ``size`` and its members'
+    ``min_similarity``. Aggregated in a stream over the written columns: at millions of
+    documents the clusters are millions of rows, and carrying them from part to part
+    through the write pass held several copies of them at once."""
+    stacked = _cluster_columns(documents, [schema.CLUSTER_ID, schema.SIMILARITY])
+    if stacked is None:
+        return pl.DataFrame(
+            schema={schema.CLUSTER_ID: pl.String, "size": pl.Int64, "min_similarity": pl.Float64}
+        )
+    return (
+        stacked.group_by(schema.CLUSTER_ID)
+        .agg(
+            pl.len().cast(pl.Int64).alias("size"),
+            pl.col(schema.SIMILARITY).min().alias("min_similarity"),
+        )
+        .collect(engine="streaming")
+    )
+
+
+def _largest(sizes: pl.DataFrame, count: int) -> pl.DataFrame:
+    """The ``count`` largest clusters of ``sizes``, largest first; among equal sizes the
+    least similar first, then by cluster id (nulls last)."""
+    if sizes.height == 0 or count <= 0:
+        return sizes.head(0)
+    # only the clusters as large as the count-th largest can be among them: sorting
+    # millions of clusters for twenty is a copy of them all
+    smallest = sizes["size"].top_k(count).min()
+    order = ["size", "min_similarity", schema.CLUSTER_ID]
+    return (
+        sizes.filter(pl.col("size") >= smallest)
+        .sort(order, descending=[True, False, False], nulls_last=True)
+        .head(count)
+    )
+
+
+def _members_of(
+    cluster_ids: list[str], documents: tuple[pl.DataFrame | pl.LazyFrame | None, ...]
+) -> pl.DataFrame:
+    """The id, kind, similarity and why of every member of ``cluster_ids``."""
+    names = [schema.CLUSTER_ID, schema.ID, schema.DUP_KIND, schema.SIMILARITY, schema.DUP_WHY]
+    stacked = _cluster_columns(documents, names)
+    if stacked is None or not cluster_ids:
+        return pl.DataFrame(schema={name: _DOC_SCHEMA[name] for name in names})
+    return stacked.filter(pl.col(schema.CLUSTER_ID).is_in(cluster_ids)).collect()
+
+
+def _largest_entry(row: dict[str, Any], members: pl.DataFrame) -> dict[str, Any]:
+    """A cluster of the summary's largest: its size, its members' kinds, and why its
+    least similar member (by similarity, then id) is a copy."""
+    weakest = members.sort([schema.SIMILARITY, schema.ID], nulls_last=True).head(1)
+    return {
+        "cluster_id": row[schema.CLUSTER_ID],
+        "size": int(row["size"]),
+        "kinds": sorted(set(members[schema.DUP_KIND].drop_nulls().to_list())),
+        "min_similarity": _round(row["min_similarity"]),
+        "why": weakest[schema.DUP_WHY][0] if weakest.height else None,
+    }
 
 
 def _sources(
