@@ -218,13 +218,20 @@ def test_a_large_cluster_names_why_its_least_similar_member_is_a_copy():
     assert any(c["why"] for c in largest), "the sample run explains its copies"
 
 
-def test_clusters_are_counted_from_the_written_datasets_as_a_full_sort_ranks_them(tmp_path):
+@pytest.mark.parametrize("pass_members", [1_000_000, 97, 7])
+def test_clusters_are_counted_from_the_written_datasets_as_a_full_sort_ranks_them(
+    tmp_path, monkeypatch, pass_members
+):
     """The clusters are counted by a streamed aggregate over the written documents
-    (several part files, scanned lazily); the largest are those a sort of every cluster
-    by size, then least similarity, then id gives, ties at the cut included."""
+    (several part files, scanned lazily), in one pass or in several by a hash of the
+    cluster id; the largest are those a sort of every cluster by size, then least
+    similarity, then id gives, ties at the cut included."""
     import random
 
+    import corpuskit.report.summary as summary_module
     from corpuskit.report.summary import LARGEST_CLUSTERS, _duplicates
+
+    monkeypatch.setattr(summary_module, "CLUSTER_PASS_MEMBERS", pass_members)
 
     rng = random.Random(5)
     rows = []
@@ -261,6 +268,10 @@ def test_clusters_are_counted_from_the_written_datasets_as_a_full_sort_ranks_the
     assert [c["cluster_id"] for c in result["largest"]] == expected["cluster_id"].to_list()
     assert result["clusters"] == 300
     assert result["documents_in_clusters"] == members.height
+    histogram = members.group_by("cluster_id").len().group_by("len").len(name="n")
+    assert result["cluster_sizes"] == {
+        str(r["len"]): r["n"] for r in histogram.iter_rows(named=True)
+    }
     for cluster in result["largest"]:
         own = members.filter(pl.col("cluster_id") == cluster["cluster_id"])
         assert cluster["kinds"] == sorted(set(own["dup_kind"].drop_nulls()))

@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -429,19 +430,20 @@ def _duplicates(
         docs.filter(~pl.col("kept") & (pl.col("reason") == DUPLICATE_REASON)), "documents"
     )
     by_kind = dup_kinds.sort(["documents", schema.DUP_KIND], descending=[True, False])
-    sizes = _clusters(documents)
-    histogram = sizes.group_by("size").len().sort("size")
+    tally = _ClusterTally.of(documents)
     # Largest first; among equal sizes the least similar first (more to look at).
-    largest = _largest(sizes, LARGEST_CLUSTERS)
+    largest = tally.largest
     members = _members_of(largest[schema.CLUSTER_ID].to_list(), documents)
     return {
-        "clusters": sizes.height,
-        "documents_in_clusters": _total(sizes, "size"),
+        "clusters": tally.clusters,
+        "documents_in_clusters": tally.members,
         "dropped": dropped,
         "by_kind": {
             row[schema.DUP_KIND]: int(row["documents"]) for row in by_kind.iter_rows(named=True)
         },
-        "cluster_sizes": {str(row["size"]): row["len"] for row in histogram.iter_rows(named=True)},
+        "cluster_sizes": {
+            str(row["size"]): row["len"] for row in tally.histogram.iter_rows(named=True)
+        },
         "largest": [
             _largest_entry(row, members.filter(pl.col(schema.CLUSTER_ID) == row[schema.CLUSTER_ID]))
             for row in largest.iter_rows(named=True)
@@ -475,24 +477,60 @@ def _cluster_columns(
     return pl.concat(frames) if frames else None
 
 
-def _clusters(documents: tuple[pl.DataFrame | pl.LazyFrame | None, ...]) -> pl.DataFrame:
-    """One row per cluster of the written documents: its ``size`` and its members'
-    ``min_similarity``. Aggregated in a stream over the written columns: at millions of
-    documents the clusters are millions of rows, and carrying them from part to part
-    through the write pass held several copies of them at once."""
-    stacked = _cluster_columns(documents, [schema.CLUSTER_ID, schema.SIMILARITY])
-    if stacked is None:
-        return pl.DataFrame(
-            schema={schema.CLUSTER_ID: pl.String, "size": pl.Int64, "min_similarity": pl.Float64}
-        )
-    return (
-        stacked.group_by(schema.CLUSTER_ID)
-        .agg(
-            pl.len().cast(pl.Int64).alias("size"),
-            pl.col(schema.SIMILARITY).min().alias("min_similarity"),
-        )
-        .collect(engine="streaming")
-    )
+# Clustered documents whose clusters are counted in one pass over the written columns;
+# more are split into passes by a hash of the cluster id (the groups of one pass are
+# held at once: 2.66 million clusters took 800 MB, a pass of a million members 150 MB).
+CLUSTER_PASS_MEMBERS = 1_000_000
+
+
+@dataclass
+class _ClusterTally:
+    """The clusters of the written documents: how many, their members, the number of
+    clusters of each size (``histogram``: ``size``, ``len``) and the
+    :data:`LARGEST_CLUSTERS` largest (``cluster_id``, ``size``, ``min_similarity``; see
+    :func:`_largest`)."""
+
+    clusters: int
+    members: int
+    histogram: pl.DataFrame
+    largest: pl.DataFrame
+
+    @classmethod
+    def of(cls, documents: tuple[pl.DataFrame | pl.LazyFrame | None, ...]) -> _ClusterTally:
+        """Counted in a stream over the written cluster columns, a pass per share of the
+        clusters (by a hash of their ids, :data:`CLUSTER_PASS_MEMBERS`): a large run has
+        millions of clusters, too many to carry from part to part or group at once."""
+        sizes_schema = {
+            schema.CLUSTER_ID: pl.String(),
+            "size": pl.Int64(),
+            "min_similarity": pl.Float64(),
+        }
+        stacked = _cluster_columns(documents, [schema.CLUSTER_ID, schema.SIMILARITY])
+        if stacked is None:
+            stacked = pl.LazyFrame(
+                schema={schema.CLUSTER_ID: pl.String, schema.SIMILARITY: pl.Float64}
+            )
+        members = stacked.select(pl.len()).collect(engine="streaming").item()
+        passes = max(1, -(-members // CLUSTER_PASS_MEMBERS))
+        clusters, histograms, largest = 0, [], [pl.DataFrame(schema=sizes_schema)]
+        for share in range(passes):
+            rows = stacked
+            if passes > 1:
+                rows = stacked.filter(pl.col(schema.CLUSTER_ID).hash(0) % passes == share)
+            sizes = (
+                rows.group_by(schema.CLUSTER_ID)
+                .agg(
+                    pl.len().cast(pl.Int64).alias("size"),
+                    pl.col(schema.SIMILARITY).min().alias("min_similarity"),
+                )
+                .collect(engine="streaming")
+            )
+            clusters += sizes.height
+            histograms.append(sizes.group_by("size").agg(pl.len().cast(pl.Int64)))
+            largest.append(_largest(sizes, LARGEST_CLUSTERS))
+            del sizes
+        histogram = pl.concat(histograms).group_by("size").agg(pl.col("len").sum()).sort("size")
+        return cls(clusters, members, histogram, _largest(pl.concat(largest), LARGEST_CLUSTERS))
 
 
 def _largest(sizes: pl.DataFrame, count: int) -> pl.DataFrame:
