@@ -277,6 +277,11 @@ def test_headline_pairs_scored_in_spilled_slices_are_the_pairs_scored_at_once(
     sliced = headline.headline_pairs(_part_keys(keys, tmp_path), rows, score_cutoff=70)
     assert np.array_equal(sliced[0], at_once[0])
     assert np.array_equal(sliced[1], at_once[1])
+    # and a slice's pairs combined a few at a time
+    monkeypatch.setattr(headline, "COMBINED_PAIRS", 3)
+    chunked = headline.headline_pairs(_part_keys(keys, tmp_path), rows, score_cutoff=70)
+    assert np.array_equal(chunked[0], at_once[0])
+    assert np.array_equal(chunked[1], at_once[1])
     codes = headline.headline_pair_codes(_part_keys(keys, tmp_path), rows, score_cutoff=70)
     assert np.array_equal(lsh.pairs_of_codes(codes), at_once[0]), "the same pairs, as codes"
     whole = link_module.link(FrameKeys(keys), DedupOptions())
