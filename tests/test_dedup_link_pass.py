@@ -345,3 +345,68 @@ def test_band_pair_codes_made_in_batches_are_the_codes_made_at_once(monkeypatch,
     assert np.array_equal(np.concatenate(batches), whole)
     largest_bucket = 2 * (int(np.bincount(key.astype(np.int64)).max()) - 1)
     assert max(b.size for b in batches) <= max(batch, largest_bucket, 28)
+
+
+@pytest.mark.parametrize("share_rows", [1, 13, 100, 10_000])
+def test_band_pair_codes_grouped_a_share_of_keys_at_a_time_are_the_codes_grouped_at_once(
+    monkeypatch, share_rows
+):
+    """A band is grouped a share of its keys at a time (a bucket never cut: the share
+    is the key's): the same codes as grouping every document at once, for integer keys
+    and for keys of any kind (numbered first)."""
+    rng = np.random.default_rng(share_rows)
+    docs = rng.permutation(900).astype(np.int64)
+    for key in (
+        rng.integers(0, 120, docs.size).astype(np.uint64),  # buckets of many sizes
+        np.array([f"k{v}" for v in rng.integers(0, 200, docs.size)], dtype=object),
+    ):
+        whole = np.sort(lsh.band_pair_codes(docs, key, max_bucket=8))
+        monkeypatch.setattr(lsh, "SHARE_ROWS", share_rows)
+        shared = np.sort(lsh.band_pair_codes(docs, key, max_bucket=8))
+        monkeypatch.setattr(lsh, "SHARE_ROWS", 10**9)
+        assert whole.size > 900, "buckets give pairs, stars and chains"
+        assert np.array_equal(shared, whole)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_codes_merged_into_those_found_are_their_sorted_union(monkeypatch, seed):
+    """The union of pair codes made distinct every few codes and merged into the codes
+    found before is the sorted distinct union of every batch."""
+    rng = np.random.default_rng(seed)
+    batches = [
+        rng.integers(0, 5_000, int(rng.integers(0, 400))).astype(np.uint64) for _ in range(9)
+    ]
+    expected = np.unique(np.concatenate(batches))
+    for every in (1, 50, 10**9):
+        monkeypatch.setattr(lsh, "_UNION_EVERY", every)
+        assert np.array_equal(lsh.union_of_codes(iter(batches)), expected)
+    found, new = np.unique(batches[0]), np.unique(batches[1])
+    assert np.array_equal(lsh.merged_codes(found, new), np.union1d(found, new))
+    assert np.array_equal(lsh.merged_codes(found, found[:0]), found)
+    assert np.array_equal(lsh.merged_codes(found[:0], new), new)
+
+
+@pytest.mark.parametrize("size", [1, 3, 10, 250, 10**6])
+def test_candidate_chunks_read_the_union_of_the_sources_in_order(size):
+    """The candidates of each source are held apart and read in the order of their
+    union, a chunk of at most ``size`` pairs at a time (each source gives at most its
+    share), each pair with the bits of every source that proposed it."""
+    rng = np.random.default_rng(size)
+    common = rng.integers(0, 2_000, 300)
+    found = [
+        (np.concatenate([common[: 100 * k], rng.integers(0, 2_000, 200)]).astype(np.uint64), bit)
+        for k, bit in enumerate((candidates.NEAR, candidates.VOCABULARY, candidates.HEADLINE))
+    ]
+    held = candidates.CandidateCodes()
+    for codes, bit in found:
+        held.add(codes, bit)
+    chunks = list(held.chunks(size))
+    union = np.concatenate([c for c, _ in chunks])
+    bits = np.concatenate([b for _, b in chunks])
+    expected = np.unique(np.concatenate([codes for codes, _ in found]))
+    assert np.array_equal(union, expected)
+    for code, bit in zip(union.tolist(), bits.tolist(), strict=True):
+        assert bit == sum(b for codes, b in found if code in set(codes.tolist()))
+    assert max(c.size for c, _ in chunks) <= max(size, len(found))
+    rows = np.unique(np.concatenate([expected >> np.uint64(32), expected & np.uint64(0xFFFFFFFF)]))
+    assert np.array_equal(held.rows(2_000), rows.astype(np.int64))

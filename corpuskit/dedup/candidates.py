@@ -82,62 +82,98 @@ def vocabulary_codes(keys: KeyTable, rows: np.ndarray, options: DedupOptions) ->
 
 def candidate_pairs(
     keys: KeyTable, active: np.ndarray, long: np.ndarray, options: DedupOptions
-) -> tuple[np.ndarray, np.ndarray]:
-    """Unique candidate pairs ``(a, b)``, ``a < b``, as sorted ``a << 32 | b`` codes
-    (:func:`~corpuskit.dedup.lsh.pairs_of_codes` gives the pairs: eight bytes a pair
-    where the pairs take sixteen), and the sources that proposed each (bits ``NEAR |
-    VOCABULARY | HEADLINE``): by their bodies among ``long`` rows (at least
-    ``min_words`` words), by their headlines among all ``active`` rows. Each source's
-    pairs are merged in as soon as they are found."""
-    union, sources = np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int8)
-
-    def add(codes: np.ndarray, source: int) -> None:
-        nonlocal union, sources
-        if codes.size:
-            union, sources = merged_in(union, sources, codes, source)
-
+) -> CandidateCodes:
+    """Unique candidate pairs ``(a, b)``, ``a < b``, and the sources that proposed each
+    (bits ``NEAR | VOCABULARY | HEADLINE``): by their bodies among ``long`` rows (at
+    least ``min_words`` words), by their headlines among all ``active`` rows."""
+    found = CandidateCodes()
     if options.near:
         bands, _ = resolve_bands(options.threshold, options.num_perm, options.bands, options.rows)
-        add(keys.band_codes(long, bands), NEAR)
-        add(vocabulary_codes(keys, long, options), VOCABULARY)
+        found.add(keys.band_codes(long, bands), NEAR)
+        found.add(vocabulary_codes(keys, long, options), VOCABULARY)
     if options.headline:
         cutoff = options.headline_threshold
-        add(headline_pair_codes(keys, active, score_cutoff=cutoff), HEADLINE)
-    return union, sources
+        found.add(headline_pair_codes(keys, active, score_cutoff=cutoff), HEADLINE)
+    return found
 
 
-def merged_in(
-    union: np.ndarray, sources: np.ndarray, codes: np.ndarray, bit: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """The sorted distinct ``union`` of pair codes with their ``sources`` bits, with
-    ``codes`` (any order, repeats too) of source ``bit`` merged in; the bits of codes
-    ``union`` already holds are set in ``sources`` itself. Sorted arrays and binary
-    searches: about 40 bytes a new code and 10 a code
-    already held at the peak (a hash grouping of tens of millions of pairs took
-    gigabytes, and a union by sorting everything again several times the codes)."""
-    if not (codes[1:] > codes[:-1]).all():  # most sources come sorted and distinct
-        codes = np.unique(codes)
-    at = np.searchsorted(union, codes)
-    held = at < union.size
-    held[held] = union[at[held]] == codes[held]
-    sources[at[held]] |= bit
-    new = ~held
-    del held
-    slots = at[new] + np.arange(int(new.sum()), dtype=np.int64)
-    del at
-    merged = np.empty(union.size + slots.size, dtype=np.uint64)
-    merged_sources = np.empty(merged.size, dtype=np.int8)
-    old = np.ones(merged.size, dtype=bool)
-    old[slots] = False
-    merged[slots], merged_sources[slots] = codes[new], bit
-    merged[old], merged_sources[old] = union, sources
-    return merged, merged_sources
+class CandidateCodes:
+    """The candidate pairs of each source as sorted distinct ``a << 32 | b`` codes
+    (:func:`~corpuskit.dedup.lsh.pairs_of_codes` gives the pairs: eight bytes a pair
+    where the pairs take sixteen), read in the order of their union a chunk at a time,
+    each pair with the bits of every source that proposed it (:meth:`chunks`).
+
+    The sources are never merged into one array: at ten million documents (38 million
+    near pairs, some 20 million headline pairs) a merge held the union twice over, with
+    a mask and an index of the new codes, about 1 GB above the codes themselves."""
+
+    def __init__(self) -> None:
+        self.sources: list[tuple[np.ndarray, int]] = []
+
+    def add(self, codes: np.ndarray, bit: int) -> None:
+        """The codes of source ``bit`` (any order, repeats too)."""
+        if codes.size == 0:
+            return
+        if not (codes[1:] > codes[:-1]).all():  # most sources come sorted and distinct
+            codes = np.unique(codes)
+        self.sources.append((codes, bit))
+
+    def rows(self, height: int) -> np.ndarray:
+        """The sorted rows that take part in some pair (a mask over every row: no sort
+        of twice the pairs)."""
+        seen = np.zeros(height, dtype=bool)
+        for codes, _ in self.sources:
+            for lo in range(0, codes.size, _ROWS_CHUNK):
+                chunk = codes[lo : lo + _ROWS_CHUNK]
+                seen[(chunk >> np.uint64(32)).astype(np.int64)] = True
+                seen[(chunk & np.uint64(0xFFFFFFFF)).astype(np.int64)] = True
+        return np.flatnonzero(seen)
+
+    def chunks(self, size: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """The union of the sources' codes in order, at most about ``size`` codes at a
+        time, each chunk with the ``source`` bits of its codes. Each chunk ends at the
+        smallest of the codes that each source's next ``size / sources`` codes reach,
+        so every source gives at most that many to it."""
+        share = max(1, size // max(len(self.sources), 1))
+        at = [0] * len(self.sources)
+        while True:
+            live = [i for i, (codes, _) in enumerate(self.sources) if at[i] < codes.size]
+            if not live:
+                return
+            bound = min(
+                self.sources[i][0][min(at[i] + share, self.sources[i][0].size) - 1] for i in live
+            )
+            taken = []
+            for i in live:
+                codes, bit = self.sources[i]
+                ahead = codes[at[i] : at[i] + share]
+                end = at[i] + int(np.searchsorted(ahead, bound, side="right"))
+                taken.append((codes[at[i] : end], bit))
+                at[i] = end
+            union = np.unique(np.concatenate([codes for codes, _ in taken]))
+            bits = np.zeros(union.size, dtype=np.int8)
+            for codes, bit in taken:
+                bits[np.searchsorted(union, codes)] |= bit
+            yield union, bits
+
+    def union(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every chunk of :meth:`chunks` joined: the sorted distinct codes and their
+        bits."""
+        chunks = list(self.chunks(_ROWS_CHUNK))
+        if not chunks:
+            return np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int8)
+        return np.concatenate([c for c, _ in chunks]), np.concatenate([b for _, b in chunks])
+
+
+# Codes read at once where a pass over every code needs no more (8 bytes each).
+_ROWS_CHUNK = 1_000_000
 
 
 def merged_sources(found: list[tuple[np.ndarray, int]]) -> tuple[np.ndarray, np.ndarray]:
     """The sorted union of the pair codes of every source of ``found`` (codes, bit), as
     pairs, and for each pair the bits of the sources that proposed it."""
-    union, sources = np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int8)
+    candidates = CandidateCodes()
     for codes, bit in found:
-        union, sources = merged_in(union, sources, codes, bit)
+        candidates.add(codes, bit)
+    union, sources = candidates.union()
     return pairs_of_codes(union), sources

@@ -245,34 +245,29 @@ def judged_candidates(
 
 
 def _judged_chunks(keys: KeyTable, options: DedupOptions) -> tuple[Matcher, Iterator[pl.DataFrame]]:
-    """The matcher, and the judged candidate pairs with their ``source``, a chunk of
+    """The matcher, and the judged candidate pairs with their ``source``, at most
     :data:`JUDGE_CHUNK` pairs at a time (at least one chunk, maybe empty)."""
     active = keys.column(ACTIVE).to_numpy().astype(bool)
     words = keys.column(WORDS).to_numpy()
     long_rows = np.flatnonzero(active & (words >= options.min_words))
     del words
-    codes, sources = candidate_pairs(keys, np.flatnonzero(active), long_rows, options)
+    candidates = candidate_pairs(keys, np.flatnonzero(active), long_rows, options)
     del active, long_rows
-    m = matcher(keys, options, _rows_of(codes, keys.height))
+    m = matcher(keys, options, candidates.rows(keys.height))
 
     def chunks() -> Iterator[pl.DataFrame]:
-        for lo in range(0, max(codes.size, 1), JUDGE_CHUNK):
-            yield m.judge(pairs_of_codes(codes[lo : lo + JUDGE_CHUNK])).with_columns(
-                source=pl.Series(sources[lo : lo + JUDGE_CHUNK], dtype=pl.Int8)
+        judged = False
+        for codes, sources in candidates.chunks(JUDGE_CHUNK):
+            judged = True
+            yield m.judge(pairs_of_codes(codes)).with_columns(
+                source=pl.Series(sources, dtype=pl.Int8)
+            )
+        if not judged:
+            yield m.judge(np.empty((0, 2), dtype=np.int64)).with_columns(
+                source=pl.Series([], dtype=pl.Int8)
             )
 
     return m, chunks()
-
-
-def _rows_of(codes: np.ndarray, height: int) -> np.ndarray:
-    """The sorted rows that take part in the pairs of ``codes`` (a mask over every row:
-    no sort of twice the pairs)."""
-    seen = np.zeros(height, dtype=bool)
-    for lo in range(0, codes.size, JUDGE_CHUNK):
-        chunk = codes[lo : lo + JUDGE_CHUNK]
-        seen[(chunk >> np.uint64(32)).astype(np.int64)] = True
-        seen[(chunk & np.uint64(0xFFFFFFFF)).astype(np.int64)] = True
-    return np.flatnonzero(seen)
 
 
 @dataclass

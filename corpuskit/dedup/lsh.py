@@ -209,8 +209,9 @@ def sliced_union_of_codes(
 
 
 def union_of_codes(batches: Iterable[np.ndarray]) -> np.ndarray:
-    """The sorted distinct pair codes of all ``batches``, merged every few million codes
-    (the peak is the distinct codes plus one merge's worth, eight bytes a code)."""
+    """The sorted distinct pair codes of all ``batches``: every few million codes, those
+    gathered are made distinct and merged into the ones found before
+    (:func:`merged_codes`), which are never sorted again."""
     found = np.empty(0, dtype=np.uint64)
     pending: list[np.ndarray] = []
     pending_size = 0
@@ -218,9 +219,41 @@ def union_of_codes(batches: Iterable[np.ndarray]) -> np.ndarray:
         pending.append(codes)
         pending_size += codes.size
         if pending_size >= _UNION_EVERY:
-            found = distinct_codes(np.concatenate([found, *pending]))
-            pending, pending_size = [], 0
-    return distinct_codes(np.concatenate([found, *pending]))
+            found = merged_codes(found, _distinct_pending(pending))
+            pending_size = 0
+    return merged_codes(found, _distinct_pending(pending))
+
+
+def _distinct_pending(pending: list[np.ndarray]) -> np.ndarray:
+    """The sorted distinct codes of ``pending``, which is emptied."""
+    codes = np.concatenate(pending) if pending else np.empty(0, dtype=np.uint64)
+    pending.clear()
+    return distinct_codes(codes)
+
+
+def merged_codes(found: np.ndarray, new: np.ndarray) -> np.ndarray:
+    """The sorted distinct union of two sorted distinct code arrays, placing the codes
+    of ``new`` that ``found`` lacks among its own by binary search: the union and an
+    index of the new codes beside ``found`` (a sort of both together held them twice
+    over, a mask and a copy, at tens of millions of codes)."""
+    if new.size == 0:
+        return found
+    if found.size == 0:
+        return new
+    at = np.searchsorted(found, new)
+    held = at < found.size
+    held[held] = found[at[held]] == new[held]
+    fresh = ~held
+    del held
+    slots = at[fresh]
+    del at
+    slots += np.arange(slots.size, dtype=slots.dtype)
+    merged = np.empty(found.size + slots.size, dtype=np.uint64)
+    old = np.ones(merged.size, dtype=bool)
+    old[slots] = False
+    merged[slots] = new[fresh]
+    merged[old] = found
+    return merged
 
 
 def codes_of_pairs(pairs: np.ndarray) -> np.ndarray:
@@ -271,11 +304,36 @@ def band_pair_code_batches(
     """The codes of :func:`band_pair_codes`, a batch of at most about
     :data:`CODE_BATCH` at a time (buckets of one size together): one headline band of
     ten million documents gave some sixty million codes, several times their size at
-    once when made and concatenated whole."""
+    once when made and concatenated whole.
+
+    A band of more than :data:`SHARE_ROWS` documents is grouped a share of its keys at
+    a time (by the key's value, so a bucket is never cut): sorting ten million
+    documents' keys and numbering their buckets took some 300 MB at once."""
     if docs.size and (docs.min() < 0 or docs.max() >= 1 << 32):
         raise ValueError("document numbers must lie in [0, 2**32) to be paired")
     if key.dtype == object:
         key = np.unique(key, return_inverse=True)[1]
+    shares = -(-docs.size // SHARE_ROWS)
+    if shares <= 1:
+        yield from _bucket_pair_codes(docs, key, max_bucket)
+        return
+    share = np.empty(key.size, dtype=np.uint16)
+    for lo in range(0, key.size, SHARE_ROWS):  # the remainder a slice at a time
+        share[lo : lo + SHARE_ROWS] = _mixed(key[lo : lo + SHARE_ROWS]) % np.uint64(shares)
+    for part in range(shares):
+        chosen = share == part
+        yield from _bucket_pair_codes(docs[chosen], key[chosen], max_bucket)
+
+
+def _mixed(key: np.ndarray) -> np.ndarray:
+    """``key`` (integers) scrambled, so that keys made of small numbers spread evenly
+    over the shares of :func:`band_pair_code_batches`."""
+    mixed = key.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    return mixed ^ (mixed >> np.uint64(29))
+
+
+def _bucket_pair_codes(docs: np.ndarray, key: np.ndarray, max_bucket: int) -> Iterator[np.ndarray]:
+    """The codes of the buckets of ``key`` (see :func:`band_pair_code_batches`)."""
     order = np.lexsort((docs, key))
     key, docs = key[order], docs[order].astype(np.uint64)
     del order
@@ -303,3 +361,6 @@ def band_pair_code_batches(
 
 # Pair codes made at once by :func:`band_pair_code_batches` (eight bytes each).
 CODE_BATCH = 4_000_000
+# Documents of a band grouped at once by :func:`band_pair_code_batches` (about forty
+# bytes each while their keys are sorted and their buckets numbered).
+SHARE_ROWS = 2_000_000
