@@ -75,9 +75,9 @@ def test_links_from_keys_on_disk_set_the_headline_matches_aside_and_clean_up(tmp
     written = []
     real_take = link_module._SetAside.take
 
-    def take(self):
+    def take(self, *args, **kwargs):
         written.extend(p for p in on_disk.scratch.iterdir() if p.name.startswith("set-aside-"))
-        return real_take(self)
+        return real_take(self, *args, **kwargs)
 
     monkeypatch.setattr(link_module._SetAside, "take", take)
     parted = link_module.link(on_disk, DedupOptions())
@@ -109,6 +109,36 @@ def test_set_aside_frames_are_given_back_as_one_once(tmp_path):
     failed.add(frames[0])
     failed.discard()  # a link pass that fails before the flags
     assert not list(tmp_path.iterdir())
+
+
+def test_set_aside_frames_taken_in_part_give_the_rest_of_any_rows_later(tmp_path):
+    """Some columns taken first (the pairs of the headline matches), the others read
+    later for a few rows only, in the order asked, a row group at a time."""
+    rng = np.random.default_rng(4)
+    frames = [
+        pl.DataFrame(
+            {
+                "a": rng.integers(0, 99, size),
+                "b": rng.integers(0, 99, size),
+                "title": rng.random(size),
+                "words": rng.random(size).astype(np.float32),
+            }
+        )
+        for size in (5, 0, 1, 17, 9)
+    ]
+    whole = pl.concat(frames)
+    for folder in (tmp_path, None):
+        aside = link_module._SetAside(folder)
+        for frame in frames:
+            aside.add(frame)
+        assert_frame_equal(aside.take(["a", "b"]), whole.select("a", "b"))
+        for positions in ([30, 0, 5, 6, 6, 29], [], list(range(31))[::-1]):
+            at = np.array(positions, dtype=np.int64)
+            assert_frame_equal(
+                aside.gather(at, ["title", "words"]), whole.select("title", "words")[at]
+            )
+        aside.discard()
+        assert not list(tmp_path.iterdir())
 
 
 def test_roundups_found_in_runs_of_longer_documents_are_those_found_at_once(monkeypatch):

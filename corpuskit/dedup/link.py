@@ -284,12 +284,30 @@ class _LinkEvidence:
     updates_and_pages: pl.DataFrame
 
 
-def _headline_matches_taken(aside: _SetAside, roundups: pl.Series) -> pl.DataFrame:
+def _headline_matches_taken(aside: _SetAside, roundups: pl.Series) -> _HeadlineMatches:
     """The headline matches set aside (:class:`_LinkEvidence`), with the copies one of
     the ``roundups`` undid (taken once)."""
-    part = pl.col("part")
-    undone = part & pl.col("b").is_in(roundups.implode())
-    return aside.take().filter(~part | undone).drop("part")
+    taken = aside.take(["a", "b", "part"])
+    chosen = ~taken["part"] | taken["b"].is_in(roundups.implode())
+    return _HeadlineMatches(
+        taken.filter(chosen).drop("part"), np.flatnonzero(chosen.to_numpy()), aside
+    )
+
+
+@dataclass
+class _HeadlineMatches:
+    """The rows (``pairs``: ``a``, ``b``) of headline matches, and their similarities
+    read for the few that become flags (:meth:`similarities`): at ten million documents
+    the 11.6 million matches' three similarities were a quarter of a gigabyte held
+    beside the flags being made."""
+
+    pairs: pl.DataFrame
+    positions: np.ndarray  # of each pair among the matches set aside
+    aside: _SetAside
+
+    def similarities(self, at: np.ndarray) -> pl.DataFrame:
+        """``title``, ``words`` and ``shingles`` of ``pairs[at]``."""
+        return self.aside.gather(self.positions[at], ["title", "words", "shingles"])
 
 
 def _link_evidence(keys: KeyTable, options: DedupOptions) -> tuple[Matcher, _LinkEvidence]:
@@ -553,22 +571,51 @@ class _SetAside:
             self._writer = pq.ParquetWriter(self._path, table.schema, compression="lz4")
         self._writer.write_table(table)
 
-    def take(self) -> pl.DataFrame:
-        """Every frame added, in order, as one (once)."""
+    def take(self, columns: list[str] | None = None) -> pl.DataFrame:
+        """Every frame added, in order, as one (once): whole, and let go of; or only
+        ``columns``, the rest kept for :meth:`gather` until :meth:`discard`."""
         if self._taken:
             raise AssertionError("a set-aside frame is taken once")
         self._taken = True
         if self._writer is not None:
             self._writer.close()
             self._writer = None
-        frames = [pl.read_parquet(self._path)] if self._path is not None else self._frames
+        if self._path is not None:
+            frames = [pl.read_parquet(self._path, columns=columns)]
+        else:
+            frames = [f.select(columns) if columns else f for f in self._frames]
         schema = self._schema
-        self.discard()
+        if columns is None:
+            self.discard()
         if frames:
             return pl.concat(frames)
         if schema is None:
             raise AssertionError("nothing was set aside, not even a schema")
-        return schema
+        return schema.select(columns) if columns else schema
+
+    def gather(self, positions: np.ndarray, columns: list[str]) -> pl.DataFrame:
+        """``columns`` of the rows at ``positions`` (in their order) of the frames
+        taken (:meth:`take` of some columns), read a row group at a time."""
+        if self._schema is None:
+            raise AssertionError("nothing was set aside, not even a schema")
+        order = np.argsort(positions, kind="stable")
+        wanted = positions[order]
+        found = [self._schema.select(columns)]
+        if self._path is not None:
+            file = pq.ParquetFile(self._path)
+            first = 0
+            for group in range(file.num_row_groups):
+                end = first + file.metadata.row_group(group).num_rows
+                lo, hi = np.searchsorted(wanted, [first, end])
+                if hi > lo:
+                    rows = pl.from_arrow(file.read_row_group(group, columns=columns))
+                    found.append(rows[wanted[lo:hi] - first])
+                first = end
+        elif self._frames:
+            found.append(pl.concat([f.select(columns) for f in self._frames])[wanted])
+        back = np.empty_like(order)
+        back[order] = np.arange(order.size)
+        return pl.concat(found)[back]
 
     def discard(self) -> None:
         if self._writer is not None:
@@ -1168,16 +1215,16 @@ def _headline_matches(judged: pl.DataFrame, options: DedupOptions) -> pl.DataFra
 def _headline_flags(
     labels: np.ndarray,
     kept: np.ndarray,
-    matches: pl.DataFrame,
+    matches: _HeadlineMatches,
     ranking: _Ranking,
 ) -> pl.DataFrame:
     """Headline ``matches`` (:func:`_headline_matches`) across clusters: the document
     the keep rule would not prefer is flagged, naming the other cluster's kept
     document; once per (document, other cluster). Array operations: millions of
     matches are cheap."""
-    if matches.height == 0:
+    if matches.pairs.height == 0:
         return pl.DataFrame(schema=FLAG_SCHEMA)
-    a, b = matches["a"].to_numpy(), matches["b"].to_numpy()
+    a, b = matches.pairs["a"].to_numpy(), matches.pairs["b"].to_numpy()
     at = np.flatnonzero(labels[a] != labels[b])
     a, b = a[at], b[at]
     a_first = ranking.prefer(a, b)
@@ -1194,7 +1241,7 @@ def _headline_flags(
     once = once[np.lexsort((once, row[once]))]
     if once.size == 0:
         return pl.DataFrame(schema=FLAG_SCHEMA)
-    found = matches.select("title", "words", "shingles")[at[once]]
+    found = matches.similarities(at[once])
     return pl.DataFrame(
         {
             "row": pl.Series(row[once], dtype=ROW),
