@@ -440,3 +440,20 @@ def test_candidate_chunks_read_the_union_of_the_sources_in_order(size):
     assert max(c.size for c, _ in chunks) <= max(size, len(found))
     rows = np.unique(np.concatenate([expected >> np.uint64(32), expected & np.uint64(0xFFFFFFFF)]))
     assert np.array_equal(held.rows(2_000), rows.astype(np.int64))
+
+
+@pytest.mark.parametrize("dtype", [np.uint64, np.int64])
+def test_dense_key_codes_keep_every_equality_and_order_and_zero(dtype):
+    """Body and URL keys held as small numbers: equal keys equal numbers, the same
+    order, and 0 (no key) still 0."""
+    from corpuskit.dedup.evidence import dense_codes
+
+    rng = np.random.default_rng(1)
+    values = rng.integers(-(2**40) if dtype is np.int64 else 0, 2**40, 500).astype(dtype)
+    values = np.concatenate([values, values[:50], np.zeros(20, dtype=dtype)])
+    codes = dense_codes(values)
+    assert codes.dtype == np.int32
+    assert np.array_equal(codes[:, None] == codes[None, :], values[:, None] == values[None, :])
+    assert np.array_equal(codes[:, None] < codes[None, :], values[:, None] < values[None, :])
+    assert np.array_equal(codes == 0, values == 0)
+    assert (dense_codes(values[values != 0]) != 0).all(), "no key takes the number of none"

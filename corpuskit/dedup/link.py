@@ -52,7 +52,13 @@ from corpuskit.config import DedupOptions
 from corpuskit.dedup.breaks import page_of
 from corpuskit.dedup.candidates import HEADLINE, candidate_pairs
 from corpuskit.dedup.clusters import components, keep_order
-from corpuskit.dedup.evidence import DocumentColumns, TemplateWords, orient, pair_evidence
+from corpuskit.dedup.evidence import (
+    DocumentColumns,
+    TemplateWords,
+    dense_codes,
+    orient,
+    pair_evidence,
+)
 from corpuskit.dedup.keytable import KeyTable
 from corpuskit.dedup.lsh import distinct_codes, pairs_of_codes
 from corpuskit.dedup.sign import ACTIVE, BREAKS, DATE, EXACT_KEY, ID, LENGTH, URL_KEY, WORDS
@@ -221,8 +227,8 @@ def matcher(keys: KeyTable, options: DedupOptions, candidate_rows: np.ndarray) -
             candidate_rows,
             int((active & (words >= options.min_words)).sum()),
         ),
-        keys.column(EXACT_KEY).fill_null(0).to_numpy(),
-        keys.column(URL_KEY).fill_null(0).to_numpy(),
+        dense_codes(keys.column(EXACT_KEY).fill_null(0).to_numpy()),
+        dense_codes(keys.column(URL_KEY).fill_null(0).to_numpy()),
         active & (words >= options.min_words),
     )
 
