@@ -608,15 +608,15 @@ class _SetAside:
         wanted = positions[order]
         found = [self._schema.select(columns)]
         if self._path is not None:
-            file = pq.ParquetFile(self._path)
-            first = 0
-            for group in range(file.num_row_groups):
-                end = first + file.metadata.row_group(group).num_rows
-                lo, hi = np.searchsorted(wanted, [first, end])
-                if hi > lo:
-                    rows = pl.from_arrow(file.read_row_group(group, columns=columns))
-                    found.append(rows[wanted[lo:hi] - first])
-                first = end
+            with pq.ParquetFile(self._path) as file:
+                first = 0
+                for group in range(file.num_row_groups):
+                    end = first + file.metadata.row_group(group).num_rows
+                    lo, hi = np.searchsorted(wanted, [first, end])
+                    if hi > lo:
+                        rows = pl.from_arrow(file.read_row_group(group, columns=columns))
+                        found.append(rows[wanted[lo:hi] - first])
+                    first = end
         elif self._frames:
             found.append(pl.concat([f.select(columns) for f in self._frames])[wanted])
         back = np.empty_like(order)
