@@ -333,11 +333,19 @@ def test_candidate_sources_merged_as_a_grouping_of_every_pair_would(seed):
     expected = (
         pl.concat(frames).group_by("a", "b").agg(pl.col("source").bitwise_or()).sort("a", "b")
     )
-    pairs, sources = candidates.merged_sources(found)
+
+    def merged(found):
+        held = candidates.CandidateCodes()
+        for codes, bit in found:
+            held.add(codes, bit)
+        union, sources = held.union()
+        return lsh.pairs_of_codes(union), sources
+
+    pairs, sources = merged(found)
     assert [tuple(pair) for pair in pairs.tolist()] == expected.select("a", "b").rows()
     assert sources.tolist() == expected["source"].to_list()
     # sources given sorted and distinct (as the link pass's are) merge the same way
-    again = candidates.merged_sources([(np.unique(codes), bit) for codes, bit in found])
+    again = merged([(np.unique(codes), bit) for codes, bit in found])
     assert np.array_equal(again[0], pairs) and np.array_equal(again[1], sources)
 
 

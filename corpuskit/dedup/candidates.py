@@ -33,7 +33,6 @@ from corpuskit.dedup.headline import headline_pair_codes
 from corpuskit.dedup.keytable import KeyTable
 from corpuskit.dedup.lsh import (
     band_candidate_codes,
-    pairs_of_codes,
     resolve_bands,
 )
 from corpuskit.dedup.sign import DATE, word_band_column, word_band_shape
@@ -167,13 +166,3 @@ class CandidateCodes:
 
 # Codes read at once where a pass over every code needs no more (8 bytes each).
 _ROWS_CHUNK = 1_000_000
-
-
-def merged_sources(found: list[tuple[np.ndarray, int]]) -> tuple[np.ndarray, np.ndarray]:
-    """The sorted union of the pair codes of every source of ``found`` (codes, bit), as
-    pairs, and for each pair the bits of the sources that proposed it."""
-    candidates = CandidateCodes()
-    for codes, bit in found:
-        candidates.add(codes, bit)
-    union, sources = candidates.union()
-    return pairs_of_codes(union), sources
