@@ -7,15 +7,18 @@ from dataclasses import replace
 
 import numpy as np
 import polars as pl
+import pytest
 from _dedup_texts import OTHER_SENTENCES, SENTENCES, article, unrelated_articles, word_edits
+from polars.testing import assert_frame_equal
 from test_dedup import by_id, frame
 
 import corpuskit.dedup.link as link_module
 import corpuskit.dedup.verify as verify
 from corpuskit.config import DedupOptions
 from corpuskit.dedup import dedup
-from corpuskit.dedup.keytable import FrameKeys
+from corpuskit.dedup.keytable import FrameKeys, PartKeys
 from corpuskit.dedup.sign import sign_batch
+from corpuskit.dedup.verdict_store import VerdictStore
 
 TEXT = article(SENTENCES)
 # Most of TEXT with two sentences of other news: a copy of TEXT on the same day (the
@@ -170,21 +173,109 @@ def test_cluster_labels_number_the_kept_rows_in_order():
         assert np.array_equal(labels, expected)
 
 
-def test_verdicts_held_in_parts_of_one_row_decide_as_when_held_whole(monkeypatch):
-    """The clustering holds the verdicts in parts, filtered one at a time when documents
-    are split off or joined across days; parts of one row give the same decisions as
-    one part (the cases above: a split unit and a copy of a copy across days)."""
+def _split_and_joined_across_days() -> pl.DataFrame:
+    """The cases above in one corpus: a unit split off a cluster, and a copy of a copy
+    joined across days."""
     url = "https://example.com/news/1234.html"
     dates = ["2015-08-01 20:00:00", "2015-08-02 09:00:00", "2015-08-02 19:00:00"]
     texts = [TEXT, LONGER_OTHER, word_edits(TEXT, seed=1), word_edits(TEXT, seed=2)]
     texts += [TEXT + " ", article(SENTENCES[:7]), HALF]
     urls = [url, url + "?weekly", None, None, None, None, None]
-    corpus = frame(texts, url=urls, date=[None] * 4 + dates)
+    return frame(texts, url=urls, date=[None] * 4 + dates)
+
+
+def test_verdicts_held_in_parts_of_one_row_decide_as_when_held_whole(monkeypatch):
+    """The clustering holds the verdicts in parts, filtered one at a time when documents
+    are split off or joined across days; parts of one row give the same decisions as
+    one part (the cases above: a split unit and a copy of a copy across days)."""
+    corpus = _split_and_joined_across_days()
     whole = dedup(corpus)
     monkeypatch.setattr(link_module, "VERDICT_PART_ROWS", 1)
     parts = dedup(corpus)
     assert parts.equals(whole)
-    assert whole["keep"].sum() < len(texts) - 2, "copies were clustered"
+    assert whole["keep"].sum() < corpus.height - 2, "copies were clustered"
+
+
+def test_verdicts_on_disk_decide_as_verdicts_held_in_memory(tmp_path, monkeypatch):
+    """Keys in parts have a scratch folder: the clustering writes its verdicts there
+    while the rounds run and reads back the standing ones (the cases above: a split
+    unit and a copy of a copy across days), with the links of the verdicts held in
+    memory, and leaves no file behind."""
+    corpus = _split_and_joined_across_days()
+    options = DedupOptions()
+    keys = sign_batch(corpus.with_columns(findings=pl.lit(None)), options)
+    in_memory = link_module.link(FrameKeys(keys), options)
+    folder = tmp_path / "keys"
+    folder.mkdir()
+    keys.write_parquet(folder / "part-0.parquet")
+    on_disk = PartKeys([folder / "part-0.parquet"], folder / "signatures.u32", num_perm=128)
+    written = []
+    real_take = VerdictStore.take
+
+    def take(self):
+        written.extend(p.name for p in folder.iterdir() if p.name.startswith("verdicts-"))
+        return real_take(self)
+
+    monkeypatch.setattr(VerdictStore, "take", take)
+    monkeypatch.setattr(link_module, "VERDICT_PART_ROWS", 1)
+    parted = link_module.link(on_disk, options)
+    assert len(written) > 2, "the verdicts were not written part by part"
+    assert_frame_equal(parted.decisions, in_memory.decisions)
+    assert_frame_equal(parted.flags, in_memory.flags)
+    assert in_memory.decisions["keep"].not_().sum() >= 2, "copies were dropped"
+    assert not [p for p in folder.iterdir() if p.name.startswith("verdicts-")]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_verdict_store_gives_back_the_verdicts_that_stand(tmp_path, seed):
+    """Parts added and verdicts withdrawn in rounds, as the clustering does: the store
+    gives the rows and outcomes of the standing verdicts in order, and then their frame,
+    on disk and in memory alike; a part with more columns joins the frame too."""
+    rng = np.random.default_rng(seed)
+    n = 60
+    empty = pl.DataFrame(schema={"dropped": pl.UInt32, "kept": pl.UInt32})
+    for folder in (tmp_path, None):
+        store = VerdictStore(folder, n, empty)
+        held: list[pl.DataFrame] = []  # what stands, the plain way
+        for round_ in range(4):
+            if round_:
+                rows = rng.choice(n, int(rng.integers(1, 20)), replace=False)
+                store.withdraw(rows)
+                held = [f.filter(~pl.col("dropped").is_in(rows.tolist())) for f in held]
+            for _ in range(int(rng.integers(0, 3))):
+                size = int(rng.integers(0, 15))
+                part = pl.DataFrame(
+                    {
+                        "dropped": pl.Series(rng.integers(0, n, size), dtype=pl.UInt32),
+                        "kept": pl.Series(rng.integers(0, n, size), dtype=pl.UInt32),
+                        "failed": rng.random(size) < 0.3,
+                    }
+                )
+                if round_ == 3:
+                    part = part.with_columns(score=pl.lit(0.5, dtype=pl.Float32))
+                store.add(part.drop("failed"), part["failed"].to_numpy())
+                if size:  # an empty part adds nothing, not even its columns
+                    held.append(part)
+            dropped, failed = store.standing()
+            expected = pl.concat(held, how="diagonal_relaxed") if held else None
+            if expected is None or expected.height == 0:
+                assert dropped.size == 0 and failed.size == 0
+                continue
+            assert dropped.tolist() == expected["dropped"].to_list()
+            assert failed.tolist() == expected["failed"].to_list()
+        if folder is not None:
+            assert list(folder.iterdir()), "the parts were written"
+        taken = store.take()
+        expected = pl.concat([f.drop("failed") for f in held], how="diagonal_relaxed")
+        if expected.height:
+            assert_frame_equal(taken, expected)
+        else:
+            assert taken.height == 0
+        assert not list(tmp_path.iterdir()), "each part's file goes once read"
+    failing = VerdictStore(tmp_path, n, empty)
+    failing.add(pl.DataFrame({"dropped": [1], "kept": [2]}), np.array([True]))
+    failing.discard()  # a clustering that fails before the verdicts are taken
+    assert not list(tmp_path.iterdir())
 
 
 def _decisions_by_join(labels, kept, decided, flags):

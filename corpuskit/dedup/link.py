@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,6 +62,7 @@ from corpuskit.dedup.evidence import (
 from corpuskit.dedup.keytable import KeyTable
 from corpuskit.dedup.lsh import distinct_codes, pairs_of_codes
 from corpuskit.dedup.sign import ACTIVE, BREAKS, DATE, EXACT_KEY, ID, LENGTH, URL_KEY, WORDS
+from corpuskit.dedup.verdict_store import VerdictStore
 
 KIND_EXACT, KIND_URL, KIND_NEAR = "exact", "url", "near"
 KIND_TRIMMED, KIND_REWRITTEN, KIND_UPDATE = "trimmed", "rewritten", "update"
@@ -714,40 +715,60 @@ def _clusters_without_chains(
     unit_pairs = _distinct_pairs(unit[pairs], pairs.dtype)
     kept = _greedy_centres(n, unit_pairs, rank)[unit]
     twins = _ExactTwins(m.exact, np.unique(pairs))
-    # the verdicts held in parts, each filtered and let go in turn when documents move
-    parts = _verdict_parts(m, kept, accepted, twins)
-    for again in range(SPLIT_ROUNDS + 1):
-        if not parts:
-            break
-        relation = pl.concat([part["relation"] for part in parts])
-        failed = ~relation.is_in(list(accepted)).to_numpy()
-        if not failed.any():
-            break
-        dropped = pl.concat([part["dropped"] for part in parts]).to_numpy()
-        # A unit whose members are all in one cluster stays there when one member is a
-        # copy of the kept document (or is it): the others are that member again.
-        unit_ok = np.zeros(n, dtype=bool)
-        unit_ok[unit[dropped[~failed]]] = True
-        unit_ok[unit[kept == np.arange(n)]] = True
-        split = dropped[failed & ~unit_ok[unit[dropped]]]
-        if split.size == 0:
-            break
-        if again < SPLIT_ROUNDS:  # clustered again among the documents split off
-            split_unit = np.zeros(n, dtype=bool)
-            split_unit[unit[split]] = True
-            among = unit_pairs[split_unit[unit_pairs[:, 0]] & split_unit[unit_pairs[:, 1]]]
-            kept[split] = _greedy_centres(n, among, rank)[unit][split]
-        else:
-            kept[split] = split
-        _drop_verdicts_of(parts, split, n)
-        parts += _verdict_parts(m, kept, accepted, twins, only=split)
-    bridged = _bridged(m, pairs, kept, rank)
-    if bridged.height:
-        moved = bridged["dropped"].to_numpy()
-        _drop_verdicts_of(parts, moved, n)
-        parts.append(bridged)
-        kept[moved] = bridged["kept"].to_numpy()
-    return _dense_labels(kept), kept, _joined_verdicts(parts)
+    # the verdicts on disk, their rows and outcomes in memory (see VerdictStore)
+    store = VerdictStore(m.keys.scratch, n, _NO_VERDICTS)
+    try:
+        store.extend(_outcomes(_verdict_parts(m, kept, accepted, twins), accepted))
+        for again in range(SPLIT_ROUNDS + 1):
+            split = _split_off(store, unit, kept)
+            if split.size == 0:
+                break
+            if again < SPLIT_ROUNDS:  # clustered again among the documents split off
+                split_unit = np.zeros(n, dtype=bool)
+                split_unit[unit[split]] = True
+                among = unit_pairs[split_unit[unit_pairs[:, 0]] & split_unit[unit_pairs[:, 1]]]
+                kept[split] = _greedy_centres(n, among, rank)[unit][split]
+                del split_unit, among
+            else:
+                kept[split] = split
+            store.withdraw(split)
+            store.extend(_outcomes(_verdict_parts(m, kept, accepted, twins, only=split), accepted))
+        del unit, unit_pairs, twins
+        bridged = _bridged(m, pairs, kept, rank)
+        if bridged.height:
+            moved = bridged["dropped"].to_numpy()
+            store.withdraw(moved)
+            kept[moved] = bridged["kept"].to_numpy()
+            store.extend(_outcomes([bridged], accepted))
+        del bridged
+        return _dense_labels(kept), kept, store.take()
+    finally:
+        store.discard()
+
+
+def _split_off(store: VerdictStore, unit: np.ndarray, kept: np.ndarray) -> np.ndarray:
+    """The dropped rows whose standing verdict failed: they leave their cluster. A unit
+    whose members are all in one cluster stays there when one member is a copy of the
+    kept document (or is it): the others are that member again."""
+    dropped, failed = store.standing()
+    if not failed.any():
+        return dropped[:0]
+    unit_ok = np.zeros(kept.size, dtype=bool)
+    unit_ok[unit[dropped[~failed]]] = True
+    unit_ok[unit[kept == np.arange(kept.size)]] = True
+    return dropped[failed & ~unit_ok[unit[dropped]]]
+
+
+_NO_VERDICTS = pl.DataFrame(schema={"dropped": ROW, "kept": ROW, "relation": RELATIONS})
+
+
+def _outcomes(
+    parts: Iterable[pl.DataFrame], accepted: set[str]
+) -> Iterator[tuple[pl.DataFrame, np.ndarray]]:
+    """Each part of verdicts with the mark of the verdicts that do not accept (their
+    relation is not one of ``accepted``)."""
+    for part in parts:
+        yield part, ~part["relation"].is_in(list(accepted)).to_numpy()
 
 
 def _dense_labels(kept: np.ndarray) -> np.ndarray:
@@ -938,7 +959,7 @@ def _verdicts(
     text: a dropped row that is not an ``accepted`` copy of the kept row itself but is a
     copy of one of its twins (dated days apart from the kept one, for instance) is
     judged by that twin's verdict."""
-    return _joined_verdicts(_verdict_parts(m, kept, accepted, twins, only))
+    return _joined_verdicts(list(_verdict_parts(m, kept, accepted, twins, only)))
 
 
 def _verdict_parts(
@@ -947,37 +968,24 @@ def _verdict_parts(
     accepted: set[str] | None = None,
     twins: _ExactTwins | None = None,
     only: np.ndarray | None = None,
-) -> list[pl.DataFrame]:
+) -> Iterator[pl.DataFrame]:
     """:func:`_verdicts` as frames of at most :data:`VERDICT_PART_ROWS` dropped rows each,
-    in order, each holding its own memory: when documents move, each part is filtered
-    and let go in turn (:func:`_drop_verdicts_of`), never a copy of every verdict beside
-    them (about half a gigabyte at ten million documents)."""
+    in order, judged one at a time as they are drawn (the clustering sets each aside
+    before the next is judged: :class:`~corpuskit.dedup.verdict_store.VerdictStore`)."""
     dropped = np.flatnonzero(kept != np.arange(kept.size))
     if only is not None:
         dropped = dropped[np.isin(dropped, only)]
-    return [
-        _verdicts_of(m, dropped[lo : lo + VERDICT_PART_ROWS], kept, accepted, twins)
-        for lo in range(0, dropped.size, VERDICT_PART_ROWS)
-    ]
+    for lo in range(0, dropped.size, VERDICT_PART_ROWS):
+        yield _verdicts_of(m, dropped[lo : lo + VERDICT_PART_ROWS], kept, accepted, twins)
 
 
 def _joined_verdicts(parts: list[pl.DataFrame]) -> pl.DataFrame:
     """The parts of the verdicts as one frame (their memory as it is: no copy)."""
     if not parts:
-        return pl.DataFrame(schema={"dropped": ROW, "kept": ROW, "relation": RELATIONS})
+        return _NO_VERDICTS
     if all(part.schema == parts[0].schema for part in parts):
         return pl.concat(parts)
     return pl.concat(parts, how="diagonal_relaxed")
-
-
-def _drop_verdicts_of(parts: list[pl.DataFrame], rows: np.ndarray, n: int) -> None:
-    """Take the verdicts of the dropped ``rows`` out of ``parts``, a part at a time."""
-    gone = np.zeros(n, dtype=bool)
-    gone[rows] = True
-    for i, part in enumerate(parts):
-        stays = ~gone[part["dropped"].to_numpy()]
-        if not stays.all():
-            parts[i] = part.filter(pl.Series(stays))
 
 
 def _verdicts_of(
