@@ -199,8 +199,9 @@ def test_verdicts_held_in_parts_of_one_row_decide_as_when_held_whole(monkeypatch
 def test_verdicts_on_disk_decide_as_verdicts_held_in_memory(tmp_path, monkeypatch):
     """Keys in parts have a scratch folder: the clustering writes its verdicts there
     while the rounds run and reads back the standing ones (the cases above: a split
-    unit and a copy of a copy across days), with the links of the verdicts held in
-    memory, and leaves no file behind."""
+    unit and a copy of a copy across days), what they decide is set aside there until
+    the decisions gather it, the links are those of verdicts held in memory, and no
+    file is left behind."""
     corpus = _split_and_joined_across_days()
     options = DedupOptions()
     keys = sign_batch(corpus.with_columns(findings=pl.lit(None)), options)
@@ -210,20 +211,20 @@ def test_verdicts_on_disk_decide_as_verdicts_held_in_memory(tmp_path, monkeypatc
     keys.write_parquet(folder / "part-0.parquet")
     on_disk = PartKeys([folder / "part-0.parquet"], folder / "signatures.u32", num_perm=128)
     written = []
-    real_take = VerdictStore.take
+    real_frames = VerdictStore.frames
 
-    def take(self):
+    def frames(self):
         written.extend(p.name for p in folder.iterdir() if p.name.startswith("verdicts-"))
-        return real_take(self)
+        yield from real_frames(self)
 
-    monkeypatch.setattr(VerdictStore, "take", take)
+    monkeypatch.setattr(VerdictStore, "frames", frames)
     monkeypatch.setattr(link_module, "VERDICT_PART_ROWS", 1)
     parted = link_module.link(on_disk, options)
     assert len(written) > 2, "the verdicts were not written part by part"
     assert_frame_equal(parted.decisions, in_memory.decisions)
     assert_frame_equal(parted.flags, in_memory.flags)
     assert in_memory.decisions["keep"].not_().sum() >= 2, "copies were dropped"
-    assert not [p for p in folder.iterdir() if p.name.startswith("verdicts-")]
+    assert not [p for p in folder.iterdir() if p.name.startswith(("verdicts-", "set-aside-"))]
 
 
 @pytest.mark.parametrize("seed", range(3))
@@ -301,10 +302,11 @@ def _decisions_by_join(labels, kept, decided, flags):
     return pl.concat([clustered.cast(link_module.DECISION_SCHEMA), *flags])
 
 
-def test_decisions_gather_each_members_verdict_as_a_join_does():
+def test_decisions_gather_each_members_verdict_as_a_join_does(tmp_path):
     """The decisions gather the dropped rows' verdicts column by column, in member
-    order, letting go of each column of ``decided`` as it is gathered: the frame a join
-    of the members with ``decided`` gives, with the flags' rows in place of theirs."""
+    order, each column of ``decided`` read from where it was set aside as it is
+    gathered: the frame a join of the members with ``decided`` gives, with the flags'
+    rows in place of theirs."""
     rng = np.random.default_rng(11)
     why = {name: dtype for name, dtype in link_module.DECISION_SCHEMA.items()}
     decided_schema = {k: why[k] for k in ("dup_kind", "similarity", *verify.WHY_SCHEMA)}
@@ -344,7 +346,12 @@ def test_decisions_gather_each_members_verdict_as_a_join_does():
             )
             .cast(link_module.DECISION_SCHEMA)
         ]
-        expected = _decisions_by_join(labels, kept, decided.clone(), flags)
-        got = link_module._decisions(labels, kept, decided, flags)
-        assert got.equals(expected)
-        assert decided.width == 0, "decided was taken apart"
+        expected = _decisions_by_join(labels, kept, decided, flags)
+        for folder in (tmp_path, None):  # read from scratch, or held where there is none
+            half = decided.height // 2
+            rows = link_module._DecidedRows([decided[:half], decided[half:]], folder)
+            got = link_module._decisions(labels, kept, rows, flags)
+            assert got.equals(expected)
+            assert bool(list(tmp_path.iterdir())) == (folder is not None and n > 1)
+            rows.discard()
+            assert not list(tmp_path.iterdir())

@@ -508,6 +508,7 @@ def link(keys: KeyTable, options: DedupOptions | None = None) -> Links:
     m, evidence = _link_evidence(keys, options)
     # the headline matches, set aside as they were judged, wait for the headline flags
     aside, roundups = evidence.headline, evidence.roundups
+    decided: _DecidedRows | None = None
     try:
         updates_and_pages = evidence.updates_and_pages
         updates = updates_and_pages.filter(pl.col("relation") == verify.UPDATE)
@@ -524,14 +525,16 @@ def link(keys: KeyTable, options: DedupOptions | None = None) -> Links:
             m, all_pairs, ranking, accepted, keyed_pairs
         )
         del all_pairs, keyed_pairs
-        decided = _decided(verdicts)
-        del verdicts
+        try:
+            decided = _DecidedRows(map(_decided, verdicts.frames()), keys.scratch)
+        finally:
+            verdicts.discard()
         updated = (
             _update_flags(labels, kept, updates, m)
             if not options.drop_updates
             else pl.DataFrame(schema=DECISION_SCHEMA)
         )
-        busy = np.union1d(decided.filter(pl.col("dup_kind").is_not_null())["row"], updated["row"])
+        busy = np.union1d(decided.copies, updated["row"])
         pages = _page_flags(labels, kept, updates_and_pages.filter(pl.col("page")), busy)
         del updates_and_pages, updates, m
         # the headline flags before the decisions: the matches go before the decisions
@@ -543,6 +546,8 @@ def link(keys: KeyTable, options: DedupOptions | None = None) -> Links:
         return Links(decisions, flags)
     finally:
         aside.discard()
+        if decided is not None:
+            decided.discard()
 
 
 class _SetAside:
@@ -624,6 +629,17 @@ class _SetAside:
         back[order] = np.arange(order.size)
         return pl.concat(found)[back]
 
+    def column(self, name: str) -> pl.Series:
+        """One column of every frame added, read whole (once some columns are taken,
+        as often as asked, until :meth:`discard`)."""
+        if self._schema is None:
+            raise AssertionError("nothing was set aside, not even a schema")
+        if self._path is not None:
+            return pl.read_parquet(self._path, columns=[name]).to_series()
+        if self._frames:
+            return pl.concat([frame.get_column(name) for frame in self._frames])
+        return self._schema.get_column(name)
+
     def discard(self) -> None:
         if self._writer is not None:
             self._writer.close()
@@ -685,9 +701,9 @@ def _clusters_without_chains(
     ranking: _Ranking,
     accepted: set[str],
     keyed_pairs: np.ndarray | None = None,
-) -> tuple[np.ndarray, np.ndarray, pl.DataFrame]:
+) -> tuple[np.ndarray, np.ndarray, VerdictStore]:
     """Cluster labels, kept row per row, and the verdict of every dropped row against
-    its kept row.
+    its kept row (held in a :class:`~corpuskit.dedup.verdict_store.VerdictStore`).
 
     Connected components would take the transitive closure: a - b - c can put c in a's
     cluster although the two are not copies (serial items, a month of royal cables that
@@ -709,7 +725,7 @@ def _clusters_without_chains(
     n = m.keys.height
     if pairs.size == 0:
         labels = np.arange(n, dtype=np.int64)
-        return labels, labels.copy(), _verdicts(m, labels)
+        return labels, labels.copy(), VerdictStore(None, n, _NO_VERDICTS)
     rank = ranking.rank
     unit = _units(n, keyed_pairs, rank)
     unit_pairs = _distinct_pairs(unit[pairs], pairs.dtype)
@@ -741,9 +757,10 @@ def _clusters_without_chains(
             kept[moved] = bridged["kept"].to_numpy()
             store.extend(_outcomes([bridged], accepted))
         del bridged
-        return _dense_labels(kept), kept, store.take()
-    finally:
+        return _dense_labels(kept), kept, store
+    except BaseException:
         store.discard()
+        raise
 
 
 def _split_off(store: VerdictStore, unit: np.ndarray, kept: np.ndarray) -> np.ndarray:
@@ -1067,8 +1084,39 @@ def _decided(verdicts: pl.DataFrame) -> pl.DataFrame:
     return pl.concat([decided, verify.why_evidence(verdicts)], how="horizontal")
 
 
+class _DecidedRows:
+    """What the decisions say of each dropped row (``decided``: :func:`_decided` of each
+    part of the standing verdicts), set aside as the verdicts are read back (on disk
+    where there is a scratch ``folder``): the rows (``rows``, and ``copies``: those with a kind) in
+    memory, every other column read whole one at a time as the decisions gather it
+    (:meth:`column`). At ten million documents the evidence of the 7.3 million dropped
+    rows is over half a gigabyte, which the headline flags and the decisions being
+    built would otherwise hold beside their own."""
+
+    def __init__(self, decided: Iterable[pl.DataFrame], folder: Path | None) -> None:
+        self._aside = _SetAside(folder)
+        try:
+            schema = _decided(_NO_VERDICTS)
+            self._aside.add(schema)  # so that no row decided still has the columns
+            for part in decided:
+                self._aside.add(part.cast(schema.schema))
+            head = self._aside.take(["row", "dup_kind"])
+        except BaseException:
+            self._aside.discard()
+            raise
+        self.names = [name for name in schema.columns if name != "row"]
+        self.rows = head["row"].to_numpy()
+        self.copies = head.filter(pl.col("dup_kind").is_not_null())["row"].to_numpy()
+
+    def column(self, name: str) -> pl.Series:
+        return self._aside.column(name)
+
+    def discard(self) -> None:
+        self._aside.discard()
+
+
 def _decisions(
-    labels: np.ndarray, kept: np.ndarray, decided: pl.DataFrame, flags: list[pl.DataFrame]
+    labels: np.ndarray, kept: np.ndarray, decided: _DecidedRows, flags: list[pl.DataFrame]
 ) -> pl.DataFrame:
     """One row per document of a cluster: its cluster, whether it is kept, and for a
     dropped copy how it relates to the kept document and why (``decided``,
@@ -1076,9 +1124,9 @@ def _decisions(
     taking the place of what comes before it for its rows. Built once: at millions of
     documents every copy of the decisions is gigabytes.
 
-    ``decided`` is taken apart as its columns are gathered into the decisions (it is
-    left empty): each column is let go of once its copy in member order is made, so the
-    two are never held whole side by side (a join held both, and its hash table)."""
+    ``decided``'s columns are read and gathered into the decisions one at a time, each
+    let go of once its copy in member order is made, so the two are never held whole
+    side by side (a join held both, and its hash table)."""
     n = labels.size
     members = np.flatnonzero((np.bincount(labels, minlength=n) > 1)[labels])
     flags = [f.cast(DECISION_SCHEMA) for f in flags if f.height]
@@ -1096,10 +1144,10 @@ def _decisions(
         "keep": pl.Series(keep),
     }
     del kept_of, keep
-    at = _positions(decided.drop_in_place("row").to_numpy(), members, n)
+    at = _positions(decided.rows, members, n)
     del members
-    for name in decided.columns:
-        columns[name] = decided.drop_in_place(name).gather(at)
+    for name in decided.names:
+        columns[name] = decided.column(name).gather(at)
     clustered = pl.DataFrame([columns[name].alias(name) for name in DECISION_SCHEMA])
     overridden = [
         frame.filter(~pl.col("row").is_in(pl.Series(rest, dtype=ROW).implode()))

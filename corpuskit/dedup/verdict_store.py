@@ -10,8 +10,8 @@ although the rounds read only which document a verdict is of and whether it fail
 
 :class:`VerdictStore` writes each part of the verdicts to a scratch file as it is judged
 and keeps in memory only those two things and a mark per verdict of whether it still
-stands. Withdrawing the verdicts of documents that move clears their marks; the frame
-of the standing verdicts is read back once, when the rounds are over. Without a scratch
+stands. Withdrawing the verdicts of documents that move clears their marks; the standing
+verdicts are read back once, a part at a time, when the rounds are over. Without a scratch
 folder (keys held in memory, as in a small run) the parts stay in memory as they are.
 """
 
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,17 +82,21 @@ class VerdictStore:
             return np.empty(0, dtype=self._row_type), np.empty(0, dtype=bool)
         return np.concatenate(dropped), np.concatenate(failed)
 
-    def take(self) -> pl.DataFrame:
-        """The standing verdicts as one frame, in the order they were added; read back
-        a part at a time, each part's file removed once read."""
-        frames = []
-        for part in self._parts:
+    def frames(self) -> Iterator[pl.DataFrame]:
+        """The standing verdicts of each part in turn, in the order they were added (a
+        part's file removed once read; drawn once)."""
+        while self._parts:  # those not read yet stay for discard()
+            part = self._parts.pop(0)
             frame = part.frame if part.path is None else pl.read_parquet(part.path)
-            frames.append(frame.filter(pl.Series(part.standing)))
             if part.path is not None:
                 part.path.unlink(missing_ok=True)
-        self._parts = []
-        frames = [frame for frame in frames if frame.height]
+            frame = frame.filter(pl.Series(part.standing))
+            if frame.height:
+                yield frame
+
+    def take(self) -> pl.DataFrame:
+        """The standing verdicts as one frame (:meth:`frames` joined)."""
+        frames = list(self.frames())
         if not frames:
             return self._empty
         if all(frame.schema == frames[0].schema for frame in frames):
