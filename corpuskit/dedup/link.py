@@ -63,6 +63,7 @@ from corpuskit.dedup.keytable import KeyTable
 from corpuskit.dedup.lsh import distinct_codes, pairs_of_codes
 from corpuskit.dedup.sign import ACTIVE, BREAKS, DATE, EXACT_KEY, ID, LENGTH, URL_KEY, WORDS
 from corpuskit.dedup.verdict_store import VerdictStore
+from corpuskit.io.datasets import read_file
 
 KIND_EXACT, KIND_URL, KIND_NEAR = "exact", "url", "near"
 KIND_TRIMMED, KIND_REWRITTEN, KIND_UPDATE = "trimmed", "rewritten", "update"
@@ -593,7 +594,7 @@ class _SetAside:
             self._writer.close()
             self._writer = None
         if self._path is not None:
-            frames = [pl.read_parquet(self._path, columns=columns)]
+            frames = [read_file(self._path, columns)]
         else:
             frames = [f.select(columns) if columns else f for f in self._frames]
         schema = self._schema
@@ -635,7 +636,7 @@ class _SetAside:
         if self._schema is None:
             raise AssertionError("nothing was set aside, not even a schema")
         if self._path is not None:
-            return pl.read_parquet(self._path, columns=[name]).to_series()
+            return read_file(self._path, [name]).to_series()
         if self._frames:
             return pl.concat([frame.get_column(name) for frame in self._frames])
         return self._schema.get_column(name)

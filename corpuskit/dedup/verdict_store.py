@@ -26,6 +26,8 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from corpuskit.io.datasets import read_file
+
 
 @dataclass
 class _Part:
@@ -87,7 +89,7 @@ class VerdictStore:
         part's file removed once read; drawn once)."""
         while self._parts:  # those not read yet stay for discard()
             part = self._parts.pop(0)
-            frame = part.frame if part.path is None else pl.read_parquet(part.path)
+            frame = part.frame if part.path is None else read_file(part.path)
             if part.path is not None:
                 part.path.unlink(missing_ok=True)
             frame = frame.filter(pl.Series(part.standing))
