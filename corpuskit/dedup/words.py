@@ -296,9 +296,14 @@ def _chunk_words(texts: Sequence[str], shingle_size: int) -> Words:
     prefolded = np.zeros(len(texts), dtype=bool)
     counts, special = _word_counts(cps, offsets, table, prefolded)
     if special.any():  # fold them first and hash the characters fold gives
-        texts = [fold(t) if odd else t for t, odd in zip(texts, special, strict=True)]
+        odd = np.flatnonzero(special)
+        folded = [fold(texts[i]) for i in odd]
+        odd_cps, odd_offsets = _code_points(folded)
+        counts[odd] = _word_counts(odd_cps, odd_offsets, table, np.ones(odd.size, bool))[0]
+        texts = list(texts)
+        for i, text in zip(odd.tolist(), folded, strict=True):
+            texts[i] = text
         cps, offsets = _code_points(texts)
-        counts, _ = _word_counts(cps, offsets, table, special)
         prefolded = special
     k = shingle_size
     shingles = np.where(counts >= k, counts - k + 1, np.minimum(counts, 1))
