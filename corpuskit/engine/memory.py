@@ -51,6 +51,21 @@ def give_back_large_blocks(block: int = LARGE_BLOCK) -> bool:
     return bool(mallopt(_M_MMAP_THRESHOLD, block)) and bool(mallopt(_M_TRIM_THRESHOLD, block))
 
 
+def trim_heap() -> bool:
+    """Hand the free pages inside ``malloc``'s heaps back to the system (glibc's
+    ``malloc_trim``: free pages between live blocks too, not only at the top), what a
+    pass of many mid-sized blocks leaves resident once its objects are gone. Returns
+    whether any memory was released (always False elsewhere than on glibc)."""
+    if platform.system() != "Linux" or platform.libc_ver()[0] != "glibc":
+        return False
+    try:
+        malloc_trim = ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):
+        return False
+    malloc_trim.argtypes, malloc_trim.restype = [ctypes.c_size_t], ctypes.c_int
+    return bool(malloc_trim(0))
+
+
 def release_arrow_pool() -> None:
     """Give the blocks Arrow's default memory pool keeps for reuse back to the system."""
     pa.default_memory_pool().release_unused()

@@ -24,7 +24,7 @@ from corpuskit.config import Config
 from corpuskit.dedup.keytable import PartKeys
 from corpuskit.dedup.link import link
 from corpuskit.dedup.naming import write_named_links
-from corpuskit.engine.memory import give_back_large_blocks, release_arrow_pool
+from corpuskit.engine.memory import give_back_large_blocks, release_arrow_pool, trim_heap
 from corpuskit.io import CorpusReader, UniqueIds
 from corpuskit.pipeline.passes import (
     DECISIONS,
@@ -314,4 +314,6 @@ def link_parts(context: RunContext, read: Ingest, engine: Any = None) -> None:
     links = link(keys, context.config.dedup)
     work.file("signatures.u32").unlink(missing_ok=True)
     write_named_links(links, keys, work.file(DECISIONS), work.file(FLAGS))
+    del links, keys
+    trim_heap()  # the pass's small blocks, resident under the write pass otherwise
     done()
