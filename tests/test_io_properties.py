@@ -6,12 +6,14 @@ import json
 import tempfile
 from pathlib import Path
 
+import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from corpuskit import schema
 from corpuskit.io import read_corpus
-from corpuskit.io.decode import CONTROL_RUN
+from corpuskit.io.canonical import holds_control_characters
+from corpuskit.io.decode import CONTROL_PATTERN, CONTROL_RUN
 
 # Any text, including NUL and other control characters, Arabic and line breaks.
 texts = st.text(
@@ -44,6 +46,20 @@ def test_jsonl_texts_and_titles_come_back_exactly(records: list[tuple[str, str]]
         for field, value in (("text", text), ("title", title)):
             spans = mine.filter(mine["field"] == field).select("start", "end").rows()
             assert spans == control_spans(value)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(st.none(), texts), max_size=12), st.integers(0, 4), st.integers(0, 12))
+def test_control_characters_found_in_the_bytes_as_the_pattern_finds_them(
+    values: list[str | None], skip: int, split: int
+) -> None:
+    """Whole columns, slices of them (an offset into the bytes) and columns in two
+    chunks: the rows holding a control character are those the regex matches."""
+    whole = pl.Series(values, dtype=pl.String)
+    chunked = pl.concat([whole[:split], whole[split:]], rechunk=False)
+    for column in (whole, whole[skip:], chunked):
+        expected = column.str.contains(CONTROL_PATTERN).fill_null(False).to_list()
+        assert holds_control_characters(column).tolist() == expected
 
 
 @settings(max_examples=40, deadline=None)
