@@ -367,6 +367,8 @@ def test_pairs_of_rows_sharing_a_key_lead_with_the_first_in_rank(seed):
         expected |= {(head, r) for r in members if r != head}
     found = link_module._group_pairs(keys, rows, rank)
     assert found.dtype == np.int64
+    narrow = link_module._group_pairs(keys, rows.astype(np.int32), rank)  # as rows come
+    assert narrow.dtype == np.int32 and np.array_equal(narrow, found)
     assert {tuple(p) for p in found.tolist()} == expected and len(found) == len(expected)
     smallest = link_module._group_pairs(keys, rows)  # without a rank: the smallest row leads
     assert all(a < b for a, b in smallest.tolist())

@@ -126,8 +126,9 @@ class Links:
 
 
 def _group_pairs(keys: pl.Series, rows: np.ndarray, rank: np.ndarray | None = None) -> np.ndarray:
-    """Pairs (first row of the group, other row) for rows sharing a non-null key; the
-    first row is the one ranked first by ``rank`` (else the smallest row). Sorted
+    """Pairs (first row of the group, other row; of the type of ``rows``) for rows
+    sharing a non-null key; the first row is the one ranked first by ``rank`` (else the
+    smallest row). Sorted
     arrays: the keys of millions of rows are sorted once, and only the rows of a key
     held twice or more are ranked (a grouping of every row took gigabytes)."""
     key = keys.gather(rows) if rows.size else keys.head(0)
@@ -149,7 +150,7 @@ def _group_pairs(keys: pl.Series, rows: np.ndarray, rank: np.ndarray | None = No
     first = np.ones(key.size, dtype=bool)
     first[1:] = key[1:] != key[:-1]
     head = rows[first][np.cumsum(first) - 1]
-    return np.stack([head[~first], rows[~first]], axis=1).astype(np.int64)
+    return np.stack([head[~first], rows[~first]], axis=1)
 
 
 @dataclass
@@ -661,25 +662,25 @@ def _edges(
     """The edges the clusters grow along (``copies``, updates with ``drop_updates``, and
     stars of equal bodies and URLs), and the keyed ones among them, as distinct pairs
     (:func:`_distinct_pairs`) of :func:`_row_index` rows."""
-    rows = np.flatnonzero(keys.column(ACTIVE).to_numpy().astype(bool))
-    keyed = [
-        keys.column(name)
+    index = _row_index(keys.height)
+    rows = np.flatnonzero(keys.column(ACTIVE).to_numpy().astype(bool)).astype(index)
+    # stars of equal keys around the group's first in the keep order, a key column at a
+    # time (each is eight bytes a document)
+    stars = [
+        _group_pairs(keys.column(name), rows, ranking.rank)
         for name, wanted in ((EXACT_KEY, options.exact), (URL_KEY, options.url))
         if wanted
     ]
-    # stars of equal keys around the group's first in the keep order
-    edges: list[np.ndarray] = [_group_pairs(column, rows, ranking.rank) for column in keyed]
-    stars = len(keyed)
-    del keyed
-    edges.append(copies)
+    del rows
+    edges = [*stars, copies]
     if options.drop_updates and updates.height:
         edges.append(updates.select("a", "b").to_numpy().reshape(-1, 2))
-    empty = [np.empty((0, 2), np.int64)]
-    keyed_pairs = np.concatenate([e for e in edges[:stars] if e.size] or empty)
+    empty = [np.empty((0, 2), index)]
+    keyed_pairs = _distinct_pairs(np.concatenate([e for e in stars if e.size] or empty), index)
+    del stars
     all_pairs = np.concatenate([e for e in edges if e.size] or empty)
     del edges
-    index = _row_index(keys.height)
-    return _distinct_pairs(all_pairs, index), _distinct_pairs(keyed_pairs, index)
+    return _distinct_pairs(all_pairs, index), keyed_pairs
 
 
 def _row_index(n: int) -> type:

@@ -305,6 +305,7 @@ def link_parts(context: RunContext, read: Ingest, engine: Any = None) -> None:
     done = _timed("linked")
     give_back_large_blocks()  # the pass's large arrays, once dropped, leave the process
     release_arrow_pool()  # what reading the inputs left in Arrow's pool
+    trim_heap()  # and in the heap
     keys = PartKeys(
         work.parts(KEYS, len(read.rows)),
         work.file("signatures.u32"),
