@@ -119,14 +119,14 @@ class CandidateCodes:
 
     def rows(self, height: int) -> np.ndarray:
         """The sorted rows that take part in some pair (a mask over every row: no sort
-        of twice the pairs)."""
+        of twice the pairs), as four bytes where they fit (the matcher holds them)."""
         seen = np.zeros(height, dtype=bool)
         for codes, _ in self.sources:
             for lo in range(0, codes.size, _ROWS_CHUNK):
                 chunk = codes[lo : lo + _ROWS_CHUNK]
                 seen[(chunk >> np.uint64(32)).astype(np.int64)] = True
                 seen[(chunk & np.uint64(0xFFFFFFFF)).astype(np.int64)] = True
-        return np.flatnonzero(seen)
+        return np.flatnonzero(seen).astype(np.int32 if height < 2**31 else np.int64)
 
     def chunks(self, size: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         """The union of the sources' codes in order, at most about ``size`` codes at a

@@ -726,7 +726,7 @@ def _clusters_without_chains(
     """
     n = m.keys.height
     if pairs.size == 0:
-        labels = np.arange(n, dtype=np.int64)
+        labels = np.arange(n, dtype=_row_index(n))
         return labels, labels.copy(), VerdictStore(None, n, _NO_VERDICTS)
     rank = ranking.rank
     unit = _units(n, keyed_pairs, rank)
@@ -795,7 +795,7 @@ def _dense_labels(kept: np.ndarray) -> np.ndarray:
     of a unique of ``kept``, found with a mark per row instead of sorting a copy."""
     is_kept = np.zeros(kept.size, dtype=bool)
     is_kept[kept] = True
-    number = np.cumsum(is_kept, dtype=np.int64)
+    number = np.cumsum(is_kept, dtype=_row_index(kept.size))
     number -= 1
     return number[kept]
 
@@ -930,7 +930,7 @@ def _greedy_centres(n: int, pairs: np.ndarray, rank: np.ndarray) -> np.ndarray:
     involved = np.unique(pairs)
     state_undecided = np.zeros(n, dtype=bool)
     state_undecided[involved] = True
-    kept = np.arange(n, dtype=np.int64)
+    kept = np.arange(n, dtype=_row_index(n))
     while state_undecided.any():
         live = state_undecided[src]
         s, d = src[live], dst[live]
