@@ -89,8 +89,8 @@ def test_a_copy_of_an_exact_twin_of_the_kept_document_is_its_copy():
     m, _ = link_module.judged_candidates(keys, options)
     kept = np.array([2, 2, 2])
     twins = link_module._ExactTwins(m.exact, np.arange(3))
-    plain = link_module._verdicts(m, kept)
-    by_twin = link_module._verdicts(m, kept, {"copy"}, twins)
+    plain = pl.concat(list(link_module._verdict_parts(m, kept)))
+    by_twin = pl.concat(list(link_module._verdict_parts(m, kept, {"copy"}, twins)))
     relation = dict(zip(plain["dropped"], plain["relation"], strict=True))
     assert relation[1] == "none"
     relation = dict(zip(by_twin["dropped"], by_twin["relation"], strict=True))
@@ -230,13 +230,12 @@ def test_verdicts_on_disk_decide_as_verdicts_held_in_memory(tmp_path, monkeypatc
 @pytest.mark.parametrize("seed", range(3))
 def test_a_verdict_store_gives_back_the_verdicts_that_stand(tmp_path, seed):
     """Parts added and verdicts withdrawn in rounds, as the clustering does: the store
-    gives the rows and outcomes of the standing verdicts in order, and then their frame,
-    on disk and in memory alike; a part with more columns joins the frame too."""
+    gives the rows and outcomes of the standing verdicts in order, and then their frames,
+    on disk and in memory alike, a part with more columns among them."""
     rng = np.random.default_rng(seed)
     n = 60
-    empty = pl.DataFrame(schema={"dropped": pl.UInt32, "kept": pl.UInt32})
     for folder in (tmp_path, None):
-        store = VerdictStore(folder, n, empty)
+        store = VerdictStore(folder, n)
         held: list[pl.DataFrame] = []  # what stands, the plain way
         for round_ in range(4):
             if round_:
@@ -266,14 +265,14 @@ def test_a_verdict_store_gives_back_the_verdicts_that_stand(tmp_path, seed):
             assert failed.tolist() == expected["failed"].to_list()
         if folder is not None:
             assert list(folder.iterdir()), "the parts were written"
-        taken = store.take()
-        expected = pl.concat([f.drop("failed") for f in held], how="diagonal_relaxed")
-        if expected.height:
-            assert_frame_equal(taken, expected)
-        else:
-            assert taken.height == 0
+        frames = list(store.frames())  # the parts that still hold a standing verdict
+        expected = [f.drop("failed") for f in held]
+        expected = [f for f in expected if f.height]
+        assert len(frames) == len(expected)
+        for got, want in zip(frames, expected, strict=True):
+            assert_frame_equal(got, want)
         assert not list(tmp_path.iterdir()), "each part's file goes once read"
-    failing = VerdictStore(tmp_path, n, empty)
+    failing = VerdictStore(tmp_path, n)
     failing.add(pl.DataFrame({"dropped": [1], "kept": [2]}), np.array([True]))
     failing.discard()  # a clustering that fails before the verdicts are taken
     assert not list(tmp_path.iterdir())

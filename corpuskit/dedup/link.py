@@ -128,9 +128,9 @@ class Links:
 def _group_pairs(keys: pl.Series, rows: np.ndarray, rank: np.ndarray | None = None) -> np.ndarray:
     """Pairs (first row of the group, other row; of the type of ``rows``) for rows
     sharing a non-null key; the first row is the one ranked first by ``rank`` (else the
-    smallest row). Sorted
-    arrays: the keys of millions of rows are sorted once, and only the rows of a key
-    held twice or more are ranked (a grouping of every row took gigabytes)."""
+    smallest row). Sorted arrays: the keys of millions of rows are sorted once, and
+    only the rows of a key held twice or more are ranked (a grouping of every row took
+    gigabytes)."""
     key = keys.gather(rows) if rows.size else keys.head(0)
     valid = key.is_not_null()
     rows, key = rows[valid.to_numpy()], key.filter(valid).to_numpy()
@@ -727,14 +727,14 @@ def _clusters_without_chains(
     n = m.keys.height
     if pairs.size == 0:
         labels = np.arange(n, dtype=_row_index(n))
-        return labels, labels.copy(), VerdictStore(None, n, _NO_VERDICTS)
+        return labels, labels.copy(), VerdictStore(None, n)
     rank = ranking.rank
     unit = _units(n, keyed_pairs, rank)
     unit_pairs = _distinct_pairs(unit[pairs], pairs.dtype)
     kept = _greedy_centres(n, unit_pairs, rank)[unit]
     twins = _ExactTwins(m.exact, np.unique(pairs))
     # the verdicts on disk, their rows and outcomes in memory (see VerdictStore)
-    store = VerdictStore(m.keys.scratch, n, _NO_VERDICTS)
+    store = VerdictStore(m.keys.scratch, n)
     try:
         store.extend(_outcomes(_verdict_parts(m, kept, accepted, twins), accepted))
         for again in range(SPLIT_ROUNDS + 1):
@@ -964,23 +964,6 @@ def _greedy_centres(n: int, pairs: np.ndarray, rank: np.ndarray) -> np.ndarray:
 VERDICT_PART_ROWS = 1_000_000
 
 
-def _verdicts(
-    m: Matcher,
-    kept: np.ndarray,
-    accepted: set[str] | None = None,
-    twins: _ExactTwins | None = None,
-    only: np.ndarray | None = None,
-) -> pl.DataFrame:
-    """The verdict of every dropped row (of ``only``, when given) against its kept row
-    (``dropped``, ``kept``, evidence, ``relation``, ``kind``).
-
-    A kept document published again with the same body (its exact ``twins``) is the same
-    text: a dropped row that is not an ``accepted`` copy of the kept row itself but is a
-    copy of one of its twins (dated days apart from the kept one, for instance) is
-    judged by that twin's verdict."""
-    return _joined_verdicts(list(_verdict_parts(m, kept, accepted, twins, only)))
-
-
 def _verdict_parts(
     m: Matcher,
     kept: np.ndarray,
@@ -988,23 +971,21 @@ def _verdict_parts(
     twins: _ExactTwins | None = None,
     only: np.ndarray | None = None,
 ) -> Iterator[pl.DataFrame]:
-    """:func:`_verdicts` as frames of at most :data:`VERDICT_PART_ROWS` dropped rows each,
-    in order, judged one at a time as they are drawn (the clustering sets each aside
-    before the next is judged: :class:`~corpuskit.dedup.verdict_store.VerdictStore`)."""
+    """The verdict of every dropped row (of ``only``, when given) against its kept row
+    (``dropped``, ``kept``, evidence, ``relation``, ``kind``), as frames of at most
+    :data:`VERDICT_PART_ROWS` dropped rows each, in order, judged one at a time as they
+    are drawn (the clustering sets each aside before the next is judged:
+    :class:`~corpuskit.dedup.verdict_store.VerdictStore`).
+
+    A kept document published again with the same body (its exact ``twins``) is the same
+    text: a dropped row that is not an ``accepted`` copy of the kept row itself but is a
+    copy of one of its twins (dated days apart from the kept one, for instance) is
+    judged by that twin's verdict."""
     dropped = np.flatnonzero(kept != np.arange(kept.size))
     if only is not None:
         dropped = dropped[np.isin(dropped, only)]
     for lo in range(0, dropped.size, VERDICT_PART_ROWS):
         yield _verdicts_of(m, dropped[lo : lo + VERDICT_PART_ROWS], kept, accepted, twins)
-
-
-def _joined_verdicts(parts: list[pl.DataFrame]) -> pl.DataFrame:
-    """The parts of the verdicts as one frame (their memory as it is: no copy)."""
-    if not parts:
-        return _NO_VERDICTS
-    if all(part.schema == parts[0].schema for part in parts):
-        return pl.concat(parts)
-    return pl.concat(parts, how="diagonal_relaxed")
 
 
 def _verdicts_of(
@@ -1014,7 +995,7 @@ def _verdicts_of(
     accepted: set[str] | None,
     twins: _ExactTwins | None,
 ) -> pl.DataFrame:
-    """The verdicts of the rows ``dropped`` (see :func:`_verdicts`)."""
+    """The verdicts of the rows ``dropped`` (see :func:`_verdict_parts`)."""
     judged = _judged_kind(m, dropped, kept[dropped])
     if twins is None or accepted is None:
         return judged
@@ -1089,9 +1070,9 @@ def _decided(verdicts: pl.DataFrame) -> pl.DataFrame:
 class _DecidedRows:
     """What the decisions say of each dropped row (``decided``: :func:`_decided` of each
     part of the standing verdicts), set aside as the verdicts are read back (on disk
-    where there is a scratch ``folder``): the rows (``rows``, and ``copies``: those with a kind) in
-    memory, every other column read whole one at a time as the decisions gather it
-    (:meth:`column`). At ten million documents the evidence of the 7.3 million dropped
+    where there is a scratch ``folder``): the rows in memory (``rows``, and ``copies``:
+    those with a kind), every other column read whole one at a time as the decisions
+    gather it (:meth:`column`). At ten million documents the evidence of the 7.3 million dropped
     rows is over half a gigabyte, which the headline flags and the decisions being
     built would otherwise hold beside their own."""
 

@@ -42,10 +42,9 @@ class VerdictStore:
     """Parts of verdicts (frames with a ``dropped`` column), each with which of its
     verdicts failed (see the module docs). ``n`` is the number of documents."""
 
-    def __init__(self, folder: Path | None, n: int, empty: pl.DataFrame) -> None:
+    def __init__(self, folder: Path | None, n: int) -> None:
         self._folder = folder
         self._n = n
-        self._empty = empty  # the frame of no verdict
         self._parts: list[_Part] = []
         self._row_type = np.int32 if n < 2**31 else np.int64
 
@@ -96,17 +95,8 @@ class VerdictStore:
             if frame.height:
                 yield frame
 
-    def take(self) -> pl.DataFrame:
-        """The standing verdicts as one frame (:meth:`frames` joined)."""
-        frames = list(self.frames())
-        if not frames:
-            return self._empty
-        if all(frame.schema == frames[0].schema for frame in frames):
-            return pl.concat(frames)
-        return pl.concat(frames, how="diagonal_relaxed")
-
     def discard(self) -> None:
-        """Remove every scratch file left (after :meth:`take`, none is)."""
+        """Remove every scratch file left (once :meth:`frames` is drawn, none is)."""
         for part in self._parts:
             if part.path is not None:
                 part.path.unlink(missing_ok=True)
