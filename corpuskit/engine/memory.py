@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import ctypes
 import platform
+from typing import Any
 
 import pyarrow as pa
 
@@ -36,18 +37,26 @@ _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
 LARGE_BLOCK = 1 << 20
 
 
+def _glibc(name: str, argtypes: list[Any]) -> Any:
+    """glibc's function ``name`` (returning an int), or None elsewhere than on glibc."""
+    if platform.system() != "Linux" or platform.libc_ver()[0] != "glibc":
+        return None
+    try:
+        function = getattr(ctypes.CDLL("libc.so.6"), name)
+    except (OSError, AttributeError):
+        return None
+    function.argtypes, function.restype = argtypes, ctypes.c_int
+    return function
+
+
 def give_back_large_blocks(block: int = LARGE_BLOCK) -> bool:
     """Make every ``malloc`` block of ``block`` bytes or more a mapping of its own,
     returned to the system when freed, and trim the heap's free top beyond ``block``
     bytes, for the rest of the process. Returns whether the C library took the setting
     (glibc only)."""
-    if platform.system() != "Linux" or platform.libc_ver()[0] != "glibc":
+    mallopt = _glibc("mallopt", [ctypes.c_int, ctypes.c_int])
+    if mallopt is None:
         return False
-    try:
-        mallopt = ctypes.CDLL("libc.so.6").mallopt
-    except (OSError, AttributeError):
-        return False
-    mallopt.argtypes, mallopt.restype = [ctypes.c_int, ctypes.c_int], ctypes.c_int
     return bool(mallopt(_M_MMAP_THRESHOLD, block)) and bool(mallopt(_M_TRIM_THRESHOLD, block))
 
 
@@ -56,14 +65,8 @@ def trim_heap() -> bool:
     ``malloc_trim``: free pages between live blocks too, not only at the top), what a
     pass of many mid-sized blocks leaves resident once its objects are gone. Returns
     whether any memory was released (always False elsewhere than on glibc)."""
-    if platform.system() != "Linux" or platform.libc_ver()[0] != "glibc":
-        return False
-    try:
-        malloc_trim = ctypes.CDLL("libc.so.6").malloc_trim
-    except (OSError, AttributeError):
-        return False
-    malloc_trim.argtypes, malloc_trim.restype = [ctypes.c_size_t], ctypes.c_int
-    return bool(malloc_trim(0))
+    malloc_trim = _glibc("malloc_trim", [ctypes.c_size_t])
+    return malloc_trim is not None and bool(malloc_trim(0))
 
 
 def release_arrow_pool() -> None:
