@@ -70,7 +70,7 @@ for name in ("candidate_pairs", "matcher", "_roundups", "_clusters_without_chain
              "_decisions", "_update_flags", "_page_flags", "_headline_flags", "_edges",
              "_Ranking", "_decided", "_headline_matches_taken",
              # within the clustering
-             "_units", "_greedy_centres", "_verdict_parts", "_bridged"):
+             "_units", "_greedy_centres", "_bridged"):
     if hasattr(link, name):
         step(name)
 # the judging of candidate chunks (a method of the matcher; its calls within a named

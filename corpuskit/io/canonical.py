@@ -181,9 +181,9 @@ def text_files_to_canonical(sources: list[InputFile]) -> pl.DataFrame:
 
 def holds_control_characters(values: pl.Series) -> np.ndarray:
     """Whether each value holds a C0 control character other than tab, line feed and
-    carriage return (what ``decode.CONTROL_PATTERN`` matches; a null holds none), found in one
-    pass over the column's UTF-8 bytes: such a character is one byte below 0x20 there,
-    and no byte of any other character is below 0x80. Several times a regex search."""
+    carriage return (what ``CONTROL_RUN`` matches; a null holds none), found in one pass
+    over the column's UTF-8 bytes: such a character is one byte below 0x20 there, and no
+    byte of any other character is below 0x80. Several times a regex search."""
     array = values.cast(pl.String).to_arrow(compat_level=pl.CompatLevel.oldest())
     n = len(array)
     if n == 0:

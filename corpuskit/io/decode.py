@@ -38,7 +38,6 @@ _MULTIBYTE = ("utf_16", "utf_32", "utf_7")
 
 # C0 control characters other than tab, line feed and carriage return.
 CONTROL_RUN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]+")
-CONTROL_PATTERN = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"
 
 
 @dataclass
