@@ -19,20 +19,7 @@ from collections.abc import Callable
 import numpy as np
 import polars as pl
 
-_DATE_FORMATS = (
-    # ISO 8601, with or without fractional seconds (a Parquet or Arrow datetime read as
-    # text has them: "2015-07-22 10:00:00.000000"), an offset or a "Z"
-    "%Y-%m-%d %H:%M:%S%.f",
-    "%Y-%m-%d %H:%M:%S%.f%z",
-    "%Y-%m-%dT%H:%M:%S%.f%z",
-    "%Y-%m-%dT%H:%M:%S%.fZ",
-    "%Y-%m-%dT%H:%M:%S%.f",
-    "%a, %d %b %Y %H:%M:%S %z",
-    "%a, %d %b %Y %H:%M:%S GMT",  # RFC 822 with the zone as a name (BBC, SkyNews, France24)
-    "%a, %d %b %Y %H:%M:%S",
-    "%Y-%m-%d",
-    "%d/%m/%Y",  # day first, as Arab outlets write it (JawharaFM's older pages in ANT)
-)
+from corpuskit.dedup.dates import parse_dates
 
 
 def components(n: int, pairs: np.ndarray) -> np.ndarray:
@@ -52,25 +39,10 @@ def components(n: int, pairs: np.ndarray) -> np.ndarray:
     return labels.astype(np.int64)
 
 
-def parse_dates(dates: pl.Series) -> pl.Series:
-    """Best-effort UTC datetimes from the date strings news corpora use (null if none fits)."""
-    as_text = dates.cast(pl.String).str.strip_chars()
-    frame = pl.DataFrame({"d": as_text})
-    attempts = [
-        pl.col("d").str.to_datetime(fmt, strict=False, time_zone="UTC")
-        if "%z" in fmt
-        else pl.col("d").str.to_datetime(fmt, strict=False).dt.replace_time_zone("UTC")
-        for fmt in _DATE_FORMATS
-    ]
-    return frame.select(pl.coalesce(attempts).alias("date")).to_series()
-
-
 def _as_datetimes(dates: pl.Series) -> pl.Series:
-    """Dates as datetimes: parsed when they are strings, as they are when already parsed."""
+    """Dates as UTC datetimes (see :mod:`corpuskit.dedup.dates`)."""
     if dates.len() == 0:
         return pl.Series([], dtype=pl.Datetime("us", "UTC"))
-    if isinstance(dates.dtype, pl.Datetime):
-        return dates
     return parse_dates(dates)
 
 

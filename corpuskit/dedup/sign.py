@@ -53,7 +53,7 @@ import xxhash
 from corpuskit import schema
 from corpuskit.config import DedupOptions
 from corpuskit.dedup.breaks import BREAK_SLOTS, story_breaks
-from corpuskit.dedup.clusters import parse_dates
+from corpuskit.dedup.dates import parse_dates, unread_dates
 from corpuskit.dedup.figures import figures
 from corpuskit.dedup.hashset import member
 from corpuskit.dedup.keys import canonical_url, fold_series
@@ -69,6 +69,7 @@ TITLE_KEY = "title_key"
 CONTENT_WORDS, SOURCE_KEY, TITLE_FIGURES = "content_words", "source_key", "title_figures"
 WORD_SIGNATURE, LEAD_SIGNATURE, TITLE_WORDS = "word_signature", "lead_signature", "title_words"
 NUMBERS, BREAKS = "numbers", "breaks"
+DATE_UNREAD = "date_unread"  # a date given in a form not read (the run says how many)
 # Columns every keys frame has besides the signatures, the sketches and the band keys.
 SCALAR_COLUMNS = (
     ROW,
@@ -269,6 +270,7 @@ def sign_batch(frame: pl.DataFrame, options: DedupOptions, *, first_row: int = 0
         body.str.len_chars().fill_null(0).cast(pl.Int64).alias(LENGTH),
         pl.Series(CONTENT_WORDS, content_words, dtype=pl.Int32),
         parsed_dates,
+        unread_dates(dates, parsed_dates).alias(DATE_UNREAD),
         _where(tokens.exact_keys != 0, tokens.exact_keys, EXACT_KEY),
         pl.Series(
             URL_KEY,

@@ -19,13 +19,16 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+import pyarrow.parquet as pq
 
 from corpuskit.config import Config
 from corpuskit.dedup.keytable import PartKeys
 from corpuskit.dedup.link import link
 from corpuskit.dedup.naming import write_named_links
+from corpuskit.dedup.sign import DATE_UNREAD
 from corpuskit.engine.memory import give_back_large_blocks, release_arrow_pool, trim_heap
 from corpuskit.io import CorpusReader, UniqueIds
+from corpuskit.io.datasets import read_file
 from corpuskit.pipeline.passes import (
     DECISIONS,
     FLAGS,
@@ -275,7 +278,37 @@ def prepare(
         for part in unlike:
             work.part(KEYS, part).unlink(missing_ok=True)
         run_pass(engine, prepare_task, context, read, progress, "signing", parts=unlike)
+    if do_dedup and (unread := unread_dates(work, len(read.rows)))["documents"]:
+        log.warning(
+            "%s of %s documents have a date in no form corpuskit reads, such as %s: "
+            "they are matched as undated (no time window; the keep rule takes them as "
+            "oldest). Write dates as ISO 8601 (2015-07-22 10:30) or see README, "
+            "Deduplication, for the forms read",
+            f"{unread['documents']:,}",
+            f"{read.documents:,}",
+            " / ".join(repr(e) for e in unread["examples"]),
+        )
     return context, read
+
+
+# Dates not read, quoted in the warning and in the summary.
+UNREAD_EXAMPLES = 3
+
+
+def unread_dates(work: WorkDir, parts: int) -> dict[str, Any]:
+    """How many documents were given a date in no form :mod:`corpuskit.dedup.dates`
+    reads, and the first few such dates (distinct, in corpus order), from the keys
+    parts."""
+    documents, examples = 0, []
+    for path in work.parts(KEYS, parts):
+        if DATE_UNREAD not in pq.read_schema(path).names:  # keys of an older run
+            continue
+        given = read_file(path, [DATE_UNREAD])[DATE_UNREAD].drop_nulls()
+        documents += given.len()
+        for text in given.unique(maintain_order=True).head(UNREAD_EXAMPLES).to_list():
+            if len(examples) < UNREAD_EXAMPLES and text not in examples:
+                examples.append(text)
+    return {"documents": documents, "examples": examples}
 
 
 def _evidence(engine: Any, context: RunContext, stream: Ingestion, progress: ProgressFactory):

@@ -1,0 +1,173 @@
+"""Publication dates as news corpora write them, read into UTC datetimes.
+
+Dates decide two things in dedup: which documents the loose content-word bands compare
+at all (those dated less than ``window_days`` apart) and which version of a story is
+kept (the newest, after the most complete). A date corpuskit cannot read leaves its
+document *undated*: it takes no part in the time window and counts as oldest. On the
+labelled days, a corpus with no dates loses about a tenth of its copies (README,
+"Duplicates on real news"), so dates are read in every form news corpora commonly use:
+
+* ISO 8601 with or without seconds, fractional seconds, ``T``, ``Z`` or an offset
+  (``2015-07-22 10:30``, ``2015-07-22T10:30:00.123+03:00``), also with ``/`` or ``.``
+  between the parts (``2015/07/22``);
+* RFC 822, as feeds write it (``Wed, 22 Jul 2015 10:30:00 +0300`` or ``GMT``);
+* day first, as Arab outlets write it (``22/07/2015``, ``22-07-2015 10:30``,
+  ``22.07.2015``); month first (``07/22/2015``) only where day first cannot be (a
+  "month" above 12), so ``05/07/2015`` is the fifth of July;
+* the month by name, in English or Arabic: ``July 22, 2015``, ``22 Jul 2015``,
+  ``الأربعاء 22 يوليو 2015م``, ``22 تموز 2015`` (the Egyptian, Levantine and Maghreb
+  names of the Gregorian months; Arabic-Indic digits read as digits; a Hijri date
+  beside the Gregorian one is passed over, since its months are not Gregorian);
+* compact ``20150722``, and Unix time in seconds or milliseconds (``1437561000``,
+  also as an integer column);
+* a Parquet or Arrow datetime column as it is (a naive one read as UTC).
+
+A time without a zone is read as UTC; only differences between dates matter to dedup.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+# Tried in order on the text with its digits made ASCII and ``/`` or ``.`` between the
+# parts of a numeric date made ``-``; the first that reads a value gives it.
+_NUMERIC_FORMATS = (
+    "%Y-%m-%d %H:%M:%S%.f",
+    "%Y-%m-%d %H:%M:%S%.f%z",
+    "%Y-%m-%dT%H:%M:%S%.f%z",
+    "%Y-%m-%dT%H:%M:%S%.fZ",
+    "%Y-%m-%dT%H:%M:%S%.f",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M",
+    "%Y-%m-%dT%H:%M%z",
+    "%a, %d %b %Y %H:%M:%S %z",
+    "%a, %d %b %Y %H:%M:%S GMT",  # RFC 822 with the zone as a name (BBC, SkyNews, France24)
+    "%a, %d %b %Y %H:%M:%S",
+    "%Y-%m-%d",
+    "%d-%m-%Y %H:%M:%S",
+    "%d-%m-%Y %H:%M",
+    "%d-%m-%Y",
+    "%m-%d-%Y %H:%M:%S",
+    "%m-%d-%Y %H:%M",
+    "%m-%d-%Y",
+    "%Y%m%d",
+)
+
+_ASCII_DIGITS = [str(d) for d in range(10)] * 2  # for the Arabic-Indic and the Persian ones
+_OTHER_DIGITS = [chr(0x0660 + d) for d in range(10)] + [chr(0x06F0 + d) for d in range(10)]
+
+# The Gregorian months by their Arabic names (Egyptian, Levantine, Maghreb spellings),
+# each with and without hamza, as English names that the format ``%B`` reads.
+ARABIC_MONTHS: dict[str, tuple[str, ...]] = {
+    "January": ("يناير", "كانون الثاني", "جانفي"),
+    "February": ("فبراير", "شباط", "فيفري", "فبرایر"),
+    "March": ("مارس", "آذار", "اذار"),
+    "April": ("أبريل", "ابريل", "إبريل", "نيسان", "أفريل", "افريل"),
+    "May": ("مايو", "أيار", "ايار", "ماي"),
+    "June": ("يونيو", "يونية", "حزيران", "جوان"),
+    "July": ("يوليو", "يولية", "تموز", "جويلية", "يوليوز"),
+    "August": ("أغسطس", "اغسطس", "آب", "اب", "أوت", "اوت", "غشت"),
+    "September": ("سبتمبر", "أيلول", "ايلول", "شتنبر"),
+    "October": ("أكتوبر", "اكتوبر", "تشرين الأول", "تشرين الاول"),
+    "November": ("نوفمبر", "تشرين الثاني", "نونبر"),
+    "December": ("ديسمبر", "كانون الأول", "كانون الاول", "دجنبر"),
+}
+
+_MONTH = (
+    "January|February|March|April|May|June|July|August|September|October|November|December"
+    "|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
+)
+_TIME = r"(?:\D{0,12}?(\d{1,2}:\d{2})(:\d{2})?)?"
+# "22 July 2015 10:30" and "July 22, 2015 10:30", anywhere in the text (the day, the
+# month, the year, the hour and minute, the seconds)
+_DAY_FIRST = rf"(?i)\b(\d{{1,2}})\s*(?:-|\s)\s*({_MONTH})\b\.?\s*(?:-|,|\s)\s*(\d{{4}}){_TIME}"
+_MONTH_FIRST = rf"(?i)\b({_MONTH})\b\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}}){_TIME}"
+
+
+def _with_english_months(text: pl.Expr) -> pl.Expr:
+    """Arabic month names replaced by English ones, each only as a whole word (so
+    ``اب`` is August only standing alone), longest names first."""
+    names = sorted(
+        ((arabic, english) for english, spellings in ARABIC_MONTHS.items() for arabic in spellings),
+        key=lambda pair: -len(pair[0]),
+    )
+    for arabic, english in names:
+        # Arabic letters are word characters to the regex engine: \b bounds the word
+        text = text.str.replace_all(rf"\b{arabic}\b", f" {english} ")
+    return text
+
+
+def _named_month(text: pl.Expr) -> pl.Expr:
+    """A date with the month by name, rewritten as ``22 July 2015 10:30:00``."""
+
+    def rebuilt(pattern: str, day: int, month: int) -> pl.Expr:
+        parts = text.str.extract_groups(pattern)
+        return pl.concat_str(
+            parts.struct.field(str(day)),
+            pl.lit(" "),
+            parts.struct.field(str(month)),
+            pl.lit(" "),
+            parts.struct.field("3"),
+            pl.lit(" "),
+            parts.struct.field("4").fill_null("00:00"),
+            parts.struct.field("5").fill_null(":00"),
+        )
+
+    return pl.coalesce(rebuilt(_DAY_FIRST, 1, 2), rebuilt(_MONTH_FIRST, 2, 1))
+
+
+def _unix_time(text: pl.Expr) -> pl.Expr:
+    """Seconds (9 or 10 digits: 1973–2286) or milliseconds (12 or 13) since 1970."""
+    digits = text.str.extract(r"^(\d{9,10}|\d{12,13})(?:\.\d*)?$")
+    millis = digits.cast(pl.Int64) * pl.when(digits.str.len_chars() <= 10).then(1000).otherwise(1)
+    return millis.cast(pl.Datetime("ms")).dt.cast_time_unit("us").dt.replace_time_zone("UTC")
+
+
+def _parsed(text: pl.Expr, fmt: str) -> pl.Expr:
+    if "%z" in fmt:
+        return text.str.to_datetime(fmt, strict=False, time_zone="UTC", time_unit="us")
+    return text.str.to_datetime(fmt, strict=False, time_unit="us").dt.replace_time_zone("UTC")
+
+
+def parse_dates(dates: pl.Series) -> pl.Series:
+    """Best-effort UTC datetimes of ``dates`` (null where no form above fits)."""
+    if dates.dtype == pl.Datetime or isinstance(dates.dtype, pl.Datetime):
+        if dates.dtype.time_zone is None:  # type: ignore[union-attr]
+            return dates.dt.cast_time_unit("us").dt.replace_time_zone("UTC").alias("date")
+        return dates.dt.cast_time_unit("us").dt.convert_time_zone("UTC").alias("date")
+    if dates.dtype == pl.Date:
+        return dates.cast(pl.Datetime("us")).dt.replace_time_zone("UTC").alias("date")
+    d = pl.col("d")
+    numeric = d.str.replace(r"^(\d{1,4})[/.](\d{1,2})[/.](\d{1,4})", "${1}-${2}-${3}")
+    attempts = [_parsed(numeric, fmt) for fmt in _NUMERIC_FORMATS]
+    attempts += [
+        _unix_time(d),
+        _parsed(_named_month(_with_english_months(d)), "%d %B %Y %H:%M:%S"),
+    ]
+    texts = pl.DataFrame({"d": dates.cast(pl.String).str.strip_chars()}).with_columns(
+        d.str.replace_many(_OTHER_DIGITS, _ASCII_DIGITS)
+    )
+    parsed = pl.Series("date", [None] * texts.height, dtype=pl.Datetime("us", "UTC"))
+    unread = texts["d"].is_not_null() & (texts["d"] != "")
+    # each form tried only on the rows no form before it read: a corpus writes its
+    # dates one or two ways, so most forms are never tried on most rows (and the named
+    # months, a regular expression per Arabic spelling, are the costly ones)
+    for attempt in attempts:
+        if not unread.any():
+            break
+        got = texts.filter(unread).select(attempt).to_series()
+        read_now = got.is_not_null()
+        if read_now.any():
+            at = unread.arg_true().filter(read_now)
+            parsed = parsed.scatter(at, got.filter(read_now))
+            unread = unread.scatter(at, False)
+    return parsed
+
+
+def unread_dates(dates: pl.Series, parsed: pl.Series) -> pl.Series:
+    """The date as given where one was given but not read (``parsed`` null), else null:
+    what a run tells its user about (a document with such a date is undated)."""
+    given = dates.cast(pl.String).str.strip_chars()
+    return pl.select(
+        pl.when(given.is_not_null() & (given != "") & parsed.is_null()).then(given)
+    ).to_series()
