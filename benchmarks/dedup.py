@@ -25,6 +25,8 @@ Sections (``--sections``, comma-separated; default all):
   templated items of the dev days, with what each was merged with, for reading (outside
   the repository: the texts are research-only). Test days print counts only.
   ``--real-undated`` removes every date first: a corpus scraped without dates.
+  ``--real-dates FORM`` writes every date in another form first (Arabic month names,
+  day first, Unix seconds): the same instants, as another corpus would give them.
 
 Every system runs in its own subprocess so its peak memory (``ru_maxrss``) is its own.
 Timings on a shared machine are noisy: compare the ratio between systems of one run.
@@ -479,6 +481,7 @@ def section_real(
     splits: list[str],
     *,
     undated: bool = False,
+    date_form: str | None = None,
 ) -> None:
     import _dedup_real as real
 
@@ -493,9 +496,58 @@ def section_real(
             corpus: frame.with_columns(pl.lit(None, dtype=frame.schema["date"]).alias("date"))
             for corpus, frame in frames.items()
         }
+    if date_form:  # the same instants, written as another corpus would write them
+        print(f"  every date rewritten as {DATE_FORMS[date_form][0]} (--real-dates {date_form})")
+        frames = {
+            corpus: frame.with_columns(_rewritten_dates(frame["date"], date_form))
+            for corpus, frame in frames.items()
+        }
     for verifier in verifiers:
         print(f"  verifier {verifier}:")
         _real_run(real, frames, DedupOptions(verifier=verifier), sample_file, splits)
+
+
+# --real-dates: how a corpus might write its dates (an example, and the polars format;
+# {month} is the Arabic name of the month)
+DATE_FORMS = {
+    "arabic": ("الأربعاء 22 يوليو 2015 - 10:30", "الأربعاء %d {month} %Y - %H:%M"),
+    "levantine": ("22 تموز 2015 10:30", "%d {month} %Y %H:%M"),
+    "day-first": ("22/07/2015 10:30", "%d/%m/%Y %H:%M"),
+    "unix": ("1437561000", None),
+}
+
+
+LEVANTINE_MONTHS = (
+    "كانون الثاني", "شباط", "آذار", "نيسان", "أيار", "حزيران",
+    "تموز", "آب", "أيلول", "تشرين الأول", "تشرين الثاني", "كانون الأول",
+)  # fmt: skip
+
+
+def _rewritten_dates(dates: pl.Series, form: str) -> pl.Series:
+    from corpuskit.dedup.dates import ARABIC_MONTHS, parse_dates
+
+    parsed = parse_dates(dates)
+    fmt = DATE_FORMS[form][1]
+    if fmt is None:  # Unix seconds, as an integer column
+        return parsed.dt.epoch("s").alias("date")
+    if "{month}" not in fmt:
+        return parsed.dt.strftime(fmt).alias("date")
+    names = (
+        list(LEVANTINE_MONTHS)
+        if form == "levantine"
+        else [spellings[0] for spellings in ARABIC_MONTHS.values()]
+    )
+    head, _, tail = fmt.partition("{month}")
+    month = (parsed.dt.month().cast(pl.Int64) - 1).replace_strict(list(range(12)), names)
+    return (
+        pl.select(
+            pl.concat_str(
+                pl.lit(parsed.dt.strftime(head)), pl.lit(month), pl.lit(parsed.dt.strftime(tail))
+            )
+        )
+        .to_series()
+        .alias("date")
+    )
 
 
 def _real_run(
@@ -601,6 +653,11 @@ def main() -> None:
     parser.add_argument(
         "--real-undated", action="store_true", help="remove every date first (real)"
     )
+    parser.add_argument(
+        "--real-dates",
+        choices=sorted(DATE_FORMS),
+        help="rewrite every date in another form first, e.g. Arabic month names (real)",
+    )
     parser.add_argument("--run", help=argparse.SUPPRESS)
     parser.add_argument("--corpus", help=argparse.SUPPRESS)
     parser.add_argument("--generate", type=int, help=argparse.SUPPRESS)
@@ -642,6 +699,7 @@ def main() -> None:
                 args.real_verifiers.split(","),
                 args.real_splits.split(","),
                 undated=args.real_undated,
+                date_form=args.real_dates,
             )
 
 
