@@ -151,8 +151,10 @@ def report(pairs: pl.DataFrame, names: pl.DataFrame, label: str) -> list[str]:
     return lines
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def scored_dev_pairs(description: str) -> tuple[argparse.Namespace, pl.DataFrame]:
+    """The command line (``--real-cache``, ``--pairs``) and the labelled dev pairs'
+    evidence with the shipped verifier's score (``verifier``)."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--real-cache", type=Path, help="validated corpora (see dedup.py)")
     parser.add_argument("--pairs", type=Path, help="dev pair evidence (train_verifier.py --dump)")
     args = parser.parse_args()
@@ -161,7 +163,11 @@ def main() -> None:
         if args.pairs
         else dev_pairs(args.real_cache, DedupOptions(verifier="rules"))
     )
-    pairs = pairs.with_columns(verifier=pl.Series(learned_score(pairs)))
+    return args, pairs.with_columns(verifier=pl.Series(learned_score(pairs)))
+
+
+def main() -> None:
+    args, pairs = scored_dev_pairs(__doc__.splitlines()[0])
     words = {c: folded_words(real.validated(c, args.real_cache)) for c in real.labels_mod.CORPORA}
     labelled = {i for split in ("dev", "test") for i in real.load_labels(split)[0]["id"]}
     sides = list(pairs.select("corpus", "id_a", "id_b").iter_rows())
