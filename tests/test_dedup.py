@@ -363,6 +363,31 @@ def test_an_outlets_follow_up_with_a_new_lead_is_not_a_copy_of_its_earlier_artic
     assert not other_outlet["d0"]["keep"]
     assert other_outlet["d0"]["dup_of"] == "d1"
 
+    # a corpus without an outlet column: the outlet is the host of the URL
+    okaz = ["https://www.okaz.com.sa/news/1", "https://m.okaz.com.sa/news/2"]
+    assert dedup(frame(texts, url=okaz, date=dates))["keep"].all()
+    other_host = ["https://www.okaz.com.sa/news/1", "https://www.alriyadh.com/2"]
+    assert not by_id(dedup(frame(texts, url=other_host, date=dates)))["d0"]["keep"]
+
+
+@pytest.mark.parametrize(
+    ("url", "outlet"),
+    [
+        ("https://m.alriyadh.com/1066789", "alriyadh.com"),
+        ("HTTP://WWW.Sabq.org/WbDgde", "sabq.org"),
+        ("https://arabic.cnn.com/middle-east", "arabic.cnn.com"),
+        ("http://editor@www2.example.org:8080/a?b=c", "example.org"),
+        ("//amp.okaz.com.sa/x", "okaz.com.sa"),
+        ("alriyadh.com/1066789", None),  # no scheme: a path, not a host
+        ("", None),
+        (None, None),
+    ],
+)
+def test_the_outlet_a_url_names(url, outlet):
+    from corpuskit.dedup.sign import outlets_of_urls
+
+    assert outlets_of_urls(pl.Series([url], dtype=pl.String)).to_list() == [outlet]
+
 
 @pytest.mark.parametrize(
     ("a", "b", "same"),

@@ -166,6 +166,15 @@ def _text_key(text: str | None) -> int:
     return xxhash.xxh32_intdigest(text.encode("utf-8")) or 1
 
 
+def outlets_of_urls(urls: pl.Series) -> pl.Series:
+    """The outlet a URL names: its host, without the ``www.``, ``m.``, ``amp.`` and
+    ``mobile.`` of one site's other editions (``https://m.alriyadh.com/1066789`` ->
+    ``alriyadh.com``); null for no URL or one without a host."""
+    host = urls.str.extract(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:)?//(?:[^/?#@]*@)?([^/?#:@]+)")
+    host = host.str.to_lowercase()
+    return host.str.replace(r"^(?:(?:www\d?|m|amp|mobile)\.)+", "")
+
+
 def source_keys(sources: pl.Series) -> np.ndarray:
     """One 32-bit key per document's outlet (0 when it has none)."""
     distinct = sources.unique().to_list()
@@ -259,6 +268,8 @@ def sign_batch(frame: pl.DataFrame, options: DedupOptions, *, first_row: int = 0
         if schema.SOURCE in frame.columns
         else pl.Series([None] * n, dtype=pl.String)
     )
+    if urls is not None and sources.null_count():  # the outlet a URL names
+        sources = sources.fill_null(outlets_of_urls(urls))
     parsed_dates = parse_dates(dates).alias(DATE)
     folded_title = fold_series(title, parts=1).alias(TITLE)
     title_tokens = words(folded_title.fill_null("").to_list(), 1)
