@@ -25,7 +25,8 @@ Sections (``--sections``, comma-separated; default all):
   templated items of the dev days, with what each was merged with, for reading (outside
   the repository: the texts are research-only). Test days print counts only.
   ``--real-undated`` removes every date first: a corpus scraped without dates.
-  ``--real-dates FORM`` writes every date in another form first (Arabic month names,
+  ``--real-without source,title`` empties those columns first (a corpus scraped without
+  them). ``--real-dates FORM`` writes every date in another form first (Arabic month names,
   day first, Unix seconds): the same instants, as another corpus would give them.
 
 Every system runs in its own subprocess so its peak memory (``ru_maxrss``) is its own.
@@ -482,6 +483,7 @@ def section_real(
     *,
     undated: bool = False,
     date_form: str | None = None,
+    without: tuple[str, ...] = (),
 ) -> None:
     import _dedup_real as real
 
@@ -494,6 +496,16 @@ def section_real(
         print("  every date removed (--real-undated)")
         frames = {
             corpus: frame.with_columns(pl.lit(None, dtype=frame.schema["date"]).alias("date"))
+            for corpus, frame in frames.items()
+        }
+    if without:  # a corpus scraped without these columns
+        print(f"  columns emptied (--real-without): {', '.join(without)}")
+        frames = {
+            corpus: frame.with_columns(
+                pl.lit(None, dtype=frame.schema[name]).alias(name)
+                for name in frame.columns
+                if name in without or name.removesuffix("_clean") in without
+            )
             for corpus, frame in frames.items()
         }
     if date_form:  # the same instants, written as another corpus would write them
@@ -513,6 +525,7 @@ DATE_FORMS = {
     "arabic": ("الأربعاء 22 يوليو 2015 - 10:30", "الأربعاء %d {month} %Y - %H:%M"),
     "levantine": ("22 تموز 2015 10:30", "%d {month} %Y %H:%M"),
     "day-first": ("22/07/2015 10:30", "%d/%m/%Y %H:%M"),
+    "day": ("2015-07-22", "%Y-%m-%d"),
     "unix": ("1437561000", None),
 }
 
@@ -658,6 +671,11 @@ def main() -> None:
         choices=sorted(DATE_FORMS),
         help="rewrite every date in another form first, e.g. Arabic month names (real)",
     )
+    parser.add_argument(
+        "--real-without",
+        default="",
+        help="empty these columns first, e.g. source,title (real)",
+    )
     parser.add_argument("--run", help=argparse.SUPPRESS)
     parser.add_argument("--corpus", help=argparse.SUPPRESS)
     parser.add_argument("--generate", type=int, help=argparse.SUPPRESS)
@@ -700,6 +718,7 @@ def main() -> None:
                 args.real_splits.split(","),
                 undated=args.real_undated,
                 date_form=args.real_dates,
+                without=tuple(c for c in args.real_without.split(",") if c),
             )
 
 
