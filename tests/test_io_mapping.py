@@ -28,6 +28,14 @@ def write_jsonl(path: Path, records: list[dict]) -> Path:
         (["article_text", "heading", "uuid"], {"text": "article_text", "title": "heading"}),
         (["body", "_id", "publisher", "link", "pub_date", "language"], {"url": "link"}),
         (["BODY", "Outlet", "Published_At", "LANG"], {"date": "Published_At", "lang": "LANG"}),
+        # news-please's JSON
+        (
+            ["title", "maintext", "date_publish", "source_domain", "url", "language"],
+            {"text": "maintext", "date": "date_publish", "source": "source_domain"},
+        ),
+        # newspaper3k, trafilatura, an RSS feed
+        (["text", "publish_date", "sitename"], {"date": "publish_date", "source": "sitename"}),
+        (["content", "pubDate", "guid", "link"], {"date": "pubDate", "id": "guid"}),
     ],
 )
 def test_detection_is_case_insensitive(columns: list[str], expected: dict[str, str]) -> None:

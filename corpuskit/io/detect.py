@@ -17,18 +17,49 @@ from corpuskit import schema
 from corpuskit.config import InputOptions
 from corpuskit.errors import InputError
 
-# Canonical column -> names it is detected from, most specific first.
+# Canonical column -> names it is detected from, most specific first. Besides the plain
+# names, those the common news scrapers write: news-please (``maintext``,
+# ``date_publish``, ``source_domain``), newspaper3k (``publish_date``), trafilatura
+# (``sitename``, ``hostname``), RSS and schema.org (``pubDate``, ``guid``,
+# ``datePublished``).
 ALIASES: dict[str, tuple[str, ...]] = {
-    schema.TEXT: ("text", "content", "body", "article", "article_text"),
+    schema.TEXT: (
+        "text",
+        "content",
+        "body",
+        "article",
+        "article_text",
+        "maintext",
+        "full_text",
+        "body_text",
+    ),
     schema.TITLE: ("title", "headline", "heading"),
-    schema.ID: ("id", "doc_id", "docno", "uuid", "_id"),
-    schema.SOURCE: ("source", "outlet", "site", "domain", "publisher"),
-    schema.URL: ("url", "link"),
+    schema.ID: ("id", "doc_id", "docno", "uuid", "_id", "article_id", "guid"),
+    schema.SOURCE: (
+        "source",
+        "outlet",
+        "site",
+        "domain",
+        "publisher",
+        "source_domain",
+        "sitename",
+        "site_name",
+        "newspaper",
+        "hostname",
+    ),
+    schema.URL: ("url", "link", "article_url", "canonical_url"),
     schema.DATE: (
         "date",
         "published",
         "pub_date",
         "published_at",
+        "date_publish",
+        "publish_date",
+        "published_date",
+        "date_published",
+        "datepublished",
+        "publication_date",
+        "pubdate",
         "datetime",
         "time",
         "timestamp",
