@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
+import pyarrow.parquet as pq
 
 from corpuskit.dedup.lsh import band_candidate_codes, codes_of_pairs, pairs_of_codes
 from corpuskit.dedup.sign import ROW, SIGNATURE, band_column
@@ -222,6 +223,35 @@ class PartKeys(KeyTable):
             del view
             mm.madvise(mmap.MADV_DONTNEED)
         return gathered
+
+
+# Keys parts of at most this many bytes in all (uncompressed, as their Parquet metadata
+# says: about 100,000 documents' keys take 160 MB) are read into one frame and linked
+# from memory: reading a column from every part for each step of the link pass, and the
+# arrays through a mapped file, took about a third of the pass at 100,000 documents.
+KEYS_IN_MEMORY_BYTES = 256 << 20
+
+
+def keys_of_parts(
+    parts: Sequence[Path],
+    signature_file: Path,
+    *,
+    num_perm: int,
+    pair_finder: Callable[[Sequence[Path], int], np.ndarray] | None = None,
+) -> KeyTable:
+    """The keys of a run's parts: held in memory (:class:`FrameKeys`) when they are
+    small (:data:`KEYS_IN_MEMORY_BYTES`) and no ``pair_finder`` (an engine that groups
+    band keys across a cluster) is given, read from the parts as needed
+    (:class:`PartKeys`) otherwise."""
+    small = sum(_uncompressed_bytes(part) for part in parts) <= KEYS_IN_MEMORY_BYTES
+    if parts and small and pair_finder is None:
+        return FrameKeys(pl.concat([read_file(part) for part in parts], how="vertical_relaxed"))
+    return PartKeys(parts, signature_file, num_perm=num_perm, pair_finder=pair_finder)
+
+
+def _uncompressed_bytes(part: Path) -> int:
+    metadata = pq.ParquetFile(part).metadata
+    return sum(metadata.row_group(i).total_byte_size for i in range(metadata.num_row_groups))
 
 
 # The most of a mapped array file one gather holds at a time. The kernel maps the pages

@@ -22,7 +22,7 @@ import polars as pl
 import pyarrow.parquet as pq
 
 from corpuskit.config import Config
-from corpuskit.dedup.keytable import PartKeys
+from corpuskit.dedup.keytable import keys_of_parts
 from corpuskit.dedup.link import link
 from corpuskit.dedup.naming import write_named_links
 from corpuskit.dedup.sign import DATE_UNREAD
@@ -339,7 +339,7 @@ def link_parts(context: RunContext, read: Ingest, engine: Any = None) -> None:
     give_back_large_blocks()  # the pass's large arrays, once dropped, leave the process
     release_arrow_pool()  # what reading the inputs left in Arrow's pool
     trim_heap()  # and in the heap
-    keys = PartKeys(
+    keys = keys_of_parts(
         work.parts(KEYS, len(read.rows)),
         work.file("signatures.u32"),
         num_perm=context.config.dedup.num_perm,

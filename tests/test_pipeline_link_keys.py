@@ -1,0 +1,66 @@
+"""The link pass reads the keys of a small run from memory and those of a large one from
+its parts on disk: the outputs are the same either way."""
+
+from __future__ import annotations
+
+import json
+
+import polars as pl
+import pytest
+from conftest import SEEDS
+from polars.testing import assert_frame_equal
+
+from corpuskit.config import Config
+from corpuskit.dedup import keytable
+from corpuskit.engine import LocalEngine
+from corpuskit.io.datasets import find_dataset, scan_dataset
+from corpuskit.pipeline import run as pipeline_run
+from corpuskit.pipeline.clean import clean
+from corpuskit.schema import OUTPUT_DATASETS
+
+
+def _corpus(tmp_path, copies: int = 3):
+    """The bundled sample three times, each copy with its own ids (copies of each other)."""
+    lines = (SEEDS / "ant_sample.jsonl").read_text(encoding="utf-8").splitlines()
+    records = []
+    for copy in range(copies):
+        for line in lines:
+            record = json.loads(line)
+            record["id"] = f"{record['id']}-{copy}"
+            records.append(json.dumps(record, ensure_ascii=False))
+    path = tmp_path / "corpus.jsonl"
+    path.write_text("\n".join(records) + "\n", encoding="utf-8")
+    return path
+
+
+def _tables(out) -> dict[str, pl.DataFrame]:
+    return {
+        stem: scan_dataset(find_dataset(out, stem), known).collect()
+        for stem, known in OUTPUT_DATASETS.items()
+    }
+
+
+@pytest.mark.parametrize("arrays", ["on disk", "in memory"])
+def test_keys_read_from_parts_on_disk_give_the_outputs_of_keys_held_in_memory(
+    tmp_path, monkeypatch, arrays
+):
+    corpus = _corpus(tmp_path)
+    kinds = []
+
+    def recorded(*args, **kwargs):
+        keys = keytable.keys_of_parts(*args, **kwargs)
+        kinds.append(type(keys).__name__)
+        return keys
+
+    monkeypatch.setattr(pipeline_run, "keys_of_parts", recorded)
+    run = dict(config=Config(), do_validate=False, engine=LocalEngine(1), batch_rows=40)
+    held = clean([corpus], tmp_path / "held", **run)
+    monkeypatch.setattr(keytable, "KEYS_IN_MEMORY_BYTES", 0)
+    if arrays == "on disk":
+        monkeypatch.setattr(keytable, "ARRAYS_IN_MEMORY_BYTES", 0)
+    from_parts = clean([corpus], tmp_path / "parts", **run)
+    assert kinds == ["FrameKeys", "PartKeys"]
+    assert held.summary["documents"]["rejected_as_duplicate"] >= 2 * 263, "copies found"
+    for stem, table in _tables(tmp_path / "held").items():
+        assert_frame_equal(table, _tables(tmp_path / "parts")[stem], check_row_order=True)
+    assert held.summary["duplicates"] == from_parts.summary["duplicates"]
