@@ -3,11 +3,9 @@ its parts on disk: the outputs are the same either way."""
 
 from __future__ import annotations
 
-import json
-
 import polars as pl
 import pytest
-from conftest import SEEDS
+from conftest import sample_copies
 from polars.testing import assert_frame_equal
 
 from corpuskit.config import Config
@@ -17,20 +15,6 @@ from corpuskit.io.datasets import find_dataset, scan_dataset
 from corpuskit.pipeline import run as pipeline_run
 from corpuskit.pipeline.clean import clean
 from corpuskit.schema import OUTPUT_DATASETS
-
-
-def _corpus(tmp_path, copies: int = 3):
-    """The bundled sample three times, each copy with its own ids (copies of each other)."""
-    lines = (SEEDS / "ant_sample.jsonl").read_text(encoding="utf-8").splitlines()
-    records = []
-    for copy in range(copies):
-        for line in lines:
-            record = json.loads(line)
-            record["id"] = f"{record['id']}-{copy}"
-            records.append(json.dumps(record, ensure_ascii=False))
-    path = tmp_path / "corpus.jsonl"
-    path.write_text("\n".join(records) + "\n", encoding="utf-8")
-    return path
 
 
 def _tables(out) -> dict[str, pl.DataFrame]:
@@ -44,7 +28,7 @@ def _tables(out) -> dict[str, pl.DataFrame]:
 def test_keys_read_from_parts_on_disk_give_the_outputs_of_keys_held_in_memory(
     tmp_path, monkeypatch, arrays
 ):
-    corpus = _corpus(tmp_path)
+    corpus = sample_copies(tmp_path, 3)
     kinds = []
 
     def recorded(*args, **kwargs):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from conftest import SEEDS
+from conftest import sample_copies
 
 from corpuskit.io.datasets import find_dataset, scan_dataset
 from corpuskit.io.outdir import staging_path
@@ -22,17 +22,7 @@ CORPUSKIT = [sys.executable, "-c", "from corpuskit.cli import main; main()"]
 
 
 def _corpus(tmp_path: Path, copies: int = 4) -> Path:  # 4 copies: 1,052 documents, 27 parts
-    """The bundled sample several times over, each copy with its own ids."""
-    lines = (SEEDS / "ant_sample.jsonl").read_text(encoding="utf-8").splitlines()
-    out = []
-    for copy in range(copies):
-        for line in lines:
-            record = json.loads(line)
-            record["id"] = f"{record['id']}-{copy}"
-            out.append(json.dumps(record, ensure_ascii=False))
-    path = tmp_path / "corpus.jsonl"
-    path.write_text("\n".join(out) + "\n", encoding="utf-8")
-    return path
+    return sample_copies(tmp_path, copies)
 
 
 def _clean(corpus: Path, out: Path, *extra: str) -> subprocess.Popen:
