@@ -27,14 +27,7 @@ import corpuskit.dedup.verify as verify
 from corpuskit.config import DedupOptions
 from corpuskit.dedup.candidates import HEADLINE
 from corpuskit.dedup.keytable import FrameKeys, PartKeys
-from corpuskit.dedup.sign import (
-    SIGNATURE,
-    TITLE,
-    TITLE_SLOTS,
-    TITLE_WORDS,
-    WORD_SIGNATURE,
-    sign_batch,
-)
+from corpuskit.dedup.sign import SIGNATURE, TITLE, TITLE_WORDS, WORD_SIGNATURE, sign_batch
 
 
 def _corpus() -> pl.DataFrame:
@@ -241,17 +234,11 @@ def test_part_keys_take_rows_in_the_order_asked_as_the_frame_does(tmp_path, rows
     assert_frame_equal(on_disk.take(rows, columns), FrameKeys(keys).take(rows, columns))
 
 
-@pytest.mark.parametrize("held", ["none", "narrow", "all"])
 @pytest.mark.parametrize("window_rows", [1, 3, 1000])
-def test_part_keys_gather_arrays_a_window_of_the_file_at_a_time(
-    tmp_path, monkeypatch, window_rows, held
-):
+def test_part_keys_gather_arrays_a_window_of_the_file_at_a_time(tmp_path, monkeypatch, window_rows):
     """Rows in any order, repeated, gathered one window of the mapped file at a time,
-    or from the array columns held in memory (none, the narrow headline sketch only, all
-    of them), are the rows the frame holds."""
+    are the rows the frame holds."""
     keys = sign_batch(_corpus(), DedupOptions())
-    budget = {"none": 0, "narrow": keys.height * 4 * TITLE_SLOTS, "all": 1 << 30}[held]
-    monkeypatch.setattr(keytable, "ARRAYS_IN_MEMORY_BYTES", budget)
     on_disk, in_memory = _part_keys(keys, tmp_path), FrameKeys(keys)
     row_bytes = DedupOptions().num_perm * 4
     monkeypatch.setattr(keytable, "GATHER_WINDOW_BYTES", window_rows * row_bytes)
@@ -262,17 +249,8 @@ def test_part_keys_gather_arrays_a_window_of_the_file_at_a_time(
         np.arange(keys.height)[::-1],
         rng.permutation(keys.height)[:5],
     ):
-        for name in (TITLE_WORDS, SIGNATURE, WORD_SIGNATURE):
+        for name in (SIGNATURE, WORD_SIGNATURE, TITLE_WORDS):
             assert np.array_equal(on_disk.array(name, rows), in_memory.array(name, rows))
-    files = {p.name for p in tmp_path.glob("*.u32")}
-    assert (
-        files
-        == {
-            "none": {"signatures.u32", f"{WORD_SIGNATURE}.u32", f"{TITLE_WORDS}.u32"},
-            "narrow": {"signatures.u32", f"{WORD_SIGNATURE}.u32"},
-            "all": set(),
-        }[held]
-    ), "an array column is written to its file only when it is not held in memory"
 
 
 def _part_keys(keys: pl.DataFrame, folder, rows_per_part: int = 7) -> PartKeys:

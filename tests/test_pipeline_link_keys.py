@@ -4,7 +4,6 @@ its parts on disk: the outputs are the same either way."""
 from __future__ import annotations
 
 import polars as pl
-import pytest
 from conftest import sample_copies
 from polars.testing import assert_frame_equal
 
@@ -24,9 +23,8 @@ def _tables(out) -> dict[str, pl.DataFrame]:
     }
 
 
-@pytest.mark.parametrize("arrays", ["on disk", "in memory"])
 def test_keys_read_from_parts_on_disk_give_the_outputs_of_keys_held_in_memory(
-    tmp_path, monkeypatch, arrays
+    tmp_path, monkeypatch
 ):
     corpus = sample_copies(tmp_path, 3)
     kinds = []
@@ -40,8 +38,6 @@ def test_keys_read_from_parts_on_disk_give_the_outputs_of_keys_held_in_memory(
     run = dict(config=Config(), do_validate=False, engine=LocalEngine(1), batch_rows=40)
     held = clean([corpus], tmp_path / "held", **run)
     monkeypatch.setattr(keytable, "KEYS_IN_MEMORY_BYTES", 0)
-    if arrays == "on disk":
-        monkeypatch.setattr(keytable, "ARRAYS_IN_MEMORY_BYTES", 0)
     from_parts = clean([corpus], tmp_path / "parts", **run)
     assert kinds == ["FrameKeys", "PartKeys"]
     assert held.summary["documents"]["rejected_as_duplicate"] >= 2 * 263, "copies found"

@@ -12,7 +12,7 @@ memory-mapped file so that gathering the arrays of candidate pairs never loads t
 from __future__ import annotations
 
 import mmap
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -100,13 +100,6 @@ class FrameKeys(KeyTable):
         return self.frame.select(columns)[rows]
 
 
-# The array columns of a corpus small enough are held in memory, up to this many bytes
-# in all (at 100,000 documents every array column, 95 MB; at a million the narrow ones):
-# writing a column to its file and gathering through the map took about a tenth of the
-# link pass of 100,000 documents.
-ARRAYS_IN_MEMORY_BYTES = 128 << 20
-
-
 class PartKeys(KeyTable):
     """Keys written as Parquet parts, in row order, and their signatures in one file.
 
@@ -114,8 +107,7 @@ class PartKeys(KeyTable):
     copied, part by part, into ``signature_file`` (``height x num_perm`` uint32), and
     every other array column into a file beside it; gathers read them through a memory
     map a window at a time and release its pages (:func:`_gather_mapped`), so the process
-    never holds more than a window of the file. Array columns that fit in what is left
-    of :data:`ARRAYS_IN_MEMORY_BYTES` are read into memory instead.
+    never holds more than a window of the file.
     """
 
     def __init__(
@@ -136,7 +128,6 @@ class PartKeys(KeyTable):
         self._starts = np.concatenate([[0], np.cumsum(sizes, dtype=np.int64)])
         self.height = int(self._starts[-1])
         self._widths: dict[str, int] = {}
-        self._held: dict[str, np.ndarray] = {}  # array columns read into memory
 
     def column(self, name: str) -> pl.Series:
         if self._scan is None:
@@ -183,35 +174,21 @@ class PartKeys(KeyTable):
     def _array_file(self, name: str) -> Path:
         return self._file if name == SIGNATURE else self._file.with_name(f"{name}.u32")
 
-    def _blocks(self, name: str) -> Iterator[np.ndarray]:
-        for part in self.parts:
-            yield np.ascontiguousarray(read_file(part, [name])[name].to_numpy(), dtype=np.uint32)
-
     def _ensure_array_file(self, name: str) -> int:
-        """Write the array column ``name`` to its file once, or read it into memory if it
-        fits (:data:`ARRAYS_IN_MEMORY_BYTES`); returns its width."""
+        """Write the array column ``name`` to its file once; returns its width."""
         if name in self._widths:
             return self._widths[name]
         width = self.num_perm if name == SIGNATURE else 0
-        if self._scan is not None:
-            width = self._scan.collect_schema()[name].size  # type: ignore[union-attr]
-        held = sum(a.nbytes for a in self._held.values())
-        if held + self.height * width * 4 <= ARRAYS_IN_MEMORY_BYTES:
-            blocks = list(self._blocks(name))
-            self._held[name] = (
-                np.concatenate(blocks) if blocks else np.empty((0, width), dtype=np.uint32)
-            )
-        else:
-            with self._array_file(name).open("wb") as out:
-                for block in self._blocks(name):
-                    out.write(block.tobytes())
+        with self._array_file(name).open("wb") as out:
+            for part in self.parts:
+                block = read_file(part, [name])[name].to_numpy()
+                width = block.shape[1]
+                out.write(np.ascontiguousarray(block, dtype=np.uint32).tobytes())
         self._widths[name] = width
         return width
 
     def array(self, name: str, rows: np.ndarray) -> np.ndarray:
         width = self._ensure_array_file(name)
-        if name in self._held:
-            return self._held[name][rows]
         if rows.size == 0 or self.height == 0:
             return np.empty((rows.size, width), dtype=np.uint32)
         with (
