@@ -120,6 +120,7 @@ def test_a_run_says_how_many_dates_it_could_not_read(tmp_path, caplog):
     import corpuskit
 
     given = ["2015-07-22", "22 رجب 1436", "الثلاثاء", "22 يوليو 2015", "22 رجب 1436", None]
+    given += ["<script>alert(1)</script>"]
     rows = [
         {
             "id": f"d{i}",
@@ -133,9 +134,13 @@ def test_a_run_says_how_many_dates_it_could_not_read(tmp_path, caplog):
     with caplog.at_level(logging.WARNING, logger="corpuskit"):
         result = corpuskit.clean([corpus], tmp_path / "out", workers=1)
     unread = result.summary["run"]["dates_unread"]
-    assert unread == {"documents": 3, "examples": ["22 رجب 1436", "الثلاثاء"]}
+    examples = ["22 رجب 1436", "الثلاثاء", "<script>alert(1)</script>"]
+    assert unread == {"documents": 4, "examples": examples}
     warning = next(r.getMessage() for r in caplog.records if "date in no form" in r.getMessage())
-    assert warning.startswith("3 of 6 documents") and "'22 رجب 1436'" in warning
+    assert warning.startswith("4 of 7 documents") and "'22 رجب 1436'" in warning
+    report = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "22 رجب 1436" in report, "the report quotes the dates as written, not as \\u escapes"
+    assert "<script>alert(1)</script>" not in report and "&lt;script&gt;alert(1)" in report
 
     read_all = corpuskit.clean([corpus], tmp_path / "plain", workers=1, dedup=False)
     assert "dates_unread" not in read_all.summary["run"], "no dedup, no dates read"

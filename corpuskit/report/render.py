@@ -156,6 +156,8 @@ def _environment() -> jinja2.Environment:
         finalize=_visible,
     )
     env.filters["bdi"] = _bdi
+    # a mapping as JSON that a reader can read: corpus strings as they are, not \u escapes
+    env.filters["json"] = lambda v: _bdi(json.dumps(v, ensure_ascii=False))
     env.filters["pct"] = lambda v: f"{100 * (v or 0):.1f}%"
     env.filters["num"] = lambda v: f"{v or 0:,}"
     env.filters["sim"] = lambda v: "—" if v is None else f"{v:.2f}"
