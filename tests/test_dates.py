@@ -60,6 +60,13 @@ def at(*parts: int) -> dt.datetime:
         ("Wednesday, July 22, 2015 10:30 PM", at(2015, 7, 22, 22, 30)),
         ("July 22, 2015 12:15 a.m.", at(2015, 7, 22, 0, 15)),
         ("22 Jul 2015 12:15 PM", at(2015, 7, 22, 12, 15)),
+        ("الأربعاء، 22 يوليو، 2015", at(2015, 7, 22)),  # the Arabic comma
+        ("يوليو 22، 2015", at(2015, 7, 22)),
+        ("22 يوليه 2015", at(2015, 7, 22)),  # the Egyptian spelling
+        ("الاربعاء 22 يوليو 2015 الساعة 10:30 مساء", at(2015, 7, 22, 22, 30)),
+        ("٢٢ أغسطس ٢٠١٥ ٠٣:٣٠ م", at(2015, 8, 22, 15, 30)),  # م after a time: PM
+        ("22 يوليو 2015م", at(2015, 7, 22)),  # م after a year: the Gregorian calendar
+        ("22 يوليو 2015 12:10 ص", at(2015, 7, 22, 0, 10)),
     ],
 )
 def test_each_form_reads_as_its_date(text, expected):

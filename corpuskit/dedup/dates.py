@@ -23,7 +23,8 @@ labelled days, a corpus with no dates loses about a tenth of its copies (README,
 * a Parquet or Arrow datetime column as it is (a naive one read as UTC).
 
 A time without a zone is read as UTC; only differences between dates matter to dedup.
-With the month by name, a time marked PM or AM is read on the twelve-hour clock.
+With the month by name, a time marked PM or AM (``مساءً``, ``م``; ``صباحًا``, ``ص``) is
+read on the twelve-hour clock.
 """
 
 from __future__ import annotations
@@ -65,8 +66,8 @@ ARABIC_MONTHS: dict[str, tuple[str, ...]] = {
     "March": ("مارس", "آذار", "اذار"),
     "April": ("أبريل", "ابريل", "إبريل", "نيسان", "أفريل", "افريل"),
     "May": ("مايو", "أيار", "ايار", "ماي"),
-    "June": ("يونيو", "يونية", "حزيران", "جوان"),
-    "July": ("يوليو", "يولية", "تموز", "جويلية", "يوليوز"),
+    "June": ("يونيو", "يونية", "يونيه", "حزيران", "جوان"),
+    "July": ("يوليو", "يولية", "يوليه", "تموز", "جويلية", "يوليوز"),
     "August": ("أغسطس", "اغسطس", "آب", "اب", "أوت", "اوت", "غشت"),
     "September": ("سبتمبر", "أيلول", "ايلول", "شتنبر"),
     "October": ("أكتوبر", "اكتوبر", "تشرين الأول", "تشرين الاول"),
@@ -81,8 +82,8 @@ _MONTH = (
 _TIME = r"(?:\D{0,12}?(\d{1,2}:\d{2})(:\d{2})?)?"
 # "22 July 2015 10:30" and "July 22, 2015 10:30", anywhere in the text (the day, the
 # month, the year, the hour and minute, the seconds)
-_DAY_FIRST = rf"(?i)\b(\d{{1,2}})\s*(?:-|\s)\s*({_MONTH})\b\.?\s*(?:-|,|\s)\s*(\d{{4}}){_TIME}"
-_MONTH_FIRST = rf"(?i)\b({_MONTH})\b\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}}){_TIME}"
+_DAY_FIRST = rf"(?i)\b(\d{{1,2}})\s*(?:-|\s)\s*({_MONTH})\b\.?\s*(?:-|,|،|\s)\s*(\d{{4}}){_TIME}"
+_MONTH_FIRST = rf"(?i)\b({_MONTH})\b\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?[,،]?\s+(\d{{4}}){_TIME}"
 
 
 def _with_english_months(text: pl.Expr) -> pl.Expr:
@@ -120,8 +121,9 @@ def _named_month(text: pl.Expr) -> pl.Expr:
 def _twelve_hour(text: pl.Expr, parsed: pl.Expr) -> pl.Expr:
     """``parsed`` moved to the afternoon where ``text`` gives its time as PM (an hour
     before 12), to midnight's hour where it gives 12 AM."""
-    pm = text.str.contains(r"(?i)\d\s*p\.?m\b\.?")
-    am = text.str.contains(r"(?i)\d\s*a\.?m\b\.?")
+    # after the time: PM, AM, or the Arabic مساءً (evening), م, صباحًا (morning), ص
+    pm = text.str.contains(r"(?i):\d{2}(?::\d{2})?\s*(?:p\.?m\b|مساء|م(?:\s|$))")
+    am = text.str.contains(r"(?i):\d{2}(?::\d{2})?\s*(?:a\.?m\b|صباح|ص(?:\s|$))")
     hour = parsed.dt.hour()
     return (
         pl.when(pm & (hour < 12))
