@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 
 import polars as pl
@@ -67,6 +68,14 @@ def at(*parts: int) -> dt.datetime:
         ("٢٢ أغسطس ٢٠١٥ ٠٣:٣٠ م", at(2015, 8, 22, 15, 30)),  # م after a time: PM
         ("22 يوليو 2015م", at(2015, 7, 22)),  # م after a year: the Gregorian calendar
         ("22 يوليو 2015 12:10 ص", at(2015, 7, 22, 0, 10)),
+        # Hijri dates, on the arithmetic calendar (Umm al-Qura: 22 July 2015, 10 December
+        # 2015, 11 May 2015; the Eid al-Adha of 1436 on 24 September on both)
+        ("6 شوال 1436 هـ", at(2015, 7, 23)),
+        ("الأربعاء ٦ شوال ١٤٣٦هـ - 10:30 م", at(2015, 7, 23, 22, 30)),
+        ("1 ربيع الأول 1437", at(2015, 12, 13)),
+        ("22 رجب 1436", at(2015, 5, 11)),
+        ("10 ذو الحجة 1436", at(2015, 9, 24)),
+        ("2 جمادى الآخرة 1436", at(2015, 3, 23)),
     ],
 )
 def test_each_form_reads_as_its_date(text, expected):
@@ -74,7 +83,8 @@ def test_each_form_reads_as_its_date(text, expected):
 
 
 @pytest.mark.parametrize(
-    "text", ["nonsense", "", "13/13/2015", "الخطاب 2015", "6 شوال 1436", "123", "2015"]
+    "text",
+    ["nonsense", "", "13/13/2015", "الخطاب 2015", "35 شوال 1436", "6 شوال", "123", "2015"],
 )
 def test_what_is_no_date_is_none(text):
     assert read(text) == [None]
@@ -95,6 +105,20 @@ def test_datetime_and_integer_columns():
     assert parse_dates(pl.Series([dt.date(2015, 7, 22)])).to_list() == [at(2015, 7, 22)]
     assert parse_dates(pl.Series([1437561000, None])).to_list() == [at(2015, 7, 22, 10, 30), None]
     assert parse_dates(pl.Series([None, None])).to_list() == [None, None]
+
+
+def test_every_hijri_month_name_reads_as_its_month():
+    """The first of each month of 1437 (tabular calendar) is 29 or 30 days after the
+    first of the month before, whatever spelling of the month is used."""
+    from corpuskit.dedup.dates import HIJRI_MONTHS
+
+    firsts = []
+    for month, spellings in HIJRI_MONTHS.items():
+        days = {read(f"1 {name} 1437")[0] for name in spellings}
+        assert len(days) == 1 and None not in days, (month, days)
+        firsts.append(days.pop())
+    gaps = [(b - a).days for a, b in itertools.pairwise(firsts)]
+    assert set(gaps) <= {29, 30} and len(gaps) == 11
 
 
 def test_every_arabic_month_name_reads_as_its_month():
@@ -126,7 +150,7 @@ def test_a_run_says_how_many_dates_it_could_not_read(tmp_path, caplog):
 
     import corpuskit
 
-    given = ["2015-07-22", "22 رجب 1436", "الثلاثاء", "22 يوليو 2015", "22 رجب 1436", None]
+    given = ["2015-07-22", "منذ ساعتين", "الثلاثاء", "22 يوليو 2015", "منذ ساعتين", None]
     given += ["<script>alert(1)</script>"]
     rows = [
         {
@@ -141,12 +165,12 @@ def test_a_run_says_how_many_dates_it_could_not_read(tmp_path, caplog):
     with caplog.at_level(logging.WARNING, logger="corpuskit"):
         result = corpuskit.clean([corpus], tmp_path / "out", workers=1)
     unread = result.summary["run"]["dates_unread"]
-    examples = ["22 رجب 1436", "الثلاثاء", "<script>alert(1)</script>"]
+    examples = ["منذ ساعتين", "الثلاثاء", "<script>alert(1)</script>"]
     assert unread == {"documents": 4, "examples": examples}
     warning = next(r.getMessage() for r in caplog.records if "date in no form" in r.getMessage())
-    assert warning.startswith("4 of 7 documents") and "'22 رجب 1436'" in warning
+    assert warning.startswith("4 of 7 documents") and "'منذ ساعتين'" in warning
     report = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
-    assert "22 رجب 1436" in report, "the report quotes the dates as written, not as \\u escapes"
+    assert "منذ ساعتين" in report, "the report quotes the dates as written, not as \\u escapes"
     assert "<script>alert(1)</script>" not in report and "&lt;script&gt;alert(1)" in report
 
     read_all = corpuskit.clean([corpus], tmp_path / "plain", workers=1, dedup=False)

@@ -16,8 +16,10 @@ labelled days, a corpus with no dates loses about a tenth of its copies (README,
   "month" above 12), so ``05/07/2015`` is the fifth of July;
 * the month by name, in English or Arabic: ``July 22, 2015``, ``22 Jul 2015``,
   ``الأربعاء 22 يوليو 2015م``, ``22 تموز 2015`` (the Egyptian, Levantine and Maghreb
-  names of the Gregorian months; Arabic-Indic digits read as digits; a Hijri date
-  beside the Gregorian one is passed over, since its months are not Gregorian);
+  names of the Gregorian months; Arabic-Indic digits read as digits; where a Hijri
+  date stands beside the Gregorian one, the Gregorian one is read);
+* a Hijri date alone (``6 شوال 1436 هـ``), on the arithmetic Islamic calendar: the day
+  of the Umm al-Qura calendar Saudi outlets use, or one or two days from it;
 * compact ``20150722``, and Unix time in seconds or milliseconds (``1437561000``,
   also as an integer column);
 * a Parquet or Arrow datetime column as it is (a naive one read as UTC).
@@ -134,6 +136,59 @@ def _twelve_hour(text: pl.Expr, parsed: pl.Expr) -> pl.Expr:
     )
 
 
+# The months of the Hijri calendar, as written with hamza, alef maqsura and ta marbuta
+# folded (أإآ -> ا, ى -> ي, ة -> ه), numbered 1-12.
+HIJRI_MONTHS: dict[int, tuple[str, ...]] = {
+    1: ("محرم",),
+    2: ("صفر",),
+    3: ("ربيع الاول", "ربيع اول"),
+    4: ("ربيع الاخر", "ربيع الثاني", "ربيع ثاني", "ربيع اخر"),
+    5: ("جمادي الاولي", "جمادي الاول", "جمادي اولي"),
+    6: ("جمادي الاخره", "جمادي الاخر", "جمادي الثانيه", "جمادي ثاني"),
+    7: ("رجب",),
+    8: ("شعبان",),
+    9: ("رمضان",),
+    10: ("شوال",),
+    11: ("ذو القعده", "ذي القعده"),
+    12: ("ذو الحجه", "ذي الحجه"),
+}
+_HIJRI_DATE = rf"\b(\d{{1,2}})\s*(?:-|\s)\s*H(\d{{2}})\s*(?:-|,|،|\s)\s*(1[3-5]\d{{2}}){_TIME}"
+# days from the Julian day number 0 to 1 January 1970
+_UNIX_EPOCH_JDN = 2440588
+
+
+def _hijri(text: pl.Expr) -> pl.Expr:
+    """A date of the Hijri calendar (``6 شوال 1436 هـ``), read with the arithmetic
+    (tabular) Islamic calendar: the same day as the Umm al-Qura calendar of Saudi
+    outlets, or one or two days from it (6 Shawwal 1436 reads as 23 July 2015, not 22):
+    close enough for the time window, and the same for every copy dated alike."""
+    folded = text.str.replace_many(["أ", "إ", "آ", "ى", "ة"], ["ا", "ا", "ا", "ي", "ه"])
+    names = sorted(
+        ((name, month) for month, spellings in HIJRI_MONTHS.items() for name in spellings),
+        key=lambda pair: -len(pair[0]),
+    )
+    for name, month in names:
+        folded = folded.str.replace_all(rf"\b{name}\b", f" H{month:02d} ")
+    parts = folded.str.extract_groups(_HIJRI_DATE)
+    day = parts.struct.field("1").cast(pl.Int64)
+    month = parts.struct.field("2").cast(pl.Int64)
+    year = parts.struct.field("3").cast(pl.Int64)
+    julian_day = (
+        day
+        + (29.5 * (month - 1)).ceil().cast(pl.Int64)
+        + (year - 1) * 354
+        + (3 + 11 * year) // 30
+        + 1948439
+    )
+    clock = pl.concat_str(
+        parts.struct.field("4").fill_null("00:00"), parts.struct.field("5").fill_null(":00")
+    ).str.to_time("%H:%M:%S", strict=False)
+    valid = (day <= 30) & (month >= 1) & (month <= 12)
+    stamp = ((julian_day - _UNIX_EPOCH_JDN) * 86_400_000_000).cast(pl.Datetime("us"))
+    stamp = stamp + clock.cast(pl.Duration("us")).fill_null(pl.duration(hours=0))
+    return pl.when(valid).then(stamp).dt.replace_time_zone("UTC")
+
+
 def _unix_time(text: pl.Expr) -> pl.Expr:
     """Seconds (9 or 10 digits: 1973–2286) or milliseconds (12 or 13) since 1970."""
     digits = text.str.extract(r"^(\d{9,10}|\d{12,13})(?:\.\d*)?$")
@@ -166,6 +221,7 @@ def parse_dates(dates: pl.Series) -> pl.Series:
     attempts += [
         _unix_time(d),
         _twelve_hour(d, _parsed(_named_month(_with_english_months(d)), "%d %B %Y %H:%M:%S")),
+        _twelve_hour(d, _hijri(d)),
     ]
     texts = pl.DataFrame({"d": dates.cast(pl.String).str.strip_chars()}).with_columns(
         d.str.replace_many(_OTHER_DIGITS, _ASCII_DIGITS)
