@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import random
 import resource
@@ -527,6 +528,7 @@ DATE_FORMS = {
     "day-first": ("22/07/2015 10:30", "%d/%m/%Y %H:%M"),
     "day": ("2015-07-22", "%Y-%m-%d"),
     "unix": ("1437561000", None),
+    "hijri": ("الأربعاء 6 شوال 1436 هـ 10:30", "hijri"),
 }
 
 
@@ -536,6 +538,28 @@ LEVANTINE_MONTHS = (
 )  # fmt: skip
 
 
+def _hijri_dates(parsed: pl.Series) -> pl.Series:
+    """The dates on the arithmetic Islamic calendar, written as Saudi outlets write a
+    Hijri date (the inverse of the reading in ``corpuskit.dedup.dates``)."""
+    from corpuskit.dedup.dates import HIJRI_MONTHS
+
+    def first_day(year: int, month: int) -> int:  # the Julian day number of the 1st
+        return math.ceil(29.5 * (month - 1)) + (year - 1) * 354 + (3 + 11 * year) // 30 + 1948440
+
+    names = {month: spellings[0] for month, spellings in HIJRI_MONTHS.items()}
+    out = []
+    for stamp in parsed.to_list():
+        if stamp is None:
+            out.append(None)
+            continue
+        jdn = stamp.toordinal() + 1721425  # the Julian day number of the Gregorian day
+        year = (30 * (jdn - 1948440) + 10646) // 10631
+        month = min(12, math.ceil((jdn - 29 - first_day(year, 1) + 1) / 29.5) + 1)
+        day = jdn - first_day(year, month) + 1
+        out.append(f"{day} {names[month]} {year} هـ {stamp:%H:%M}")
+    return pl.Series("date", out, dtype=pl.String)
+
+
 def _rewritten_dates(dates: pl.Series, form: str) -> pl.Series:
     from corpuskit.dedup.dates import ARABIC_MONTHS, parse_dates
 
@@ -543,6 +567,8 @@ def _rewritten_dates(dates: pl.Series, form: str) -> pl.Series:
     fmt = DATE_FORMS[form][1]
     if fmt is None:  # Unix seconds, as an integer column
         return parsed.dt.epoch("s").alias("date")
+    if fmt == "hijri":
+        return _hijri_dates(parsed)
     if "{month}" not in fmt:
         return parsed.dt.strftime(fmt).alias("date")
     names = (
