@@ -36,6 +36,11 @@ def write_jsonl(path: Path, records: list[dict]) -> Path:
         # newspaper3k, trafilatura, an RSS feed
         (["text", "publish_date", "sitename"], {"date": "publish_date", "source": "sitename"}),
         (["content", "pubDate", "guid", "link"], {"date": "pubDate", "id": "guid"}),
+        # an Arabic dataset's own column names
+        (
+            ["العنوان", "النص", "التاريخ", "المصدر", "الرابط"],
+            {"title": "العنوان", "text": "النص", "date": "التاريخ", "source": "المصدر"},
+        ),
     ],
 )
 def test_detection_is_case_insensitive(columns: list[str], expected: dict[str, str]) -> None:

@@ -21,7 +21,8 @@ from corpuskit.errors import InputError
 # names, those the common news scrapers write: news-please (``maintext``,
 # ``date_publish``, ``source_domain``), newspaper3k (``publish_date``), trafilatura
 # (``sitename``, ``hostname``), RSS and schema.org (``pubDate``, ``guid``,
-# ``datePublished``).
+# ``datePublished``); and the Arabic names Arabic datasets give their columns (``النص``,
+# ``العنوان``, ``التاريخ``, ``المصدر``, ``الرابط``).
 ALIASES: dict[str, tuple[str, ...]] = {
     schema.TEXT: (
         "text",
@@ -32,9 +33,13 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "maintext",
         "full_text",
         "body_text",
+        "النص",
+        "المحتوى",
+        "نص",
+        "المقال",
     ),
-    schema.TITLE: ("title", "headline", "heading"),
-    schema.ID: ("id", "doc_id", "docno", "uuid", "_id", "article_id", "guid"),
+    schema.TITLE: ("title", "headline", "heading", "العنوان", "عنوان"),
+    schema.ID: ("id", "doc_id", "docno", "uuid", "_id", "article_id", "guid", "المعرف"),
     schema.SOURCE: (
         "source",
         "outlet",
@@ -46,8 +51,11 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "site_name",
         "newspaper",
         "hostname",
+        "المصدر",
+        "الصحيفة",
+        "الموقع",
     ),
-    schema.URL: ("url", "link", "article_url", "canonical_url"),
+    schema.URL: ("url", "link", "article_url", "canonical_url", "الرابط", "رابط"),
     schema.DATE: (
         "date",
         "published",
@@ -63,8 +71,11 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "datetime",
         "time",
         "timestamp",
+        "التاريخ",
+        "تاريخ النشر",
+        "تاريخ",
     ),
-    schema.LANG: ("lang", "language"),
+    schema.LANG: ("lang", "language", "اللغة"),
 }
 
 # Canonical columns that --text-col style options can set explicitly.
