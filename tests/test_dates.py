@@ -84,7 +84,17 @@ def test_each_form_reads_as_its_date(text, expected):
 
 @pytest.mark.parametrize(
     "text",
-    ["nonsense", "", "13/13/2015", "الخطاب 2015", "35 شوال 1436", "6 شوال", "123", "2015"],
+    [
+        "nonsense",
+        "",
+        "13/13/2015",
+        "الخطاب 2015",
+        "35 شوال 1436",
+        "0 شوال 1436",
+        "6 شوال",
+        "123",
+        "2015",
+    ],
 )
 def test_what_is_no_date_is_none(text):
     assert read(text) == [None]

@@ -183,7 +183,7 @@ def _hijri(text: pl.Expr) -> pl.Expr:
     clock = pl.concat_str(
         parts.struct.field("4").fill_null("00:00"), parts.struct.field("5").fill_null(":00")
     ).str.to_time("%H:%M:%S", strict=False)
-    valid = (day <= 30) & (month >= 1) & (month <= 12)
+    valid = (day >= 1) & (day <= 30) & (month >= 1) & (month <= 12)
     stamp = ((julian_day - _UNIX_EPOCH_JDN) * 86_400_000_000).cast(pl.Datetime("us"))
     stamp = stamp + clock.cast(pl.Duration("us")).fill_null(pl.duration(hours=0))
     return pl.when(valid).then(stamp).dt.replace_time_zone("UTC")
@@ -204,8 +204,8 @@ def _parsed(text: pl.Expr, fmt: str) -> pl.Expr:
 
 def parse_dates(dates: pl.Series) -> pl.Series:
     """Best-effort UTC datetimes of ``dates`` (null where no form above fits)."""
-    if dates.dtype == pl.Datetime or isinstance(dates.dtype, pl.Datetime):
-        if dates.dtype.time_zone is None:  # type: ignore[union-attr]
+    if isinstance(dates.dtype, pl.Datetime):
+        if dates.dtype.time_zone is None:
             return dates.dt.cast_time_unit("us").dt.replace_time_zone("UTC").alias("date")
         return dates.dt.cast_time_unit("us").dt.convert_time_zone("UTC").alias("date")
     if dates.dtype == pl.Date:

@@ -203,7 +203,7 @@ class PartKeys(KeyTable):
 
 
 # Keys parts of at most this many bytes in all (uncompressed, as their Parquet metadata
-# says: about 100,000 documents' keys take 160 MB) are read into one frame and linked
+# says: 100,000 documents' keys take about 130 MB) are read into one frame and linked
 # from memory: reading a column from every part for each step of the link pass, and the
 # arrays through a mapped file, took about a third of the pass at 100,000 documents.
 KEYS_IN_MEMORY_BYTES = 256 << 20
