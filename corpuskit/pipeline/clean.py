@@ -41,7 +41,6 @@ from corpuskit.pipeline.run import (
     prepare,
     run_pass,
     silent,
-    unread_dates,
 )
 from corpuskit.report import render_report
 from corpuskit.report.bodies import BODY_MEASURES
@@ -227,8 +226,8 @@ def _clean_into(
         "rules": len(context.ruleset.rules) if context.ruleset is not None else 0,
         "seconds": round(time.perf_counter() - started, 2),
     }
-    if do_dedup:  # dates in no form dedup reads: their documents are undated
-        run["dates_unread"] = unread_dates(context.work, len(read.rows))
+    if context.dates_unread is not None:  # dates in no form dedup reads: undated
+        run["dates_unread"] = dict(context.dates_unread)
     written = _datasets(staging, config)
     summary = finish_summary(parts, run, clean=written["clean"], rejected=written["rejected"])
     if summary["documents"]["in"] != read.documents:

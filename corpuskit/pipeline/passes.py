@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -79,6 +80,8 @@ class RunContext:
     first_rows: tuple[int, ...] = ()
     input_schema: Mapping[str, pl.DataType] = field(default_factory=dict)
     evidence: Evidence | None = None
+    # dates given in no form dedup reads: {"documents": n, "examples": [...]}
+    dates_unread: Mapping[str, Any] | None = None
 
     @property
     def output_format(self) -> DatasetFormat:

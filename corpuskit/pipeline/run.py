@@ -278,7 +278,11 @@ def prepare(
         for part in unlike:
             work.part(KEYS, part).unlink(missing_ok=True)
         run_pass(engine, prepare_task, context, read, progress, "signing", parts=unlike)
-    if do_dedup and (unread := unread_dates(work, len(read.rows)))["documents"]:
+    if not do_dedup:
+        return context, read
+    unread = unread_dates(work, len(read.rows))
+    context = replace(context, dates_unread=unread)
+    if unread["documents"]:
         log.warning(
             "%s of %s documents have a date in no form corpuskit reads, such as %s: "
             "they are matched as undated (no time window; the keep rule takes them as "
