@@ -384,7 +384,7 @@ def test_an_outlets_follow_up_with_a_new_lead_is_not_a_copy_of_its_earlier_artic
     ],
 )
 def test_the_outlet_a_url_names(url, outlet):
-    from corpuskit.dedup.sign import outlets_of_urls
+    from corpuskit.dedup.keys import outlets_of_urls
 
     assert outlets_of_urls(pl.Series([url], dtype=pl.String)).to_list() == [outlet]
 

@@ -10,7 +10,8 @@ one key: scheme (http/https), ``www.``, letter case of the host, default ports,
 trailing slashes, fragments, and tracking or presentation query parameters
 (``utm_*``, ``fbclid``, ``?weekly`` ...). Real corpora hold the same article under
 ``http://`` and ``https://`` (ANT/CNN) and under ``….html`` and ``….html?weekly``
-(SaudiNewsNet/Al-Madina).
+(SaudiNewsNet/Al-Madina). :func:`outlets_of_urls` names the outlet of a document whose
+corpus gives none: the host of its URL.
 """
 
 from __future__ import annotations
@@ -168,3 +169,12 @@ def _safe_port(parts) -> bool:
 def canonical_urls(urls: pl.Series) -> pl.Series:
     """:func:`canonical_url` over a column."""
     return pl.Series(urls.name, [canonical_url(u) for u in urls.to_list()], dtype=pl.String)
+
+
+def outlets_of_urls(urls: pl.Series) -> pl.Series:
+    """The outlet a URL names: its host, without the ``www.``, ``m.``, ``amp.`` and
+    ``mobile.`` of one site's other editions (``https://m.alriyadh.com/1066789`` ->
+    ``alriyadh.com``); null for no URL or one without a host."""
+    host = urls.str.extract(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:)?//(?:[^/?#@]*@)?([^/?#:@]+)")
+    host = host.str.to_lowercase()
+    return host.str.replace(r"^(?:(?:www\d?|m|amp|mobile)\.)+", "")

@@ -56,7 +56,7 @@ from corpuskit.dedup.breaks import BREAK_SLOTS, story_breaks
 from corpuskit.dedup.dates import parse_dates, unread_dates
 from corpuskit.dedup.figures import figures
 from corpuskit.dedup.hashset import member
-from corpuskit.dedup.keys import canonical_url, fold_series
+from corpuskit.dedup.keys import canonical_url, fold_series, outlets_of_urls
 from corpuskit.dedup.lsh import band_key, resolve_bands
 from corpuskit.dedup.minhash import EMPTY, signatures_from_hashes
 from corpuskit.dedup.stopwords import function_word_hashes
@@ -164,15 +164,6 @@ def _text_key(text: str | None) -> int:
     if not text:
         return 0
     return xxhash.xxh32_intdigest(text.encode("utf-8")) or 1
-
-
-def outlets_of_urls(urls: pl.Series) -> pl.Series:
-    """The outlet a URL names: its host, without the ``www.``, ``m.``, ``amp.`` and
-    ``mobile.`` of one site's other editions (``https://m.alriyadh.com/1066789`` ->
-    ``alriyadh.com``); null for no URL or one without a host."""
-    host = urls.str.extract(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:)?//(?:[^/?#@]*@)?([^/?#:@]+)")
-    host = host.str.to_lowercase()
-    return host.str.replace(r"^(?:(?:www\d?|m|amp|mobile)\.)+", "")
 
 
 def source_keys(sources: pl.Series) -> np.ndarray:
