@@ -541,10 +541,10 @@ LEVANTINE_MONTHS = (
 def _hijri_dates(parsed: pl.Series) -> pl.Series:
     """The dates on the arithmetic Islamic calendar, written as Saudi outlets write a
     Hijri date (the inverse of the reading in ``corpuskit.dedup.dates``)."""
-    from corpuskit.dedup.dates import HIJRI_MONTHS
+    from corpuskit.dedup.dates import HIJRI_EPOCH_JDN, HIJRI_MONTHS, hijri_julian_day
 
     def first_day(year: int, month: int) -> int:  # the Julian day number of the 1st
-        return math.ceil(29.5 * (month - 1)) + (year - 1) * 354 + (3 + 11 * year) // 30 + 1948440
+        return hijri_julian_day(year, month, 1)
 
     names = {month: spellings[0] for month, spellings in HIJRI_MONTHS.items()}
     out = []
@@ -553,7 +553,7 @@ def _hijri_dates(parsed: pl.Series) -> pl.Series:
             out.append(None)
             continue
         jdn = stamp.toordinal() + 1721425  # the Julian day number of the Gregorian day
-        year = (30 * (jdn - 1948440) + 10646) // 10631
+        year = (30 * (jdn - HIJRI_EPOCH_JDN) + 10646) // 10631
         month = min(12, math.ceil((jdn - 29 - first_day(year, 1) + 1) / 29.5) + 1)
         day = jdn - first_day(year, month) + 1
         out.append(f"{day} {names[month]} {year} هـ {stamp:%H:%M}")

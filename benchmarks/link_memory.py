@@ -94,8 +94,12 @@ else:
     give_back_large_blocks()
 keys_dir, scratch = Path(sys.argv[1]), Path(sys.argv[2])
 options = DedupOptions()
-keys = PartKeys(sorted(keys_dir.glob("part-*.parquet")), scratch / "signatures.u32",
-                num_perm=options.num_perm)
+try:  # as the pipeline reads them: a small run's keys whole into memory
+    from corpuskit.dedup.keytable import keys_of_parts as read_keys
+except ImportError:  # a checkout from before that
+    read_keys = PartKeys
+keys = read_keys(sorted(keys_dir.glob("part-*.parquet")), scratch / "signatures.u32",
+                 num_perm=options.num_perm)
 state["step"] = "link (other work)"
 started = time.perf_counter()
 links = link.link(keys, options)

@@ -31,6 +31,8 @@ read on the twelve-hour clock.
 
 from __future__ import annotations
 
+from typing import Any
+
 import polars as pl
 
 # Tried in order on the text with its digits made ASCII, ``/`` or ``.`` between the
@@ -155,6 +157,22 @@ HIJRI_MONTHS: dict[int, tuple[str, ...]] = {
 _HIJRI_DATE = rf"\b(\d{{1,2}})\s*(?:-|\s)\s*H(\d{{2}})\s*(?:-|,|،|\s)\s*(1[3-5]\d{{2}}){_TIME}"
 # days from the Julian day number 0 to 1 January 1970
 _UNIX_EPOCH_JDN = 2440588
+HIJRI_EPOCH_JDN = 1948440  # the Julian day number of 1 Muharram 1 AH (16 July 622)
+
+
+def hijri_julian_day(year: Any, month: Any, day: Any) -> Any:
+    """The Julian day number of a date of the arithmetic (tabular) Islamic calendar:
+    months of 30 and 29 days in turn, 11 leap years in 30. Integer arithmetic only, so
+    it takes ints or polars expressions alike (``ceil(29.5 * (month - 1))`` written as
+    ``(59 * (month - 1) + 1) // 2``)."""
+    return (
+        day
+        + (59 * (month - 1) + 1) // 2
+        + (year - 1) * 354
+        + (3 + 11 * year) // 30
+        + HIJRI_EPOCH_JDN
+        - 1
+    )
 
 
 def _hijri(text: pl.Expr) -> pl.Expr:
@@ -173,13 +191,7 @@ def _hijri(text: pl.Expr) -> pl.Expr:
     day = parts.struct.field("1").cast(pl.Int64)
     month = parts.struct.field("2").cast(pl.Int64)
     year = parts.struct.field("3").cast(pl.Int64)
-    julian_day = (
-        day
-        + (29.5 * (month - 1)).ceil().cast(pl.Int64)
-        + (year - 1) * 354
-        + (3 + 11 * year) // 30
-        + 1948439
-    )
+    julian_day = hijri_julian_day(year, month, day)
     clock = pl.concat_str(
         parts.struct.field("4").fill_null("00:00"), parts.struct.field("5").fill_null(":00")
     ).str.to_time("%H:%M:%S", strict=False)
