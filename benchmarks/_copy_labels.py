@@ -41,7 +41,7 @@ RELATION_KEYS = {"a", "b", "relation", "note"}
 SNN_MONTH = "2015-07"  # the SaudiNewsNet days are taken from July 2015
 ANT_OUTLETS = ("Alarabia", "BBC", "CNN", "France24", "SkyNews")
 ANT_MIN_PER_OUTLET = 10  # an ANT date is eligible when every outlet above has this many
-DAYS_PER_SPLIT = 2
+DAYS_PER_SPLIT = 3
 
 
 @dataclass(frozen=True)
@@ -86,12 +86,15 @@ DAYS: dict[str, dict[str, str]] = {
         "2015-07-27": "test",
         "2015-07-26": "dev",
         "2015-07-22": "dev",
+        "2015-07-25": "test",
     },
     "ant_corpus": {
         "2018-05-01": "dev",
         "2018-05-05": "dev",
         "2018-05-20": "test",
+        "2018-05-11": "dev",
         "2018-05-24": "test",
+        "2018-05-29": "test",
     },
 }
 

@@ -37,11 +37,16 @@ def test_every_chosen_day_carries_the_split_of_its_hash_and_each_corpus_is_balan
 
 
 def test_choose_days_walks_on_past_a_lopsided_hash_without_reassigning_a_day():
-    ordered = ["2015-07-23", "2015-07-27", "2015-07-25", "2015-07-26", "2015-07-22", "2015-07-21"]
+    days = [f"2015-07-{d:02d}" for d in range(1, 32)]
+    tests = [d for d in days if labels.split_of(d) == "test"]
+    devs = [d for d in days if labels.split_of(d) == "dev"]
+    per_split = labels.DAYS_PER_SPLIT
+    # every test day first: the walk takes its test days, skips one more, then finds dev
+    ordered = tests[: per_split + 1] + devs[:per_split]
     chosen = labels.choose_days(ordered)
     assert all(split == labels.split_of(day) for day, split in chosen.items())
-    assert sorted(chosen.values()) == ["dev", "dev", "test", "test"]
-    assert "2015-07-25" not in chosen  # a third test day is skipped, not turned into dev
+    assert sorted(chosen.values()) == ["dev"] * per_split + ["test"] * per_split
+    assert tests[per_split] not in chosen  # one test day too many is skipped, not made dev
 
 
 ANSWERS = """\
