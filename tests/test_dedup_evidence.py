@@ -126,6 +126,26 @@ def test_an_undated_pair_reads_as_days_apart():
     assert score(MISSING_HOURS) < score(1.0)
 
 
+def test_hours_within_a_day_do_not_count_against_a_copy_and_days_apart_do():
+    """An agency release is online within the hour and in the next morning's print
+    edition: two versions of one day score alike whatever their hours; beyond the first
+    day the gap lowers the score, a little more with every day."""
+    frame = pl.DataFrame({"id": ["a", "b"], "text": [article(SENTENCES), article(SENTENCES[:-1])]})
+    _, judged = judged_candidates(FrameKeys(sign_batch(frame, DedupOptions())), DedupOptions())
+
+    def logit(hours: float) -> float:
+        p = float(verify.learned_score(judged.with_columns(hours=pl.lit(hours)))[0])
+        return float(np.log(p / (1 - p)))
+
+    assert logit(0.0) == pytest.approx(logit(verify.FREE_HOURS))
+    assert logit(0.5) == pytest.approx(logit(20.0))
+    assert logit(48.0) < logit(24.0) - 0.5
+    assert logit(240.0) < logit(48.0)
+    # the slope beyond the day is GAP_SLOPE per unit of log1p(hours beyond it)
+    drop = logit(verify.FREE_HOURS) - logit(verify.FREE_HOURS + 47.0)
+    assert drop == pytest.approx(verify.GAP_SLOPE * np.log(48.0))
+
+
 def test_both_verifiers_agree_on_a_plain_copy_and_an_unrelated_pair():
     frame = pl.DataFrame({"id": ["a", "b"], "text": [article(SENTENCES), article(SENTENCES[:-1])]})
     _, judged = judged_candidates(FrameKeys(sign_batch(frame, DedupOptions())), DedupOptions())

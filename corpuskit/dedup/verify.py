@@ -85,9 +85,23 @@ SAME_MOMENT_HOURS = 1 / 60
 WHOLE_WORDS, WHOLE_SHINGLES = 0.9, 0.8
 
 
+# The first day between two documents' dates is free of the model's gap (see transform).
+FREE_HOURS = 24.0
+# The logit lost per unit of the gap beyond the first day (see learned_score).
+GAP_SLOPE = 0.305
+
+
 def transform(evidence: pl.DataFrame, features: list[str]) -> np.ndarray:
-    """The model's input matrix: the evidence columns in order, hours as ``log1p`` of at
-    most ten days.
+    """The model's input matrix: the evidence columns in order, hours as ``log1p`` of the
+    hours beyond the first :data:`FREE_HOURS`, of at most ten days.
+
+    Within a day, the hours between two versions say nothing about copying: an agency's
+    release is online within the hour and in the next morning's print edition, and the
+    outlets of one day publish it at any hour between. Counted from the first hour (the
+    model before), the log put most of its range inside that day (ten hours apart: 2.4,
+    a day: 3.2, ten days: 5.5); on the dev days, a free first day took recall from 0.807
+    to 0.832 at precision 0.974 -> 0.972 (ARI 0.882 -> 0.896; 18 hours free: 0.888, 30 to
+    48 the same as 24).
 
     A pair with a missing date reads as ten days apart, on purpose: an undated pair may
     be days apart, and items of one template published on different days (the fourth
@@ -98,7 +112,8 @@ def transform(evidence: pl.DataFrame, features: list[str]) -> np.ndarray:
     matrix = evidence.select(features).to_numpy().astype(np.float64)
     if "hours" in features:
         col = features.index("hours")
-        matrix[:, col] = np.log1p(np.minimum(matrix[:, col], 240.0))
+        hours = np.minimum(matrix[:, col], 240.0)
+        matrix[:, col] = np.log1p(np.maximum(hours - FREE_HOURS, 0.0))
     return matrix
 
 
@@ -109,7 +124,18 @@ def load_model(path: Path = MODEL_FILE) -> dict:
 
 
 def learned_score(evidence: pl.DataFrame, model: dict | None = None) -> np.ndarray:
-    """Probability that each pair is a copy, by the shipped logistic regression."""
+    """Probability that each pair is a copy, by the shipped logistic regression, less
+    :data:`GAP_SLOPE` on the logit per unit of the gap beyond the first day.
+
+    The labelled pairs the model is fitted on are pairs of one day, so their gap beyond
+    the first day is always 0 and the fit cannot say what days apart mean (its weight
+    for ``hours`` is 0). The slope is the one the model fitted within a day before the
+    first day was made free (0.294 per spread of 0.964), carried over to where the
+    labels cannot teach one: items of one template on different days, and a corpus
+    without dates, whose pairs read as ten days apart. On the dev days with their dates
+    removed, precision / recall 0.984 / 0.709 with it and 0.964 / 0.768 without
+    (templated items falsely merged 10 against 21); with the dates, ARI 0.896 either
+    way."""
     model = model or load_model()
     x = transform(evidence, model["features"])
     z = (x - np.array(model["mean"])) / np.array(model["scale"])
@@ -119,6 +145,8 @@ def learned_score(evidence: pl.DataFrame, model: dict | None = None) -> np.ndarr
     logit = np.full(z.shape[0], model["intercept"], dtype=np.float64)
     for column, coef in enumerate(model["coef"]):
         logit += z[:, column] * coef
+    if "hours" in model["features"]:
+        logit -= GAP_SLOPE * x[:, model["features"].index("hours")]
     return 1.0 / (1.0 + np.exp(-logit))
 
 
