@@ -9,7 +9,8 @@ labelled days, a corpus with no dates loses about a tenth of its copies (README,
 
 * ISO 8601 with or without seconds, fractional seconds, ``T``, ``Z``, ``UTC`` or an
   offset (``2015-07-22 10:30``, ``2015-07-22T10:30:00.123+03:00``, ``+03``), also with
-  ``/`` or ``.`` between the parts (``2015/07/22``);
+  ``/`` or ``.`` between the parts (``2015/07/22``) and in its basic form
+  (``20150722T103000``, ``2015-07-22T103000``);
 * RFC 822, as feeds write it (``Wed, 22 Jul 2015 10:30:00 +0300`` or ``GMT``);
 * day first, as Arab outlets write it (``22/07/2015``, ``22-07-2015 10:30``,
   ``22.07.2015``); month first (``07/22/2015``) only where day first cannot be (a
@@ -225,6 +226,10 @@ def parse_dates(dates: pl.Series) -> pl.Series:
     d = pl.col("d")
     numeric = (
         d.str.replace(r"^(\d{1,4})[/.](\d{1,2})[/.](\d{1,4})", "${1}-${2}-${3}")
+        # ISO 8601's basic form: 20150722T103000, 2015-07-22T1030
+        .str.replace(r"^(\d{4})(\d{2})(\d{2})T", "${1}-${2}-${3}T")
+        .str.replace(r"^(\d{4}-\d{1,2}-\d{1,2})T(\d{2})(\d{2})(\d{2})", "${1}T${2}:${3}:${4}")
+        .str.replace(r"^(\d{4}-\d{1,2}-\d{1,2})T(\d{2})(\d{2})(\D|$)", "${1}T${2}:${3}${4}")
         .str.replace(r"(:\d{2}(?:\.\d+)?)([+-]\d{2})$", "${1}${2}00")  # +03: +0300
         .str.replace(r"(\d)Z$", "${1}")  # Z and UTC: a time in UTC, as unzoned times are
         .str.replace(r"(\d)\s+(?:UTC|GMT)$", "${1}")
