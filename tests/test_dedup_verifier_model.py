@@ -23,6 +23,13 @@ def test_the_model_reads_every_feature_of_the_evidence_in_order():
     assert verify.load_model()["features"] == list(FEATURES)
 
 
+def test_the_gap_beyond_the_first_day_is_weighed_by_the_fixed_slope_alone():
+    # the labelled pairs are pairs of one day: a fit that gave the gap a weight of its
+    # own would count it twice beside GAP_SLOPE (see verify.learned_score)
+    model = verify.load_model()
+    assert model["coef"][model["features"].index("hours")] == 0.0
+
+
 @pytest.mark.slow
 def test_the_model_was_fitted_to_the_evidence_the_code_computes_today():
     real = load_benchmark_module("_dedup_real")
