@@ -283,13 +283,13 @@ class DedupOptions:
         example='"rules"',
     )
     copy_score: float = option(
-        0.7,
+        0.6,
         meaning="verifier score at or above which a candidate pair is a copy",
         kind=NUMBER,
         low=0,
         low_open=True,
         high=1,
-        example="0.7",
+        example="0.6",
     )
     drop_updates: bool = option(
         False,

@@ -50,7 +50,7 @@ never text.
   carry, template words (word minima many documents share) and the agreement of the rare
   ones, the date gap, the outlet. A logistic verifier trained on the dev days labelled
   by reading (``verifier.json``; ``benchmarks/train_verifier.py``) or a documented rule
-  score. A copy: the score reaches ``copy_score`` (0.7), or most 3-grams are shared with
+  score. A copy: the score reaches ``copy_score`` (0.6), or most 3-grams are shared with
   agreeing rare words. Never a copy: items of one template, serial items (other
   figures), stories found inside one roundup, an outlet's follow-up of its own story (a
   new lead over reused paragraphs), an outlet's versions of one moment (other figures

@@ -3,14 +3,15 @@
 Two verifiers read the same evidence (:mod:`corpuskit.dedup.evidence`), chosen with
 ``[dedup] verifier``:
 
-* ``learned`` (default): a logistic regression over the evidence, trained on the
-  dev days labelled by reading (``benchmarks/train_verifier.py``, deterministic; the
-  model is the small JSON file ``verifier.json`` beside this module, applied with
-  numpy). Its score is the probability that the pair is a copy.
+* ``learned`` (default): a logistic regression over the evidence and the products of
+  its measures two by two (:func:`pair_products`), trained on the dev days labelled by
+  reading (``benchmarks/train_verifier.py``, deterministic; the model is the small JSON
+  file ``verifier.json`` beside this module, applied with numpy). Its score is the
+  probability that the pair is a copy.
 * ``rules``: a documented scoring function (:func:`rules_score`): three ways of being a
   copy, each needing evidence beyond a shared template, and two vetoes.
 
-A pair whose score reaches ``copy_score`` (0.7), or that shares most of its 3-grams
+A pair whose score reaches ``copy_score`` (0.6), or that shares most of its 3-grams
 (``threshold``, 0.5) with agreeing rare words, is a copy (more than ``CROSS_DAY_HOURS``
 apart, only the latter, at ``CROSS_DAY_SHINGLES``), unless it is vetoed: two items of one serial template
 (:func:`serial_items`: the same text with other figures), of one template
@@ -31,6 +32,7 @@ column and the report.
 
 from __future__ import annotations
 
+import itertools
 import json
 from functools import lru_cache
 from pathlib import Path
@@ -123,19 +125,37 @@ def load_model(path: Path = MODEL_FILE) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+def feature_pairs(width: int) -> list[tuple[int, int]]:
+    """The pairs of features whose products the model also reads, in a fixed order."""
+    return list(itertools.combinations(range(width), 2))
+
+
+def pair_products(z: np.ndarray) -> np.ndarray:
+    """The products of every two standardized features (:func:`feature_pairs` order):
+    how one measure should be read depends on another (containment means more when the
+    shorter is much shorter; a shared lead more when the outlets differ), which a sum
+    of single features cannot say."""
+    pairs = feature_pairs(z.shape[1])
+    out = np.empty((z.shape[0], len(pairs)), dtype=np.float64)
+    for column, (i, j) in enumerate(pairs):
+        out[:, column] = z[:, i] * z[:, j]
+    return out
+
+
 def learned_score(evidence: pl.DataFrame, model: dict | None = None) -> np.ndarray:
-    """Probability that each pair is a copy, by the shipped logistic regression, less
+    """Probability that each pair is a copy, by the shipped logistic regression over the
+    standardized features and their products two by two (:func:`pair_products`), less
     :data:`GAP_SLOPE` on the logit per unit of the gap beyond the first day.
 
     The labelled pairs the model is fitted on are pairs of one day, so their gap beyond
     the first day is always 0 and the fit cannot say what days apart mean (its weight
-    for ``hours`` is 0). The slope is the one the model fitted within a day before the
-    first day was made free (0.294 per spread of 0.964), carried over to where the
-    labels cannot teach one: items of one template on different days, and a corpus
-    without dates, whose pairs read as ten days apart. On the dev days with their dates
-    removed, precision / recall 0.984 / 0.709 with it and 0.964 / 0.768 without
-    (templated items falsely merged 10 against 21); with the dates, ARI 0.896 either
-    way."""
+    for ``hours``, and for every product with it, is 0). The slope is the one the model
+    fitted within a day before the first day was made free (0.294 per spread of 0.964),
+    carried over to where the labels cannot teach one: items of one template on
+    different days, and a corpus without dates, whose pairs read as ten days apart. On
+    the dev days with their dates removed, precision / recall 0.984 / 0.709 with it and
+    0.964 / 0.768 without (templated items falsely merged 10 against 21); with the
+    dates, ARI 0.896 either way."""
     model = model or load_model()
     x = transform(evidence, model["features"])
     z = (x - np.array(model["mean"])) / np.array(model["scale"])
@@ -145,6 +165,13 @@ def learned_score(evidence: pl.DataFrame, model: dict | None = None) -> np.ndarr
     logit = np.full(z.shape[0], model["intercept"], dtype=np.float64)
     for column, coef in enumerate(model["coef"]):
         logit += z[:, column] * coef
+    if "pair_coef" in model:
+        pairs = feature_pairs(z.shape[1])
+        for (i, j), mean, scale, coef in zip(
+            pairs, model["pair_mean"], model["pair_scale"], model["pair_coef"], strict=True
+        ):
+            if coef:
+                logit += (z[:, i] * z[:, j] - mean) / scale * coef
     if "hours" in model["features"]:
         logit -= GAP_SLOPE * x[:, model["features"].index("hours")]
     return 1.0 / (1.0 + np.exp(-logit))
