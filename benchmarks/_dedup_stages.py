@@ -11,8 +11,9 @@ stage that loses it:
   matching headline, not one body or URL);
 * **decision**: compared and judged not a copy, by what said no, in this order: a body
   below ``min_words``, a page that breaks to another story, a part of a roundup, a veto
-  that overrode a passing score (serial, template, follow-up, outlet-versions), an
-  update verdict, more than a day apart, or the verifier's score below ``copy_score``;
+  that overrode a passing score (serial, template when undated, follow-up,
+  outlet-versions), an update verdict, more than a day apart, or the verifier's score
+  below ``copy_score``;
 * **cluster**: judged a copy (or one body or URL) but split by the clusters grown
   around kept documents: one side is kept and the other was taken by another kept
   document first, or both were taken by different ones, or one was left alone because
@@ -78,7 +79,7 @@ def _decision_reason(row: dict, long_pair: bool, options: DedupOptions) -> str:
     passing = row["score"] >= options.copy_score or near
     fired = {
         "serial": verify.serial_items(one)[0],
-        "template": verify.template_items(one)[0],
+        "template": verify.template_items(one)[0] and row["hours"] >= MISSING_HOURS,
         "follow-up": verify.follow_ups(one)[0],
         "outlet-versions": verify.outlet_versions(one, options.threshold)[0],
     }

@@ -51,7 +51,8 @@ never text.
   ones, the date gap, the outlet. A logistic verifier trained on the dev days labelled
   by reading (``verifier.json``; ``benchmarks/train_verifier.py``) or a documented rule
   score. A copy: the score reaches ``copy_score`` (0.6), or most 3-grams are shared with
-  agreeing rare words. Never a copy: items of one template, serial items (other
+  agreeing rare words. Never a copy: items of one template when a date is missing,
+  serial items (other
   figures), stories found inside one roundup, an outlet's follow-up of its own story (a
   new lead over reused paragraphs), an outlet's versions of one moment (other figures
   each, or one batch of items posted in the same minute), and, more than 20 hours apart,

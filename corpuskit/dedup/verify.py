@@ -13,12 +13,14 @@ Two verifiers read the same evidence (:mod:`corpuskit.dedup.evidence`), chosen w
 
 A pair whose score reaches ``copy_score`` (0.6), or that shares most of its 3-grams
 (``threshold``, 0.5) with agreeing rare words, is a copy (more than ``CROSS_DAY_HOURS``
-apart, only the latter, at ``CROSS_DAY_SHINGLES``), unless it is vetoed: two items of one serial template
-(:func:`serial_items`: the same text with other figures), of one template
-(:func:`template_items`: only template words in common), an outlet's follow-up of its
-own story (:func:`follow_ups`: a new lead over reused paragraphs), or an outlet's
-versions of one moment (:func:`outlet_versions`: other figures each, or one batch of
-items posted in the same minute) are never copies. A pair
+apart, only the latter, at ``CROSS_DAY_SHINGLES``), unless it is vetoed: two items of
+one serial template (:func:`serial_items`: the same text with other figures), an
+outlet's follow-up of its own story (:func:`follow_ups`: a new lead over reused
+paragraphs), or an outlet's versions of one moment (:func:`outlet_versions`: other
+figures each, or one batch of items posted in the same minute) are never copies, nor,
+when a date is missing, items of one template (:func:`template_items`: only template
+words in common; dated, they are left to the day gap and the score, which reads the
+template share and the rare words' agreement, alone and with every other measure). A pair
 that is not a copy may be an **update** (:func:`is_update`): one version is newer, by
 at most two days, reuses most of the older one's words, adds words of its own, and
 brings numbers of its own while dropping some of the older one's (a new toll, new
@@ -259,7 +261,19 @@ def template_items(evidence: pl.DataFrame) -> np.ndarray:
     """Two items of one template: nearly all their word minima are template words
     (``template`` >= ``TEMPLATE_SHARE``) and the few rare ones disagree (``rare_words`` <
     ``TEMPLATE_RARE``): the cable to Niger and the cable to Jamaica. Unknown in a small
-    corpus (no template words can be told there)."""
+    corpus (no template words can be told there).
+
+    Such a pair is never an update. It is never a copy only when a date is missing
+    (:func:`vetoed`): then nothing but the rare words tells another day's item of the
+    template from a copy (the dev days with their dates removed: 13 templated items
+    falsely merged without the veto, 8 with it, the same recall). Dated, items of
+    different days are judged as near copies only (``CROSS_DAY_HOURS``), and within a
+    day the score reads both measures, and their products with the others: on the dev
+    days the veto kept apart 7 labelled copy pairs (head and copy) and no pair falsely
+    merged without it (recall 0.847 -> 0.858 at precision 0.978); of the merges it had
+    kept from the whole corpora, 10 read: 8 copies (a cabinet session, an expropriation
+    notice, one outlet's breaking line inside its longer article), 2 not (a morning and
+    a later gold-market report)."""
     template = np.nan_to_num(evidence["template"].to_numpy(), nan=0.0)
     return (template >= TEMPLATE_SHARE) & (evidence["rare_words"].to_numpy() < TEMPLATE_RARE)
 
@@ -311,13 +325,15 @@ def outlet_versions(evidence: pl.DataFrame, threshold: float) -> np.ndarray:
 
 
 def vetoed(evidence: pl.DataFrame, threshold: float) -> np.ndarray:
-    """Pairs that are never copies, whatever the score: serial items, template items,
-    one outlet's follow-ups and its versions of one moment."""
+    """Pairs that are never copies, whatever the score: serial items, one outlet's
+    follow-ups and its versions of one moment, and items of one template when a date is
+    missing (see :func:`template_items`)."""
+    undated = evidence["hours"].to_numpy() >= MISSING_HOURS
     return (
         serial_items(evidence)
-        | template_items(evidence)
         | follow_ups(evidence)
         | outlet_versions(evidence, threshold)
+        | (template_items(evidence) & undated)
     )
 
 
@@ -325,8 +341,8 @@ def decide(
     evidence: pl.DataFrame, options: DedupOptions, *, across_days: bool = False
 ) -> tuple[np.ndarray, np.ndarray]:
     """``(relation, score)`` per pair: ``copy``, ``update`` or ``none``, and the score.
-    Serial items, template items and follow-ups (:func:`vetoed`) are never copies,
-    whatever the score; a follow-up may be an update. ``across_days`` judges pairs
+    Serial items, follow-ups and an outlet's versions of one moment (:func:`vetoed`)
+    are never copies, whatever the score; a follow-up may be an update. ``across_days`` judges pairs
     dated more than ``CROSS_DAY_HOURS`` apart as if they were not (for a pair that a
     third document, a copy of both, already ties together), unless each side has
     numbers the other lacks (the next item of a series told in one template: the third
