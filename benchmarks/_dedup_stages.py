@@ -92,7 +92,7 @@ def _decision_reason(row: dict, long_pair: bool, options: DedupOptions) -> str:
     if passing and verify.CROSS_DAY_HOURS < row["hours"] < MISSING_HOURS:
         return "days apart"
     score = row["score"]
-    band = "<0.3" if score < 0.3 else "0.3-0.5" if score < 0.5 else "0.5-0.7"
+    band = "<0.3" if score < 0.3 else "0.3-0.5" if score < 0.5 else f"0.5-{options.copy_score:g}"
     return f"score {band}"
 
 
