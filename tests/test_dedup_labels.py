@@ -40,13 +40,13 @@ def test_choose_days_walks_on_past_a_lopsided_hash_without_reassigning_a_day():
     days = [f"2015-07-{d:02d}" for d in range(1, 32)]
     tests = [d for d in days if labels.split_of(d) == "test"]
     devs = [d for d in days if labels.split_of(d) == "dev"]
-    per_split = labels.DAYS_PER_SPLIT
+    per_dev, per_test = labels.DAYS_PER_SPLIT["dev"], labels.DAYS_PER_SPLIT["test"]
     # every test day first: the walk takes its test days, skips one more, then finds dev
-    ordered = tests[: per_split + 1] + devs[:per_split]
+    ordered = tests[: per_test + 1] + devs[:per_dev]
     chosen = labels.choose_days(ordered)
     assert all(split == labels.split_of(day) for day, split in chosen.items())
-    assert sorted(chosen.values()) == ["dev"] * per_split + ["test"] * per_split
-    assert tests[per_split] not in chosen  # one test day too many is skipped, not made dev
+    assert sorted(chosen.values()) == ["dev"] * per_dev + ["test"] * per_test
+    assert tests[per_test] not in chosen  # one test day too many is skipped, not made dev
 
 
 ANSWERS = """\
