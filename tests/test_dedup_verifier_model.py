@@ -82,10 +82,10 @@ def test_the_model_was_fitted_to_the_evidence_the_code_computes_today():
     training = load_benchmark_module("train_verifier")
     pairs = training.dev_pairs(None, DedupOptions(verifier="rules"))
     model = verify.load_model()
-    x = verify.transform(pairs, model["features"])
+    x = training.fitted_inputs(verify.transform(pairs, model["features"]))
     # the stored figures are rounded to six places; StandardScaler's spread is ddof=0,
     # and 1 for a feature constant over the pairs (the gap beyond the first day: the
-    # labelled pairs are pairs of one day)
+    # labelled pairs are pairs of one day, and the fit never sees it)
     spread = x.std(axis=0)
     np.testing.assert_allclose(x.mean(axis=0), model["mean"], atol=5e-6)
     np.testing.assert_allclose(np.where(spread == 0, 1.0, spread), model["scale"], atol=5e-6)
