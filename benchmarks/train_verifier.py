@@ -125,8 +125,9 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, *, c: float = PAIR_C, products: b
     z = scaler.transform(x)
     inputs, pair_scaler = z, None
     if products:
-        pair_scaler = StandardScaler().fit(pair_products(z))
-        inputs = np.hstack([z, pair_scaler.transform(pair_products(z))])
+        pairs = pair_products(z)
+        pair_scaler = StandardScaler().fit(pairs)
+        inputs = np.hstack([z, pair_scaler.transform(pairs)])
     model = LogisticRegression(C=c, max_iter=10000).fit(inputs, y)
     width = x.shape[1]
     fitted = {

@@ -167,7 +167,7 @@ def learned_score(evidence: pl.DataFrame, model: dict | None = None) -> np.ndarr
     logit = np.full(z.shape[0], model["intercept"], dtype=np.float64)
     for column, coef in enumerate(model["coef"]):
         logit += z[:, column] * coef
-    if "pair_coef" in model:
+    if "pair_coef" in model:  # the products, summed one by one in pair_products' order
         pairs = feature_pairs(z.shape[1])
         for (i, j), mean, scale, coef in zip(
             pairs, model["pair_mean"], model["pair_scale"], model["pair_coef"], strict=True
