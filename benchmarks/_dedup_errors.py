@@ -32,7 +32,6 @@ import _dedup_real as real
 
 from corpuskit.config import DedupOptions
 from corpuskit.dedup import verify
-from corpuskit.dedup.evidence import MISSING_HOURS
 from corpuskit.dedup.keytable import FrameKeys
 from corpuskit.dedup.link import judged_candidates
 from corpuskit.dedup.sign import sign_batch
@@ -43,7 +42,7 @@ OPENING = 300
 def _vetoes(judged: pl.DataFrame, options: DedupOptions) -> list[str]:
     named = {
         "serial": verify.serial_items(judged),
-        "template": verify.template_items(judged) & (judged["hours"].to_numpy() >= MISSING_HOURS),
+        "template": verify.undated_template_items(judged),
         "follow-up": verify.follow_ups(judged),
         "outlet-versions": verify.outlet_versions(judged, options.threshold),
         "update": verify.is_update(judged),

@@ -79,7 +79,7 @@ def _decision_reason(row: dict, long_pair: bool, options: DedupOptions) -> str:
     passing = row["score"] >= options.copy_score or near
     fired = {
         "serial": verify.serial_items(one)[0],
-        "template": verify.template_items(one)[0] and row["hours"] >= MISSING_HOURS,
+        "template": verify.undated_template_items(one)[0],
         "follow-up": verify.follow_ups(one)[0],
         "outlet-versions": verify.outlet_versions(one, options.threshold)[0],
     }

@@ -11,6 +11,7 @@ from corpuskit.config import DedupOptions
 from corpuskit.dedup import verify
 from corpuskit.dedup.evidence import (
     FEATURES,
+    MISSING_HOURS,
     containment,
     new_elements,
     shared_elements,
@@ -114,8 +115,6 @@ def test_an_undated_pair_reads_as_days_apart():
     """Without a date, a pair may be days apart: the learned verifier reads the missing
     gap as its longest (ten days), where items of one template are told from copies, and
     the rules on documents days apart do not apply to it (see ``decide``)."""
-    from corpuskit.dedup.evidence import MISSING_HOURS
-
     frame = pl.DataFrame({"id": ["a", "b"], "text": [article(SENTENCES), article(SENTENCES[:-1])]})
     _, judged = judged_candidates(FrameKeys(sign_batch(frame, DedupOptions())), DedupOptions())
 
@@ -222,3 +221,21 @@ def test_one_outlets_versions_of_one_moment_are_not_copies():
     assert relation(hours=0.2, **{**figures, "shingles": 0.9}) == verify.COPY
     assert bool(verify.outlet_versions(base.with_columns(hours=pl.lit(0.0)), 0.5)[0])
     assert not verify.outlet_versions(base.with_columns(hours=pl.lit(0.0)), 0.4)[0]
+
+
+def test_items_of_one_template_are_vetoed_only_when_a_date_is_missing():
+    """Nearly all word minima template words and the rare ones disagreeing (the cable to
+    Niger and the cable to Jamaica): dated, the score decides; undated, never a copy."""
+    frame = pl.DataFrame({"id": ["a", "b"], "text": [article(SENTENCES), article(SENTENCES[:-1])]})
+    options = DedupOptions()
+    _, judged = judged_candidates(FrameKeys(sign_batch(frame, options)), options)
+    items = judged.with_columns(template=pl.lit(0.95), rare_words=pl.lit(0.1))
+
+    def relation(hours: float) -> str:
+        return verify.decide(items.with_columns(hours=pl.lit(hours)), options)[0][0]
+
+    assert bool(verify.template_items(items)[0])
+    assert relation(2.0) == verify.COPY
+    assert relation(MISSING_HOURS) == verify.NONE
+    assert not verify.undated_template_items(items.with_columns(hours=pl.lit(2.0)))[0]
+    assert verify.undated_template_items(items.with_columns(hours=pl.lit(MISSING_HOURS)))[0]

@@ -264,7 +264,7 @@ def template_items(evidence: pl.DataFrame) -> np.ndarray:
     corpus (no template words can be told there).
 
     Such a pair is never an update. It is never a copy only when a date is missing
-    (:func:`vetoed`): then nothing but the rare words tells another day's item of the
+    (:func:`undated_template_items`): then nothing but the rare words tells another day's item of the
     template from a copy (the dev days with their dates removed: 13 templated items
     falsely merged without the veto, 8 with it, the same recall). Dated, items of
     different days are judged as near copies only (``CROSS_DAY_HOURS``), and within a
@@ -324,16 +324,21 @@ def outlet_versions(evidence: pl.DataFrame, threshold: float) -> np.ndarray:
     )
 
 
+def undated_template_items(evidence: pl.DataFrame) -> np.ndarray:
+    """Items of one template (:func:`template_items`) of which one has no date: the only
+    template items that are vetoed."""
+    return template_items(evidence) & (evidence["hours"].to_numpy() >= MISSING_HOURS)
+
+
 def vetoed(evidence: pl.DataFrame, threshold: float) -> np.ndarray:
     """Pairs that are never copies, whatever the score: serial items, one outlet's
     follow-ups and its versions of one moment, and items of one template when a date is
-    missing (see :func:`template_items`)."""
-    undated = evidence["hours"].to_numpy() >= MISSING_HOURS
+    missing (:func:`undated_template_items`)."""
     return (
         serial_items(evidence)
         | follow_ups(evidence)
         | outlet_versions(evidence, threshold)
-        | (template_items(evidence) & undated)
+        | undated_template_items(evidence)
     )
 
 
