@@ -677,9 +677,9 @@ def main() -> int:
             print(
                 corpus,
                 "preference order:",
-                " ".join(f"{d}:{labels.split_of(d)}" for d in ordered[:10]),
+                " ".join(f"{d}:{labels.split_of(d)}" for d in ordered[:20]),
             )
-            print(corpus, "chosen:", labels.choose_days(ordered))
+            print(corpus, "chosen:", labels.choose_days(ordered, labels.DAYS_PER_SPLIT[corpus]))
         return 0
     if args.command == "pool":
         stats = write_pool(args.corpus, args.day, args.work)

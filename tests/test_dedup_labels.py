@@ -40,10 +40,10 @@ def test_choose_days_walks_on_past_a_lopsided_hash_without_reassigning_a_day():
     days = [f"2015-07-{d:02d}" for d in range(1, 32)]
     tests = [d for d in days if labels.split_of(d) == "test"]
     devs = [d for d in days if labels.split_of(d) == "dev"]
-    per_dev, per_test = labels.DAYS_PER_SPLIT["dev"], labels.DAYS_PER_SPLIT["test"]
+    per_dev, per_test = 3, 2
     # every test day first: the walk takes its test days, skips one more, then finds dev
     ordered = tests[: per_test + 1] + devs[:per_dev]
-    chosen = labels.choose_days(ordered)
+    chosen = labels.choose_days(ordered, {"dev": per_dev, "test": per_test})
     assert all(split == labels.split_of(day) for day, split in chosen.items())
     assert sorted(chosen.values()) == ["dev"] * per_dev + ["test"] * per_test
     assert tests[per_test] not in chosen  # one test day too many is skipped, not made dev
@@ -154,7 +154,8 @@ def test_committed_labels_are_well_formed(corpus, day):
 
 def test_the_chosen_days_are_what_the_documented_walk_gives(shared_corpora):
     for corpus in labels.CORPORA:
-        assert labels.choose_days(labels.eligible_days(corpus)) == labels.DAYS[corpus]
+        chosen = labels.choose_days(labels.eligible_days(corpus), labels.DAYS_PER_SPLIT[corpus])
+        assert chosen == labels.DAYS[corpus]
 
 
 @pytest.mark.parametrize(("corpus", "day"), LABELLED)
