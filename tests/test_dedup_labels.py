@@ -172,3 +172,39 @@ def test_a_day_loads_only_its_own_articles(shared_corpora):
     assert frame["id"].str.ends_with("-20180501").all()
     assert frame.columns == ["id", "title", "text", "outlet", "date"]
     assert frame.schema["text"] == pl.String
+
+
+agreement_tool = load_benchmark_module("_dedup_agreement")
+
+
+def _rows(clusters: dict[str, str], kinds: dict[str, str] | None = None) -> list[dict]:
+    kinds = kinds or {}
+    return [{"id": i, "cluster": c, "kind": kinds.get(i)} for i, c in clusters.items()]
+
+
+def test_two_readings_that_agree_score_one_and_a_split_cluster_loses_recall():
+    first = _rows({"a": "a", "b": "a", "c": "a", "d": "d"}, {"b": "verbatim", "c": "trimmed"})
+    metrics, pairs, kept = agreement_tool.agreement(first, first)
+    assert metrics["precision"] == metrics["recall"] == metrics["ari"] == 1.0
+    assert pairs == kept == {"verbatim": 1, "trimmed": 1}
+    second = _rows({"a": "a", "b": "a", "c": "c", "d": "d"})  # the trimmed copy split off
+    metrics, pairs, kept = agreement_tool.agreement(first, second)
+    assert metrics["precision"] == 1.0 and metrics["recall"] == pytest.approx(1 / 3)
+    assert kept == {"verbatim": 1, "trimmed": 0}
+    with pytest.raises(ValueError, match="first has not"):
+        agreement_tool.agreement(first, _rows({"z": "z"}))
+
+
+@pytest.mark.parametrize(
+    "path", sorted(agreement_tool.SECOND.glob("*.jsonl")), ids=lambda p: p.stem
+)
+def test_second_readings_name_only_articles_of_their_first_reading(path):
+    corpus, day = path.stem.split("-", 1)
+    first = {r["id"]: r for r in labels.read_jsonl(labels.label_path(corpus, day))}
+    second = labels.read_jsonl(path)
+    assert second and all(r["id"] in first for r in second)
+    assert len({r["id"] for r in second}) == len(second)
+    # every cluster is named by one of its own members, its head, which has no kind
+    heads = {r["cluster"] for r in second}
+    by_id = {r["id"]: r for r in second}
+    assert all(h in by_id and by_id[h]["kind"] is None for h in heads)
