@@ -16,9 +16,8 @@ What it does, deterministically (fixed seeds, sorted inputs):
    features alone with ``--no-products``; its penalty with ``--pair-c``) and a small
    gradient-boosted tree ensemble are fitted; each is scored by leaving one dev day out
    (average precision, the recall reached at precision 0.97, precision and recall at
-   three scores).
-   The chosen model is written as JSON (``corpuskit/dedup/verifier.json``): the shipped
-   model needs numpy only.
+   three scores). The chosen model is written as JSON
+   (``corpuskit/dedup/verifier.json``): the shipped model needs numpy only.
 """
 
 from __future__ import annotations

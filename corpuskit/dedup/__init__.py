@@ -52,11 +52,11 @@ never text.
   by reading (``verifier.json``; ``benchmarks/train_verifier.py``) or a documented rule
   score. A copy: the score reaches ``copy_score`` (0.6), or most 3-grams are shared with
   agreeing rare words. Never a copy: items of one template when a date is missing,
-  serial items (other
-  figures), stories found inside one roundup, an outlet's follow-up of its own story (a
-  new lead over reused paragraphs), an outlet's versions of one moment (other figures
-  each, or one batch of items posted in the same minute), and, more than 20 hours apart,
-  anything but a near copy sharing at least 0.7 of its 3-grams.
+  serial items (other figures), stories found inside one roundup, an outlet's
+  follow-up of its own story (a new lead over reused paragraphs), an outlet's versions
+  of one moment (other figures each, or one batch of items posted in the same minute),
+  and, more than 20 hours apart, anything but a near copy sharing at least 0.7 of its
+  3-grams.
 * **Clusters that do not chain**: grown around kept documents in keep-rule order; the
   most preferred document not yet taken keeps its cluster and takes every document not
   yet taken that the decision calls a copy of *it*. Every dropped copy is therefore a

@@ -264,16 +264,16 @@ def template_items(evidence: pl.DataFrame) -> np.ndarray:
     corpus (no template words can be told there).
 
     Such a pair is never an update. It is never a copy only when a date is missing
-    (:func:`undated_template_items`): then nothing but the rare words tells another day's item of the
-    template from a copy (the dev days with their dates removed: 13 templated items
-    falsely merged without the veto, 8 with it, the same recall). Dated, items of
-    different days are judged as near copies only (``CROSS_DAY_HOURS``), and within a
-    day the score reads both measures, and their products with the others: on the dev
-    days the veto kept apart 7 labelled copy pairs (head and copy) and no pair falsely
-    merged without it (recall 0.847 -> 0.858 at precision 0.978); of the merges it had
-    kept from the whole corpora, 10 read: 8 copies (a cabinet session, an expropriation
-    notice, one outlet's breaking line inside its longer article), 2 not (a morning and
-    a later gold-market report)."""
+    (:func:`undated_template_items`): then nothing but the rare words tells another
+    day's item of the template from a copy (the dev days with their dates removed: 13
+    templated items falsely merged without the veto, 8 with it, the same recall). Dated,
+    items of different days are judged as near copies only (``CROSS_DAY_HOURS``), and
+    within a day the score reads both measures, and their products with the others: on
+    the dev days the veto kept apart 7 labelled copy pairs (head and copy) and no pair
+    falsely merged without it (recall 0.847 -> 0.858 at precision 0.978); of the merges
+    it had kept from the whole corpora, 10 read: 8 copies (a cabinet session, an
+    expropriation notice, one outlet's breaking line inside its longer article), 2 not
+    (a morning and a later gold-market report)."""
     template = np.nan_to_num(evidence["template"].to_numpy(), nan=0.0)
     return (template >= TEMPLATE_SHARE) & (evidence["rare_words"].to_numpy() < TEMPLATE_RARE)
 
@@ -346,14 +346,15 @@ def decide(
     evidence: pl.DataFrame, options: DedupOptions, *, across_days: bool = False
 ) -> tuple[np.ndarray, np.ndarray]:
     """``(relation, score)`` per pair: ``copy``, ``update`` or ``none``, and the score.
-    Serial items, follow-ups and an outlet's versions of one moment (:func:`vetoed`)
-    are never copies, whatever the score; a follow-up may be an update. ``across_days`` judges pairs
-    dated more than ``CROSS_DAY_HOURS`` apart as if they were not (for a pair that a
-    third document, a copy of both, already ties together), unless each side has
-    numbers the other lacks (the next item of a series told in one template: the third
-    relief convoy a day after the second) or the shorter has at most ``TIED_PART`` of the
-    longer's words without its opening (``TIED_LEAD``): a trimmed copy keeps its lead,
-    a story found inside another day's page does not."""
+    Serial items, follow-ups, an outlet's versions of one moment and, when a date is
+    missing, items of one template (:func:`vetoed`) are never copies, whatever the
+    score; a follow-up may be an update. ``across_days`` judges pairs dated more than
+    ``CROSS_DAY_HOURS`` apart as if they were not (for a pair that a third document, a
+    copy of both, already ties together), unless each side has numbers the other lacks
+    (the next item of a series told in one template: the third relief convoy a day
+    after the second) or the shorter has at most ``TIED_PART`` of the longer's words
+    without its opening (``TIED_LEAD``): a trimmed copy keeps its lead, a story found
+    inside another day's page does not."""
     if evidence.height == 0:
         return np.empty(0, dtype=object), np.empty(0)
     score = learned_score(evidence) if options.verifier == "learned" else rules_score(evidence)
