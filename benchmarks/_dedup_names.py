@@ -26,7 +26,9 @@ from __future__ import annotations
 import argparse
 import sys
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -35,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import _dedup_real as real
-from train_verifier import dev_pairs, leave_one_day_out
+from train_verifier import dev_pairs, leave_one_day_out, ranking_figures
 
 from corpuskit.config import DedupOptions
 from corpuskit.dedup.evidence import FEATURES
@@ -97,10 +99,11 @@ def auc(y: np.ndarray, score: np.ndarray) -> float:
 
 def left_out_days(table: pl.DataFrame, features: list[str]) -> list[str]:
     """Pair precision and recall of the verifier trained on ``features``, each dev day
-    scored by the model fitted on the others."""
+    scored by the model fitted on the others, and the logistic model's ranking figures
+    (as ``train_verifier.py`` prints them)."""
     y = table["copy"].to_numpy()
-    scores = leave_one_day_out(table, transform(table, features), y)
-    lines = []
+    scores = leave_one_day_out(table, transform(table, features), y, features=features)
+    lines = [f"  left-out day, logistic: {ranking_figures(scores['logistic'], y)}"]
     for model in ("logistic", "trees"):
         for cut in (0.5, 0.7):
             predicted = scores[model] >= cut
@@ -112,20 +115,42 @@ def left_out_days(table: pl.DataFrame, features: list[str]) -> list[str]:
     return lines
 
 
+def zone_aucs(table: pl.DataFrame, columns: list[str], indent: str = "") -> list[str]:
+    """The ROC AUC of the shipped verifier's score and of each of ``columns``, among the
+    pairs in each range of that score (:data:`ZONES`)."""
+    lines = []
+    for lo, hi in ZONES:
+        zone = table.filter((pl.col("verifier") >= lo) & (pl.col("verifier") < hi))
+        y = zone["copy"].to_numpy()
+        aucs = ", ".join(f"{c} {auc(y, zone[c].to_numpy()):.3f}" for c in ["verifier", *columns])
+        lines.append(
+            f"{indent}verifier score {lo}-{hi}: {zone.height} pairs, {y.sum()} copies; AUC {aucs}"
+        )
+    return lines
+
+
+def separation(pairs: pl.DataFrame, measured: pl.DataFrame, what: str) -> list[str]:
+    """How far new measures of the dev pairs (``measured``, one row a pair) tell copies
+    from non-copies: each one's ROC AUC in each range of the shipped verifier's score
+    (:data:`ZONES`), and the verifier refitted with them and on them alone, each dev day
+    scored by the model fitted on the others (``what`` names them)."""
+    table = pl.concat([pairs, measured], how="horizontal")
+    lines = [f"{table.height:,} dev pairs, {int(table['copy'].sum()):,} copies"]
+    lines += zone_aucs(table, ["shingles", "words", "rare_words", *measured.columns])
+    for label, features in (
+        ("the verifier's own features", list(FEATURES)),
+        (f"with {what}", [*FEATURES, *measured.columns]),
+        (f"{what} alone", list(measured.columns)),
+    ):
+        lines += [f"## {label}", *left_out_days(table, features)]
+    return lines
+
+
 def report(pairs: pl.DataFrame, names: pl.DataFrame, label: str) -> list[str]:
     """The separation figures of one definition of name words."""
     table = pl.concat([pairs, names], how="horizontal")
     lines = [f"## name words: {label}"]
-    for lo, hi in ZONES:
-        zone = table.filter((pl.col("verifier") >= lo) & (pl.col("verifier") < hi))
-        y = zone["copy"].to_numpy()
-        aucs = ", ".join(
-            f"{c} {auc(y, zone[c].to_numpy()):.3f}"
-            for c in ("verifier", "words", "rare_words", *NAME_FEATURES, "names_shared")
-        )
-        lines.append(
-            f"  verifier score {lo}-{hi}: {zone.height} pairs, {y.sum()} copies; AUC {aucs}"
-        )
+    lines += zone_aucs(table, ["words", "rare_words", *NAME_FEATURES, "names_shared"], "  ")
     passed = table.filter(pl.col("verifier") >= 0.7)
     rejected = table.filter((pl.col("verifier") >= 0.3) & (pl.col("verifier") < 0.7))
     for frame, what, rules in (
@@ -151,12 +176,17 @@ def report(pairs: pl.DataFrame, names: pl.DataFrame, label: str) -> list[str]:
     return lines
 
 
-def scored_dev_pairs(description: str) -> tuple[argparse.Namespace, pl.DataFrame]:
-    """The command line (``--real-cache``, ``--pairs``) and the labelled dev pairs'
-    evidence with the shipped verifier's score (``verifier``)."""
+def scored_dev_pairs(
+    description: str, extra: Callable[[argparse.ArgumentParser], Any] | None = None
+) -> tuple[argparse.Namespace, pl.DataFrame]:
+    """The command line (``--real-cache``, ``--pairs``, and what ``extra`` adds to the
+    parser) and the labelled dev pairs' evidence with the shipped verifier's score
+    (``verifier``)."""
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--real-cache", type=Path, help="validated corpora (see dedup.py)")
     parser.add_argument("--pairs", type=Path, help="dev pair evidence (train_verifier.py --dump)")
+    if extra is not None:
+        extra(parser)
     args = parser.parse_args()
     pairs = (
         pl.read_parquet(args.pairs)

@@ -42,9 +42,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import _dedup_real as real
-from _dedup_names import ZONES, auc, folded_words, left_out_days, scored_dev_pairs
+from _dedup_names import folded_words, scored_dev_pairs, separation
 
-from corpuskit.dedup.evidence import FEATURES
 from corpuskit.dedup.sign import body_and_title
 from corpuskit.dedup.stopwords import FUNCTION_WORDS
 from corpuskit.normalize import fold
@@ -135,24 +134,7 @@ def main() -> None:
         for c, a, b in pairs.select("corpus", "id_a", "id_b").iter_rows()
     ]
     measured = pl.DataFrame(rows, schema=list(TEXT_FEATURES), orient="row")
-    table = pl.concat([pairs, measured], how="horizontal")
-    y_all = table["copy"].to_numpy()
-    print(f"{table.height:,} dev pairs, {int(y_all.sum()):,} copies")
-    for lo, hi in ZONES:
-        zone = table.filter((pl.col("verifier") >= lo) & (pl.col("verifier") < hi))
-        y = zone["copy"].to_numpy()
-        aucs = ", ".join(
-            f"{c} {auc(y, zone[c].to_numpy()):.3f}"
-            for c in ("verifier", "shingles", "words", "rare_words", *TEXT_FEATURES)
-        )
-        print(f"verifier score {lo}-{hi}: {zone.height} pairs, {y.sum()} copies; AUC {aucs}")
-    for label, features in (
-        ("the verifier's own features", list(FEATURES)),
-        ("with the text measures", [*FEATURES, *TEXT_FEATURES]),
-        ("the text measures alone", list(TEXT_FEATURES)),
-    ):
-        print(f"## {label}")
-        print("\n".join(left_out_days(table, features)))
+    print("\n".join(separation(pairs, measured, "the text measures")))
 
 
 if __name__ == "__main__":

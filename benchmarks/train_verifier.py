@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -114,10 +115,18 @@ PAIR_C = 0.02
 FEATURES_C = 1.0
 
 
-def fit_logistic(x: np.ndarray, y: np.ndarray, *, c: float = PAIR_C, products: bool = True) -> dict:
-    """A logistic regression over the standardized features and, with ``products``,
-    their products two by two (:func:`corpuskit.dedup.verify.pair_products`), as the
-    JSON model the verifier reads."""
+def fit_logistic(
+    x: np.ndarray,
+    y: np.ndarray,
+    *,
+    c: float = PAIR_C,
+    products: bool = True,
+    features: Sequence[str] = FEATURES,
+) -> dict:
+    """A logistic regression over the standardized ``features`` (the columns of ``x``)
+    and, with ``products``, their products two by two
+    (:func:`corpuskit.dedup.verify.pair_products`), as the JSON model the verifier
+    reads."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.preprocessing import StandardScaler
 
@@ -135,7 +144,7 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, *, c: float = PAIR_C, products: b
     fitted = {
         "model": "logistic regression over the features"
         + (" and their products two by two" if products else ""),
-        "features": list(FEATURES),
+        "features": list(features),
         "mean": _rounded(scaler.mean_),
         "scale": _rounded(scaler.scale_),
         "coef": _rounded(model.coef_[0][:width]),
