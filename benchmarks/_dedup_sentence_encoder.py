@@ -142,19 +142,23 @@ def main() -> None:
         ),
     )
     ids = set(pairs["id_a"]) | set(pairs["id_b"])
-    if args.embeddings and args.embeddings.is_file():
-        encoded = pl.read_parquet(args.embeddings)
-    else:
-        inputs = [
-            row
-            for corpus in real.labels_mod.CORPORA
-            for row in encoder_inputs(real.validated(corpus, args.real_cache), ids)
-        ]
-        print(f"encoding {len(inputs):,} headlines and sentences of {len(ids):,} documents")
-        encoded = encode(inputs)
+    kept = args.embeddings is not None and args.embeddings.is_file()
+    encoded = pl.read_parquet(args.embeddings) if kept else None
+    # documents the kept vectors lack (other pairs than theirs) are encoded now; a
+    # document with neither headline nor sentence has no vectors and reads as empty
+    missing = ids - set(encoded["id"]) if encoded is not None else ids
+    inputs = [
+        row
+        for corpus in (real.labels_mod.CORPORA if missing else ())
+        for row in encoder_inputs(real.validated(corpus, args.real_cache), missing)
+    ]
+    if inputs:
+        print(f"encoding {len(inputs):,} headlines and sentences of {len(missing):,} documents")
+        new = encode(inputs)
+        encoded = new if encoded is None else pl.concat([encoded, new])
         if args.embeddings:
             encoded.write_parquet(args.embeddings)
-    documents = by_document(encoded)
+    documents = by_document(encoded) if encoded is not None else {}
     empty = (None, np.empty((0, DIMENSIONS), dtype=np.float32))
     rows = [
         encoded_features(documents.get(a, empty), documents.get(b, empty))
